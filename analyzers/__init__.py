@@ -1,0 +1,1 @@
+"""django-expert analyzers: the Django knowledge (facts, project model, rules, fixes). Pure: no LSP."""

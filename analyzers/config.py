@@ -1,0 +1,114 @@
+"""Configuration: `[tool.django-expert]` in pyproject.toml, or `.django-expert.toml`, with
+the same keys accepted from editors (initializationOptions / didChangeConfiguration).
+
+Validated with pydantic; an invalid file raises ConfigError with one line naming the bad key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONFIG_FILES = (".django-expert.toml", "pyproject.toml")
+_CODE_PREFIX = r"^(ALL|DJE\d{0,3})$"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with a one-line message fit for stderr or a notification."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Config(BaseModel):
+    """The effective configuration of one project."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Literal["error", "warning", "info", "hint"]] = Field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    settings_module: str | None = None
+    production_settings: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = Field(default=2_000_000, gt=0)
+    # The engagement (memory folder relative to the workspace, context file budget).
+    memory_dir: str = ".django-expert/memory"
+    context_budget: int = Field(default=12, ge=0)
+    context_dir: str | None = None
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        for code in codes:
+            if not re.match(_CODE_PREFIX, code):
+                raise ValueError(f"{code!r} is not a rule code or prefix (like DJE201 or DJE2)")
+        return codes
+
+    def enabled(self, code: str, relative_path: str | None = None) -> bool:
+        """Whether rule `code` reports in a file (select/ignore/per-file-ignores; the longest prefix wins)."""
+        selected = _longest_prefix(code, self.select)
+        ignored = _longest_prefix(code, self.ignore)
+        if selected < 0 or ignored > selected:
+            return False
+        if relative_path is not None:
+            for pattern, codes in self.per_file_ignores.items():
+                if fnmatch.fnmatch(relative_path, pattern) and _longest_prefix(code, codes) >= 0:
+                    return False
+        return True
+
+    def merged(self, overrides: dict[str, Any] | None) -> Config:
+        """This configuration with editor-provided keys laid over it (validated the same way)."""
+        if not overrides:
+            return self
+        data = self.model_dump(by_alias=True)
+        data.update({_kebab(k): v for k, v in overrides.items() if v is not None})
+        return validate(data, "editor settings")
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
+    best = -1
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix))
+    return best
+
+
+def validate(data: dict[str, Any], source: str) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(root)"
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(f"{source}: unknown key '{key}'") from None
+        raise ConfigError(f"{source}: invalid value for '{key}': {first['msg']}") from None
+
+
+def load_config(directory: Path) -> Config:
+    """The configuration found in `directory` (first of CONFIG_FILES that configures us)."""
+    for name in CONFIG_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+        if name == "pyproject.toml":
+            section = document.get("tool", {}).get("django-expert")
+            if section is None:
+                continue
+            return validate(section, f"{path} [tool.django-expert]")
+        return validate(document, str(path))
+    return Config()

@@ -1,0 +1,499 @@
+"""The incremental engine: file texts -> FileFacts -> ProjectModel -> findings.
+
+One `Engine` serves a workspace (the CLI builds one per run, the language server keeps
+one alive). Its invariants, which tests prove by counting (`Engine.stats`):
+
+- only a changed file is parsed again; an edit that leaves a file's facts equal changes
+  nothing else (early cutoff): only that file's rules run again;
+- when facts change, the files whose rules read a changed fact key are re-checked, and
+  no others (each file's findings carry the keys they read and their fingerprints);
+- a file that no longer parses keeps its last good facts and findings, plus a parse error;
+- facts and findings persist in a cache, so a second start parses nothing that is unchanged.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import logging
+import os
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+from django_expert.analyzers import cache as facts_cache
+from django_expert.analyzers.config import Config, ConfigError, load_config
+from django_expert.analyzers.facts.extract import extract
+from django_expert.analyzers.facts.types import FileFacts, Locations
+from django_expert.analyzers.findings import Finding, Fix, Severity
+from django_expert.analyzers.project.layout import ProjectLayout
+from django_expert.analyzers.project.model import ProjectModel, Recording
+from django_expert.analyzers.rules.context import RuleContext, run_rules
+from django_expert.analyzers.source import DecodeError, LineIndex, Span, decode
+
+log = logging.getLogger(__name__)
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
+             ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "build", "dist", ".django-expert",
+             "claudedocs"}
+# Django's own modules that define models: indexed from the project's environment (facts
+# only, never rules), so `auth.User` and friends are real models with real fields.
+LIBRARY_GLOBS = ("django/contrib/*/models.py", "django/contrib/*/models/*.py", "django/contrib/*/apps.py",
+                 "django/contrib/auth/base_user.py", "rest_framework/authtoken/models.py")
+
+Key = tuple[str, ...]
+
+
+@dataclass
+class FileState:
+    """What the engine knows about one file."""
+
+    path: Path
+    project: ProjectState | None
+    module: str = ""
+    is_package: bool = False
+    digest: str = ""
+    facts: FileFacts | None = None  # the last good facts
+    locations: Locations = field(default_factory=Locations)
+    problem: Finding | None = None  # parse/decode/size problem of the current text
+    findings: tuple[Finding, ...] | None = None  # None: stale
+    deps: dict[Key, str] = field(default_factory=dict)  # fact key -> fingerprint when checked
+    text: str | None = None  # held for open documents only
+    library: bool = False
+
+    @property
+    def relative(self) -> str:
+        root = self.project.layout.root if self.project else self.path.parent
+        try:
+            return self.path.relative_to(root).as_posix()
+        except ValueError:
+            return self.path.as_posix()
+
+
+@dataclass
+class ProjectState:
+    layout: ProjectLayout
+    config: Config
+    files: dict[str, FileState] = field(default_factory=dict)  # module -> file
+    model: ProjectModel | None = None
+    fingerprints: dict[Key, str] = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(
+        self,
+        roots: Iterable[Path],
+        overrides: dict | None = None,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        self.roots = [Path(r).resolve() for r in roots]
+        self.overrides = overrides or {}
+        self.cache_dir = cache_dir
+        self.use_cache = use_cache
+        self.files: dict[Path, FileState] = {}
+        self.projects: list[ProjectState] = []
+        self.problems: list[str] = []  # one-line configuration/discovery problems
+        self.stats: Counter[str] = Counter()
+        self._dependents: dict[Key, set[Path]] = defaultdict(set)
+
+    # -- indexing -------------------------------------------------------------------------
+
+    def index(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Discover projects, read every Python file (facts from cache where unchanged)."""
+        from django_expert.analyzers.project.discovery import discover
+
+        self.files.clear()
+        self.projects.clear()
+        for root in self.roots:
+            base_config = self._config(root)
+            layouts = discover(root, base_config.settings_module, base_config.exclude)
+            for layout in layouts:
+                config = self._config(layout.root, base_config) if layout.root != root else base_config
+                if config.production_settings:
+                    layout = _with_production(layout, config.production_settings)
+                self.projects.append(ProjectState(layout, config))
+                self.problems.extend(layout.problems)
+        paths = [p for root in self.roots for p in self._python_files(root)]
+        cached = facts_cache.load(self.cache_dir, self.roots) if self.use_cache else {}
+        for done, path in enumerate(paths, 1):
+            self._read(path, cached.get(str(path)))
+            if progress and (done % 50 == 0 or done == len(paths)):
+                progress(done, len(paths))
+        for project in self.projects:
+            self._index_library(project, cached)
+            self._rebuild(project)
+
+    def _config(self, directory: Path, fallback: Config | None = None) -> Config:
+        try:
+            config = load_config(directory) if (fallback is None or _has_config(directory)) else fallback
+            return config.merged(self.overrides)
+        except ConfigError as error:
+            self.problems.append(str(error))
+            return fallback or Config()
+
+    def _python_files(self, root: Path) -> Iterable[Path]:
+        excludes = [p for project in self.projects for p in project.config.exclude]
+        for directory, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+            for name in sorted(filenames):
+                if name.endswith(".py"):
+                    path = Path(directory, name)
+                    relative = path.relative_to(root).as_posix()
+                    if not any(fnmatch(relative, pattern) for pattern in excludes):
+                        yield path
+
+    def _project_of(self, path: Path) -> ProjectState | None:
+        best = None
+        for project in self.projects:
+            if path.is_relative_to(project.layout.root):
+                if best is None or len(project.layout.root.parts) > len(best.layout.root.parts):
+                    best = project
+        return best
+
+    def _index_library(self, project: ProjectState, cached: dict) -> None:
+        for library_root in project.layout.library_roots:
+            for pattern in LIBRARY_GLOBS:
+                for path in sorted(library_root.glob(pattern)):
+                    if path not in self.files:
+                        self._read(path, cached.get(str(path)), library=(project, library_root))
+
+    def _read(self, path: Path, cached, library=None) -> FileState:
+        if library:
+            project, source_root = library
+            named = _module_name(path, source_root)
+        else:
+            project = self._project_of(path)
+            named = project.layout.module_name(path) if project else None
+        state = FileState(path, project, library=bool(library))
+        if named:
+            state.module, state.is_package = named
+        self.files[path] = state
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            state.problem = _problem(path, f"cannot read file: {error.strerror}")
+            return state
+        self._load(state, data, cached)
+        if project is not None and state.module:
+            project.files[state.module] = state
+        return state
+
+    def _load(self, state: FileState, data: bytes, cached=None) -> bool:
+        """Take new file contents; returns whether the facts changed."""
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if digest == state.digest and state.facts is not None:
+            return False
+        state.digest = digest
+        config = state.project.config if state.project else Config()
+        if len(data) > config.max_file_size:
+            state.problem = _problem(
+                state.path,
+                f"not analysed: {len(data) / 1e6:.1f} MB is over the max-file-size limit of "
+                f"{config.max_file_size / 1e6:.1f} MB",
+                Severity.INFO,
+            )
+            changed = state.facts is not None
+            state.facts, state.findings = None, ()
+            return changed
+        if cached is not None and cached.digest == digest and cached.module == state.module:
+            self.stats["facts_from_cache"] += 1
+            old = state.facts
+            state.facts, state.locations, state.problem = cached.facts, cached.locations, None
+            if cached.findings is not None and not state.library and cached.config == _digest(config):
+                state.findings, state.deps = cached.findings, dict(cached.deps)
+                for key in state.deps:
+                    self._dependents[key].add(state.path)
+            return old != state.facts
+        return self._parse(state, data)
+
+    def _parse(self, state: FileState, data: bytes) -> bool:
+        self.stats["parse"] += 1
+        try:
+            text = decode(data)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)
+                tree = ast.parse(text, filename=str(state.path))
+        except DecodeError as error:
+            state.problem = _problem(state.path, f"cannot decode: {error}", Severity.ERROR)
+            return False
+        except (SyntaxError, ValueError) as error:
+            state.problem = _syntax_problem(state.path, error)
+            return False  # the last good facts stay
+        except RecursionError:
+            state.problem = _problem(state.path, "not analysed: expression nested too deeply", Severity.INFO)
+            return False
+        self.stats["extract"] += 1
+        state.problem = None
+        facts, locations = extract(tree, state.module, state.is_package, LineIndex(text))
+        state.locations = locations
+        if facts == state.facts:
+            return False
+        state.facts = facts
+        return True
+
+    # -- the project model and its invalidation ---------------------------------------------
+
+    def _rebuild(self, project: ProjectState) -> set[Key]:
+        """A new ProjectModel from current facts; returns the fact keys whose fingerprint changed."""
+        self.stats["model_build"] += 1
+        facts = {m: f.facts for m, f in project.files.items() if f.facts is not None}
+        paths = {m: f.path for m, f in project.files.items()}
+        locations = {m: f.locations for m, f in project.files.items()}
+        project.model = ProjectModel(project.layout, facts, paths, locations, _env_texts(project.layout))
+        old = project.fingerprints
+        project.fingerprints = {}
+        changed = {key for key, value in old.items() if self._fingerprint(project, key) != value}
+        return changed
+
+    def _fingerprint(self, project: ProjectState, key: Key) -> str:
+        if key not in project.fingerprints:
+            project.fingerprints[key] = _digest(_fact_value(project, key))
+        return project.fingerprints[key]
+
+    # -- checking -------------------------------------------------------------------------
+
+    def _check(self, state: FileState) -> tuple[Finding, ...]:
+        if state.findings is not None:
+            return state.findings
+        if state.facts is None or state.library:
+            state.findings = ()
+            return state.findings
+        self.stats["check"] += 1
+        project = state.project
+        config = project.config if project else Config()
+        text = state.text if state.text is not None else _read_text(state.path)
+        with Recording() as keys:
+            ctx = RuleContext(
+                path=state.path,
+                relative=state.relative,
+                text=text,
+                facts=state.facts,
+                locations=state.locations,
+                project=project.model if project else None,
+                config=config,
+            )
+            findings = tuple(run_rules(ctx))
+        for key in state.deps:
+            self._dependents[key].discard(state.path)
+        state.deps = {key: self._fingerprint(project, key) for key in keys} if project else {}
+        for key in state.deps:
+            self._dependents[key].add(state.path)
+        state.findings = findings
+        return findings
+
+    def findings(self, path: Path) -> list[Finding]:
+        """The current findings of one file (computed if stale), its parse problem first."""
+        state = self.files.get(Path(path))
+        if state is None or state.library:
+            return []
+        self._revalidate(state)
+        findings = list(self._check(state))
+        if state.problem is not None:
+            findings.insert(0, state.problem)
+        return findings
+
+    def all_findings(self) -> dict[Path, list[Finding]]:
+        return {path: self.findings(path) for path, state in sorted(self.files.items()) if not state.library}
+
+    def _revalidate(self, state: FileState) -> None:
+        """Drop cached findings whose recorded fact keys changed since they were computed."""
+        if state.findings is None or state.project is None:
+            return
+        for key, value in state.deps.items():
+            if self._fingerprint(state.project, key) != value:
+                state.findings = None
+                return
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def update(self, path: Path, text: str | None = None) -> set[Path]:
+        """A file changed (text given: an open document; None: re-read from disk, or deleted).
+
+        Returns the files whose findings must be re-published.
+        """
+        path = Path(path).resolve()
+        state = self.files.get(path)
+        if state is None:
+            if text is None and not path.is_file() or path.suffix != ".py":
+                return set()
+            state = self._read(path, None)
+            if state.project is not None:
+                return self._after_change(state, facts_changed=True)
+            return {path}
+        if text is None and not path.exists():
+            return self.remove(path)
+        state.text = text
+        data = text.encode("utf-8") if text is not None else _read_bytes(path)
+        if data is None:
+            return set()
+        before = state.digest
+        facts_changed = self._load(state, data)
+        if state.digest == before and not facts_changed:
+            return set()
+        return self._after_change(state, facts_changed)
+
+    def _after_change(self, state: FileState, facts_changed: bool) -> set[Path]:
+        if state.problem is not None and state.problem.code == "DJE000" and state.findings is not None:
+            return {state.path}  # typing in progress: keep the previous findings
+        state.findings = None
+        stale = {state.path}
+        if facts_changed and state.project is not None:
+            project = state.project
+            changed = self._rebuild(project)
+            for key in changed:
+                for dependent in self._dependents.get(key, ()):
+                    other = self.files.get(dependent)
+                    if other is not None and other.findings is not None:
+                        other.findings = None
+                        stale.add(dependent)
+        return stale
+
+    def remove(self, path: Path) -> set[Path]:
+        state = self.files.pop(Path(path), None)
+        if state is None:
+            return set()
+        if state.project is not None and state.module in state.project.files:
+            del state.project.files[state.module]
+            state.facts = None
+            return self._after_change(state, facts_changed=True) - {state.path}
+        return set()
+
+    def close(self, path: Path) -> None:
+        """An open document was closed: its text on disk is the truth again."""
+        state = self.files.get(Path(path))
+        if state is not None:
+            state.text = None
+
+    def save_cache(self) -> None:
+        if self.use_cache:
+            facts_cache.save(self.cache_dir, self.roots, self.files.values(), _digest)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def state(self, path: Path) -> FileState | None:
+        return self.files.get(Path(path))
+
+    def project_for(self, path: Path) -> ProjectModel | None:
+        state = self.files.get(Path(path))
+        if state is not None and state.project is not None:
+            return state.project.model
+        project = self._project_of(Path(path))
+        return project.model if project else None
+
+    def fix(self, finding: Finding) -> Fix | None:
+        """The fix of a finding, computed on demand (libcst is only loaded here)."""
+        if finding.fix is not None:
+            return finding.fix
+        from django_expert.analyzers.fixes import compute_fix
+
+        state = self.files.get(Path(finding.path))
+        if state is None:
+            return None
+        text = state.text if state.text is not None else _read_text(state.path)
+        return compute_fix(finding, text, state.project.model if state.project else None)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def load_projects(path: Path, overrides: dict | None = None) -> list[ProjectModel]:
+    """Index a folder without a cache and return the model of every project in it."""
+    engine = Engine([path], overrides, use_cache=False)
+    engine.index()
+    return [project.model for project in engine.projects if project.model is not None]
+
+
+def _fact_value(project: ProjectState, key: Key) -> object:
+    """What a fact key denotes, in a form whose repr is stable across processes."""
+    model = project.model
+    kind = key[0]
+    if kind == "class":
+        module, _, name = key[1].rpartition(".")
+        facts = model.facts.get(module) if model else None
+        return facts.class_(name) if facts else None
+    if kind == "module":
+        facts = model.facts.get(key[1]) if model else None
+        return (facts.imports, facts.statements, facts.calls, facts.functions) if facts else None
+    if kind == "classes":  # the class hierarchy: names and bases, not bodies
+        return sorted((m, c.name, c.bases, c.meta_attr("abstract"), c.meta_attr("proxy"))
+                      for m, f in model.facts.items() for c in f.classes)
+    if kind == "relations":  # everything that can create a reverse relation
+        return sorted(repr((m, c.name, name, value)) for m, f in model.facts.items() for c in f.classes
+                      for name, value in c.attrs if _maybe_relation(value))
+    if kind == "layout":
+        return repr(project.layout)
+    if kind == "file":  # a non-Python file read through the model (e.g. .env)
+        return _digest(Path(key[1]).read_bytes()) if Path(key[1]).is_file() else None
+    return None
+
+
+def _maybe_relation(value) -> bool:
+    from django_expert.analyzers.facts.values import Call
+
+    return isinstance(value, Call) and (bool(value.args) or any(k in ("to", "related_name", "related_query_name")
+                                                                for k, _ in value.kwargs))
+
+
+def _digest(value: object) -> str:
+    data = value if isinstance(value, bytes) else repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def _module_name(path: Path, root: Path) -> tuple[str, bool]:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    return ".".join(parts), is_package
+
+
+def _has_config(directory: Path) -> bool:
+    return (directory / ".django-expert.toml").is_file() or (directory / "pyproject.toml").is_file()
+
+
+def _with_production(layout: ProjectLayout, modules: tuple[str, ...]) -> ProjectLayout:
+    from dataclasses import replace
+
+    return replace(layout, production_settings=tuple(modules))
+
+
+def _env_texts(layout: ProjectLayout) -> dict[str, str]:
+    texts = {}
+    for path in layout.env_files:
+        try:
+            texts[str(path)] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return texts
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read_text(path: Path) -> str:
+    data = _read_bytes(path) or b""
+    try:
+        return decode(data)
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _problem(path: Path, message: str, severity: Severity = Severity.WARNING, span: Span | None = None) -> Finding:
+    return Finding("DJE000", "parse-error", message, str(path), span or Span.of(0, 0, 0, 0), severity)
+
+
+def _syntax_problem(path: Path, error: SyntaxError | ValueError) -> Finding:
+    if isinstance(error, SyntaxError) and error.lineno:
+        line = error.lineno - 1
+        column = max((error.offset or 1) - 1, 0)
+        span = Span.of(line, column, line, column + 1)
+        return _problem(path, f"syntax error: {error.msg}", Severity.ERROR, span)
+    return _problem(path, f"cannot parse: {error}", Severity.ERROR)

@@ -1,0 +1,1 @@
+"""Per-file facts: extraction from `ast`, frozen values, and their types."""

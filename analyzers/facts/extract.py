@@ -1,0 +1,275 @@
+"""Extract FileFacts from a module's ast.
+
+Only module-level statements and class bodies are visited, never function bodies: that
+keeps extraction a small fraction of parsing and means typing inside a function cannot
+change facts. Names are qualified through the module's imports as they are read.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.facts.types import (
+    ClassFact,
+    FileFacts,
+    FunctionFact,
+    ImportFact,
+    Locations,
+    MethodFact,
+    Statement,
+)
+from django_expert.analyzers.facts.values import Call, Unknown, ValueBuilder, dotted_name
+from django_expert.analyzers.source import LineIndex
+
+_MUTATORS = {"append", "extend", "insert", "remove", "update", "setdefault", "pop"}
+# Methods whose returned expression other files need (a view's queryset, serializer,
+# permissions). Other bodies stay out of facts, so editing them is an early cutoff.
+_SUMMARISED_METHODS = {"get_queryset", "get_serializer_class", "get_permissions"}
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute module named by `from <level dots><target> import ...` inside `module`."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if target:
+        parts.append(target)
+    return ".".join(parts)
+
+
+class _Extractor:
+    def __init__(self, tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.lines = lines
+        self.imports: dict[str, str] = {}
+        self.import_facts: list[ImportFact] = []
+        self.local_names: set[str] = set()
+        self.env_names: set[str] = set()
+        self._collect_bindings(tree.body)
+        self.value = ValueBuilder(self.qualify, frozenset(self.env_names))
+        self.locations = Locations()
+        self.classes: list[ClassFact] = []
+        self.functions: list[FunctionFact] = []
+        self.statements: list[Statement] = []
+        self.calls: list[Call] = []
+
+    # -- names -------------------------------------------------------------------------
+
+    def _collect_bindings(self, body: list[ast.stmt]) -> None:
+        """Imports and top-level definitions, including those under if/try blocks."""
+        for node in body:
+            match node:
+                case ast.Import(names=names):
+                    for alias in names:
+                        if alias.asname:
+                            self._bind(alias.asname, alias.name)
+                        else:
+                            head = alias.name.split(".")[0]
+                            self._bind(head, head)
+                case ast.ImportFrom(module=target, level=level, names=names):
+                    base = resolve_relative(self.module, self.is_package, level, target)
+                    for alias in names:
+                        if alias.name == "*":
+                            self.import_facts.append(ImportFact("*", base))
+                        else:
+                            self._bind(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+                case ast.ClassDef(name=name) | ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
+                    self.local_names.add(name)
+                case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func)):
+                    callee = dotted_name(func) or ""
+                    if callee.split(".")[-1] == "Env" and "environ" in callee or callee == "Env":
+                        self.env_names.add(name)
+                case ast.If(body=inner, orelse=orelse):
+                    self._collect_bindings(inner)
+                    self._collect_bindings(orelse)
+                case ast.Try(body=inner, handlers=handlers, orelse=orelse, finalbody=final):
+                    self._collect_bindings(inner)
+                    for handler in handlers:
+                        self._collect_bindings(handler.body)
+                    self._collect_bindings(orelse)
+                    self._collect_bindings(final)
+
+    def _bind(self, local: str, target: str) -> None:
+        self.imports[local] = target
+        self.import_facts.append(ImportFact(local, target))
+
+    def qualify(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        if head in self.imports:
+            target = self.imports[head]
+        elif head in self.local_names and self.module:
+            target = f"{self.module}.{head}"
+        else:
+            return dotted
+        return f"{target}.{rest}" if rest else target
+
+    # -- module level ------------------------------------------------------------------
+
+    def run(self, body: list[ast.stmt], conditional: bool = False) -> None:
+        for node in body:
+            match node:
+                case ast.ClassDef():
+                    self.classes.append(self._class(node))
+                case ast.FunctionDef() | ast.AsyncFunctionDef():
+                    self.functions.append(self._function(node))
+                    self.locations.spans[node.name] = self.lines.span(node)
+                case ast.Assign(targets=targets, value=value):
+                    for target in targets:
+                        self._assign(target, value, node, conditional)
+                case ast.AnnAssign(target=target, value=value) if value is not None:
+                    self._assign(target, value, node, conditional)
+                case ast.AugAssign(target=ast.Name(id=name), op=op, value=value):
+                    operator = {ast.Add: "+", ast.Sub: "-", ast.BitOr: "|"}.get(type(op), "?")
+                    self._statement(node, Statement("augassign", name, self.value(value), op=operator, conditional=conditional))
+                case ast.ImportFrom(module=target, level=level, names=[ast.alias(name="*")]):
+                    base = resolve_relative(self.module, self.is_package, level, target)
+                    self._statement(node, Statement("star_import", base, conditional=conditional))
+                case ast.Expr(value=ast.Call() as call):
+                    self._module_call(node, call, conditional)
+                case ast.Delete(targets=targets):
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            self._statement(node, Statement("delete", target.id, conditional=conditional))
+                case ast.If(body=inner, orelse=orelse):
+                    self.run(inner, True)
+                    self.run(orelse, True)
+                case ast.Try(body=inner, handlers=handlers, orelse=orelse, finalbody=final):
+                    self.run(inner, True)
+                    for handler in handlers:
+                        self.run(handler.body, True)
+                    self.run(orelse, True)
+                    self.run(final, conditional)
+                case ast.With(body=inner) | ast.For(body=inner):
+                    self.run(inner, True)
+
+    def _statement(self, node: ast.AST, statement: Statement) -> None:
+        self.locations.spans[f"stmt:{len(self.statements)}"] = self.lines.span(node)
+        self.statements.append(statement)
+
+    def _assign(self, target: ast.expr, value: ast.expr, node: ast.stmt, conditional: bool) -> None:
+        match target:
+            case ast.Name(id=name):
+                self._statement(node, Statement("assign", name, self.value(value), conditional=conditional))
+            case ast.Tuple(elts=elts) | ast.List(elts=elts):
+                # `A, B = 1, 2` binds each name; `A, B = f()` binds them to unknown values.
+                pairs = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts) else None
+                for index, element in enumerate(elts):
+                    if isinstance(element, ast.Name):
+                        item = self.value(pairs[index]) if pairs else Unknown("Unpack")
+                        self._statement(node, Statement("assign", element.id, item, conditional=conditional))
+            case ast.Subscript():
+                path: list[str] = []
+                inner: ast.expr = target
+                while isinstance(inner, ast.Subscript):
+                    key = inner.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return
+                    path.append(key.value)
+                    inner = inner.value
+                if isinstance(inner, ast.Name):
+                    self._statement(
+                        node,
+                        Statement("assign", inner.id, self.value(value), path=tuple(reversed(path)), conditional=conditional),
+                    )
+
+    def _module_call(self, node: ast.stmt, call: ast.Call, conditional: bool) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _MUTATORS:
+            if func.value.id not in self.imports:
+                args = tuple(self.value(a) for a in call.args)
+                self._statement(node, Statement("mutate", func.value.id, op=func.attr, args=args, conditional=conditional))
+                return
+        value = self.value(call)
+        if isinstance(value, Call):
+            self.locations.spans[f"call:{len(self.calls)}"] = self.lines.span(node)
+            self.calls.append(value)
+
+    # -- definitions -------------------------------------------------------------------
+
+    def _decorators(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> tuple:
+        return tuple(self.value(d) for d in node.decorator_list)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionFact:
+        args = node.args
+        params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        return FunctionFact(node.name, self._decorators(node), isinstance(node, ast.AsyncFunctionDef), params)
+
+    def _class(self, node: ast.ClassDef) -> ClassFact:
+        name = node.name
+        self.locations.spans[name] = self.lines.span(node)
+        bases = tuple(self.qualify(b) for b in (dotted_name(base) for base in node.bases) if b)
+        attrs: list[tuple[str, object]] = []
+        methods: list[MethodFact] = []
+        meta = None
+        meta_bases: tuple[str, ...] = ()
+        for item in node.body:
+            match item:
+                case ast.Assign(targets=targets, value=value):
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            attrs.append((target.id, self.value(value)))
+                            self.locations.spans[f"{name}.{target.id}"] = self.lines.span(item)
+                case ast.AnnAssign(target=ast.Name(id=attr), value=value) if value is not None:
+                    attrs.append((attr, self.value(value)))
+                    self.locations.spans[f"{name}.{attr}"] = self.lines.span(item)
+                case ast.FunctionDef() | ast.AsyncFunctionDef():
+                    methods.append(self._method(item))
+                    self.locations.spans[f"{name}.{item.name}"] = self.lines.span(item)
+                case ast.ClassDef(name="Meta"):
+                    meta, meta_bases = self._meta(item, name)
+        return ClassFact(
+            name=name,
+            bases=bases,
+            attrs=tuple(attrs),
+            methods=tuple(methods),
+            meta=meta,
+            meta_bases=meta_bases,
+            decorators=self._decorators(node),
+            keywords=tuple((k.arg or "**", self.value(k.value)) for k in node.keywords),
+        )
+
+    def _meta(self, node: ast.ClassDef, owner: str):
+        self.locations.spans[f"{owner}.Meta"] = self.lines.span(node)
+        items = []
+        for item in node.body:
+            if isinstance(item, ast.Assign):
+                for target in item.targets:
+                    if isinstance(target, ast.Name):
+                        items.append((target.id, self.value(item.value)))
+                        self.locations.spans[f"{owner}.Meta.{target.id}"] = self.lines.span(item)
+        bases = tuple(self.qualify(b) for b in (dotted_name(base) for base in node.bases) if b)
+        return tuple(items), bases
+
+    def _method(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
+        decorators = tuple(
+            self.qualify(name) for name in (dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list) if name
+        )
+        returns = None
+        if node.name in _SUMMARISED_METHODS:
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+                returns = self.value(body[0].value)
+        return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns)
+
+
+def extract(tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -> tuple[FileFacts, Locations]:
+    """FileFacts and their Locations for a parsed module."""
+    extractor = _Extractor(tree, module, is_package, lines)
+    extractor.run(tree.body)
+    facts = FileFacts(
+        module=module,
+        is_package=is_package,
+        imports=tuple(extractor.import_facts),
+        classes=tuple(extractor.classes),
+        functions=tuple(extractor.functions),
+        statements=tuple(extractor.statements),
+        calls=tuple(extractor.calls),
+    )
+    return facts, extractor.locations
+
+

@@ -1,0 +1,114 @@
+"""FileFacts: what one file declares that other files need.
+
+Facts are generic and cheap to extract (classes, functions, module statements, calls,
+imports); the ProjectModel interprets them as models, serializers, views, URL patterns,
+admin registrations, settings, migrations and tasks. They are frozen and hashable and
+hold no positions, so an edit that moves code or changes a function body leaves them
+equal (early cutoff). Positions live beside them in `Locations`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_expert.analyzers.facts.values import Call, Value
+from django_expert.analyzers.source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """A name bound by an import: `local` refers to the qualified `target`.
+
+    `from x import *` is recorded with local="*" and target the module.
+    """
+
+    local: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class MethodFact:
+    name: str
+    decorators: tuple[str, ...]  # qualified names ("property", "django.utils.decorators.method_decorator")
+    is_async: bool = False
+    returns: Value | None = None  # get_queryset & co.: the expression of a single-`return` body
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    name: str
+    bases: tuple[str, ...]  # qualified dotted names, as resolved through imports
+    attrs: tuple[tuple[str, Value], ...]  # class-level assignments, in source order
+    methods: tuple[MethodFact, ...]
+    meta: tuple[tuple[str, Value], ...] | None  # `class Meta:` assignments; None without Meta
+    meta_bases: tuple[str, ...] = ()  # `class Meta(Base.Meta)`
+    decorators: tuple[Value, ...] = ()  # Ref or Call: `@admin.register(Order)`
+    keywords: tuple[tuple[str, Value], ...] = ()  # class keywords (metaclass=...)
+
+    def attr(self, name: str) -> Value | None:
+        """The last value assigned to a class attribute, else None."""
+        for key, value in reversed(self.attrs):
+            if key == name:
+                return value
+        return None
+
+    def meta_attr(self, name: str) -> Value | None:
+        for key, value in reversed(self.meta or ()):
+            if key == name:
+                return value
+        return None
+
+    def method(self, name: str) -> MethodFact | None:
+        return next((m for m in self.methods if m.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFact:
+    name: str
+    decorators: tuple[Value, ...]  # Ref or Call
+    is_async: bool
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A module-level binding, in order, for the settings evaluator and URL confs.
+
+    kind: "assign" (`X = v`, `X["a"]["b"] = v` with `path`), "augassign" (`X += v`, op),
+    "mutate" (`X.append(v)` etc., op = method name, args), "star_import" (name = module),
+    "delete" (`del X`). `conditional` marks statements under if/try/for/with.
+    """
+
+    kind: str
+    name: str
+    value: Value | None = None
+    op: str = ""
+    path: tuple[str, ...] = ()
+    args: tuple[Value, ...] = ()
+    conditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    module: str  # dotted module name ("shop.settings.base"); "" outside any package root
+    is_package: bool  # an __init__.py
+    imports: tuple[ImportFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    calls: tuple[Call, ...] = ()  # module-level expression-statement calls (admin.site.register, router.register)
+
+    def class_(self, name: str) -> ClassFact | None:
+        return next((c for c in self.classes if c.name == name), None)
+
+
+@dataclass(slots=True)
+class Locations:
+    """Where facts are, kept apart from them. Keys: "Order", "Order.customer" (attribute),
+    "Order.__str__" (method), "Order.Meta", "Order.Meta.ordering", "view_func" (function),
+    "stmt:3" (the statement at index 3), "call:0" (module call at index 0)."""
+
+    spans: dict[str, Span] = field(default_factory=dict)
+
+    def get(self, key: str) -> Span | None:
+        return self.spans.get(key)

@@ -1,0 +1,88 @@
+"""Fixes: computed on demand with libcst, returned as minimal text edits.
+
+A rule's fixer receives a `FixSource` (the file's text, its libcst tree parsed once, the
+project model) and the finding; it rewrites the tree and `FixSource.fix()` turns the new
+code into the smallest edits, so formatting and comments elsewhere stay untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django_expert.analyzers.findings import Applicability, Edit, Finding, Fix
+from django_expert.analyzers.source import LineIndex, Position, Span
+
+if TYPE_CHECKING:
+    import libcst
+
+    from django_expert.analyzers.project.model import ProjectModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FixSource:
+    path: str
+    text: str
+    project: ProjectModel | None
+
+    @cached_property
+    def module(self) -> libcst.Module:
+        import libcst
+
+        return libcst.parse_module(self.text)
+
+    def fix(self, title: str, applicability: Applicability, new_text: str) -> Fix | None:
+        """A Fix replacing this file's text by `new_text`, as minimal line-range edits."""
+        edits = tuple(minimal_edits(self.path, self.text, new_text))
+        return Fix(title, applicability, edits) if edits else None
+
+
+def minimal_edits(path: str, old: str, new: str) -> list[Edit]:
+    """The replaced line ranges between two texts (difflib opcodes over lines)."""
+    import difflib
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = Position(i1, 0)
+        end = Position(i2, 0)
+        if i2 == len(old_lines) and old_lines and not old_lines[-1].endswith(("\n", "\r")):
+            # The last line has no newline: end at its end instead of past the file.
+            end = Position(i2 - 1, len(old_lines[-1]))
+        edits.append(Edit(path, Span(start, end), "".join(new_lines[j1:j2])))
+    return edits
+
+
+def apply_edits(text: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
+    """Apply non-overlapping edits (code-point spans) to a text, last first."""
+    index = LineIndex(text)
+    for edit in sorted(edits, key=lambda e: (e.span.start.line, e.span.start.column), reverse=True):
+        start, end = index.offset(edit.span.start), index.offset(edit.span.end)
+        text = text[:start] + edit.content + text[end:]
+        index = LineIndex(text)
+    return text
+
+
+def compute_fix(finding: Finding, text: str, project: ProjectModel | None) -> Fix | None:
+    """The fix for a finding whose rule offers one; None if the code moved on or it failed."""
+    from django_expert.analyzers.rules.registry import fixer_for
+
+    if finding.fixable is Applicability.NONE:
+        return None
+    function = fixer_for(finding.code)
+    if function is None:
+        return None
+    try:
+        return function(FixSource(finding.path, text, project), finding)
+    except Exception:
+        log.exception("fix for %s in %s failed", finding.code, Path(finding.path).name)
+        return None

@@ -1,0 +1,51 @@
+"""What discovery finds about one Django project on disk, before any file is parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """One Django project in a workspace.
+
+    `root` is the folder holding manage.py (or the pyproject that names the settings);
+    `source_roots` are the folders module names are relative to (the root, plus `src/`
+    when the packages live there); `settings_module` is the module Django would load
+    (manage.py's default, else wsgi/asgi, pytest config, or the configuration override);
+    `settings_modules` are all modules that look like settings (split settings included);
+    `production_settings` are those judged as production (named by wsgi/asgi, or named
+    prod/production/live, or configured); `env_files` are the `.env` files read for
+    `os.environ` lookups; `library_roots` are site-packages folders of the project's own
+    environment, for Django's contrib models.
+    """
+
+    root: Path
+    name: str
+    source_roots: tuple[Path, ...]
+    settings_module: str | None
+    settings_modules: tuple[str, ...] = ()
+    production_settings: tuple[str, ...] = ()
+    env_files: tuple[Path, ...] = ()
+    library_roots: tuple[Path, ...] = ()
+    manage_py: Path | None = None
+    # Where each settings decision came from, for the report ("manage.py", "shop/wsgi.py", ...).
+    provenance: dict[str, str] = field(default_factory=dict, compare=False)
+    # One-line problems discovery met (missing settings module, unreadable .env, ...).
+    problems: tuple[str, ...] = ()
+
+    def module_name(self, path: Path) -> tuple[str, bool] | None:
+        """The dotted module name of a .py file under a source root, and whether it is a package."""
+        for source_root in sorted(self.source_roots, key=lambda p: len(p.parts), reverse=True):
+            try:
+                relative = path.relative_to(source_root)
+            except ValueError:
+                continue
+            parts = list(relative.with_suffix("").parts)
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            if all(part.isidentifier() for part in parts):
+                return ".".join(parts), is_package
+        return None

@@ -1,0 +1,157 @@
+"""ProjectModel: all FileFacts of one project merged, answering the questions rules ask.
+
+Every answer is memoised and carries the fact keys it was derived from. While a file's
+rules run, the engine installs a recorder; each public query adds the keys it read, so
+the engine learns which files to re-check when a fact changes (see `analyzers/engine.py`).
+
+Fact keys: ("class", qualname) a class's facts; ("module", module) a module's imports,
+statements, calls and functions; ("classes",) the set of all classes (anything that
+scans every class, e.g. reverse relations); ("layout",) discovery's answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django_expert.analyzers.facts.types import FileFacts, Locations
+from django_expert.analyzers.project.classes import ClassIndex, ClassRef
+from django_expert.analyzers.project.layout import ProjectLayout
+
+if TYPE_CHECKING:
+    from django_expert.analyzers.project.apps import AppInfo
+    from django_expert.analyzers.project.models import ModelInfo
+    from django_expert.analyzers.project.settings import EvaluatedSettings
+
+type_key = tuple[str, ...]
+
+# The keys read by the rules of the file being checked; None outside a check.
+_recorder: ContextVar[set[tuple[str, ...]] | None] = ContextVar("recorder", default=None)
+
+
+def record(keys: Iterable[tuple[str, ...]]) -> None:
+    """Note that the current computation read these fact keys."""
+    sink = _recorder.get()
+    if sink is not None:
+        sink.update(keys)
+
+
+class Recording:
+    """`with Recording() as keys:` collects every fact key read inside the block."""
+
+    def __enter__(self) -> set[tuple[str, ...]]:
+        self.keys: set[tuple[str, ...]] = set()
+        self._token = _recorder.set(self.keys)
+        return self.keys
+
+    def __exit__(self, *exc) -> None:
+        _recorder.reset(self._token)
+
+
+class ProjectModel:
+    """The merged, queryable model of one Django project. Immutable once built: the engine
+    builds a new one when facts change, and memoised answers die with the old one."""
+
+    def __init__(
+        self,
+        layout: ProjectLayout,
+        facts: Mapping[str, FileFacts],
+        paths: Mapping[str, Path],
+        locations: Mapping[str, Locations] | None = None,
+        text_files: Mapping[str, str] | None = None,
+    ) -> None:
+        self.layout = layout
+        self.facts = facts  # module -> facts (project files and indexed library files)
+        self.paths = paths  # module -> file path
+        self._locations = locations or {}
+        # Non-Python files discovery read (`.env`), by path; never shown to users.
+        self.text_files = text_files or {}
+        self.classes = ClassIndex(facts)
+        self._settings: dict[str | None, EvaluatedSettings] = {}
+
+    # -- facts access (each records what it read) -----------------------------------------
+
+    def module_facts(self, module: str) -> FileFacts | None:
+        record([("module", module)])
+        return self.facts.get(module)
+
+    def resolve_class(self, qualname: str) -> ClassRef | None:
+        ref = self.classes.resolve(qualname)
+        record([("class", ref.qualname if ref else qualname), ("module", qualname.rpartition(".")[0])])
+        return ref
+
+    def mro(self, qualname: str) -> tuple[str, ...]:
+        chain = self.classes.mro(qualname)
+        record(("class", q) for q in chain)
+        return chain
+
+    def is_subclass(self, qualname: str, *bases: str) -> bool:
+        return any(base in self.mro(qualname) for base in bases)
+
+    def all_classes(self) -> Iterable[ClassRef]:
+        record([("classes",)])
+        return self.classes.classes()
+
+    def path_of(self, module: str) -> Path | None:
+        return self.paths.get(module)
+
+    def locations_of(self, module: str) -> Locations:
+        return self._locations.get(module) or Locations()
+
+    # -- settings and apps ----------------------------------------------------------------
+
+    def settings(self, module: str | None = None) -> EvaluatedSettings:
+        """The effective settings of a settings module (default: the project's)."""
+        from django_expert.analyzers.project.settings import evaluate_settings
+
+        module = module or self.layout.settings_module
+        if module not in self._settings:
+            self._settings[module] = evaluate_settings(self, module)
+        evaluated = self._settings[module]
+        record(evaluated.keys)
+        return evaluated
+
+    @cached_property
+    def _apps(self) -> tuple[AppInfo, ...]:
+        from django_expert.analyzers.project.apps import installed_apps
+
+        return installed_apps(self, self.layout.settings_module)
+
+    def apps(self) -> tuple[AppInfo, ...]:
+        """INSTALLED_APPS of the project's settings, resolved to modules and labels."""
+        apps = self._apps
+        record(self.settings().keys)
+        return apps
+
+    def app_for_module(self, module: str) -> AppInfo | None:
+        """The installed app whose package contains `module` (longest match)."""
+        best = None
+        for app in self.apps():
+            if module == app.name or module.startswith(app.name + "."):
+                if best is None or len(app.name) > len(best.name):
+                    best = app
+        return best
+
+    # -- models ---------------------------------------------------------------------------
+
+    @cached_property
+    def _models(self):
+        from django_expert.analyzers.project.models import build_models
+
+        return build_models(self)
+
+    def models(self) -> tuple[ModelInfo, ...]:
+        """Every model class (abstract ones included) with fields and relations resolved."""
+        record([("classes",)])
+        return self._models.all
+
+    def model(self, name: str, from_module: str | None = None) -> ModelInfo | None:
+        """A model by label ("shop.Order"), qualified name, or a name as written in
+        `from_module` ("Order", "self" needs the caller's model; see models.resolve_reference)."""
+        info = self._models.lookup(self, name, from_module)
+        if info is not None:
+            record(info.keys)
+        return info

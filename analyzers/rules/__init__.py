@@ -1,0 +1,1 @@
+"""The rules: one module per rule under <area>/, registered with `@rule`."""

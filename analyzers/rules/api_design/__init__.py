@@ -1,0 +1,1 @@
+"""API design rules (DJE3xx): DRF serializers, views, forms."""

@@ -1,0 +1,175 @@
+"""What a rule sees of one file, and the loop that runs the rules over it.
+
+Rules read facts first; the ast is parsed only if a rule asks for `ctx.tree` (the engine
+keeps facts, not trees). Every rule runs inside its own guard: an exception is logged with
+the rule's code and the file, and the other rules still report.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from django_expert.analyzers.config import Config
+from django_expert.analyzers.facts.types import FileFacts, Locations
+from django_expert.analyzers.findings import Applicability, Finding, Related, Severity
+from django_expert.analyzers.project.model import ProjectModel
+from django_expert.analyzers.rules.registry import Rule, all_rules
+from django_expert.analyzers.source import LineIndex, Span
+
+log = logging.getLogger(__name__)
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[,\s]+[A-Z]+\d+)*))?", re.IGNORECASE)
+
+
+@dataclass
+class RuleContext:
+    path: Path
+    relative: str  # path relative to the project root, for per-file-ignores and messages
+    text: str
+    facts: FileFacts
+    locations: Locations
+    project: ProjectModel | None
+    config: Config
+    rule: Rule | None = field(default=None, repr=False)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @cached_property
+    def tree(self) -> ast.Module:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(self.text)
+
+    @property
+    def module(self) -> str:
+        return self.facts.module
+
+    # -- what kind of file this is --------------------------------------------------------
+
+    @property
+    def is_migration(self) -> bool:
+        return ".migrations." in f".{self.module}." and not self.facts.is_package
+
+    @property
+    def is_settings(self) -> bool:
+        return self.project is not None and self.module in self.project.layout.settings_modules
+
+    @property
+    def is_production_settings(self) -> bool:
+        return self.project is not None and self.module in self.project.layout.production_settings
+
+    # -- project questions about this file ------------------------------------------------
+
+    def models_here(self):
+        """The models declared in this file (abstract ones included), asking the project only
+        about these classes so the findings depend on nothing else."""
+        if self.project is None:
+            return
+        for cls in self.facts.classes:
+            qualname = f"{self.module}.{cls.name}"
+            if "django.db.models.Model" in self.project.mro(qualname):
+                model = self.project.model(qualname)
+                if model is not None:
+                    yield model
+
+    def classes_here(self, *bases: str):
+        """(ClassFact, qualname) of the classes in this file that subclass one of `bases`."""
+        if self.project is None:
+            return
+        for cls in self.facts.classes:
+            qualname = f"{self.module}.{cls.name}"
+            if self.project.is_subclass(qualname, *bases):
+                yield cls, qualname
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def span(self, where: ast.AST | Span | str) -> Span:
+        """A span from an ast node, a Span, or a Locations key of this file."""
+        if isinstance(where, Span):
+            return where
+        if isinstance(where, str):
+            return self.locations.get(where) or Span.of(0, 0, 0, 0)
+        return self.lines.span(where)
+
+    def report(
+        self,
+        where: ast.AST | Span | str,
+        message: str,
+        *,
+        fix_title: str = "",
+        fix_data: tuple = (),
+        related: tuple[Related, ...] = (),
+    ) -> Finding:
+        rule = self.rule
+        assert rule is not None, "report() is for use inside a rule"
+        severity = Severity(self.config.severity.get(rule.code, rule.severity.value))
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            message=message,
+            path=str(self.path),
+            span=self.span(where),
+            severity=severity,
+            related=related,
+            fixable=rule.fix if fix_title else Applicability.NONE,
+            fix_title=fix_title,
+            fix_data=fix_data,
+        )
+
+    def related(self, module: str, key: str, message: str) -> Related | None:
+        """A pointer at a fact of another module (for `relatedInformation`)."""
+        if self.project is None:
+            return None
+        path = self.project.path_of(module)
+        span = self.project.locations_of(module).get(key)
+        return Related(str(path), span, message) if path and span else None
+
+    def suppressed(self, finding: Finding) -> bool:
+        """`# noqa` or `# noqa: CODE[, CODE]` on the finding's first line."""
+        line = self.lines.line(finding.span.start.line)
+        if "noqa" not in line.lower():
+            return False
+        for match in _NOQA.finditer(line):
+            codes = match.group("codes")
+            if codes is None or finding.code in re.split(r"[,\s]+", codes.upper()):
+                return True
+        return False
+
+
+def applicable_rules(ctx: RuleContext) -> Iterator[Rule]:
+    """The enabled rules whose cheap guards pass for this file."""
+    for rule in all_rules().values():
+        if not ctx.config.enabled(rule.code, ctx.relative):
+            continue
+        if rule.scope == "settings" and not ctx.is_settings:
+            continue
+        if rule.scope == "migration" and not ctx.is_migration:
+            continue
+        if rule.triggers and not any(trigger in ctx.text for trigger in rule.triggers):
+            continue
+        yield rule
+
+
+def run_rules(ctx: RuleContext) -> Iterator[Finding]:
+    for rule in applicable_rules(ctx):
+        ctx.rule = rule
+        try:
+            findings = list(rule.check(ctx))
+        except SyntaxError:
+            return  # facts came from the last good text; the parse error is reported instead
+        except Exception:
+            log.exception("rule %s failed on %s; its findings for this file are skipped", rule.code, ctx.path)
+            continue
+        for finding in findings:
+            if not ctx.suppressed(finding):
+                yield finding
+    ctx.rule = None

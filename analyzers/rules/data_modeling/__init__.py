@@ -1,0 +1,1 @@
+"""Data modeling rules (DJE2xx): models, fields, relations, migrations."""

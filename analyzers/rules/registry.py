@@ -1,0 +1,113 @@
+"""The rule registry: rules declare themselves with `@rule(...)`; `all_rules()` finds them.
+
+A rule is a function `check(ctx: RuleContext) -> Iterable[Finding]` in its own module under
+`analyzers/rules/<area>/<problem>.py`; its module docstring is its documentation, with the
+sections What it does / Why is this bad? / Example / Use instead / References.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django_expert.analyzers.findings import Applicability, Category, Finding, Severity
+
+if TYPE_CHECKING:
+    from django_expert.analyzers.rules.context import RuleContext
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+DOCS_URL = "https://django-expert.readthedocs.io/en/latest/rules/{code}.html"
+_CODE = re.compile(r"^DJE[1-7]\d\d$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    fix: Applicability
+    check: Callable[[RuleContext], Iterable[Finding]]
+    doc: str
+    # Cheap guard: the rule runs only on files whose text contains one of these strings
+    # (empty: every file). Most files of a project never pay for most rules.
+    triggers: tuple[str, ...] = ()
+    # The kinds of file it reads: "python", "settings" (a settings module), "migration".
+    scope: str = "python"
+
+    @property
+    def category(self) -> Category:
+        return Category.of_code(self.code)
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of 'What it does'."""
+        section = doc_sections(self.doc).get("What it does", "")
+        return " ".join(section.split()).split(". ")[0].rstrip(".")
+
+
+_RULES: dict[str, Rule] = {}
+_FIXERS: dict[str, Callable] = {}
+
+
+def fixer(code: str):
+    """Register `fix(source: FixSource, finding) -> Fix | None` for rule `code`."""
+
+    def register(function: Callable) -> Callable:
+        _FIXERS[code] = function
+        return function
+
+    return register
+
+
+def fixer_for(code: str) -> Callable | None:
+    all_rules()
+    return _FIXERS.get(code)
+
+
+def rule(code: str, name: str, *, severity: Severity = Severity.WARNING, fix: Applicability = Applicability.NONE,
+         triggers: tuple[str, ...] = (), scope: str = "python"):
+    """Register the decorated check function as rule `code`; its module docstring is the doc."""
+    if not _CODE.match(code):
+        raise ValueError(f"bad rule code {code!r}")
+
+    def register(check: Callable) -> Callable:
+        module = importlib.import_module(check.__module__)
+        existing = _RULES.get(code)
+        if existing is not None and existing.check.__module__ != check.__module__:
+            raise ValueError(f"duplicate rule code {code}: {existing.check.__module__} and {check.__module__}")
+        _RULES[code] = Rule(code, name, severity, fix, check, (module.__doc__ or "").strip(), triggers, scope)
+        return check
+
+    return register
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, by code; imports each rule module under this package once."""
+    if not _RULES:
+        import django_expert.analyzers.rules as package
+
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name.rsplit(".", 1)[-1] not in {"registry", "context"}:
+                importlib.import_module(info.name)
+    return dict(sorted(_RULES.items()))
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """The '## Section' blocks of a rule docstring, by title."""
+    sections: dict[str, str] = {}
+    current = None
+    for line in doc.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = ""
+        elif current:
+            sections[current] += line + "\n"
+    return {k: v.strip() for k, v in sections.items()}

@@ -1,0 +1,101 @@
+"""Source text: decoding bytes that may not be UTF-8, and positions.
+
+Analyzers speak one position unit: 0-based line, 0-based column counted in code points
+(Python `str` indices). `ast` reports UTF-8 byte columns; `LineIndex` converts them. The
+server converts code points to UTF-16 or UTF-8 for the client, in one place.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+# PEP 263: a coding declaration on one of the first two lines.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of source, 0-based lines and code-point columns, end exclusive."""
+
+    start: Position
+    end: Position
+
+    @classmethod
+    def of(cls, line: int, column: int, end_line: int, end_column: int) -> Span:
+        return cls(Position(line, column), Position(end_line, end_column))
+
+
+class DecodeError(ValueError):
+    """The bytes are neither valid in their declared encoding nor UTF-8."""
+
+
+def decode(data: bytes) -> str:
+    """Decode source bytes the way Python does: BOM, PEP 263 declaration, else UTF-8.
+
+    Raises DecodeError with a one-line reason; callers keep the file's last good facts.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    encoding = "utf-8"
+    for line in data.split(b"\n", 2)[:2]:
+        match = _CODING.match(line)
+        if match:
+            encoding = match.group(1).decode("ascii")
+            break
+    try:
+        return data.decode(encoding)
+    except LookupError as error:
+        raise DecodeError(f"unknown source encoding {encoding!r}") from error
+    except UnicodeDecodeError as error:
+        raise DecodeError(
+            f"not valid {encoding}: byte 0x{data[error.start]:02x} at offset {error.start}"
+        ) from error
+
+
+class LineIndex:
+    """Maps ast's (1-based line, UTF-8 byte column) to code-point positions, lazily."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines(keepends=True) or [""]
+
+    def line(self, line: int) -> str:
+        """The text of a 0-based line without its line ending ('' past the end)."""
+        if 0 <= line < len(self._lines):
+            return self._lines[line].rstrip("\r\n")
+        return ""
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def column(self, lineno: int, byte_col: int) -> int:
+        """Code-point column for an ast (1-based line, byte column)."""
+        text = self.line(lineno - 1)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def span(self, node) -> Span:
+        """The span of an ast node (anything with lineno/col_offset/end_*)."""
+        end_lineno = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = node.col_offset
+        return Span(
+            Position(node.lineno - 1, self.column(node.lineno, node.col_offset)),
+            Position(end_lineno - 1, self.column(end_lineno, end_col)),
+        )
+
+    def offset(self, position: Position) -> int:
+        """Code-point offset of a position in the whole text."""
+        return sum(len(line) for line in self._lines[: position.line]) + position.column

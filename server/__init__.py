@@ -1,0 +1,1 @@
+"""django-expert server: the LSP server, the CLI and the engagement workflow."""

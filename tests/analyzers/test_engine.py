@@ -1,0 +1,190 @@
+"""The engine's incremental promises, proved by counting (Engine.stats) on a small project
+whose dependencies are known: `library/serializers.py` reads `Author`, `library/other.py`
+reads `Book`, `library/views.py` reads no model."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from django_expert.analyzers.engine import Engine
+
+FILES = {
+    "manage.py": """
+        import os, sys
+        if __name__ == "__main__":
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
+            from django.core.management import execute_from_command_line
+            execute_from_command_line(sys.argv)
+    """,
+    "site_config/__init__.py": "",
+    "site_config/settings.py": """
+        SECRET_KEY = "test"
+        INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "library"]
+        DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+    """,
+    "library/__init__.py": "",
+    "library/models.py": """
+        from django.db import models
+
+
+        class Author(models.Model):
+            name = models.CharField(max_length=100)
+            bio = models.TextField(null=True, blank=True)
+
+            def __str__(self):
+                return self.name
+
+
+        class Book(models.Model):
+            title = models.CharField(max_length=200)
+            author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+            def __str__(self):
+                return self.title
+    """,
+    "library/serializers.py": """
+        from rest_framework import serializers
+
+        from .models import Author
+
+
+        class AuthorSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Author
+                fields = "__all__"
+    """,
+    "library/other.py": """
+        from rest_framework import serializers
+
+        from library.models import Book
+
+
+        class BookSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Book
+                fields = "__all__"
+    """,
+    "library/views.py": """
+        from django.http import JsonResponse
+
+
+        def ping(request):
+            return JsonResponse({"ok": True})
+    """,
+}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "proj"
+    write(root, FILES)
+    return root
+
+
+@pytest.fixture
+def engine(project, tmp_path) -> Engine:
+    engine = Engine([project], cache_dir=tmp_path / "cache")
+    engine.index()
+    engine.all_findings()
+    return engine
+
+
+def codes(engine: Engine, path: Path) -> list[str]:
+    return [f.code for f in engine.findings(path)]
+
+
+def edit(engine: Engine, path: Path, old: str, new: str) -> set[Path]:
+    text = path.read_text()
+    assert old in text
+    return engine.update(path, text.replace(old, new))
+
+
+def test_the_project_has_the_expected_findings(engine, project):
+    assert codes(engine, project / "library/models.py") == ["DJE201"]
+    assert codes(engine, project / "library/serializers.py") == ["DJE301"]
+    assert codes(engine, project / "library/other.py") == ["DJE301"]
+    assert codes(engine, project / "library/views.py") == []
+
+
+def test_edit_inside_a_function_body_recomputes_no_project_facts(engine, project):
+    before = engine.stats.copy()
+    stale = edit(engine, project / "library/views.py", '{"ok": True}', '{"ok": False, "n": 1}')
+    engine.all_findings()
+    assert stale == {project / "library/views.py"}
+    assert engine.stats["model_build"] == before["model_build"], "no new ProjectModel"
+    assert engine.stats["parse"] == before["parse"] + 1, "only the edited file is parsed"
+    assert engine.stats["check"] == before["check"] + 1, "only the edited file is re-checked"
+
+
+def test_edit_in_a_model_method_body_is_an_early_cutoff(engine, project):
+    before = engine.stats.copy()
+    stale = edit(engine, project / "library/models.py", "return self.name", "return self.name.upper()")
+    engine.all_findings()
+    assert stale == {project / "library/models.py"}
+    assert engine.stats["model_build"] == before["model_build"]
+    assert engine.stats["check"] == before["check"] + 1
+
+
+def test_renaming_a_model_field_rechecks_exactly_the_files_using_that_model(engine, project):
+    before = engine.stats.copy()
+    stale = edit(engine, project / "library/models.py", "    name = models.CharField", "    full_name = models.CharField")
+    assert stale == {project / "library/models.py", project / "library/serializers.py"}
+    engine.all_findings()
+    assert engine.stats["check"] == before["check"] + 2
+    assert engine.stats["model_build"] == before["model_build"] + 1
+    finding = next(f for f in engine.findings(project / "library/serializers.py") if f.code == "DJE301")
+    assert "full_name" in finding.fix_data[1], "the serializer's finding was computed from the new facts"
+
+
+def test_a_syntax_error_keeps_the_previous_findings_of_other_rules(engine, project):
+    path = project / "library/models.py"
+    engine.update(path, path.read_text().replace("class Book(models.Model):", "class Book(models.Model"))
+    findings = engine.findings(path)
+    assert [f.code for f in findings] == ["DJE000", "DJE201"]
+    assert findings[0].severity.value == "error" and "syntax error" in findings[0].message
+    assert findings[0].span.start.line == 11  # `class Book(models.Model` never closes
+    # Fixing the typo brings back a clean state, with no parse error.
+    engine.update(path, path.read_text())
+    assert codes(engine, path) == ["DJE201"]
+
+
+def test_a_second_start_reads_facts_from_the_cache_and_parses_nothing(engine, project, tmp_path):
+    first = {p: [f.code for f in fs] for p, fs in engine.all_findings().items()}
+    engine.save_cache()
+    second = Engine([project], cache_dir=tmp_path / "cache")
+    second.index()
+    again = {p: [f.code for f in fs] for p, fs in second.all_findings().items()}
+    assert again == first
+    assert second.stats["parse"] == 0
+    assert second.stats["check"] == 0, "findings came from the cache too"
+    assert second.stats["facts_from_cache"] == len(first) + sum(
+        1 for s in second.files.values() if s.library
+    )
+
+
+def test_the_cache_notices_a_file_changed_while_the_server_was_down(engine, project, tmp_path):
+    engine.save_cache()
+    (project / "library/models.py").write_text(
+        (project / "library/models.py").read_text().replace("null=True, blank=True", "blank=True")
+    )
+    second = Engine([project], cache_dir=tmp_path / "cache")
+    second.index()
+    second.all_findings()
+    assert second.stats["parse"] == 1
+    assert [f.code for f in second.findings(project / "library/models.py")] == []
+
+
+def test_deleting_a_model_file_rechecks_its_dependants(engine, project):
+    path = project / "library/models.py"
+    path.unlink()
+    stale = engine.update(path)
+    assert project / "library/serializers.py" in stale
+    assert "DJE301" in codes(engine, project / "library/serializers.py")  # model unknown: still reported
