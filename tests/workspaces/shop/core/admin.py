@@ -1,0 +1,1 @@
+# core has only abstract models; nothing to register.

@@ -1,0 +1,8 @@
+"""ASGI config for the shop project."""
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.prod")
+
+application = get_asgi_application()
