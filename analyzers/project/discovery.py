@@ -1,0 +1,622 @@
+"""Find the Django projects of a workspace, before any Python file is parsed.
+
+One walk of the directory tree (os.scandir, no symlinks followed, virtualenvs, VCS folders,
+caches, build output and configured exclusions skipped) notes where manage.py files,
+pytest configuration files and `settings.py` + `urls.py` + `wsgi.py` trios are. Only those
+few files, the wsgi/asgi modules and the settings package's modules are read; they are
+parsed with `ast` and never executed.
+
+Projects:
+- every folder holding a manage.py is a project root (nested ones too: a file belongs to
+  the deepest project root that contains it, see `project_for`);
+- without manage.py, a pyproject.toml / pytest.ini / setup.cfg / tox.ini naming
+  DJANGO_SETTINGS_MODULE, or a package holding settings + urls + wsgi/asgi, makes one,
+  unless it lies inside or above a manage.py project.
+
+The settings module, by precedence: the configuration override > manage.py's
+`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` > pytest configuration > wsgi.py /
+asgi.py. A candidate whose module has no file is skipped (with a problem) when a later
+one exists. Every problem is one line; nothing here raises on a broken project.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import fnmatch
+import os
+import re
+import sysconfig
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django_expert.analyzers.facts.extract import resolve_relative
+from django_expert.analyzers.project.layout import ProjectLayout
+from django_expert.analyzers.source import DecodeError, decode
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", "bower_components", ".venv", "venv", "env",
+    "virtualenv", ".virtualenv", "site-packages", "dist-packages", "__pycache__", ".tox", ".nox",
+    "build", "dist", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
+    "htmlcov", ".idea", ".vscode", ".direnv", ".cache", ".django-expert", "claudedocs",
+})
+_CONFIG_FILES = ("pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini")
+_VENV_NAMES = (".venv", "venv", "env", ".env", "virtualenv", ".virtualenv")
+_MAX_DEPTH = 32
+_MAX_DIRS = 200_000
+_MAX_READ = 1 << 20  # configuration and manage.py files larger than 1 MiB are not read
+_MAX_SETTINGS_FILES = 64
+_DSM = "DJANGO_SETTINGS_MODULE"
+_MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_PROD_TOKENS = frozenset({"prod", "production", "prd", "live"})
+_NOT_PROD_TOKENS = frozenset({"dev", "develop", "development", "test", "tests", "testing", "local",
+                              "ci", "debug", "example", "sample"})
+
+
+@dataclass
+class _Dir:
+    """What the walk noted about one folder."""
+
+    path: Path
+    files: set[str] = field(default_factory=set)
+    subdirs: set[str] = field(default_factory=set)
+
+
+# -- the walk ------------------------------------------------------------------------------
+
+
+def _excluded(relative: str, name: str, exclude: tuple[str, ...]) -> bool:
+    for pattern in exclude:
+        pattern = pattern.strip().rstrip("/")
+        if pattern.endswith("/**"):
+            pattern = pattern[:-3]
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        if not pattern:
+            continue
+        if fnmatch.fnmatchcase(relative, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            return True
+        if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
+            return True
+    return False
+
+
+def _walk(workspace: Path, exclude: tuple[str, ...]) -> dict[Path, _Dir]:
+    """The interesting folders of the workspace (those holding files we look for)."""
+    found: dict[Path, _Dir] = {}
+    stack: list[tuple[Path, int]] = [(workspace, 0)]
+    visited = 0
+    while stack and visited < _MAX_DIRS:
+        folder, depth = stack.pop()
+        visited += 1
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        info = _Dir(folder)
+        children: list[Path] = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    info.subdirs.add(entry.name)
+                    children.append(Path(entry.path))
+                elif entry.is_file():
+                    info.files.add(entry.name)
+            except OSError:
+                continue
+        if "pyvenv.cfg" in info.files and folder != workspace:
+            continue  # a virtualenv of any name
+        found[folder] = info
+        if depth >= _MAX_DEPTH:
+            continue
+        for child in sorted(children, reverse=True):
+            name = child.name
+            if name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != "."):
+                continue
+            relative = child.relative_to(workspace).as_posix()
+            if exclude and _excluded(relative, name, exclude):
+                continue
+            stack.append((child, depth + 1))
+    return found
+
+
+# -- reading the few files discovery needs ----------------------------------------------------
+
+
+def _read_text(path: Path, problems: list[str], label: str) -> str | None:
+    try:
+        if path.stat().st_size > _MAX_READ:
+            problems.append(f"{label}: larger than 1 MiB, not read")
+            return None
+        return decode(path.read_bytes())
+    except DecodeError as error:
+        problems.append(f"{label}: cannot decode ({error})")
+    except OSError as error:
+        problems.append(f"{label}: cannot read ({error.strerror or type(error).__name__})")
+    return None
+
+
+def _parse(path: Path, problems: list[str], label: str) -> ast.Module | None:
+    text = _read_text(path, problems, label)
+    if text is None:
+        return None
+    try:
+        return ast.parse(text, filename=str(path))
+    except SyntaxError as error:
+        where = f" (line {error.lineno})" if error.lineno else ""
+        problems.append(f"{label}: not valid Python{where}")
+    except (ValueError, RecursionError, MemoryError) as error:
+        problems.append(f"{label}: not valid Python ({type(error).__name__})")
+    return None
+
+
+def settings_from_source(tree: ast.Module) -> str | None:
+    """The DJANGO_SETTINGS_MODULE a script sets: `os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+    "x")` or `os.environ["DJANGO_SETTINGS_MODULE"] = "x"`, anywhere in the file (first wins)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault":
+            receiver = node.func.value
+            if _is_environ(receiver) and len(node.args) >= 2:
+                key, value = node.args[0], node.args[1]
+                if _const_str(key) == _DSM and _const_str(value):
+                    return _const_str(value)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Subscript) and _is_environ(target.value) and _const_str(target.slice) == _DSM:
+                if _const_str(node.value):
+                    return _const_str(node.value)
+    return None
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ"
+    )
+
+
+def _const_str(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _pytest_settings(folder: Path, files: set[str], problems: list[str], base: Path) -> tuple[str, str] | None:
+    """(module, where) from the pytest configuration files of one folder, in pytest's order."""
+    for name in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
+        if name not in files:
+            continue
+        path = folder / name
+        label = _relative(path, base)
+        text = _read_text(path, problems, label)
+        if text is None:
+            continue
+        if name == "pyproject.toml":
+            try:
+                data = tomllib.loads(text)
+            except (tomllib.TOMLDecodeError, ValueError) as error:
+                problems.append(f"{label}: not valid TOML ({str(error).splitlines()[0]})")
+                continue
+            options = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+            if isinstance(options, dict):
+                found = _from_options(options.get(_DSM), options.get("addopts"))
+                if found:
+                    return found, f"{label} [tool.pytest.ini_options]"
+            continue
+        section = "tool:pytest" if name == "setup.cfg" else "pytest"
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(text)
+        except configparser.Error as error:
+            problems.append(f"{label}: not a valid INI file ({str(error).splitlines()[0]})")
+            continue
+        if parser.has_section(section):
+            options = {key.upper() if key.upper() == _DSM else key: value for key, value in parser.items(section)}
+            found = _from_options(options.get(_DSM), options.get("addopts"))
+            if found:
+                return found, f"{label} [{section}]"
+    return None
+
+
+def _from_options(value: object, addopts: object) -> str | None:
+    if isinstance(value, str) and _MODULE_NAME.match(value.strip()):
+        return value.strip()
+    if isinstance(addopts, list):
+        addopts = " ".join(str(a) for a in addopts)
+    if isinstance(addopts, str):
+        match = re.search(r"--ds[= ]+([A-Za-z_][\w.]*)", addopts)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -- modules on disk ------------------------------------------------------------------------
+
+
+def module_file(source_roots: tuple[Path, ...], module: str) -> Path | None:
+    """The file of a dotted module under the source roots (`a/b.py` or `a/b/__init__.py`)."""
+    parts = module.split(".")
+    for root in sorted(source_roots, key=lambda p: len(p.parts), reverse=True):
+        base = root.joinpath(*parts)
+        for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _module_of(source_roots: tuple[Path, ...], path: Path) -> str | None:
+    layout = ProjectLayout(root=source_roots[0], name="", source_roots=source_roots, settings_module=None)
+    found = layout.module_name(path)
+    return found[0] if found and found[0] else None
+
+
+def _star_imports(path: Path, module: str) -> set[str]:
+    scratch: list[str] = []
+    tree = _parse(path, scratch, path.name)
+    if tree is None:
+        return set()
+    is_package = path.name == "__init__.py"
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            found.add(resolve_relative(module, is_package, node.level, node.module))
+    return found
+
+
+def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None) -> list[str]:
+    """Modules that look like settings: split settings star-importing one another, and any
+    settings*.py in the settings module's folder or in a top-level package."""
+    family: set[str] = set()
+    folders: set[Path] = set()
+    if settings_module:
+        path = module_file(source_roots, settings_module)
+        if path is not None:
+            folders.add(path.parent)
+    for root in source_roots:
+        try:
+            entries = list(os.scandir(root))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier() and entry.name not in SKIP_DIRS:
+                    package = Path(entry.path)
+                    if (package / "__init__.py").is_file():
+                        folders.add(package)
+                        if (package / "settings").is_dir():
+                            folders.add(package / "settings")
+            except OSError:
+                continue
+    for folder in sorted(folders):
+        try:
+            names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".py") and e.is_file())
+        except OSError:
+            continue
+        modules: dict[str, Path] = {}
+        for name in names[:_MAX_SETTINGS_FILES]:
+            module = _module_of(source_roots, folder / name)
+            if module:
+                modules[module] = folder / name
+        in_settings_package = folder.name == "settings"
+        for module, path in modules.items():
+            if path.stem.startswith("settings") and path.stem != "__init__":
+                family.add(module)
+        if in_settings_package or (settings_module in modules):
+            family |= _star_component(modules, settings_module, in_settings_package)
+    if settings_module:
+        family.add(settings_module)
+    return sorted(family, key=lambda m: (m != settings_module, m))
+
+
+def _star_component(modules: dict[str, Path], settings_module: str | None, settings_package: bool) -> set[str]:
+    """The modules of one folder linked by star imports: the settings module's component,
+    and in a `settings` package every module taking part in a star import."""
+    edges: dict[str, set[str]] = {m: set() for m in modules}
+    linked: set[str] = set()
+    for module, path in modules.items():
+        for target in _star_imports(path, module):
+            if target in modules and target != module:
+                edges[module].add(target)
+                edges[target].add(module)
+                linked |= {module, target}
+    if settings_module in modules:
+        component, todo = {settings_module}, [settings_module]
+        while todo:
+            for other in edges[todo.pop()]:
+                if other not in component:
+                    component.add(other)
+                    todo.append(other)
+        return component | linked if settings_package else component
+    return linked
+
+
+def _name_tokens(module: str) -> set[str]:
+    return set(re.split(r"[_\-]+", module.rsplit(".", 1)[-1].lower()))
+
+
+def is_production_name(module: str) -> bool:
+    """Whether a settings module's last name component says production (and nothing else)."""
+    tokens = _name_tokens(module)
+    return bool(tokens & _PROD_TOKENS) and not tokens & _NOT_PROD_TOKENS
+
+
+def is_non_production_name(module: str) -> bool:
+    """Whether a settings module's last name component says dev / test / local / ci."""
+    return bool(_name_tokens(module) & _NOT_PROD_TOKENS)
+
+
+# -- library roots ----------------------------------------------------------------------------
+
+
+def _site_packages(venv: Path) -> list[Path]:
+    found: list[Path] = []
+    for lib in ("lib", "lib64"):
+        try:
+            found += sorted(p / "site-packages" for p in (venv / lib).glob("python3*") if (p / "site-packages").is_dir())
+        except OSError:
+            pass
+    windows = venv / "Lib" / "site-packages"
+    if windows.is_dir():
+        found.append(windows)
+    return found
+
+
+def _with_django(paths: list[Path]) -> tuple[Path, ...]:
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if real not in seen and (path / "django" / "__init__.py").is_file():
+            seen[real] = path
+    return tuple(seen.values())
+
+
+def library_roots(root: Path, workspace: Path) -> tuple[Path, ...]:
+    """site-packages holding Django: a virtualenv in the project or the workspace, else
+    $VIRTUAL_ENV, else the analyser's own interpreter."""
+    bases = [root]
+    while bases[-1] != workspace and workspace in bases[-1].parents:
+        bases.append(bases[-1].parent)  # the project's folder first, then up to the workspace
+    for base in bases:
+        venvs = [base / name for name in _VENV_NAMES if (base / name / "pyvenv.cfg").is_file()]
+        found = _with_django([sp for venv in venvs for sp in _site_packages(venv)])
+        if found:
+            return found
+    virtual_env = os.environ.get("VIRTUAL_ENV")
+    if virtual_env:
+        found = _with_django(_site_packages(Path(virtual_env)))
+        if found:
+            return found
+    try:
+        purelib = Path(sysconfig.get_paths()["purelib"])
+    except (KeyError, OSError):
+        return ()
+    return _with_django([purelib])
+
+
+# -- one project ------------------------------------------------------------------------------
+
+
+def _source_roots(root: Path) -> tuple[Path, ...]:
+    src = root / "src"
+    try:
+        if src.is_dir() and any(
+            (e.is_dir() and (Path(e.path) / "__init__.py").is_file()) or e.name.endswith(".py")
+            for e in os.scandir(src)
+        ):
+            return (root, src)
+    except OSError:
+        pass
+    return (root,)
+
+
+def _entry_scripts(root: Path, source_roots: tuple[Path, ...]) -> list[Path]:
+    """wsgi.py / asgi.py files of the project's top-level packages (and the root itself)."""
+    scripts: list[Path] = []
+    for base in source_roots:
+        for name in ("wsgi.py", "asgi.py"):
+            if (base / name).is_file():
+                scripts.append(base / name)
+        try:
+            packages = sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
+                              and e.name.isidentifier() and e.name not in SKIP_DIRS)
+        except OSError:
+            continue
+        for package in packages:
+            for name in ("wsgi.py", "asgi.py"):
+                if (package / name).is_file():
+                    scripts.append(package / name)
+    return scripts
+
+
+def _build(
+    root: Path,
+    workspace: Path,
+    dirs: dict[Path, _Dir],
+    manage_py: Path | None,
+    settings_override: str | None,
+    implied: tuple[str, str] | None,
+) -> ProjectLayout:
+    problems: list[str] = []
+    provenance: dict[str, str] = {}
+    source_roots = _source_roots(root)
+    candidates: list[tuple[str, str]] = []  # (module, where), by precedence
+    if settings_override:
+        candidates.append((settings_override.strip(), "configuration"))
+    if manage_py is not None:
+        tree = _parse(manage_py, problems, "manage.py")
+        if tree is not None:
+            module = settings_from_source(tree)
+            if module:
+                candidates.append((module, "manage.py"))
+            else:
+                problems.append("manage.py: does not set DJANGO_SETTINGS_MODULE")
+    # pytest configuration: the root's own files, then those of its parents in the workspace.
+    folder = root
+    while True:
+        info = dirs.get(folder)
+        if info is not None and info.files & set(_CONFIG_FILES):
+            found = _pytest_settings(folder, info.files, problems, root if folder == root else workspace)
+            if found:
+                candidates.append(found)
+                break
+        if folder == workspace or folder.parent == folder or workspace not in folder.parents:
+            break
+        folder = folder.parent
+    scripts: dict[str, list[str]] = {}
+    for script in _entry_scripts(root, source_roots):
+        label = _relative(script, root)
+        tree = _parse(script, problems, label)
+        module = settings_from_source(tree) if tree is not None else None
+        if module:
+            scripts.setdefault(module, []).append(label)
+    for module, labels in scripts.items():
+        candidates.append((module, labels[0]))
+    if implied:
+        candidates.append(implied)
+
+    settings_module = None
+    for module, where in candidates:
+        if not _MODULE_NAME.match(module):
+            problems.append(f"settings module from {where} is not a module name")
+            continue
+        if module_file(source_roots, module) is not None:
+            settings_module = module
+            provenance["settings_module"] = where
+            break
+        problems.append(f"settings module '{module}' (from {where}) not found")
+    if settings_module is None:
+        valid = [(m, w) for m, w in candidates if _MODULE_NAME.match(m)]
+        if valid:
+            settings_module, provenance["settings_module"] = valid[0]
+        elif not any(p.startswith("manage.py") for p in problems):
+            problems.append("no settings module found")
+
+    settings_modules = _settings_family(source_roots, settings_module)
+    production: list[str] = []
+    for module, labels in scripts.items():
+        # What wsgi/asgi load is what gets deployed, unless its name says dev/test/local/ci.
+        if not is_non_production_name(module) and _MODULE_NAME.match(module):
+            if module_file(source_roots, module) is None:
+                problem = f"settings module '{module}' (from {labels[0]}) not found"
+                if problem not in problems:
+                    problems.append(problem)
+                continue
+            production.append(module)
+            provenance[f"production:{module}"] = ", ".join(labels)
+            if module not in settings_modules:
+                settings_modules.append(module)
+    for module in settings_modules:
+        if module not in production and is_production_name(module):
+            production.append(module)
+            provenance[f"production:{module}"] = "name"
+
+    env_file = root / ".env"
+    env_files = (env_file,) if env_file.is_file() else ()
+    name = root.name or workspace.name
+    return ProjectLayout(
+        root=root,
+        name=name,
+        source_roots=source_roots,
+        settings_module=settings_module,
+        settings_modules=tuple(settings_modules),
+        production_settings=tuple(production),
+        env_files=env_files,
+        library_roots=library_roots(root, workspace),
+        manage_py=manage_py,
+        provenance=provenance,
+        problems=tuple(problems),
+    )
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    """Whether path is one of roots, under one, or above one."""
+    return any(path == r or r in path.parents or path in r.parents for r in roots)
+
+
+def discover(
+    workspace_root: Path, settings_override: str | None = None, exclude: tuple[str, ...] = ()
+) -> list[ProjectLayout]:
+    """The Django projects of a workspace folder, ordered by root path."""
+    try:
+        workspace = Path(workspace_root).resolve()
+    except (OSError, RuntimeError):
+        return []
+    if not workspace.is_dir():
+        return []
+    dirs = _walk(workspace, tuple(exclude))
+    manage_roots = sorted(path for path, info in dirs.items() if "manage.py" in info.files)
+    roots: list[tuple[Path, Path | None, tuple[str, str] | None]] = [(r, r / "manage.py", None) for r in manage_roots]
+    taken = list(manage_roots)
+
+    # pytest configuration naming a settings module, without manage.py
+    for path in sorted(dirs):
+        info = dirs[path]
+        if not info.files & set(_CONFIG_FILES) or _inside(path, taken):
+            continue
+        scratch: list[str] = []
+        if _pytest_settings(path, info.files, scratch, workspace):
+            roots.append((path, None, None))
+            taken.append(path)
+
+    # a package holding settings + urls + wsgi/asgi
+    for path in sorted(dirs):
+        info = dirs[path]
+        has_settings = "settings.py" in info.files or "settings" in info.subdirs
+        if not (has_settings and "urls.py" in info.files and info.files & {"wsgi.py", "asgi.py"}):
+            continue
+        if not path.name.isidentifier():
+            continue
+        root = path.parent
+        if root.name == "src" and root != workspace:
+            root = root.parent
+        if _inside(root, taken) or not (workspace == root or workspace in root.parents):
+            continue
+        roots.append((root, None, (f"{path.name}.settings", f"{_relative(path, root)}/ (settings beside urls and wsgi)")))
+        taken.append(root)
+
+    override = settings_override.strip() if settings_override else None
+    layouts: list[ProjectLayout] = []
+    for root, manage_py, implied in sorted(roots, key=lambda r: str(r[0])):
+        applies = override if override and (len(roots) == 1 or module_file(_source_roots(root), override)) else None
+        try:
+            layouts.append(_build(root, workspace, dirs, manage_py, applies, implied))
+        except Exception as error:  # noqa: BLE001 - one broken project must not hide the others
+            layouts.append(ProjectLayout(
+                root=root, name=root.name, source_roots=(root,), settings_module=None, manage_py=manage_py,
+                problems=(f"discovery failed in {_relative(root, workspace) or '.'} ({type(error).__name__})",),
+            ))
+    if override and len(roots) > 1 and not any(layout.provenance.get("settings_module") == "configuration" for layout in layouts):
+        layouts = [_with_problem(layout, f"configured settings module '{override}' not found in any project") for layout in layouts]
+    return _unique_names(layouts, workspace)
+
+
+def _with_problem(layout: ProjectLayout, problem: str) -> ProjectLayout:
+    return replace(layout, problems=(*layout.problems, problem))
+
+
+def _unique_names(layouts: list[ProjectLayout], workspace: Path) -> list[ProjectLayout]:
+    counts: dict[str, int] = {}
+    for layout in layouts:
+        counts[layout.name] = counts.get(layout.name, 0) + 1
+    return [
+        replace(layout, name=_relative(layout.root, workspace)) if counts[layout.name] > 1 and layout.root != workspace else layout
+        for layout in layouts
+    ]
+
+
+def project_for(layouts: list[ProjectLayout], path: Path) -> ProjectLayout | None:
+    """The project a file belongs to: the deepest project root containing it."""
+    best = None
+    for layout in layouts:
+        if path == layout.root or layout.root in path.parents:
+            if best is None or len(layout.root.parts) > len(best.root.parts):
+                best = layout
+    return best
