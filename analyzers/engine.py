@@ -46,6 +46,14 @@ LIBRARY_GLOBS = ("django/contrib/*/models.py", "django/contrib/*/models/*.py", "
 
 Key = tuple[str, ...]
 
+# Deployment files rules read as text (scope "deploy"); they have no facts of their own.
+DEPLOY_FILES = ("Procfile", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
+                "compose*.yml", "compose*.yaml", "*.service", "fly.toml", "app.yaml", "gunicorn*.py", "Caddyfile")
+
+
+def is_deploy_file(name: str) -> bool:
+    return any(fnmatch(name, pattern) for pattern in DEPLOY_FILES)
+
 
 @dataclass
 class FileState:
@@ -140,7 +148,7 @@ class Engine:
         for directory, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
             for name in sorted(filenames):
-                if name.endswith(".py"):
+                if name.endswith(".py") or is_deploy_file(name):
                     path = Path(directory, name)
                     relative = path.relative_to(root).as_posix()
                     if not any(fnmatch(relative, pattern) for pattern in excludes):
@@ -211,6 +219,10 @@ class Engine:
         return self._parse(state, data)
 
     def _parse(self, state: FileState, data: bytes) -> bool:
+        if state.path.suffix != ".py":  # a deployment file: text for the deploy rules only
+            changed = state.facts is None
+            state.facts, state.problem = FileFacts(module="", is_package=False), None
+            return changed
         self.stats["parse"] += 1
         try:
             text = decode(data)
@@ -318,7 +330,7 @@ class Engine:
         path = Path(path).resolve()
         state = self.files.get(path)
         if state is None:
-            if text is None and not path.is_file() or path.suffix != ".py":
+            if text is None and not path.is_file() or not (path.suffix == ".py" or is_deploy_file(path.name)):
                 return set()
             state = self._read(path, None)
             if state.project is not None:

@@ -45,6 +45,8 @@ class RuleContext:
 
     @cached_property
     def tree(self) -> ast.Module:
+        if self.is_deploy_file:
+            raise TypeError(f"{self.path.name} is not Python: deploy rules read ctx.text")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)
             return ast.parse(self.text)
@@ -54,6 +56,10 @@ class RuleContext:
         return self.facts.module
 
     # -- what kind of file this is --------------------------------------------------------
+
+    @property
+    def is_deploy_file(self) -> bool:
+        return self.path.suffix != ".py"
 
     @property
     def is_migration(self) -> bool:
@@ -149,6 +155,8 @@ def applicable_rules(ctx: RuleContext) -> Iterator[Rule]:
     """The enabled rules whose cheap guards pass for this file."""
     for rule in all_rules().values():
         if not ctx.config.enabled(rule.code, ctx.relative):
+            continue
+        if (rule.scope == "deploy") != ctx.is_deploy_file:
             continue
         if rule.scope == "settings" and not ctx.is_settings:
             continue

@@ -35,7 +35,8 @@ class Rule:
     # Cheap guard: the rule runs only on files whose text contains one of these strings
     # (empty: every file). Most files of a project never pay for most rules.
     triggers: tuple[str, ...] = ()
-    # The kinds of file it reads: "python", "settings" (a settings module), "migration".
+    # The files it runs on: "python" (every .py file), "settings" (settings modules),
+    # "migration" (migration modules), "deploy" (Procfile, Dockerfile, compose, systemd units).
     scope: str = "python"
 
     @property
