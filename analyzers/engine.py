@@ -42,7 +42,8 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox
 # Django's own modules that define models: indexed from the project's environment (facts
 # only, never rules), so `auth.User` and friends are real models with real fields.
 LIBRARY_GLOBS = ("django/contrib/*/models.py", "django/contrib/*/models/*.py", "django/contrib/*/apps.py",
-                 "django/contrib/auth/base_user.py", "rest_framework/authtoken/models.py")
+                 "django/contrib/auth/base_user.py", "django/contrib/sessions/base_session.py",
+                 "rest_framework/authtoken/models.py")
 
 Key = tuple[str, ...]
 
@@ -166,8 +167,11 @@ class Engine:
         for library_root in project.layout.library_roots:
             for pattern in LIBRARY_GLOBS:
                 for path in sorted(library_root.glob(pattern)):
-                    if path not in self.files:
+                    state = self.files.get(path)
+                    if state is None:
                         self._read(path, cached.get(str(path)), library=(project, library_root))
+                    elif state.library and state.module:
+                        project.files.setdefault(state.module, state)  # one library, several projects
 
     def _read(self, path: Path, cached, library=None) -> FileState:
         if library:
@@ -328,6 +332,8 @@ class Engine:
         Returns the files whose findings must be re-published.
         """
         path = Path(path).resolve()
+        if path.suffix != ".py" and not is_deploy_file(path.name):
+            return self._read_file_changed(path)
         state = self.files.get(path)
         if state is None:
             if text is None and not path.is_file() or not (path.suffix == ".py" or is_deploy_file(path.name)):
@@ -362,6 +368,22 @@ class Engine:
                     if other is not None and other.findings is not None:
                         other.findings = None
                         stale.add(dependent)
+        return stale
+
+    def _read_file_changed(self, path: Path) -> set[Path]:
+        """A file rules read through the model, not Python (a template), changed on disk:
+        re-check the files whose findings read its ("file", path) key."""
+        key = ("file", str(path))
+        stale: set[Path] = set()
+        for project in self.projects:
+            old = project.fingerprints.pop(key, None)
+            if old is None or self._fingerprint(project, key) == old:
+                continue
+            for dependent in self._dependents.get(key, ()):
+                other = self.files.get(dependent)
+                if other is not None and other.findings is not None:
+                    other.findings = None
+                    stale.add(dependent)
         return stale
 
     def remove(self, path: Path) -> set[Path]:

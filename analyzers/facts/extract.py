@@ -24,7 +24,18 @@ from django_expert.analyzers.source import LineIndex
 _MUTATORS = {"append", "extend", "insert", "remove", "update", "setdefault", "pop"}
 # Methods whose returned expression other files need (a view's queryset, serializer,
 # permissions). Other bodies stay out of facts, so editing them is an early cutoff.
-_SUMMARISED_METHODS = {"get_queryset", "get_serializer_class", "get_permissions"}
+_SUMMARISED_METHODS = {"get_queryset", "get_serializer_class", "get_permissions", "get_internal_type"}
+# Queryset methods: a custom manager/QuerySet method returning `self.filter(...)` & co. has
+# its returned chain summarised too, so a view's `Book.objects.published()` can be followed.
+QUERY_METHODS = frozenset({
+    "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate",
+    "alias", "only", "defer", "values", "values_list", "using", "reverse", "none", "get", "first", "last",
+    "latest", "earliest", "count", "exists", "aggregate", "iterator", "in_bulk", "create", "get_or_create",
+    "update_or_create", "update", "delete", "add", "remove", "clear", "set", "get_queryset",
+})
+_PROPERTIES = {"property", "functools.cached_property", "django.utils.functional.cached_property",
+               "cached_property"}
+_MAX_READS = 24
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -250,11 +261,99 @@ class _Extractor:
             self.qualify(name) for name in (dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list) if name
         )
         returns = None
-        if node.name in _SUMMARISED_METHODS:
-            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+            if node.name in _SUMMARISED_METHODS or _is_query_chain(body[0].value):
                 returns = self.value(body[0].value)
-        return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns)
+        positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+        reads: tuple[str, ...] = ()
+        if node.name == "__str__" or any(d in _PROPERTIES for d in decorators):
+            reads = _reads(node, positional[0]) if positional else ()
+        elif node.name.startswith("get_") and positional:
+            reads = _reads(node, positional[1] if len(positional) > 1 else positional[0])
+        return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns, reads)
+
+
+def _is_query_chain(node: ast.expr) -> bool:
+    """`self.filter(...).order_by(...)`, `super().get_queryset().select_related(...)`."""
+    seen_query = False
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        seen_query = seen_query or node.func.attr in QUERY_METHODS
+        node = node.func.value
+    rooted = (isinstance(node, ast.Name) and node.id == "self") or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super")
+    return seen_query and rooted
+
+
+def _segments(node: ast.expr) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
+    """(root name, ((attribute, called), ...)) of `root.a.b().c`, else None."""
+    parts: list[tuple[str, bool]] = []
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            parts.append((node.func.attr, True))
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            parts.append((node.attr, False))
+            node = node.value
+        else:
+            break
+    return (node.id, tuple(reversed(parts))) if isinstance(node, ast.Name) and parts else None
+
+
+def _chain(node: ast.expr, aliases: dict[str, tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """The chain `node` reads from the object parameter; a call of anything but a queryset
+    method ends it (`self.name.upper()` reads "name", `obj.items.count()` "items.count")."""
+    found = _segments(node)
+    if found is None or aliases.get(found[0]) is None:
+        return None
+    chain = list(aliases[found[0]])  # type: ignore[arg-type]
+    for attr, called in found[1]:
+        if called and attr not in QUERY_METHODS:
+            break
+        chain.append(attr)
+    return tuple(chain[:6]) if chain else None
+
+
+def attribute_chains(node: ast.AST, param: str) -> dict[tuple[str, ...], ast.expr]:
+    """The maximal attribute chains read from the name `param` inside `node`, each with the
+    first expression reading it; loop variables and plain assignments are followed as
+    aliases (a name bound twice differently is dropped). Rebinding `param` reads nothing."""
+    aliases: dict[str, tuple[str, ...] | None] = {param: ()}
+    nodes = list(ast.walk(node))
+    for _ in range(2):  # aliases of aliases
+        for item in nodes:
+            if isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
+                target, source = item.target, item.iter
+            elif isinstance(item, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                if any(isinstance(t, ast.Name) and t.id == param for t in targets):
+                    return {}
+                if len(targets) != 1 or isinstance(item, ast.AugAssign) or item.value is None:
+                    continue
+                target, source = targets[0], item.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id != param:
+                chain = _chain(source, aliases)
+                known = aliases.get(target.id, chain)
+                aliases[target.id] = chain if chain is not None and known == chain else None
+    callees = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    chains: dict[tuple[str, ...], ast.expr] = {}
+    for item in nodes:
+        if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:
+            chain = _chain(item, aliases)
+            if chain and (chain not in chains or _before(item, chains[chain])):
+                chains[chain] = item
+    return {c: n for c, n in chains.items() if not any(o[: len(c)] == c and o != c for o in chains)}
+
+
+def _before(a: ast.expr, b: ast.expr) -> bool:
+    return (a.lineno, a.col_offset) < (b.lineno, b.col_offset)
+
+
+def _reads(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple[str, ...]:
+    """The attribute chains a method reads from `param`, as sorted dotted strings."""
+    return tuple(sorted(".".join(c) for c in attribute_chains(node, param))[:_MAX_READS])
 
 
 def extract(tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -> tuple[FileFacts, Locations]:

@@ -62,9 +62,26 @@ class ClassIndex:
         return None
 
     def canonical(self, qualname: str) -> str:
-        """The defining qualified name of a class, or the name itself when it is not indexed."""
+        """The defining qualified name of a class; for a class no indexed module defines, the
+        name an indexed module re-exports it from (`common.db.Model` -> `django.db.models.Model`
+        after `from django.db.models import Model`), else the name itself."""
         ref = self.resolve(qualname)
-        return ref.qualname if ref else qualname
+        return ref.qualname if ref else self._imported_name(qualname)
+
+    def _imported_name(self, qualname: str, depth: int = 0) -> str:
+        module, _, name = qualname.rpartition(".")
+        facts = self._facts.get(module)
+        if facts is None or depth > 8:
+            return qualname
+        for imported in facts.imports:
+            if imported.local == name and imported.target != qualname:
+                return self._imported_name(imported.target, depth + 1)
+        for imported in facts.imports:
+            if imported.local == "*":
+                starred = f"{imported.target}.{name}"
+                if ALIASES.get(starred, starred) in EXTERNAL_BASES:
+                    return starred
+        return qualname
 
     def mro(self, qualname: str) -> tuple[str, ...]:
         """Qualified names of the class and all its ancestors, nearest first (C3-ish, cycle-safe).
@@ -101,6 +118,13 @@ class ClassIndex:
             candidate = f"{ref.module}.{base}"
             if self.resolve(candidate):
                 return candidate
+            # `from django.db.models import *` of a module nobody indexed: a known name there.
+            facts = self._facts.get(ref.module)
+            for imported in facts.imports if facts is not None else ():
+                if imported.local == "*":
+                    starred = f"{imported.target}.{base}"
+                    if ALIASES.get(starred, starred) in EXTERNAL_BASES:
+                        return starred
         return base
 
     def is_subclass(self, qualname: str, *bases: str) -> bool:
