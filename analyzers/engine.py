@@ -117,6 +117,8 @@ class Engine:
 
         self.files.clear()
         self.projects.clear()
+        self.problems.clear()
+        self._dependents.clear()
         for root in self.roots:
             base_config = self._config(root)
             layouts = discover(root, base_config.settings_module, base_config.exclude)
@@ -339,6 +341,11 @@ class Engine:
             if text is None and not path.is_file() or not (path.suffix == ".py" or is_deploy_file(path.name)):
                 return set()
             state = self._read(path, None)
+            if text is not None:  # a new, maybe unsaved, buffer: its text is the truth
+                state.text = text
+                self._load(state, text.encode("utf-8"))
+                if state.project is not None and state.module:
+                    state.project.files[state.module] = state
             if state.project is not None:
                 return self._after_change(state, facts_changed=True)
             return {path}

@@ -11,6 +11,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
+# Line breaks as Python's tokenizer and LSP see them (not str.splitlines, which also
+# breaks on form feed, U+2028 and friends).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
 # PEP 263: a coding declaration on one of the first two lines.
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
@@ -60,13 +64,18 @@ def decode(data: bytes) -> str:
         ) from error
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of a text with their endings, split on \\n, \\r\\n and \\r only."""
+    return _LINES.findall(text)
+
+
 class LineIndex:
     """Maps ast's (1-based line, UTF-8 byte column) to code-point positions, lazily."""
 
     __slots__ = ("_lines",)
 
     def __init__(self, text: str) -> None:
-        self._lines = text.splitlines(keepends=True) or [""]
+        self._lines = split_lines(text) or [""]
 
     def line(self, line: int) -> str:
         """The text of a 0-based line without its line ending ('' past the end)."""

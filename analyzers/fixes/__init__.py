@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.findings import Applicability, Edit, Finding, Fix
-from django_expert.analyzers.source import LineIndex, Position, Span
+from django_expert.analyzers.source import LineIndex, Position, Span, split_lines
 
 if TYPE_CHECKING:
     import libcst
@@ -46,8 +46,8 @@ def minimal_edits(path: str, old: str, new: str) -> list[Edit]:
     """The replaced line ranges between two texts (difflib opcodes over lines)."""
     import difflib
 
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    old_lines = split_lines(old)
+    new_lines = split_lines(new)
     edits = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -8,6 +8,7 @@ sections What it does / Why is this bad? / Example / Use instead / References.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import re
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 DOCS_URL = "https://django-expert.readthedocs.io/en/latest/rules/{code}.html"
 _CODE = re.compile(r"^DJE[1-7]\d\d$")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+BROKEN: list[str] = []  # rule modules that failed to import (a test asserts there are none)
 _FIXERS: dict[str, Callable] = {}
 
 
@@ -97,7 +100,11 @@ def all_rules() -> dict[str, Rule]:
 
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if info.name.rsplit(".", 1)[-1] not in {"registry", "context"}:
-                importlib.import_module(info.name)
+                try:
+                    importlib.import_module(info.name)
+                except Exception:  # one broken rule module costs that rule, not the others
+                    log.exception("cannot load rule module %s", info.name)
+                    BROKEN.append(info.name)
     return dict(sorted(_RULES.items()))
 
 

@@ -188,3 +188,20 @@ def test_deleting_a_model_file_rechecks_its_dependants(engine, project):
     stale = engine.update(path)
     assert project / "library/serializers.py" in stale
     assert "DJE301" in codes(engine, project / "library/serializers.py")  # model unknown: still reported
+
+
+def test_a_new_unsaved_buffer_joins_the_project_with_its_text(engine, project):
+    path = project / "library/extra.py"  # not on disk
+    text = 'from rest_framework import serializers\n\nfrom .models import Book\n\n\n' \
+           'class Extra(serializers.ModelSerializer):\n    class Meta:\n        model = Book\n        fields = "__all__"\n'
+    assert path in engine.update(path, text)  # a new class changes the hierarchy others read
+    assert codes(engine, path) == ["DJE301"]
+
+
+def test_form_feeds_do_not_shift_positions(engine, project):
+    path = project / "library/models.py"
+    text = path.read_text().replace("from django.db import models\n", "from django.db import models\n\x0c\n")
+    engine.update(path, text)
+    [finding] = engine.findings(path)
+    line = text.split("\n")[finding.span.start.line]
+    assert line.strip().startswith("bio = models.TextField(null=True")

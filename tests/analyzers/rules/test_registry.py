@@ -5,9 +5,13 @@ import re
 import pytest
 
 from django_expert.analyzers.findings import Applicability, Category
-from django_expert.analyzers.rules.registry import DOC_SECTIONS, all_rules, doc_sections, fixer_for, rule
+from django_expert.analyzers.rules.registry import BROKEN, DOC_SECTIONS, all_rules, doc_sections, fixer_for, rule
 
 RULES = list(all_rules().values())
+
+
+def test_every_rule_module_imports():
+    assert BROKEN == [], "these rule modules fail to import (see the log)"
 
 
 def test_rules_are_registered():

@@ -1,0 +1,121 @@
+"""Diagnostics end to end: pushed to clients that cannot pull, pulled by those that can."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+CLIENTS = ["visual-studio-code", "neovim", "emacs"]  # recorded capabilities of real clients
+PUSH_AND_PULL = ["visual-studio-code", "neovim"]  # VS Code 1.65 cannot pull; Neovim 0.11 can
+
+
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+async def test_shop_findings_reach_the_client(session, shop):
+    await session.start(shop)
+    models = (shop / "catalog" / "models.py").as_uri()
+
+    diagnostics = await session.diagnostics(models)
+
+    (nullable,) = [d for d in diagnostics if d.code == "DJE201"]
+    assert nullable.source == "django-expert"
+    assert nullable.severity == types.DiagnosticSeverity.Warning
+    assert nullable.code_description.href.endswith("/DJE201.html")
+    assert nullable.range.start.line == 33  # catalog/models.py:34, `description = ...TextField(null=True)`
+    assert "description" in nullable.message
+    if session.pulls:
+        assert session.client.published == {}  # pull clients get no pushes: no duplicates
+    else:
+        assert session.client.diagnostics[models]  # pushed after indexing, before any didOpen
+
+
+@pytest.mark.parametrize("client", PUSH_AND_PULL, indirect=True)
+async def test_pull_reports_carry_result_ids(session, shop):
+    await session.start(shop)
+    document = types.TextDocumentIdentifier(uri=(shop / "catalog" / "models.py").as_uri())
+
+    full = await session.client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=document))
+    assert full.kind == "full" and full.result_id and full.items
+    again = await session.client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=document, previous_result_id=full.result_id))
+    assert again.kind == "unchanged" and again.result_id == full.result_id
+
+    workspace = await session.client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    reported = {report.uri: report for report in workspace.items}
+    for name in ("catalog/models.py", "catalog/serializers.py", "orders/serializers.py"):
+        assert (shop / name).as_uri() in reported
+    assert reported[document.uri].result_id == full.result_id
+    previous = [types.PreviousResultId(uri=document.uri, value=full.result_id)]
+    workspace = await session.client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    assert {r.uri: r.kind for r in workspace.items}[document.uri] == "unchanged"
+
+
+async def test_edits_are_published_for_the_newest_version_only(session, shop):
+    await session.start(shop)
+    uri = session.open(shop / "catalog" / "models.py")
+    await session.diagnostics(uri)
+    text = session.texts[uri]
+    for _ in range(5):  # typing fast: each edit supersedes the previous one
+        session.change(uri, text.replace("null=True", "null=False"))
+    version = session.change(uri, text.replace("TextField(null=True)", "TextField()"))
+
+    diagnostics = await session.diagnostics(uri, version)
+
+    assert "DJE201" not in [d.code for d in diagnostics]
+    assert [p.version for p in session.client.published[uri]][-1] == version
+    assert not [p for p in session.client.published[uri] if p.version not in (None, 1, version)]
+
+
+async def test_configuration_change_reindexes_and_bad_settings_keep_the_previous_ones(session, shop):
+    await session.start(shop)
+    models = (shop / "catalog" / "models.py").as_uri()
+    assert "DJE201" in [d.code for d in await session.diagnostics(models, None)]
+
+    published = len(session.client.published[models])
+    session.client.set_configuration({"ignore": ["DJE2"]}, section="django-expert")
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await session.wait(lambda: len(session.client.published[models]) > published, "re-publishing")
+    assert session.ended() == 2  # re-indexed, with progress
+    assert [d.code for d in session.client.diagnostics[models]] == []
+
+    session.client.set_configuration({"ignore": "DJE2", "selekt": []}, section="django-expert")
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await session.wait(lambda: session.client.messages, "the error message")
+    assert "selekt" in session.client.messages[0].message or "ignore" in session.client.messages[0].message
+    assert session.ended() == 2  # nothing re-indexed: the previous settings stay
+
+
+async def test_file_watchers_are_registered_when_the_client_allows(session, shop):
+    await session.start(shop)
+    (registration,) = await session.wait(lambda: session.client.registrations, "registration")
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    patterns = {watcher["globPattern"] for watcher in registration.register_options["watchers"]}
+    assert patterns == {"**/*.py", "**/.env", "**/pyproject.toml", "**/.django-expert.toml"}
+
+
+async def test_a_file_changed_on_disk_is_reread(session, shop):
+    await session.start(shop)
+    path = shop / "catalog" / "models.py"
+    await session.diagnostics(path.as_uri(), None)
+    published = len(session.client.published[path.as_uri()])
+    path.write_text(path.read_text().replace("TextField(null=True)", "TextField()"))
+    session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Changed)]))
+
+    await session.wait(lambda: len(session.client.published[path.as_uri()]) > published, "a new publish")
+    assert "DJE201" not in [d.code for d in session.client.diagnostics[path.as_uri()]]
+
+
+async def test_each_workspace_folder_has_its_engine(session, shop, workspace):
+    blog = workspace("blog")
+    await session.start(shop, blog)
+    posts = (blog / "posts" / "models.py").as_uri()
+    assert "DJE202" in [d.code for d in await session.diagnostics(posts, None)]
+    assert "DJE201" in [d.code for d in await session.diagnostics((shop / "catalog" / "models.py").as_uri(), None)]
+
+    session.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        event=types.WorkspaceFoldersChangeEvent(
+            added=[], removed=[types.WorkspaceFolder(uri=blog.as_uri(), name="blog")])))
+
+    await session.wait(lambda: list(session.client.diagnostics[posts]) == [], "the blog's diagnostics to clear")
