@@ -38,7 +38,9 @@ class Config(BaseModel):
     production_settings: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = Field(default=2_000_000, gt=0)
-    # The engagement (memory folder relative to the workspace, context file budget).
+    # The engagement: the project's name in reports and memory (else discovered), the memory
+    # folder relative to the workspace, extra context documents, and the context file budget.
+    project_name: str | None = None
     memory_dir: str = ".django-expert/memory"
     context_budget: int = Field(default=12, ge=0)
     context_dir: str | None = None

@@ -26,7 +26,7 @@ from django_expert.analyzers.findings import Applicability, Edit, Finding, Fix, 
 from django_expert.analyzers.fixes import FixSource, apply_edits, minimal_edits
 from django_expert.analyzers.rules.registry import fixer_for
 from django_expert.analyzers.source import Span
-from django_expert.server.lsp import convert, diagnostics
+from django_expert.server.lsp import convert, diagnostics, engagement
 from django_expert.server.lsp.server import DjangoExpertServer
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)
 
 
 def setup(server: DjangoExpertServer) -> None:
-    options = types.CodeActionOptions(code_action_kinds=[QUICK_FIX, FIX_ALL], resolve_provider=True)
+    options = types.CodeActionOptions(code_action_kinds=[QUICK_FIX, FIX_ALL, engagement.SOURCE_KIND],
+                                      resolve_provider=True)
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(code_action)
     server.feature(types.CODE_ACTION_RESOLVE)(resolve_code_action)
 
@@ -67,7 +68,7 @@ async def resolve_code_action(ls: DjangoExpertServer, action: types.CodeAction) 
 
 def _actions(ls: DjangoExpertServer, path: Path, params: types.CodeActionParams) -> list[types.CodeAction]:
     engine = ls.folder_for(path).engine
-    findings = engine.findings(path)
+    findings = ls.presented(path, engine.findings(path))
     if findings and findings[0].code == "DJE000" and findings[0].severity is Severity.ERROR:
         return []  # the text does not parse: the findings are from the last good text
     text = ls.text_of(path)
@@ -89,6 +90,8 @@ def _actions(ls: DjangoExpertServer, path: Path, params: types.CodeActionParams)
                     diagnostics=[diagnostic],
                     edit=_workspace_edit(ls, [noqa]),
                 ))
+            if finding.code != "DJE000" and finding.accepted is None:
+                actions.append(engagement.accept_action(uri, finding, diagnostic))
     if _wanted(params.context.only, FIX_ALL) and any(_safe(finding) for finding in findings):
         action = types.CodeAction(title="Fix all safe django-expert findings", kind=FIX_ALL,
                                   data={"uri": uri, "fix": "all"})
@@ -96,6 +99,7 @@ def _actions(ls: DjangoExpertServer, path: Path, params: types.CodeActionParams)
             action.edit = _resolve_edit(ls, path, action.data)
         if lazy or action.edit is not None:
             actions.append(action)
+    actions.extend(engagement.engagement_actions(ls, ls.folder_for(path), params.context.only))
     return actions
 
 

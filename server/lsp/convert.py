@@ -249,3 +249,75 @@ def lsp_workspace_edit(
             ]
         )
     return types.WorkspaceEdit(changes={uri_of(path): text_edits for path, text_edits in by_path.items()})
+
+
+# -- offsets (navigation answers are code-point offsets into a document's text) --------------------
+
+
+def offset_of(text: str, position: Position) -> int:
+    """The code-point offset in `text` of an analyser position (lines split the LSP way)."""
+    line = start = 0
+    for match in _LINE_BREAK.finditer(text):
+        if line == position.line:
+            break
+        line, start = line + 1, match.end()
+    if line < position.line:
+        return len(text)
+    end = _LINE_BREAK.search(text, start)
+    return min(start + position.column, end.start() if end else len(text))
+
+
+def position_at(text: str, offset: int) -> Position:
+    """The analyser position of a code-point offset in `text`."""
+    line = start = 0
+    for match in _LINE_BREAK.finditer(text, 0, offset):
+        if match.end() > offset:
+            break
+        line, start = line + 1, match.end()
+    return Position(line, offset - start)
+
+
+def lsp_offset_range(text: str, lines: Sequence[str], start: int, end: int, encoding: str) -> types.Range:
+    return lsp_range(Span(position_at(text, start), position_at(text, end)), lines, encoding)
+
+
+def lsp_location(uri: str, span: Span, lines: Sequence[str], encoding: str) -> types.Location:
+    return types.Location(uri=uri, range=lsp_range(span, lines, encoding))
+
+
+# -- navigation kinds -------------------------------------------------------------------------------
+
+_COMPLETION_KINDS = {
+    "field": types.CompletionItemKind.Field,
+    "relation": types.CompletionItemKind.Reference,
+    "reverse": types.CompletionItemKind.Reference,
+    "annotation": types.CompletionItemKind.Variable,
+    "lookup": types.CompletionItemKind.Operator,
+    "transform": types.CompletionItemKind.Function,
+    "url": types.CompletionItemKind.Value,
+    "template": types.CompletionItemKind.File,
+    "setting": types.CompletionItemKind.Constant,
+}
+_SYMBOL_KINDS = {
+    "model": types.SymbolKind.Class,
+    "serializer": types.SymbolKind.Class,
+    "view": types.SymbolKind.Class,
+    "viewset": types.SymbolKind.Class,
+    "admin": types.SymbolKind.Class,
+    "form": types.SymbolKind.Class,
+    "class": types.SymbolKind.Class,
+    "field": types.SymbolKind.Field,
+    "method": types.SymbolKind.Method,
+    "function": types.SymbolKind.Function,
+    "url": types.SymbolKind.Key,
+}
+
+
+def completion_kind(kind: str) -> types.CompletionItemKind:
+    return _COMPLETION_KINDS.get(kind, types.CompletionItemKind.Text)
+
+
+def symbol_kind(kind: str, is_function: bool = False) -> types.SymbolKind:
+    if kind == "view" and is_function:
+        return types.SymbolKind.Function
+    return _SYMBOL_KINDS.get(kind, types.SymbolKind.Variable)

@@ -249,7 +249,7 @@ class DjangoExpertServer(LanguageServer):
         lines_of = lines_of or self.lines_reader()
         if findings is None:
             findings = self.folder_for(path).engine.findings(path)
-        findings = list(findings)
+        findings = self.presented(path, findings)
         if not findings:
             return []
 
@@ -258,6 +258,13 @@ class DjangoExpertServer(LanguageServer):
 
         lines = lines_of(str(path))
         return [convert.lsp_diagnostic(finding, lines, self.encoding, locate) for finding in findings]
+
+    def presented(self, path: Path, findings: Iterable[Finding]) -> list[Finding]:
+        """Findings with the project's recorded decisions applied (accepted ones become hints)."""
+        from django_expert.server.engagement.decisions import present
+
+        folder = self.folder_for(path)
+        return present(folder.engine, findings, folder.root)
 
     def version_of(self, path: Path | str) -> int | None:
         """The version of the open document an engine analysed (None: the file on disk)."""
@@ -293,7 +300,8 @@ def python_path(uri: str) -> Path | None:
     return path if path is not None and path.suffix == ".py" else None
 
 
-FEATURES = ("lifecycle", "documents", "diagnostics", "code_actions", "commands")
+FEATURES = ("lifecycle", "documents", "diagnostics", "code_actions", "commands", "engagement", "completion", "hover",
+            "definition", "symbols")
 
 
 def build_server() -> DjangoExpertServer:

@@ -39,7 +39,15 @@ def make_client() -> LanguageClient:
     def register(client: LanguageClient, params: types.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)
 
+    def answer(client: LanguageClient, params: types.ShowMessageRequestParams):
+        """A user who answers questions: "security" when offered, else the first choice."""
+        client.questions = [*getattr(client, "questions", []), params.message]
+        titles = [action.title for action in params.actions or []]
+        choice = "security" if "security" in titles else (titles[0] if titles else None)
+        return types.MessageActionItem(title=choice) if choice else None
+
     features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.WINDOW_SHOW_MESSAGE_REQUEST] = answer
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
     features[types.CLIENT_REGISTER_CAPABILITY] = register
     register_lsp_features(client, features)

@@ -1,0 +1,610 @@
+"""The engagement report (OUTPUT_CONVENTIONS.md section 1): Markdown for people and agents,
+and its JSON twin for tools, both rendered from the engagement's recorded data only (so a
+report can be written by a later session than the one that analysed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import quote
+
+from django_expert.server.engagement.scope import AREA_TITLES, AREAS
+
+REPORT_SCHEMA = "django-expert.report/1"
+SECTIONS = ("1. Scope and plan", "2. Memory loaded", "3. Context loaded", "4. Architecture", "5. Findings",
+            "6. Guidance", "7. Test strategy", "8. Compliance checklist", "9. Memory updates")
+SEVERITIES = ("error", "warning", "info")
+_SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information", "hint": "Hints"}
+INTERNAL_KEYS = ("symbol", "original_severity", "original_message")
+
+
+def cell(text) -> str:
+    """Text fit for a Markdown table cell."""
+    return " ".join(str(text if text is not None else "").split()).replace("|", "\\|") or "—"
+
+
+def code(text) -> str:
+    text = str(text)
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def link(path: str, line: int | None = None) -> str:
+    """`[path:line](../path#Lline)`: relative to the report in claudedocs/."""
+    if not path:
+        return "—"
+    target = "../" + quote(path)
+    label = f"{path}:{line}" if line else path
+    return f"[{label}]({target}#L{line})" if line else f"[{label}]({target})"
+
+
+def _duration(seconds) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds:.2f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def render(data: dict, checklist: list[dict], tool_version: str) -> str:
+    scope = data["scope"]
+    out: list[str] = []
+    add = out.append
+    add(f"# Django engagement: {scope['project']} — {scope['date']}")
+    add("")
+    add(f"Goal: {scope['goal']} · Django {scope['django']} · DRF {scope['drf']} · Type: {scope['type']['type']}")
+    settings = ", ".join(dict.fromkeys([scope["settings_module"] or "none", *scope["production_settings"]]))
+    deployment = scope["deployment"]
+    deploy_text = deployment["target"] + (f" ({', '.join(deployment['files'])})" if deployment["files"] else "")
+    add(f"Settings: {settings} · Deployment: {deploy_text} · django-expert {tool_version}")
+    add("")
+    _scope(add, scope)
+    _memory(add, data["memory"])
+    _context(add, data["context"])
+    _architecture(add, data["analyze"]["architecture"], scope)
+    _findings(add, data["analyze"])
+    _guidance(add, data["guidance"], scope)
+    _tests(add, data["guidance"]["test_strategy"])
+    _checklist(add, checklist)
+    _memory_updates(add, data.get("output", {}).get("memory_updates"))
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- 1 ----------------------------------------------------------------------------------------------
+
+
+def _scope(add, scope: dict) -> None:
+    add(f"## {SECTIONS[0]}")
+    add("")
+    versions = scope["versions"]
+
+    def version_line(key: str, title: str) -> str:
+        item = versions.get(key)
+        if not item:
+            return f"- {title}: not declared in the dependency files"
+        source = f" (from {item['source']})" if item.get("source") else ""
+        return f"- {title}: {item['display']}{source}"
+
+    add(version_line("django", "Django"))
+    add(version_line("djangorestframework", "Django REST framework") if scope["drf_used"] else
+        "- Django REST framework: not used")
+    others = [f"{v['package']} {v['display']}" for k, v in versions.items() if k not in ("django", "djangorestframework")]
+    if others:
+        add(f"- Other declared tools: {', '.join(others)}")
+    add(f"- Project type: **{scope['type']['type']}** — {scope['type']['why']}")
+    deployment = scope["deployment"]
+    add(f"- Deployment target: **{deployment['target']}**" +
+        (f" — {'; '.join(deployment['evidence'])}" if deployment["evidence"] else ""))
+    project_apps = [a for a in scope["apps"] if a["kind"] == "project"]
+    library_apps = [a for a in scope["apps"] if a["kind"] != "project"]
+    add(f"- Apps in scope: {', '.join(code(a['label']) for a in project_apps) or 'none'}"
+        + (f"; libraries: {', '.join(a['name'] for a in library_apps)}" if library_apps else ""))
+    add(f"- Settings: {code(scope['settings_module'] or 'none')} by default"
+        + (f" (from {scope['settings_provenance']})" if scope.get("settings_provenance") else "")
+        + "; production: " + (", ".join(code(m) for m in scope["production_settings"]) or "none identified"))
+    add(f"- Goal: **{scope['goal']}** ({scope['goal_source']})")
+    add(f"- Project root: {code(scope['project_root'])} · memory and report slug: {code(scope['slug'])}")
+    if scope["assumptions"]:
+        add("- Assumptions:")
+        for assumption in scope["assumptions"]:
+            add(f"  - {assumption}")
+    if scope["problems"]:
+        add("- Problems met while scoping:")
+        for problem in scope["problems"]:
+            add(f"  - {problem}")
+    add("")
+    add(f"Plan for the goal **{scope['goal']}** — the focus areas in the order the analysis weighs them:")
+    add("")
+    add("| # | Focus area | What is weighed | In this project |")
+    add("|---|---|---|---|")
+    for step in scope["plan"]:
+        add(f"| {step['rank']} | {cell(step['title'])} | {cell(step['weighs'])} | {cell(step['here'])} |")
+    add("")
+
+
+# -- 2 ----------------------------------------------------------------------------------------------
+
+
+def _memory(add, memory: dict) -> None:
+    add(f"## {SECTIONS[1]}")
+    add("")
+    add(f"Memory folder: {code(memory['directory'])} (skill `django`, project `{memory['slug']}`).")
+    add("")
+    if memory["files"]:
+        add("Files read: " + ", ".join(code(name) for name in memory["files"]) + ".")
+    else:
+        add("No memory yet: this is the first engagement for this project (the files are written in step 6).")
+    add("")
+    decisions = memory["decisions"]
+    if decisions:
+        add("Decisions in force (they change how findings are reported, section 5):")
+        add("")
+        add("| Code | Target | Status | Reason | Date | Written at |")
+        add("|---|---|---|---|---|---|")
+        for d in decisions:
+            add(f"| {d['code']} | {cell(code(d['target']) if d['target'] else 'every finding of the code')} | "
+                f"{d['status']} | {cell(d['reason'])} | {cell(d['date'])} | {cell(d['source'])} |")
+    else:
+        add("Decisions in force: none recorded.")
+    add("")
+    for key, title in (("conventions", "Conventions"), ("known_issues", "Known issues")):
+        if memory.get(key):
+            add(f"{title} (from memory):")
+            add("")
+            for line in memory[key].splitlines():
+                add(f"> {line}" if line.strip() else ">")
+            add("")
+    if memory["other_skills"]:
+        add("Memory of other skills for this project: " + ", ".join(
+            f"{code(s['skill'])} ({', '.join(s['files']) or 'no files'})" for s in memory["other_skills"]) + ".")
+        add("")
+    if memory["problems"]:
+        add("Problems reading memory:")
+        for problem in memory["problems"]:
+            add(f"- {problem}")
+        add("")
+
+
+# -- 3 ----------------------------------------------------------------------------------------------
+
+
+def _context(add, context: dict) -> None:
+    add(f"## {SECTIONS[2]}")
+    add("")
+    add(f"File budget: {context['budget']} documents; {len(context['loaded'])} loaded, "
+        f"{len(context['skipped'])} skipped for the budget. Domain index (`python`): {context['index_size']} documents.")
+    add("")
+    if context["loaded"]:
+        add("| # | Document | Title | Source |")
+        add("|---|---|---|---|")
+        for number, doc in enumerate(context["loaded"], 1):
+            add(f"| {number} | {code(doc['id'])} | {cell(doc['title'])} | {cell(doc['source'])} |")
+        add("")
+    add("Calls, in order:")
+    add(f"- `get_domain_index('python')` → {context['index_size']} document(s) listed (the index costs no budget)")
+    for call in context["calls"]:
+        arguments = call["arguments"]
+        if call["method"] == "get_cross_domain_context" and arguments:
+            shown = f"{arguments[0]!r}, {list(arguments[1:])!r}"
+        else:
+            shown = ", ".join(repr(a) for a in arguments)
+        add(f"- `{call['method']}({shown})` → "
+            f"{', '.join(call['returned']) or 'nothing new'}"
+            + (f" (skipped for the budget: {', '.join(call['skipped'])})" if call["skipped"] else ""))
+    add("")
+    if context["skipped"]:
+        add("Skipped for the budget: " + ", ".join(code(s) for s in context["skipped"]) + ".")
+        add("")
+    if context["overrides"]:
+        add("Library documents replaced by the project's own: " + ", ".join(context["overrides"]) + ".")
+        add("")
+    if context["problems"]:
+        add("Documents that could not be read:")
+        for problem in context["problems"]:
+            add(f"- {problem}")
+        add("")
+
+
+# -- 4 ----------------------------------------------------------------------------------------------
+
+
+def _architecture(add, arch: dict, scope: dict) -> None:
+    add(f"## {SECTIONS[3]}")
+    add("")
+    settings = arch["settings"]
+    add("### 4.1 Settings layout")
+    add("")
+    if settings["modules"]:
+        add("| Module | Star-imports | Used by | Role | Environment variables (names) |")
+        add("|---|---|---|---|---|")
+        for m in settings["modules"]:
+            role = ", ".join(r for r, on in (("default", m["default"]), ("production", m["production"])) if on) or "—"
+            env = ", ".join(v["name"] + ("" if v["in_env_file"] else " (not in .env)")
+                            for v in m["environment_variables"])
+            add(f"| {link(m['path'])} {code(m['module'])} | {cell(', '.join(m['star_imports']))} | "
+                f"{cell(', '.join(m['used_by']))} | {role} | {cell(env)} |")
+        add("")
+    else:
+        add("No settings module found.")
+        add("")
+    if settings["env_files"]:
+        add("Environment files read for `os.environ` lookups (values never shown): "
+            + ", ".join(code(f) for f in settings["env_files"]) + ".")
+        add("")
+    problems = [p for m in settings["modules"] for p in m["problems"]]
+    if problems:
+        add("Settings that could not be evaluated:")
+        for problem in dict.fromkeys(problems):
+            add(f"- {problem}")
+        add("")
+    add("### 4.2 Apps")
+    add("")
+    add("| Label | App module | AppConfig | Kind | Models | Depends on |")
+    add("|---|---|---|---|---|---|")
+    for app in arch["apps"]:
+        add(f"| {code(app['label'])} | {code(app['name'])} | {cell(app['config'].rpartition('.')[2] if app['config'] else '—')} | "
+            f"{app['kind']} | {app['models']} | {cell(', '.join(app['depends_on']))} |")
+    add("")
+    middleware = arch["middleware"]
+    add("### 4.3 Middleware")
+    add("")
+    if middleware["entries"]:
+        add(f"Effective order in {code(middleware['module'])}" + (" (set conditionally)" if middleware.get("conditional")
+                                                                   else "") + ":")
+        add("")
+        for entry in middleware["entries"]:
+            marker = " — ⚠ " + "; ".join(entry["problems"]) if entry["problems"] else ""
+            add(f"{entry['position']}. {code(entry['name'])}{marker}")
+        add("")
+    for problem in middleware["problems"]:
+        add(f"- ⚠ {problem}")
+    if middleware["problems"]:
+        add("")
+    if middleware["entries"] and not any(e["problems"] for e in middleware["entries"]) and not middleware["problems"]:
+        add("No ordering problem found.")
+        add("")
+    models = arch["models"]
+    add("### 4.4 Models")
+    add("")
+    if models["diagrams"]:
+        add(f"{models['count']} installed model(s) of the project; relations to Django's or libraries' models "
+            "are drawn to those models without their fields.")
+        add("")
+        for diagram in models["diagrams"]:
+            if diagram["app"]:
+                add(f"App `{diagram['app']}`:")
+                add("")
+            add("```mermaid")
+            add(diagram["mermaid"].rstrip("\n"))
+            add("```")
+            add("")
+    else:
+        add("No installed models found.")
+        add("")
+    graph = models["graph"]
+    if graph["proxies"]:
+        add("Proxy models (same table): " + ", ".join(f"{code(p['proxy'])} of {code(p['of'])}" for p in graph["proxies"])
+            + ".")
+        add("")
+    if graph["abstract"]:
+        add("Abstract bases (left out): " + ", ".join(code(a) for a in graph["abstract"]) + ".")
+        add("")
+    add("### 4.5 API map")
+    add("")
+    rows = arch["api_map"]
+    if rows:
+        add("| URL pattern | View | Serializer | Model | Permissions | Pagination | Throttling |")
+        add("|---|---|---|---|---|---|---|")
+        for r in rows:
+            if r["view"] and r["view_place"]:
+                view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'])}#L{r['view_place']['line']})"
+            else:
+                view = cell(r["note"] or r["kind"])
+            serializer = f"[{cell(r['serializer'])}](../{quote(r['serializer_place']['path'])}#L{r['serializer_place']['line']})" \
+                if r["serializer"] and r["serializer_place"] else cell(r["serializer"])
+            permissions = ", ".join(r["permissions"]) if r["permissions"] else ("—" if not r["view_kind"] else "none")
+            if r["permissions_source"] == "default":
+                permissions += " (default)"
+            if r["open_to_anyone"]:
+                permissions += " ⚠"
+            add(f"| {cell(code(r['pattern']))} | {view} | {serializer} | {cell(r['model'])} | {cell(permissions)} | "
+                f"{cell(r['pagination'])} | {cell(r['throttling'])} |")
+        add("")
+        add("Effective values: a view's own attribute, else the REST_FRAMEWORK default (marked \"default\"); "
+            "⚠ marks endpoints open to anonymous clients.")
+    else:
+        add("No URL patterns found (ROOT_URLCONF missing or not followed).")
+    add("")
+    background = arch["background"]
+    add("### 4.6 Async and background tasks")
+    add("")
+    if not (background["tasks"] or background["async_views"] or background["consumers"]):
+        add("No async views or background tasks found.")
+        add("")
+        return
+    for view in background["async_views"]:
+        add(f"- async view {code(view['view'])} ({', '.join(view['methods'])}) — {link(view['place']['path'], view['place']['line'])}")
+    for task in background["tasks"]:
+        where = "; ".join(f"{link(s['path'], s['line'])} in {code(s['in'])}" + (" ⚠ inside transaction.atomic()"
+                                                                                if s["transaction"] else "")
+                          for s in task["enqueued"]) or "never enqueued from the project's code"
+        options = f" ({', '.join(task['options'])})" if task["options"] else ""
+        add(f"- {task['framework']} task {code(task['name'])}{options} — {link(task['place']['path'], task['place']['line'])}; "
+            f"enqueued: {where}")
+    for consumer in background["consumers"]:
+        add(f"- Channels consumer {code(consumer['name'])} — {link(consumer['place']['path'], consumer['place']['line'])}")
+    if background["asgi_application"]:
+        add(f"- ASGI_APPLICATION is set ({code(background['asgi_application'])})")
+    add("")
+
+
+# -- 5 ----------------------------------------------------------------------------------------------
+
+
+def finding_line(record: dict) -> str:
+    row = record["location"]["row"]
+    message = " ".join(record.get("original_message", record["message"]).split())
+    return f"- **{record['code']}** {record['name']} — {link(record['filename'], row)} {message}"
+
+
+def _findings(add, analysis: dict) -> None:
+    add(f"## {SECTIONS[4]}")
+    add("")
+    findings = analysis["findings"]
+    open_findings = [f for f in findings if not _decided(f)]
+    decided = [f for f in findings if _decided(f)]
+    counts = Counter((f["severity"], f["category"]) for f in findings)
+    add(f"{len(findings)} finding(s) in {analysis['files']} file(s): {len(open_findings)} open, "
+        f"{len(decided)} covered by a recorded decision.")
+    add("")
+    add("| Severity | " + " | ".join(AREA_TITLES[a] for a in AREAS) + " | Total |")
+    add("|---|" + "---|" * (len(AREAS) + 1))
+    for severity in (*SEVERITIES, "hint"):
+        row = [counts.get((severity, area), 0) for area in AREAS]
+        add(f"| {severity} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |")
+    add("")
+    if not open_findings:
+        add("No open findings.")
+        add("")
+    for severity in SEVERITIES:
+        chosen = [f for f in open_findings if f["severity"] == severity]
+        if not chosen:
+            continue
+        add(f"### {_SEVERITY_TITLES[severity]}")
+        add("")
+        for area in AREAS:
+            in_area = sorted((f for f in chosen if f["category"] == area),
+                             key=lambda f: (f["filename"], f["location"]["row"], f["location"]["column"], f["code"]))
+            if not in_area:
+                continue
+            add(f"#### {AREA_TITLES[area]}")
+            add("")
+            for record in in_area:
+                add(finding_line(record))
+            add("")
+    add("### Covered by a recorded decision")
+    add("")
+    if not decided:
+        add("None.")
+        add("")
+        return
+    for record in sorted(decided, key=lambda f: (f["filename"], f["location"]["row"], f["code"])):
+        d = record["decision"]
+        add(finding_line(record) + f" — hint, **{d['status']}**: {d['reason'] or 'no reason given'} "
+            f"(decision at {code(d['target'] or 'every ' + record['code'])}, written in {d['source'] or 'memory'})")
+    add("")
+
+
+def _decided(record: dict) -> bool:
+    decision = record.get("decision")
+    return bool(decision) and decision.get("status") in ("accepted", "rejected")
+
+
+# -- 6 ----------------------------------------------------------------------------------------------
+
+
+def _guidance(add, guidance: dict, scope: dict) -> None:
+    add(f"## {SECTIONS[5]}")
+    add("")
+    add("### 6.1 Recommendations")
+    add("")
+    recs = guidance["recommendations"]
+    if not recs:
+        add("No recommendation: nothing open was found.")
+        add("")
+    order = [p["area"] for p in scope["plan"]]
+    for area in order:
+        in_area = [r for r in recs if r["area"] == area]
+        if not in_area:
+            continue
+        add(f"#### {AREA_TITLES[area]}")
+        add("")
+        for rec in in_area:
+            head = f"**{rec['title']}**" + (f" — {rec['summary']}" if rec["summary"] else "")
+            add(head)
+            add("")
+            for item in rec["objects"][:25]:
+                shown = item.get("symbol") and f"`{item['symbol']}`" not in str(item["message"]) and \
+                    item["symbol"] not in str(item["message"]).split(":")[0]
+                symbol = f"{code(item['symbol'])}: " if shown else ""
+                where = link(item["path"], item["line"]) if item.get("path") else ""
+                add(f"- {where} {symbol}{' '.join(str(item['message']).split())}".replace("-  ", "- "))
+            if len(rec["objects"]) > 25:
+                add(f"- … and {len(rec['objects']) - 25} more")
+            refs = []
+            if rec.get("doc"):
+                refs.append(f"guidance: {code(rec['doc']['id'])} ({rec['doc']['title']}, {rec['doc']['source']}"
+                            + (", loaded" if rec["doc"].get("loaded") else "") + ")")
+            if rec.get("explain"):
+                refs.append(code(rec["explain"]))
+            if refs:
+                add("")
+                add("See " + " · ".join(refs) + ".")
+            for patch in rec["patches"]:
+                add("")
+                add(f"Proposed fix for {link(patch['path'], patch['line'])} — {patch['title']} ({patch['applicability']}):")
+                add("")
+                add("```diff")
+                add(patch["diff"].rstrip("\n"))
+                add("```")
+            add("")
+    security = guidance["security"]
+    add("### 6.2 Security controls")
+    add("")
+    permissions = security["permissions"]
+    default = permissions["default_permission_classes"]
+    add("**Permissions.** REST_FRAMEWORK DEFAULT_PERMISSION_CLASSES: "
+        + ((", ".join(default) or "empty") if default is not None else "unknown")
+        + ("" if permissions["default_permission_written"] else " (not set: DRF's default)")
+        + "; DEFAULT_AUTHENTICATION_CLASSES: "
+        + (", ".join(permissions["default_authentication_classes"] or []) or "DRF's default") + ".")
+    if permissions["open_views"]:
+        add("Open to anonymous clients: " + ", ".join(
+            f"{code(v['view'])} ({link(v['place']['path'], v['place']['line'])})" for v in permissions["open_views"]
+            if v["place"]) + ".")
+    if permissions["unprotected_django_views"]:
+        add("Django views without login_required or an access mixin (intended for public pages?): " + ", ".join(
+            code(v["view"]) for v in permissions["unprotected_django_views"]) + ".")
+    add("")
+    csrf = security["csrf"]
+    add("**CSRF.** CsrfViewMiddleware " + ("is in MIDDLEWARE" if csrf["middleware"] else "is **missing** from MIDDLEWARE")
+        + ("; DRF SessionAuthentication enforces CSRF on unsafe methods for logged-in users" if csrf["session_authentication"] else "")
+        + "; CSRF_TRUSTED_ORIGINS " + csrf["trusted_origins"]
+        + (("; csrf_exempt: " + ", ".join(code(e["name"]) for e in csrf["csrf_exempt"])) if csrf["csrf_exempt"] else
+           "; no csrf_exempt view") + ".")
+    add("")
+    add("**Secret storage** (names and storage only, never values):")
+    add("")
+    if security["secrets"]:
+        add("| Setting | Where | Storage | Environment variables |")
+        add("|---|---|---|---|")
+        for s in security["secrets"]:
+            add(f"| {code(s['setting'])} | {link(s['path'], s['line'])} | {s['storage']} | "
+                f"{cell(', '.join(s['variables']))} |")
+    else:
+        add("No secret-looking setting found.")
+    env = security["env_files"]
+    if env["files"]:
+        status = {True: "excluded by .gitignore", False: "**not** excluded by .gitignore",
+                  None: "no .gitignore found"}[env["gitignored"]]
+        add("")
+        add("Environment files in the project: " + ", ".join(code(f) for f in env["files"]) + f" ({status}).")
+    add("")
+    for block in security["hardening"]:
+        add(f"**Production hardening** ({code(block['module'])}):")
+        add("")
+        add("| Setting | Status | OK | Why |")
+        add("|---|---|---|---|")
+        for s in block["settings"]:
+            ok = {True: "yes", False: "**no**", None: "check"}[s["ok"]]
+            status = s["status"] + (f" ({s['value']})" if "value" in s else "")
+            add(f"| {s['setting']} | {cell(status)} | {ok} | {cell(s['why'])} |")
+        add("")
+    validation = security["validation"]
+    add("**Validation.** " + (("Serializers exposing every model field (`__all__`): " + ", ".join(
+        code(s["serializer"]) for s in validation["all_fields_serializers"]) + ". ") if validation["all_fields_serializers"]
+        else "No serializer uses `fields = \"__all__\"`. ")
+        + (("Serializers using `exclude`: " + ", ".join(code(s["serializer"]) for s in validation["exclude_serializers"])
+            + ". ") if validation["exclude_serializers"] else "")
+        + f"AUTH_PASSWORD_VALIDATORS: {validation['password_validators']} validator(s).")
+    add("")
+    add("### 6.3 Observability")
+    add("")
+    if guidance["observability"]:
+        for item in guidance["observability"]:
+            where = f" ({link(item['where'])})" if item.get("where") else ""
+            add(f"- **{item['title']}**{where}: {item['detail']}")
+    else:
+        add("Logging, error tracking, task visibility and health checks are in place.")
+    add("")
+
+
+# -- 7, 8, 9 ---------------------------------------------------------------------------------------
+
+
+def _tests(add, entries: list[dict]) -> None:
+    add(f"## {SECTIONS[6]}")
+    add("")
+    if not entries:
+        add("No risky area found that needs a new test.")
+        add("")
+        return
+    for entry in entries:
+        add(f"### {entry['title']} ({AREA_TITLES.get(entry['area'], entry['area'])})")
+        add("")
+        add(f"Why: {entry['why']}.")
+        if entry.get("note"):
+            add("")
+            add(entry["note"])
+        if entry.get("example"):
+            add("")
+            language = "sh" if entry["example"].startswith("python manage.py") else "python"
+            add(f"```{language}")
+            add(entry["example"].rstrip("\n"))
+            add("```")
+        add("")
+
+
+def _checklist(add, checklist: list[dict]) -> None:
+    add(f"## {SECTIONS[7]}")
+    add("")
+    add("| Step | Done | Started | Finished | Duration | Inputs / outputs |")
+    add("|---|---|---|---|---|---|")
+    for step in checklist:
+        summary = "; ".join(f"{k}: {v}" for k, v in {**step["inputs"], **step["outputs"]}.items())
+        done = "yes" if step["done"] else f"no ({step['error'] or 'not run'})"
+        add(f"| {step['step']}. {step['title']} | {done} | {cell(step['started'])} | {cell(step['finished'])} | "
+            f"{_duration(step['seconds'])} | {cell(summary)} |")
+    add("")
+
+
+def _memory_updates(add, updates: dict | None) -> None:
+    add(f"## {SECTIONS[8]}")
+    add("")
+    if not updates:
+        add("Memory was not updated.")
+        add("")
+        return
+    add(f"Memory folder: {code(updates['directory'])}.")
+    add("")
+    add(f"- Written: {', '.join(code(n) for n in updates['written']) or 'none'}")
+    add(f"- Unchanged: {', '.join(code(n) for n in updates['unchanged']) or 'none'}")
+    if updates["refused"]:
+        add("- Refused: " + "; ".join(f"{code(n)} ({why})" for n, why in updates["refused"].items()))
+    for key, title in (("replaced", "Sections replaced"), ("added", "Sections added")):
+        if updates[key]:
+            add(f"- {title}: " + "; ".join(f"{code(n)}: {', '.join(ids)}" for n, ids in updates[key].items()))
+    if updates["rescued_decisions"]:
+        add("- Decisions moved under the Decisions heading: " + "; ".join(updates["rescued_decisions"]))
+    add(f"- Decisions recorded this engagement: {updates.get('recorded', 0)} (decisions are appended by "
+        "`django-expert.recordDecision`, never rewritten)")
+    for problem in updates["problems"]:
+        add(f"- Problem: {problem}")
+    add("")
+
+
+# -- the JSON twin ------------------------------------------------------------------------------------
+
+
+def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
+    scope = data["scope"]
+    findings = [{k: v for k, v in f.items() if k not in INTERNAL_KEYS} for f in data["analyze"]["findings"]]
+    return {
+        "schema": REPORT_SCHEMA,
+        "project": scope["project"],
+        "slug": scope["slug"],
+        "date": scope["date"],
+        "started": state.started,
+        "finished": state.finished,
+        "tool_version": tool_version,
+        "scope": scope,
+        "memory": data["memory"],
+        "context": data["context"],
+        "architecture": data["analyze"]["architecture"],
+        "findings": findings,
+        "guidance": data["guidance"]["recommendations"],
+        "security": data["guidance"]["security"],
+        "observability": data["guidance"]["observability"],
+        "test_strategy": data["guidance"]["test_strategy"],
+        "checklist": [{"step": c["step"], "name": c["name"], "done": c["done"], "started": c["started"],
+                       "finished": c["finished"], "seconds": c["seconds"]} for c in checklist],
+        "memory_updates": data.get("output", {}).get("memory_updates") or {},
+    }

@@ -1,0 +1,44 @@
+"""textDocument/hover: what a lookup segment, URL name, template or setting is; general
+Python through jedi when Django knowledge has nothing to say."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from django_expert.analyzers.navigation import features
+from django_expert.analyzers.navigation.jedi_fallback import jedi_fallback
+from django_expert.server.lsp import convert
+from django_expert.server.lsp.navigation import Document, document_at, on_jedi
+from django_expert.server.lsp.server import DjangoExpertServer
+
+
+def setup(server: DjangoExpertServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
+
+
+async def hover(ls: DjangoExpertServer, params: types.HoverParams) -> types.Hover | None:
+    document = await document_at(ls, params.text_document.uri, params.position)
+    if document is None:
+        return None
+    found, layout = await ls.analyse(_hover, ls, document, default=(None, None))
+    if found is not None or document.template:
+        return found
+    position = convert.position_of(params.position, document.lines, ls.encoding)
+    markdown = await on_jedi(jedi_fallback().hover, layout, document.path, document.text, position.line,
+                             position.column)
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown)) \
+        if markdown else None
+
+
+def _hover(ls: DjangoExpertServer, document: Document):
+    project = document.project()
+    if project is None:
+        return None, None
+    target = features.find_target(project, document.facts(), document.text, document.offset, document.template)
+    answer = features.hover(project, target) if target is not None else None
+    if answer is None:
+        return None, project.layout
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=answer.markdown),
+        range=convert.lsp_offset_range(document.text, document.lines, answer.start, answer.end, ls.encoding),
+    ), project.layout
