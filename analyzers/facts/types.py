@@ -32,6 +32,10 @@ class MethodFact:
     decorators: tuple[str, ...]  # qualified names ("property", "django.utils.decorators.method_decorator")
     is_async: bool = False
     returns: Value | None = None  # get_queryset & co.: the expression of a single-`return` body
+    # Attribute chains the method reads from its object parameter (`obj.customer.name` ->
+    # "customer.name"; loops follow: `for i in self.items.all(): i.product` -> "items.all.product"),
+    # for `__str__`, properties and `get_<x>` methods only (see extract._reads).
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

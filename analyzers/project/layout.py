@@ -46,6 +46,15 @@ class ProjectLayout:
             is_package = parts[-1] == "__init__"
             if is_package:
                 parts.pop()
-            if all(part.isidentifier() for part in parts):
+            if all(part.isidentifier() for part in parts) or _migration_parts(parts):
                 return ".".join(parts), is_package
         return None
+
+
+def _migration_parts(parts: list[str]) -> bool:
+    """`app/migrations/0001_initial.py`: Django imports migration modules by name with
+    importlib, so their names may start with a digit."""
+    if len(parts) < 3 or parts[-2] != "migrations":
+        return False
+    last = parts[-1]
+    return all(part.isidentifier() for part in parts[:-1]) and last.replace("_", "a").isalnum() and last.isascii()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from django_expert.analyzers.project.apps import AppInfo
     from django_expert.analyzers.project.models import ModelInfo
     from django_expert.analyzers.project.settings import EvaluatedSettings
+    from django_expert.analyzers.project.templates import Template
 
 type_key = tuple[str, ...]
 
@@ -71,6 +72,7 @@ class ProjectModel:
         self.text_files = text_files or {}
         self.classes = ClassIndex(facts)
         self._settings: dict[str | None, EvaluatedSettings] = {}
+        self._templates: dict[Path, tuple[str, Template]] = {}
 
     # -- facts access (each records what it read) -----------------------------------------
 
@@ -155,3 +157,40 @@ class ProjectModel:
         if info is not None:
             record(info.keys)
         return info
+
+    # -- templates ------------------------------------------------------------------------
+
+    @cached_property
+    def _template_dirs(self) -> tuple[Path, ...]:
+        """Folders Django would search, in its order as far as it can be known statically:
+        `templates/` at the project root and source roots (TEMPLATES DIRS, by convention),
+        then each installed app's `templates/`, then any other package's `templates/`."""
+        root = self.layout.root
+        candidates = [root / "templates", *(r / "templates" for r in self.layout.source_roots)]
+        candidates += [app.path / "templates" for app in self._apps if app.path is not None and app.path.is_dir()]
+        packages = sorted({p.parent for p in self.paths.values() if p.name == "__init__.py" and p.is_relative_to(root)})
+        candidates += [package / "templates" for package in packages]
+        return tuple(d for d in dict.fromkeys(candidates) if d.is_dir())
+
+    def template(self, name: str) -> Template | None:
+        """The template Django would load for `name` (parsed by analyzers/project/templates.py),
+        or None when no template folder of the project holds it. Records ("file", path)."""
+        from django_expert.analyzers.project.templates import parse
+
+        if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
+            return None
+        for folder in self._template_dirs:
+            path = folder / name
+            if not path.is_file():
+                continue
+            record([("file", str(path))])
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+            cached = self._templates.get(path)
+            if cached is None or cached[0] != text:
+                cached = (text, parse(text, str(path)))
+                self._templates[path] = cached
+            return cached[1]
+        return None

@@ -93,9 +93,15 @@ def rule(code: str, name: str, *, severity: Severity = Severity.WARNING, fix: Ap
     return register
 
 
+_loaded = False
+
+
 def all_rules() -> dict[str, Rule]:
-    """Every rule, by code; imports each rule module under this package once."""
-    if not _RULES:
+    """Every rule, by code; imports each rule module under this package once (also when a
+    test imported one rule module before: registration alone does not mean loaded)."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
         import django_expert.analyzers.rules as package
 
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
