@@ -1,0 +1,152 @@
+"""DJE303 serializer-writable-sensitive-field
+
+## What it does
+Finds DRF `ModelSerializer`s that let clients write what only the server should set:
+- the privilege fields of the user model (`is_staff`, `is_superuser`, `is_active`,
+  `groups`, `user_permissions`);
+- the user who owns an object (a foreign key to the user model named `user`, `owner`,
+  `author`, `created_by`, ...);
+and user serializers that return `password` (the password hash) because it is not
+`write_only`.
+
+Privilege and owner fields are reported when a view naming the serializer
+(`serializer_class`) accepts writes with a permission any signed-up user passes
+(`AllowAny`, `IsAuthenticated`, `IsAuthenticatedOrReadOnly`); a serializer only admins or
+object permissions reach, or only read, is left alone, and so is a view that sets the owner
+itself in `perform_create`/`perform_update`. The password is reported whatever the views:
+every response the serializer renders carries the hash.
+
+## Why is this bad?
+Mass assignment: a client adds `"is_staff": true` to the body of a profile update and
+becomes staff, or posts `"owner": 42` and creates objects in someone else's name. Returning
+the password hash hands attackers something to crack offline.
+
+## Example
+```python
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "password", "is_staff"]
+```
+
+## Use instead
+```python
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "password", "is_staff"]
+        read_only_fields = ["is_staff"]
+        extra_kwargs = {"password": {"write_only": True}}
+```
+The fix adds the field to `read_only_fields`, or `password` to `extra_kwargs` as
+`write_only`; it changes the API, so it is offered as an unsafe fix.
+
+## References
+- https://www.django-rest-framework.org/api-guide/serializers/#specifying-read-only-fields
+- https://www.django-rest-framework.org/api-guide/serializers/#additional-keyword-arguments
+- https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/
+"""
+
+from __future__ import annotations
+
+from django_expert.analyzers.facts.values import Const, Mapping, strings
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.fixes.drf_edits import add_meta_dict_entry, add_to_meta_list
+from django_expert.analyzers.project import drf
+from django_expert.analyzers.rules.registry import fixer, rule
+
+PRIVILEGES = {
+    "is_staff": "a client can make itself staff",
+    "is_superuser": "a client can make itself superuser",
+    "is_active": "a client can reactivate a disabled account",
+    "groups": "a client can join any group, and get its permissions",
+    "user_permissions": "a client can give itself any permission",
+}
+BASE_USER = "django.contrib.auth.base_user.AbstractBaseUser"
+SAVE_HOOKS = ("perform_create", "perform_update")
+
+
+@rule("DJE303", "serializer-writable-sensitive-field", fix=Applicability.UNSAFE, triggers=("Meta",))
+def check(ctx):
+    project = ctx.project
+    for cls, qualname in ctx.classes_here(drf.MODEL_SERIALIZER):
+        meta = drf.serializer_meta(project, qualname)
+        model = drf.meta_model(project, qualname, meta) if meta else None
+        names = drf.serializer_field_names(project, qualname, meta, model) if model else None
+        declared = drf.declared_fields(project, qualname) if names else None
+        options = _options(meta) if declared is not None else None
+        if options is None:
+            continue
+        read_only, extra = options
+        owners = drf.owner_fields(project, model)
+        is_user = BASE_USER in project.mro(model.qualname)
+        where = f"{cls.name}.Meta.fields" if cls.meta_attr("fields") is not None else cls.name
+        for name in names:
+            field = model.field(name)
+            if name in declared:
+                writable = drf.declared_writable(declared[name])
+                write_only = declared[name].kwarg("write_only") == Const(True)
+            else:
+                writable = field is not None and name not in read_only and not _extra(extra, name, "read_only") \
+                    and field.options.get("editable") != Const(False)
+                write_only = _extra(extra, name, "write_only")
+            if is_user and name == "password" and not write_only and (field is not None or name in declared):
+                yield ctx.report(where, f"`{cls.name}` returns `password` of `{model.name}` (the password hash) in "
+                                        f"its responses: make it write_only",
+                                 fix_title=_title(cls, name in declared, "extra_kwargs"),
+                                 fix_data=(cls.name, "write_only", name))
+            if not writable:
+                continue
+            owner = name in owners
+            if (is_user and name in PRIVILEGES or owner) and _reachable_by_users(project, qualname, owner):
+                risk = PRIVILEGES[name] if not owner else \
+                    f"a client can create or move a `{model.name}` into another user's name"
+                yield ctx.report(where, f"`{cls.name}` lets clients write `{name}` of `{model.name}`: {risk}; make it "
+                                        f"read-only", fix_title=_title(cls, name in declared, "read_only_fields"),
+                                 fix_data=(cls.name, "read_only", name))
+
+
+def _options(meta):
+    """(read_only_fields, extra_kwargs) of a Meta, None when they are not literals."""
+    read_only = meta.get("read_only_fields")
+    extra = meta.get("extra_kwargs")
+    names = strings(read_only) if read_only is not None else ()
+    if names is None or extra is not None and not isinstance(extra, Mapping):
+        return None
+    return set(names), extra
+
+
+def _extra(extra, name: str, option: str) -> bool:
+    entry = extra.get(name) if extra is not None else None
+    return isinstance(entry, Mapping) and entry.get(option) == Const(True)
+
+
+def _reachable_by_users(project, serializer: str, owner: bool) -> bool:
+    """Some view writes through the serializer with a permission any user passes (and, for
+    an owner field, without setting it itself)."""
+    for view in drf.serializer_views(project, serializer):
+        if not drf.writes(project, view) or not drf.weak_permissions(drf.effective_permissions(project, view)):
+            continue
+        if owner and any(drf.defines_method(project, view, m) is not False for m in SAVE_HOOKS):
+            continue
+        return True
+    return False
+
+
+def _title(cls, declared: bool, option: str) -> str:
+    """The fix edits this class's own Meta: not for a declared field, nor when the option may
+    come from a `class Meta(Base.Meta)` base."""
+    if declared or cls.meta is None or (cls.meta_bases and cls.meta_attr(option) is None):
+        return ""
+    return "Make it write_only" if option == "extra_kwargs" else "Add it to read_only_fields"
+
+
+@fixer("DJE303")
+def fix(source: FixSource, finding):
+    class_name, action, name = finding.fix_data
+    if action == "read_only":
+        new_text = add_to_meta_list(source, class_name, "read_only_fields", name)
+    else:
+        new_text = add_meta_dict_entry(source, class_name, "extra_kwargs", name, '{"write_only": True}')
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None

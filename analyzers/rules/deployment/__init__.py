@@ -1,0 +1,1 @@
+"""Deployment rules (DJE7xx): static files, WSGI/ASGI entry points, process and container setup."""

@@ -1,0 +1,1 @@
+"""Security rules (DJE4xx): deployment settings, secrets, authentication and permissions, injection."""

@@ -1,0 +1,135 @@
+from tests.analyzers.rules.helpers import check_noop, findings
+
+CODE = "DJE306"
+
+MODELS = """
+    from django.db import models
+
+
+    class Order(models.Model):
+        number = models.CharField(max_length=20)
+"""
+
+VIEWS = """
+    from rest_framework import generics, mixins, viewsets
+
+    from app.models import Order
+
+
+    class OrderViewSet(viewsets.ModelViewSet):
+        queryset = Order.objects.select_related().all()
+
+
+    class Orders(generics.ListCreateAPIView):
+        queryset = Order.objects.filter(number="1")
+
+
+    class Listing(mixins.ListModelMixin, viewsets.GenericViewSet):
+        pass
+
+
+    class Catalog(viewsets.ReadOnlyModelViewSet):
+        pass
+"""
+
+
+def settings(rest: str) -> str:
+    return (
+        'SECRET_KEY = "x"\n'
+        'INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework", "app"]\n'
+        f"REST_FRAMEWORK = {rest}\n"
+    )
+
+
+def test_list_endpoints_without_pagination_are_reported(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/views.py": VIEWS}, CODE)
+    messages = {f.message.split("`")[1]: f.message for f in found}
+    assert sorted(messages) == ["Catalog", "Listing", "OrderViewSet", "Orders"]
+    assert "`OrderViewSet` lists `Order` objects without pagination" in messages["OrderViewSet"]
+    assert "unset in `config.settings`" in messages["OrderViewSet"]
+    assert "W001" not in messages["OrderViewSet"]
+
+
+def test_page_size_without_a_class_is_explained(tmp_path):
+    found = findings(tmp_path, {
+        "config/settings.py": settings('{"PAGE_SIZE": 20}'),
+        "app/models.py": MODELS,
+        "app/views.py": VIEWS,
+    }, CODE)
+    assert len(found) == 4 and all("rest_framework.W001" in f.message for f in found)
+
+
+def test_default_pagination_class_silences(tmp_path):
+    check_noop(tmp_path, {
+        "config/settings.py": settings('{"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination"}'),
+        "app/models.py": MODELS,
+        "app/views.py": VIEWS,
+    }, CODE)
+
+
+def test_uncertain_settings_silence(tmp_path):
+    check_noop(tmp_path, {
+        "config/settings.py": settings("{}") + "if DEBUG:\n    REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] = None\n",
+        "app/models.py": MODELS,
+        "app/views.py": VIEWS,
+    }, CODE)
+
+
+def test_views_that_paginate_or_decide_otherwise_stay_silent(tmp_path):
+    check_noop(tmp_path, {
+        "app/models.py": MODELS,
+        "app/pagination.py": """
+            from rest_framework.pagination import PageNumberPagination
+
+
+            class Paged(PageNumberPagination):
+                page_size = 10
+        """,
+        "app/views.py": """
+            from rest_framework import generics, viewsets
+            from rest_framework.pagination import CursorPagination
+            from rest_framework.views import APIView
+            from elsewhere import MysteryBase
+
+            from app.models import Order
+            from app.pagination import Paged
+
+
+            class Paginated(viewsets.ModelViewSet):
+                pagination_class = Paged
+
+
+            class Base(generics.ListAPIView):
+                pagination_class = CursorPagination
+
+
+            class Inherits(Base):
+                pass
+
+
+            class Disabled(generics.ListAPIView):
+                pagination_class = None
+
+
+            class CustomList(viewsets.ReadOnlyModelViewSet):
+                def list(self, request):
+                    pass
+
+
+            class Detail(generics.RetrieveUpdateAPIView):
+                pass
+
+
+            class Plain(APIView):
+                def get(self, request):
+                    pass
+
+
+            class Unknown(MysteryBase, generics.ListAPIView):
+                pass
+
+
+            class Ignored(generics.ListAPIView):  # noqa: DJE306
+                pass
+        """,
+    }, CODE)
