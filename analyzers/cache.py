@@ -63,11 +63,12 @@ def save(cache_dir: Path | None, roots: Iterable[Path], states: Iterable, digest
     for state in states:
         if state.facts is None or not state.digest:
             continue
-        config = state.project.config if state.project else None
+        # An unsaved buffer's findings are not the file's, and findings computed while a rule
+        # crashed are incomplete: neither is kept.
+        keep = state.text is None and not state.crashed
         entries[str(state.path)] = CachedFile(
             state.digest, state.module, state.facts, state.locations,
-            state.findings if state.text is None else None,  # an unsaved buffer's findings are not the file's
-            tuple(state.deps.items()), digest(config) if config else "",
+            state.findings if keep else None, tuple(state.deps.items()), digest(state.config),
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

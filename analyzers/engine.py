@@ -46,6 +46,7 @@ LIBRARY_GLOBS = ("django/contrib/*/models.py", "django/contrib/*/models/*.py", "
                  "rest_framework/authtoken/models.py")
 
 Key = tuple[str, ...]
+_DEFAULT_CONFIG = Config()
 
 # Deployment files rules read as text (scope "deploy"); they have no facts of their own.
 DEPLOY_FILES = ("Procfile", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
@@ -72,6 +73,11 @@ class FileState:
     deps: dict[Key, str] = field(default_factory=dict)  # fact key -> fingerprint when checked
     text: str | None = None  # held for open documents only
     library: bool = False
+    crashed: bool = False  # a rule raised while checking: the findings are incomplete
+
+    @property
+    def config(self) -> Config:
+        return self.project.config if self.project else _DEFAULT_CONFIG
 
     @property
     def relative(self) -> str:
@@ -108,6 +114,7 @@ class Engine:
         self.problems: list[str] = []  # one-line configuration/discovery problems
         self.stats: Counter[str] = Counter()
         self._dependents: dict[Key, set[Path]] = defaultdict(set)
+        self._fix_sources: dict[Path, object] = {}
 
     # -- indexing -------------------------------------------------------------------------
 
@@ -202,7 +209,7 @@ class Engine:
         if digest == state.digest and state.facts is not None:
             return False
         state.digest = digest
-        config = state.project.config if state.project else Config()
+        config = state.config
         if len(data) > config.max_file_size:
             state.problem = _problem(
                 state.path,
@@ -282,7 +289,6 @@ class Engine:
             return state.findings
         self.stats["check"] += 1
         project = state.project
-        config = project.config if project else Config()
         text = state.text if state.text is not None else _read_text(state.path)
         with Recording() as keys:
             ctx = RuleContext(
@@ -292,9 +298,10 @@ class Engine:
                 facts=state.facts,
                 locations=state.locations,
                 project=project.model if project else None,
-                config=config,
+                config=state.config,
             )
             findings = tuple(run_rules(ctx))
+        state.crashed = ctx.crashed
         for key in state.deps:
             self._dependents[key].discard(state.path)
         state.deps = {key: self._fingerprint(project, key) for key in keys} if project else {}
@@ -429,13 +436,21 @@ class Engine:
         """The fix of a finding, computed on demand (libcst is only loaded here)."""
         if finding.fix is not None:
             return finding.fix
-        from django_expert.analyzers.fixes import compute_fix
+        from django_expert.analyzers.fixes import FixSource, compute_fix
 
         state = self.files.get(Path(finding.path))
         if state is None:
             return None
         text = state.text if state.text is not None else _read_text(state.path)
-        return compute_fix(finding, text, state.project.model if state.project else None)
+        model = state.project.model if state.project else None
+        # One libcst parse per file and text, shared by all the fixes asked for in it.
+        source = self._fix_sources.get(state.path)
+        if source is None or source.text != text or source.project is not model:
+            source = FixSource(str(state.path), text, model)
+            self._fix_sources[state.path] = source
+            while len(self._fix_sources) > 16:
+                self._fix_sources.pop(next(iter(self._fix_sources)))
+        return compute_fix(finding, source)
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -72,8 +72,9 @@ def apply_edits(text: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
     return text
 
 
-def compute_fix(finding: Finding, text: str, project: ProjectModel | None) -> Fix | None:
-    """The fix for a finding whose rule offers one; None if the code moved on or it failed."""
+def compute_fix(finding: Finding, source: FixSource) -> Fix | None:
+    """The fix for a finding whose rule offers one; None if the code moved on or it failed.
+    `source` may be shared by the findings of one file (its libcst tree is parsed once)."""
     from django_expert.analyzers.rules.registry import fixer_for
 
     if finding.fixable is Applicability.NONE:
@@ -82,7 +83,7 @@ def compute_fix(finding: Finding, text: str, project: ProjectModel | None) -> Fi
     if function is None:
         return None
     try:
-        return function(FixSource(finding.path, text, project), finding)
+        return function(source, finding)
     except Exception:
         log.exception("fix for %s in %s failed", finding.code, Path(finding.path).name)
         return None

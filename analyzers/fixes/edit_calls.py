@@ -25,7 +25,28 @@ class _ReplaceNode(cst.CSTTransformer):
 
 
 def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> str:
+    """The module's code with `old` replaced by `new`, transforming only the top-level
+    statement that holds `old` (a whole-module visit costs seconds on big files)."""
+    body = list(module.body)
+    for index, statement in enumerate(body):
+        if statement is old:
+            body[index] = new
+            return module.with_changes(body=body).code
+        if _holds(statement, old):
+            body[index] = statement.visit(_ReplaceNode(old, new))
+            return module.with_changes(body=body).code
     return module.visit(_ReplaceNode(old, new)).code
+
+
+def _holds(root: cst.CSTNode, node: cst.CSTNode) -> bool:
+    """Whether `node` is inside `root` (identity), without a transformer's copying."""
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if current is node:
+            return True
+        stack.extend(current.children)
+    return False
 
 
 def _attribute_call(cls: cst.ClassDef, attr: str) -> cst.Call | None:

@@ -38,6 +38,7 @@ class RuleContext:
     project: ProjectModel | None
     config: Config
     rule: Rule | None = field(default=None, repr=False)
+    crashed: bool = False  # set when a rule raised: these findings must not be cached
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -176,6 +177,7 @@ def run_rules(ctx: RuleContext) -> Iterator[Finding]:
             return  # facts came from the last good text; the parse error is reported instead
         except Exception:
             log.exception("rule %s failed on %s; its findings for this file are skipped", rule.code, ctx.path)
+            ctx.crashed = True
             continue
         for finding in findings:
             if not ctx.suppressed(finding):

@@ -1,10 +1,11 @@
 """Documents and files: didOpen/didChange/didSave/didClose and watched-file changes reach
 the engines here.
 
-An edit is analysed DEBOUNCE seconds after it arrives, unless a newer edit of the same
-document came meanwhile (then only the newest is analysed); the analysis runs on the
-analysis thread and its results are published only if the document is still at the version
-they were computed for.
+An edit of a document nobody is analysing is analysed at once (an isolated edit pays no
+delay); an edit that arrives while its document is being analysed waits DEBOUNCE seconds
+and is superseded by any newer one, so a burst of typing costs one analysis at each end.
+The analysis runs on the analysis thread and its results are published only if the
+document is still at the version they were computed for.
 """
 
 from __future__ import annotations
@@ -93,17 +94,30 @@ def schedule(ls: DjangoExpertServer, uri: str, delay: float) -> None:
     if python_path(uri) is None:
         return
     generation = ls.generations[uri] = ls.generations.get(uri, 0) + 1
+    if uri not in _ANALYSING:
+        delay = 0  # leading edge: nothing in flight for this document
     ls.spawn(_analyse_later(ls, uri, generation, delay))
+
+
+_ANALYSING: set[str] = set()  # documents with an analysis in flight
 
 
 async def _analyse_later(ls: DjangoExpertServer, uri: str, generation: int, delay: float) -> None:
     if delay:
         await asyncio.sleep(delay)
+    while uri in _ANALYSING:  # trailing edge: wait for the analysis in flight
+        await asyncio.sleep(0.005)
+        if ls.generations.get(uri) != generation:
+            return
     if ls.generations.get(uri) != generation:
         return  # superseded by a newer edit
-    path, stale = await ls.sync_document(uri)
-    if path is not None:
-        await diagnostics.publish(ls, stale, edited=path)
+    _ANALYSING.add(uri)
+    try:
+        path, stale = await ls.sync_document(uri)
+        if path is not None:
+            await diagnostics.publish(ls, stale, edited=path)
+    finally:
+        _ANALYSING.discard(uri)
 
 
 async def _closed(ls: DjangoExpertServer, uri: str, path: Path) -> None:

@@ -71,14 +71,6 @@ async def test_invalid_initialization_option_is_shown_and_defaults_are_used(sess
     assert "DJE201" in [d.code for d in await session.diagnostics(uri)]  # the default: every rule
 
 
-async def test_engagement_commands_answer_not_implemented_yet(session, shop):
-    result = await session.start(shop)
-    assert "django-expert.completeEngagement" in result.capabilities.execute_command_provider.commands
-    with pytest.raises(Exception, match="not implemented yet"):
-        await session.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="django-expert.completeEngagement", arguments=[]))
-
-
 async def test_tcp_transport(shop, tmp_path):
     """`--tcp HOST:PORT` serves the same protocol on a socket."""
     import asyncio
