@@ -47,6 +47,10 @@ LIBRARY_GLOBS = ("django/contrib/*/models.py", "django/contrib/*/models/*.py", "
 
 Key = tuple[str, ...]
 _DEFAULT_CONFIG = Config()
+# Source bytes whose trees are kept between indexing and checking: a parse tree costs
+# 26-44 MB per MB of source, so small and medium projects never parse twice while a
+# sentry-sized one stays within the memory budget.
+TREE_BUDGET = 5_000_000
 
 # Deployment files rules read as text (scope "deploy"); they have no facts of their own.
 DEPLOY_FILES = ("Procfile", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
@@ -74,6 +78,11 @@ class FileState:
     text: str | None = None  # held for open documents only
     library: bool = False
     crashed: bool = False  # a rule raised while checking: the findings are incomplete
+    # The tree and text of the last parse, kept from indexing until the first check so
+    # rules that walk the tree do not parse the file again (within TREE_BUDGET).
+    tree: ast.Module | None = field(default=None, repr=False)
+    parsed_text: str | None = field(default=None, repr=False)
+    tree_cost: int = 0
 
     @property
     def config(self) -> Config:
@@ -115,6 +124,7 @@ class Engine:
         self.stats: Counter[str] = Counter()
         self._dependents: dict[Key, set[Path]] = defaultdict(set)
         self._fix_sources: dict[Path, object] = {}
+        self._tree_bytes = 0
 
     # -- indexing -------------------------------------------------------------------------
 
@@ -253,6 +263,10 @@ class Engine:
             return False
         self.stats["extract"] += 1
         state.problem = None
+        self._release_tree(state)
+        if self._tree_bytes + len(data) <= TREE_BUDGET and not state.library:
+            state.tree, state.parsed_text, state.tree_cost = tree, text, len(data)
+            self._tree_bytes += len(data)
         facts, locations = extract(tree, state.module, state.is_package, LineIndex(text))
         state.locations = locations
         if facts == state.facts:
@@ -289,7 +303,11 @@ class Engine:
             return state.findings
         self.stats["check"] += 1
         project = state.project
-        text = state.text if state.text is not None else _read_text(state.path)
+        text = state.text if state.text is not None else state.parsed_text
+        tree = state.tree if text is not None and text == state.parsed_text else None
+        if text is None:
+            text = _read_text(state.path)
+        self._release_tree(state)
         with Recording() as keys:
             ctx = RuleContext(
                 path=state.path,
@@ -300,6 +318,8 @@ class Engine:
                 project=project.model if project else None,
                 config=state.config,
             )
+            if tree is not None:
+                ctx.__dict__["tree"] = tree  # the cached_property, already computed
             findings = tuple(run_rules(ctx))
         state.crashed = ctx.crashed
         for key in state.deps:
@@ -309,6 +329,11 @@ class Engine:
             self._dependents[key].add(state.path)
         state.findings = findings
         return findings
+
+    def _release_tree(self, state: FileState) -> None:
+        if state.tree is not None:
+            self._tree_bytes -= state.tree_cost
+            state.tree, state.parsed_text, state.tree_cost = None, None, 0
 
     def findings(self, path: Path) -> list[Finding]:
         """The current findings of one file (computed if stale), its parse problem first."""

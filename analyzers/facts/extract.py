@@ -218,6 +218,7 @@ class _Extractor:
         methods: list[MethodFact] = []
         meta = None
         meta_bases: tuple[str, ...] = ()
+        getters = _method_field_getters(node)
         for item in node.body:
             match item:
                 case ast.Assign(targets=targets, value=value):
@@ -229,7 +230,7 @@ class _Extractor:
                     attrs.append((attr, self.value(value)))
                     self.locations.spans[f"{name}.{attr}"] = self.lines.span(item)
                 case ast.FunctionDef() | ast.AsyncFunctionDef():
-                    methods.append(self._method(item))
+                    methods.append(self._method(item, getters))
                     self.locations.spans[f"{name}.{item.name}"] = self.lines.span(item)
                 case ast.ClassDef(name="Meta"):
                     meta, meta_bases = self._meta(item, name)
@@ -256,7 +257,7 @@ class _Extractor:
         bases = tuple(self.qualify(b) for b in (dotted_name(base) for base in node.bases) if b)
         return tuple(items), bases
 
-    def _method(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
+    def _method(self, node: ast.FunctionDef | ast.AsyncFunctionDef, getters: frozenset[str] = frozenset()) -> MethodFact:
         decorators = tuple(
             self.qualify(name) for name in (dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list) if name
         )
@@ -269,9 +270,31 @@ class _Extractor:
         reads: tuple[str, ...] = ()
         if node.name == "__str__" or any(d in _PROPERTIES for d in decorators):
             reads = _reads(node, positional[0]) if positional else ()
-        elif node.name.startswith("get_") and positional:
+        elif node.name in getters and positional:
             reads = _reads(node, positional[1] if len(positional) > 1 else positional[0])
         return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns, reads)
+
+
+def _method_field_getters(node: ast.ClassDef) -> frozenset[str]:
+    """The methods a class's SerializerMethodFields call (`method_name=`, else `get_<field>`):
+    the only `get_*` bodies worth summarising (walking every getter of every class cost a
+    third of extraction on wagtail)."""
+    getters = set()
+    for item in node.body:
+        if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+            callee = dotted_name(item.value.func) or ""
+            if callee.rpartition(".")[2] != "SerializerMethodField":
+                continue
+            explicit = next((k.value for k in item.value.keywords if k.arg == "method_name"), None)
+            if explicit is None and item.value.args:
+                explicit = item.value.args[0]
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    if isinstance(explicit, ast.Constant) and isinstance(explicit.value, str):
+                        getters.add(explicit.value)
+                    else:
+                        getters.add(f"get_{target.id}")
+    return frozenset(getters)
 
 
 def _is_query_chain(node: ast.expr) -> bool:
@@ -319,7 +342,7 @@ def attribute_chains(node: ast.AST, param: str) -> dict[tuple[str, ...], ast.exp
     first expression reading it; loop variables and plain assignments are followed as
     aliases (a name bound twice differently is dropped). Rebinding `param` reads nothing."""
     aliases: dict[str, tuple[str, ...] | None] = {param: ()}
-    nodes = list(ast.walk(node))
+    nodes = _body_nodes(node)
     for _ in range(2):  # aliases of aliases
         for item in nodes:
             if isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
@@ -340,11 +363,27 @@ def attribute_chains(node: ast.AST, param: str) -> dict[tuple[str, ...], ast.exp
     callees = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     chains: dict[tuple[str, ...], ast.expr] = {}
     for item in nodes:
+        if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
+            continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
         if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:
             chain = _chain(item, aliases)
             if chain and (chain not in chains or _before(item, chains[chain])):
                 chains[chain] = item
     return {c: n for c, n in chains.items() if not any(o[: len(c)] == c and o != c for o in chains)}
+
+
+def _body_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of `node`, not entering nested functions, lambdas or classes: their code
+    runs later, if ever (`build_name(parts, fallback=lambda: obj.customer.name)`)."""
+    found = [node]
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        found.append(item)
+        stack.extend(ast.iter_child_nodes(item))
+    return found
 
 
 def _before(a: ast.expr, b: ast.expr) -> bool:
