@@ -500,9 +500,14 @@ def _build(
             problems.append("no settings module found")
 
     settings_modules = _settings_family(source_roots, settings_module)
+    deployed = {module: label for module, label in _deployed_settings(root, dirs, problems).items()
+                if not any(is_non_production_name(m) for m in _star_closure(module, source_roots))}
     production: list[str] = []
     for module, labels in scripts.items():
-        # What wsgi/asgi load is what gets deployed, unless its name says dev/test/local/ci.
+        # What wsgi/asgi load is what gets deployed, unless its name says dev/test/local/ci, or
+        # a deploy file sets DJANGO_SETTINGS_MODULE to another module (the script's is a default).
+        if deployed and module not in deployed and not is_production_name(module):
+            continue
         if not is_non_production_name(module) and _MODULE_NAME.match(module):
             if module_file(source_roots, module) is None:
                 problem = f"settings module '{module}' (from {labels[0]}) not found"
@@ -513,10 +518,18 @@ def _build(
             provenance[f"production:{module}"] = ", ".join(labels)
             if module not in settings_modules:
                 settings_modules.append(module)
+    for module, label in deployed.items():
+        if module not in production and module_file(source_roots, module) is not None:
+            production.append(module)
+            provenance[f"production:{module}"] = label
+            if module not in settings_modules:
+                settings_modules.append(module)
     for module in settings_modules:
         if module not in production and is_production_name(module):
             production.append(module)
             provenance[f"production:{module}"] = "name"
+    production = _without_bases(production, source_roots)
+    provenance = {k: v for k, v in provenance.items() if not k.startswith("production:") or k[11:] in production}
 
     env_file = root / ".env"
     env_files = (env_file,) if env_file.is_file() else ()
@@ -534,6 +547,54 @@ def _build(
         provenance=provenance,
         problems=tuple(problems),
     )
+
+
+_DEPLOY_FILES = ("Procfile", "Procfile.*", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
+                 "compose*.yml", "compose*.yaml", "*.service", "app.yaml", "fly.toml")
+_DEPLOYED = re.compile(r"""(?:DJANGO_SETTINGS_MODULE["']?\s*[=:\s]\s*|--settings[=\s])["']?([A-Za-z_][\w.]*)""")
+
+
+def _deployed_settings(root: Path, dirs: dict[Path, _Dir], problems: list[str]) -> dict[str, str]:
+    """Settings modules deploy files (Dockerfile, compose, Procfile, systemd units) under the
+    project root set, by module, with the file that names each; names saying dev, test,
+    local or CI are left out (they describe a development setup, not the deployment), and
+    so, by the caller, are modules star-importing such a module."""
+    found: dict[str, str] = {}
+    for folder in sorted(dirs):
+        if folder != root and root not in folder.parents or len(folder.relative_to(root).parts) > 3:
+            continue
+        for name in sorted(dirs[folder].files):
+            if not any(fnmatch.fnmatchcase(name, pattern) for pattern in _DEPLOY_FILES):
+                continue
+            label = _relative(folder / name, root)
+            text = _read_text(folder / name, problems, label) or ""
+            for module in _DEPLOYED.findall(text):
+                module = module.rstrip(".")
+                if _MODULE_NAME.match(module) and not is_non_production_name(module):
+                    found.setdefault(module, label)
+    return found
+
+
+def _star_closure(module: str, source_roots: tuple[Path, ...]) -> set[str]:
+    """The modules `module` star-imports, directly or through others."""
+    found: set[str] = set()
+    todo = [module]
+    while todo:
+        current = todo.pop()
+        path = module_file(source_roots, current)
+        for target in _star_imports(path, current) if path else ():
+            if target not in found and target != module:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+def _without_bases(production: list[str], source_roots: tuple[Path, ...]) -> list[str]:
+    """Production modules less those another one star-imports (directly or not) whose name
+    does not say production: `base` behind `production` is not what gets deployed, even when
+    wsgi.py names it as the default."""
+    imported = {m for module in production for m in _star_closure(module, source_roots)}
+    return [m for m in production if m not in imported or is_production_name(m)]
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:

@@ -271,6 +271,45 @@ def test_split_settings_and_production_detection(tmp_path):
     assert layout.provenance["production:proj.settings.production"] == "proj/wsgi.py"
 
 
+def test_a_base_behind_a_production_module_is_not_production(tmp_path):
+    """wsgi.py's default is the base that production.py extends: deployments set production."""
+    write(tmp_path, {
+        "manage.py": MANAGE.format(module="proj.settings.base"),
+        "proj/__init__.py": "",
+        "proj/settings/__init__.py": "",
+        "proj/settings/base.py": "DEBUG = True\n",
+        "proj/settings/production.py": "from .base import *\nDEBUG = False\n",
+        "proj/wsgi.py": WSGI.format(module="proj.settings.base"),
+    })
+    [layout] = discover(tmp_path)
+    assert layout.production_settings == ("proj.settings.production",)
+    assert "production:proj.settings.base" not in layout.provenance
+
+
+def test_deploy_files_name_the_deployed_settings(tmp_path):
+    startproject(tmp_path, "mysite")
+    write(tmp_path, {
+        "mysite/deployed.py": "from .settings import *\n",
+        "mysite/docker_dev.py": "from .settings import *\n",
+        "docker/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=mysite.deployed\n",
+        "docker-compose.yml": "services:\n  web:\n    environment:\n      - DJANGO_SETTINGS_MODULE=mysite.docker_dev\n",
+    })
+    [layout] = discover(tmp_path)
+    # the Dockerfile's module is deployed; wsgi.py's default (also its base) is not; the
+    # compose file's module says dev
+    assert layout.production_settings == ("mysite.deployed",)
+    assert layout.provenance["production:mysite.deployed"] == "docker/Dockerfile"
+
+
+def test_a_deploy_file_naming_a_module_made_at_deploy_time(tmp_path):
+    """`ENV DJANGO_SETTINGS_MODULE settings.config` for a config.py copied from an example:
+    the module wsgi.py names is only the default, and no production module is in the tree."""
+    startproject(tmp_path, "mysite")
+    write(tmp_path, {"Procfile": "web: gunicorn mysite.wsgi --env DJANGO_SETTINGS_MODULE=mysite.config\n"})
+    [layout] = discover(tmp_path)
+    assert layout.production_settings == ()
+
+
 @pytest.mark.parametrize(
     ("module", "expected"),
     [

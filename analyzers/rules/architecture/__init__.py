@@ -1,0 +1,1 @@
+"""Architecture rules (DJE1xx): settings structure, middleware, app configuration."""
