@@ -1,0 +1,129 @@
+from tests.analyzers.rules.helpers import check_fixed, check_noop, engine_for, findings
+
+CODE = "DJE105"
+
+
+def test_names_imported_from_the_settings_module_are_rewritten(tmp_path):
+    finding = check_fixed(
+        tmp_path,
+        {"app/payments.py": """
+            from config.settings import PAYMENT_TIMEOUT, SITE_NAME as NAME  # the gateway needs both
+
+
+            def charge(order, gateway):
+                return gateway.charge(order, timeout=PAYMENT_TIMEOUT, label=f"{NAME}: {order}")
+        """},
+        CODE,
+        {"app/payments.py": """
+            from django.conf import settings  # the gateway needs both
+
+
+            def charge(order, gateway):
+                return gateway.charge(order, timeout=settings.PAYMENT_TIMEOUT, label=f"{settings.SITE_NAME}: {order}")
+        """},
+    )
+    assert finding.span.start.line == 0
+    assert "`from config.settings import PAYMENT_TIMEOUT, SITE_NAME`" in finding.message
+    assert finding.fixable.value == "unsafe"
+
+
+def test_the_settings_module_imported_as_a_module_is_rewritten(tmp_path):
+    check_fixed(
+        tmp_path,
+        {"app/views.py": """
+            from config import settings
+
+
+            def home(request):
+                return settings.DEBUG
+        """},
+        CODE,
+        {"app/views.py": """
+            from django.conf import settings
+
+
+            def home(request):
+                return settings.DEBUG
+        """},
+    )
+
+
+def test_relative_and_aliased_module_imports(tmp_path):
+    check_fixed(
+        tmp_path,
+        {"config/urls.py": """
+            from . import settings as conf
+
+            urlpatterns = [] if conf.DEBUG else []
+        """},
+        CODE,
+        {"config/urls.py": """
+            from django.conf import settings as conf
+
+            urlpatterns = [] if conf.DEBUG else []
+        """},
+    )
+
+
+def test_a_dotted_module_import_and_an_import_inside_a_function(tmp_path):
+    found = findings(
+        tmp_path,
+        {
+            "app/tasks.py": """
+                import config.settings
+
+
+                def run():
+                    from config.settings import TIMEOUT
+                    TIMEOUT = TIMEOUT * 2
+                    return config.settings.BROKER_URL, TIMEOUT
+            """,
+        },
+        CODE,
+    )
+    assert [f.span.start.line for f in found] == [0, 4]
+    assert found[0].message.startswith("importing the module `config.settings`")
+
+
+def test_fixes_decline_when_the_rewrite_would_change_meaning(tmp_path):
+    engine, _root = engine_for(tmp_path, {"app/tasks.py": """
+        import config.settings
+
+
+        def run(settings=None):
+            from config.settings import TIMEOUT
+            TIMEOUT = TIMEOUT * 2
+            return config.settings.BROKER_URL, TIMEOUT
+    """})
+    found = [f for fs in engine.all_findings().values() for f in fs if f.code == CODE]
+    assert len(found) == 2
+    assert [engine.fix(f) for f in found] == [None, None]
+
+
+def test_lookalikes_stay_silent(tmp_path):
+    check_noop(
+        tmp_path,
+        {
+            "config/settings.py": 'SECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nDEBUG = True\n',
+            "config/prod.py": "from config.settings import *\nDEBUG = False\n",
+            "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n',
+            "app/settings.py": """
+                # the app's own defaults, read through django.conf.settings
+                from django.conf import settings
+
+                PAGE_SIZE = getattr(settings, "APP_PAGE_SIZE", 20)
+            """,
+            "app/views.py": """
+                from django.conf import settings
+                from app import settings as app_settings
+                from app.settings import PAGE_SIZE
+                from config.settings import get_env_list  # a helper, not a setting
+                from config.settings import DEBUG  # noqa: DJE105
+
+
+                def home(request):
+                    return settings.DEBUG, app_settings.PAGE_SIZE, PAGE_SIZE
+            """,
+        },
+        CODE,
+    )
