@@ -1,0 +1,115 @@
+"""DJE507 missing-index-for-lookup
+
+## What it does
+Finds model fields that views look rows up by on every request — DRF's `lookup_field`,
+Django's `slug_field` of a `DetailView`/`UpdateView`/`DeleteView` — when nothing indexes
+them: not the primary key, not `unique`, no `db_index=True`, not a foreign key, and not in
+a `Meta.indexes` entry, a unique constraint or `unique_together` (a view usually scopes its
+queryset by the other fields of such a composite index).
+(`SlugField` is indexed by default.) The finding is on the field, with each view as
+related information.
+
+## Why is this bad?
+Each detail request then filters the whole table by an unindexed column: a sequential
+scan whose cost grows with the table, on the most common request an API serves.
+
+## Example
+```python
+class Ticket(models.Model):
+    code = models.CharField(max_length=12)
+
+
+class TicketViewSet(viewsets.ModelViewSet):
+    queryset = Ticket.objects.all()
+    lookup_field = "code"
+```
+
+## Use instead
+```python
+class Ticket(models.Model):
+    code = models.CharField(max_length=12, db_index=True)  # or unique=True if it is
+```
+The fix adds `db_index=True`; run `makemigrations` afterwards (the index is created by a
+migration).
+
+## References
+- https://docs.djangoproject.com/en/stable/ref/models/fields/#db-index
+- https://docs.djangoproject.com/en/stable/ref/models/indexes/
+- https://www.django-rest-framework.org/api-guide/generic-views/#attributes
+"""
+
+from __future__ import annotations
+
+from django_expert.analyzers.facts.values import Call, Seq, string, strings
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.fixes.queryset_edits import add_keyword
+from django_expert.analyzers.project.querysets import Flow
+from django_expert.analyzers.rules.registry import fixer, rule
+
+_LOOKUP_VIEWS = {"lookup_field": ("rest_framework.generics.GenericAPIView",),
+                 "slug_field": ("django.views.generic.detail.SingleObjectMixin",)}
+
+
+@rule("DJE507", "missing-index-for-lookup", fix=Applicability.SAFE, triggers=("models",))
+def check(ctx):
+    if ctx.project is None:
+        return
+    mine = {m.qualname: m for m in ctx.models_here() if not m.abstract and not m.proxy}
+    if not mine:
+        return
+    for model, field_name, views in _lookups(ctx, mine):
+        field = model.field(field_name)
+        if field is None or field.declared_in != model.qualname or _indexed(model, field):
+            continue
+        names = ", ".join(f"`{v.rpartition('.')[2]}`" for v in views[:3]) + (" and more" if len(views) > 3 else "")
+        yield ctx.report(
+            f"{model.name}.{field.name}",
+            f"{names} look{'s' if len(views) == 1 else ''} `{model.name}` rows up by `{field.name}` on every "
+            f"request, but nothing indexes it: each lookup scans the table (add `db_index=True` and a migration)",
+            fix_title="Add db_index=True (then run makemigrations)",
+            fix_data=(model.name, field.name),
+            related=tuple(r for r in (ctx.related(v.rpartition(".")[0], v.rpartition(".")[2], "looks it up here")
+                                      for v in views) if r is not None),
+        )
+
+
+def _lookups(ctx, mine):
+    """(model, field name, views) for the lookups views of the project make on these models."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for ref in ctx.project.all_classes():
+        for attribute, bases in _LOOKUP_VIEWS.items():
+            name = string(ref.fact.attr(attribute))
+            if not name or name == "pk" or not ctx.project.is_subclass(ref.qualname, *bases):
+                continue
+            rows = Flow(ctx.project, ref.module, ref.qualname).method_rows(ref.qualname, "get_queryset")
+            if rows is not None and rows.model.qualname in mine:
+                found.setdefault((rows.model.qualname, name), []).append(ref.qualname)
+    for (qualname, name), views in found.items():
+        yield mine[qualname], name, views
+
+
+def _indexed(model, field) -> bool:
+    if field.primary_key or field.unique or field.db_index or field.is_relation:
+        return True
+    # A field anywhere in a composite index or unique constraint counts: views usually scope
+    # their queryset by the leading fields (`organizer`, then `code`), and the index serves.
+    covered = set()
+    for group in model.unique_together or ():
+        covered.update(group)
+    for key in ("indexes", "constraints"):
+        value = model.meta.get(key)
+        if value is not None and not isinstance(value, Seq):
+            return True  # built elsewhere: cannot tell
+        for item in value.items if isinstance(value, Seq) else ():
+            fields = strings(item.kwarg("fields")) if isinstance(item, Call) else None
+            if isinstance(item, Call) and fields is None and key == "indexes":
+                return True  # an expression index or unreadable fields: assume it may cover it
+            covered.update(f.lstrip("-") for f in fields or ())
+    return field.name in covered or field.attname in covered
+
+
+@fixer("DJE507")
+def fix(source, finding):
+    model, field = finding.fix_data
+    text = add_keyword(source, model, field, "db_index", "True")
+    return source.fix("Add db_index=True (then run makemigrations)", Applicability.SAFE, text) if text else None

@@ -1,0 +1,147 @@
+"""DJE506 query-in-loop
+
+## What it does
+Finds queries run once per row inside a loop over a queryset: `Model.objects.get(...)`,
+`.filter(...).first()`, `.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`,
+`.update(...)`, `.delete()` on a manager or queryset, and `row.save()` / `row.delete()` on
+the loop's own rows (unless the model overrides `save()`/`delete()`, which bulk operations
+would skip). Reads of the rows' relations (`row.author`, `row.tags.all()`) are DJE501's;
+test modules and migrations are skipped.
+
+## Why is this bad?
+The loop makes one round trip to the database per row: 1,000 rows, 1,000 queries. Django
+can nearly always do the same work in one or two queries, fetched or written in bulk.
+
+## Example
+```python
+for order in Order.objects.filter(status="paid"):
+    invoice = Invoice.objects.filter(order=order).first()
+    order.invoiced = invoice is not None
+    order.save()
+```
+
+## Use instead
+```python
+orders = list(Order.objects.filter(status="paid"))
+invoiced = set(Invoice.objects.filter(order__in=orders).values_list("order_id", flat=True))
+for order in orders:
+    order.invoiced = order.pk in invoiced
+Order.objects.bulk_update(orders, ["invoiced"])
+```
+Use `filter(<field>__in=...)` or `in_bulk()` for lookups, `bulk_create()` for creation,
+`bulk_update()` or `queryset.update()` for saves, `queryset.delete()` for deletes, and an
+annotation (`Count`, `Exists`, `Subquery`) for per-row aggregates.
+
+## References
+- https://docs.djangoproject.com/en/stable/topics/db/optimization/#do-database-work-in-the-database-rather-than-in-python
+- https://docs.djangoproject.com/en/stable/ref/models/querysets/#bulk-create
+- https://docs.djangoproject.com/en/stable/ref/models/querysets/#bulk-update
+- https://docs.djangoproject.com/en/stable/ref/models/querysets/#in-bulk
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, walk_scope
+from django_expert.analyzers.rules.registry import rule
+
+# Queryset methods that run a query, with what to do instead.
+_QUERIES = {
+    "get": "fetch them all at once before the loop (`in_bulk()` or `filter(<field>__in=...)`)",
+    "first": "fetch them all at once before the loop (`filter(<field>__in=...)`)",
+    "last": "fetch them all at once before the loop (`filter(<field>__in=...)`)",
+    "count": "annotate the rows with `Count(...)` instead",
+    "exists": "annotate the rows with `Exists(...)`, or fetch the matching ids once",
+    "aggregate": "annotate the rows instead",
+    "create": "collect the objects and `bulk_create()` them",
+    "get_or_create": "fetch the existing ones once, then `bulk_create()` the others",
+    "update_or_create": "fetch the existing ones once, then `bulk_update()` / `bulk_create()`",
+    "update": "run one `update()` on a queryset of all the rows",
+    "delete": "run one `delete()` on a queryset of all the rows",
+    "in_bulk": "call `in_bulk()` once before the loop",
+}
+_ROW_WRITES = {"save": "`bulk_update()` the rows (or one `queryset.update()`)",
+               "delete": "delete them with one `queryset.delete()`"}
+_INSERTS = "collect the copies and `bulk_create()` them"
+
+
+@rule("DJE506", "query-in-loop", triggers=("for ",))
+def check(ctx):
+    if ctx.project is None or is_test_module(ctx.relative) or ctx.is_migration:
+        return
+    flows = source_flows(ctx)
+    reported: set[int] = set()
+    for owner in flows.query_functions:
+        flow = flows.flow(owner.function, owner.qualname)
+        for loop, target, iterable in loops(owner.function):
+            rows = flow.rows(flows.values(iterable), iterable.lineno)
+            if rows is None or not rows.many or id(loop) in reported:
+                continue
+            found = list(_queries(ctx.project, flows, flow, loop, target, rows.model))
+            if not found:
+                continue
+            reported.update(id(n) for n in ast.walk(loop) if isinstance(n, (ast.For, ast.AsyncFor)))
+            node, what, advice = found[0]
+            more = f" (and {len(found) - 1} more in this loop)" if len(found) > 1 else ""
+            yield ctx.report(
+                node,
+                f"`{_short(ast.get_source_segment(ctx.text, node))}` {what} for every `{rows.model.name}` of the "
+                f"loop at line {iterable.lineno}{more}: {advice}",
+            )
+
+
+def _queries(project, flows, flow, loop, target: str, model):
+    """(call, what it does, advice) for each query the loop body runs per row. Writes that
+    skip a custom save()/delete() in bulk, and per-row `select_for_update()` locks (row by
+    row on purpose), are left alone."""
+    copies = _copies_rows(loop, target)
+    for node in walk_scope(loop):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method, receiver = node.func.attr, node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id == target and method in _ROW_WRITES:
+            if not _custom_write(project, model, method):
+                inserting = method == "save" and (copies or any(
+                    k.arg == "force_insert" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in node.keywords))
+                yield node, "writes the row with one query", _INSERTS if inserting else _ROW_WRITES[method]
+        elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver):
+            rows = flow.rows(flows.values(receiver), node.lineno)
+            creating = method in ("create", "get_or_create", "update_or_create")
+            if rows is not None and rows.many and not (creating and _custom_write(project, rows.model, "save")):
+                yield node, "runs a query", _QUERIES[method]
+
+
+def _locks(receiver) -> bool:
+    """`select_for_update()` in the chain: rows locked one at a time, on purpose."""
+    return any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "select_for_update"
+               for c in ast.walk(receiver))
+
+
+def _copies_rows(loop, target: str) -> bool:
+    """`row.pk = None` (or `.id = None`) in the loop: the rows are saved as copies."""
+    return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in ("pk", "id")
+                                                 and isinstance(t.value, ast.Name) and t.value.id == target
+                                                 for t in n.targets) for n in ast.walk(loop))
+
+
+def _custom_write(project, model, method: str) -> bool:
+    """The model (or a project base) overrides save()/delete(): bulk operations would skip it."""
+    for qualname in project.mro(model.qualname):
+        ref = project.resolve_class(qualname)
+        if ref is not None and ref.fact.method(method) is not None:
+            return True
+    return False
+
+
+def _uses_target_relation(receiver, target: str) -> bool:
+    """`row.books.count()`: a relation of the row, DJE501's business."""
+    while isinstance(receiver, (ast.Attribute, ast.Call, ast.Subscript)):
+        receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+    return isinstance(receiver, ast.Name) and receiver.id == target
+
+
+def _short(code: str, limit: int = 70) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= limit else code[: limit - 3] + "..."

@@ -1,0 +1,253 @@
+from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+from tests.analyzers.rules.performance.models import MODELS
+
+CODE = "DJE501"
+
+
+def run(tmp_path, code):
+    return findings(tmp_path, {"app/models.py": MODELS, "app/reports.py": code}, CODE)
+
+
+def test_loops_and_comprehensions_reading_relations_are_reported(tmp_path):
+    found = run(tmp_path, """
+        from django.shortcuts import get_object_or_404
+
+        from app.models import Author, Book
+
+
+        def names():
+            out = []
+            for book in Book.objects.filter(published=True):
+                out.append(book.author.name)
+            return out
+
+
+        def titles():
+            books = Book.objects.order_by("title")
+            return [f"{b.title} {b.author_name}" for b in books]
+
+
+        def tag_map():
+            return {b.pk: [t.name for t in b.tags.all()] for b in Book.objects.all()}
+
+
+        def counts():
+            return {a.pk: a.books.count() for a in Author.objects.all()}
+
+
+        def chain():
+            return [b.author.publisher.name for b in Book.objects.all()]
+
+
+        def related_manager(pk):
+            author = get_object_or_404(Author, pk=pk)
+            return [b.tags.count() for b in author.books.all()]
+
+
+        def custom_method():
+            return [r.rating for b in Book.objects.published() for r in b.reviews.all()]
+
+
+        def reverse_one_to_one():
+            return [a.profile.pk for a in Author.objects.all()]
+    """)
+    assert [f.span.start.line + 1 for f in found] == [9, 15, 19, 23, 27, 32, 36, 40]
+    messages = [f.message for f in found]
+    assert "`Book.author` is read for every `Book` of the loop at line 8" in messages[0]
+    assert '`select_related("author")`' in messages[1]
+    assert '`prefetch_related("tags")`' in messages[2]
+    assert '`prefetch_related("books")`' in messages[3]
+    assert '`select_related("author__publisher")`' in messages[4]
+    assert '`prefetch_related("tags")`' in messages[5]
+    assert '`prefetch_related("reviews")`' in messages[6]
+    assert '`select_related("profile")`' in messages[7]
+    assert all(f.related and f.fix_title for f in found)
+
+
+def test_loaded_or_free_reads_stay_silent(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from django.db.models import Count, Prefetch
+
+        from app.models import Author, Book, Review
+
+
+        def ids():
+            return [b.author_id for b in Book.objects.all()]
+
+
+        def selected():
+            books = Book.objects.select_related("author__publisher")
+            books = books.filter(published=True)
+            return [b.author.publisher.name for b in books]
+
+
+        def prefetched():
+            good = Prefetch("reviews", queryset=Review.objects.filter(rating__gt=3), to_attr="good")
+            return [(len(b.good), [t.name for t in b.tags.all()]) for b in Book.objects.prefetch_related("tags", good)]
+
+
+        def values():
+            return [row["author__name"] for row in Book.objects.values("author__name")]
+
+
+        def annotated():
+            return [a.n for a in Author.objects.annotate(n=Count("books"))]
+
+
+        def custom_select():
+            return [b.author.name for b in Book.objects.with_author()]
+
+
+        def unknown(queryset):
+            return [b.author.name for b in queryset]
+
+
+        def writes():
+            for b in Book.objects.all():
+                b.author = None
+                b.save()
+
+
+        def filtered_per_row():
+            return [a.books.filter(published=True).count() for a in Author.objects.all()]
+
+
+        def deferred():
+            return [b.author.name for b in Book.objects.only("title")]
+
+
+        def lazily(books=Book.objects.all()):
+            return [lambda: b.author.name for b in Book.objects.all()]
+    """}, CODE)
+
+
+def test_nested_loop_over_a_loop_variable_is_reported_once_on_the_outer_loop(tmp_path):
+    found = run(tmp_path, """
+        from app.models import Author
+
+
+        def report():
+            for author in Author.objects.all():
+                for book in author.books.all():
+                    print(book.editor.name)
+    """)
+    assert len(found) == 1
+    assert '`prefetch_related("books__editor")`' in found[0].message
+
+
+def test_test_modules_are_skipped(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/tests/test_books.py": """
+        from app.models import Book
+
+
+        def test_names():
+            assert [b.author.name for b in Book.objects.all()] == []
+    """, "app/tests/__init__.py": ""}, CODE)
+
+
+def test_noqa(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def names():
+            return [b.author.name for b in Book.objects.all()]  # noqa: DJE501
+    """}, CODE)
+
+
+def test_fix_inserts_select_related_after_the_manager(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def names():
+            books = Book.objects.all()  # every book
+            return [b.author.name for b in books]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Book
+
+
+        def names():
+            books = Book.objects.select_related("author")  # every book
+            return [b.author.name for b in books]
+    """})
+
+
+def test_fix_merges_into_existing_calls(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def names():
+            books = Book.objects.filter(published=True).select_related("editor").prefetch_related("reviews")
+            return [(b.author.name, b.editor.name, [t.name for t in b.tags.all()]) for b in books]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Book
+
+
+        def names():
+            books = Book.objects.filter(published=True).select_related("editor", "author").prefetch_related("reviews", "tags")
+            return [(b.author.name, b.editor.name, [t.name for t in b.tags.all()]) for b in books]
+    """})
+
+
+def test_fix_on_a_related_manager_of_a_fetched_object(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Author
+
+
+        def for_author(pk):
+            author = Author.objects.get(pk=pk)
+            return [b.tags.count() for b in author.books.all()]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Author
+
+
+        def for_author(pk):
+            author = Author.objects.get(pk=pk)
+            return [b.tags.count() for b in author.books.prefetch_related("tags")]
+    """})
+
+
+def test_fix_on_a_custom_method_of_an_annotated_parameter(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Author
+
+
+        def tags(author: Author):
+            return [b.tags.count() for b in author.books.published()]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Author
+
+
+        def tags(author: Author):
+            return [b.tags.count() for b in author.books.prefetch_related("tags").published()]
+    """})
+
+
+def test_select_related_without_fields_is_not_narrowed(tmp_path):
+    finding = check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def editors():
+            return [b.editor.name for b in Book.objects.select_related()]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Book
+
+
+        def editors():
+            return [b.editor.name for b in Book.objects.select_related().prefetch_related("editor")]
+    """})
+    assert '`prefetch_related("editor")`' in finding.message
+
+
+def test_a_loop_that_leaves_after_its_first_row_is_not_reported(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def first_author():
+            for book in Book.objects.order_by("pk"):
+                return book.author.name
+    """}, CODE)

@@ -1,0 +1,194 @@
+from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+from tests.analyzers.rules.performance.models import MODELS
+
+CODE = "DJE503"
+
+TEMPLATES = {
+    "templates/base.html": "<main>{% block content %}{% endblock %}</main>\n",
+    "app/templates/app/books.html": """
+        {% extends "base.html" %}
+        {% block content %}
+        {% for book in books %}
+          <p>{{ book.title }} by {{ book.author.name }}</p>
+        {% endfor %}
+        {{ books.count }}
+        {% endblock %}
+    """,
+    "app/templates/app/titles.html": """
+        {% for book in books %}{{ book.title }} #{{ book.author_id }}{% endfor %}
+    """,
+    "app/templates/app/book_list.html": """
+        {% for book in object_list %}
+          {% for tag in book.tags.all %}{{ tag.name }}{% endfor %}
+          {% include "app/_editor.html" with person=book %}
+        {% endfor %}
+    """,
+    "app/templates/app/_editor.html": "{% if person.editor_id %}{{ person.editor.name }}{% endif %}\n",
+    "app/templates/app/authors.html": """
+        {% for author in authors %}
+          {% with first=author.profile %}{{ first.pk }}{% endwith %} {{ author.books.count }}
+        {% endfor %}
+    """,
+    "app/templates/app/strings.html": "{% for book in page_obj %}{{ book }}{% endfor %}\n",
+    "app/templates/app/author_detail.html": """
+        {{ author.name }} {{ author.publisher.name }}
+        {% for book in author.books.all %}{{ book.editor.name }}{% endfor %}
+    """,
+}
+
+
+def run(tmp_path, views):
+    return findings(tmp_path, {"app/models.py": MODELS, "app/views.py": views, **TEMPLATES}, CODE)
+
+
+def test_views_whose_template_reads_unloaded_relations_are_reported(tmp_path):
+    found = run(tmp_path, """
+        from django.shortcuts import render
+        from django.template.response import TemplateResponse
+        from django.views.generic import DetailView, ListView, TemplateView
+
+        from app.models import Author, Book
+
+
+        def books(request):
+            return render(request, "app/books.html", {"books": Book.objects.all()})
+
+
+        def books_from_a_variable(request):
+            context = {"title": "Books"}
+            context["books"] = Book.objects.filter(published=True)
+            return TemplateResponse(request, "app/books.html", context)
+
+
+        class BookList(ListView):
+            model = Book
+
+
+        class Authors(ListView):
+            queryset = Author.objects.all()
+            context_object_name = "authors"
+            template_name = "app/authors.html"
+
+
+        class Strings(ListView):
+            queryset = Book.objects.order_by("title")
+            paginate_by = 10
+            template_name = "app/strings.html"
+
+
+        class AuthorDetail(DetailView):
+            model = Author
+
+
+        class Recent(TemplateView):
+            template_name = "app/books.html"
+
+            def get_context_data(self, **kwargs):
+                context = super().get_context_data(**kwargs)
+                context.update(books=Book.objects.order_by("-pk"))
+                return context
+    """)
+    assert len(found) == 7, sorted(f.span.start.line + 1 for f in found)
+    by_line = {f.span.start.line + 1: f.message for f in found}
+    assert '`select_related("author")`' in by_line[9] and "(template line 4)" in by_line[9]
+    assert '`select_related("author")`' in by_line[14]
+    assert '`select_related("editor")` and `prefetch_related("tags")`' in by_line[19]
+    assert '`select_related("profile")` and `prefetch_related("books")`' in by_line[23]
+    assert '`select_related("author")`' in by_line[29]
+    assert '`prefetch_related("books__editor")`' in by_line[35]
+    assert "of `books` (template line 4)" in by_line[43]
+    related = next(f for f in found if f.span.start.line + 1 == 19).related
+    assert {r.path.rpartition("/")[2] for r in related} == {"book_list.html", "_editor.html"}
+
+
+def test_loaded_relations_and_free_reads_stay_silent(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, **TEMPLATES, "app/views.py": """
+        from django.shortcuts import render
+        from django.views.generic import ListView
+
+        from app.models import Author, Book
+
+
+        def titles(request):
+            return render(request, "app/titles.html", {"books": Book.objects.all()})
+
+
+        def selected(request):
+            books = Book.objects.select_related("author")
+            return render(request, "app/books.html", {"books": books})
+
+
+        def one_book(request, pk):
+            return render(request, "app/books.html", {"books": Book.objects.get(pk=pk)})
+
+
+        def missing_template(request):
+            return render(request, "app/nowhere.html", {"books": Book.objects.all()})
+
+
+        def dynamic_template(request, name):
+            return render(request, name, {"books": Book.objects.all()})
+
+
+        class Authors(ListView):
+            queryset = Author.objects.select_related("profile").prefetch_related("books")
+            context_object_name = "authors"
+            template_name = "app/authors.html"
+    """}, CODE)
+
+
+def test_noqa(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, **TEMPLATES, "app/views.py": """
+        from django.shortcuts import render
+
+        from app.models import Book
+
+
+        def books(request):
+            return render(request, "app/books.html", {"books": Book.objects.all()})  # noqa: DJE503
+    """}, CODE)
+
+
+def test_fix_edits_the_queryset_of_a_function_view(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, **TEMPLATES, "app/views.py": """
+        from django.shortcuts import render
+
+        from app.models import Book
+
+
+        def books(request):
+            queryset = Book.objects.filter(published=True)
+            return render(request, "app/books.html", {"books": queryset})
+    """}, CODE, {"app/views.py": """
+        from django.shortcuts import render
+
+        from app.models import Book
+
+
+        def books(request):
+            queryset = Book.objects.select_related("author").filter(published=True)
+            return render(request, "app/books.html", {"books": queryset})
+    """})
+
+
+def test_fix_adds_a_queryset_to_a_view_that_only_names_its_model(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, **TEMPLATES, "app/views.py": """
+        from django.views.generic import DetailView
+
+        from app import models
+
+
+        class AuthorDetail(DetailView):
+            model = models.Author
+            template_name = "app/author_detail.html"
+    """}, CODE, {"app/views.py": """
+        from django.views.generic import DetailView
+
+        from app import models
+
+
+        class AuthorDetail(DetailView):
+            model = models.Author
+            queryset = models.Author.objects.prefetch_related("books__editor")
+            template_name = "app/author_detail.html"
+    """})

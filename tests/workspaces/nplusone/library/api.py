@@ -1,0 +1,92 @@
+"""DRF list endpoints (DJE502): N+1 serializers first, then lookalikes that stay silent."""
+from rest_framework import generics, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Author, Book
+from .serializers import (
+    AuthorBooksSerializer,
+    BookAuthorPkSerializer,
+    BookAuthorStringSerializer,
+    BookDepthSerializer,
+    BookNestedSerializer,
+    BookReviewCountSerializer,
+    BookSourceSerializer,
+    BookTagIdsSerializer,
+)
+
+# -- N+1 ----------------------------------------------------------------------------------
+
+
+class BookNestedList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookNestedSerializer
+
+
+class BookSourceList(generics.ListAPIView):
+    queryset = Book.objects.order_by("title")
+    serializer_class = BookSourceSerializer
+
+
+class BookReviewCountViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BookReviewCountSerializer
+
+    def get_queryset(self):
+        return Book.objects.filter(published=True)
+
+
+class BookTagIdsList(generics.ListAPIView):
+    serializer_class = BookTagIdsSerializer
+
+    def get_queryset(self):
+        books = Book.objects.all()
+        if self.request.query_params.get("published"):
+            books = books.filter(published=True)
+        return books
+
+
+class BookAuthorStringList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookAuthorStringSerializer
+
+
+class BookDepthList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookDepthSerializer
+
+
+class AuthorBooksList(generics.ListAPIView):
+    queryset = Author.objects.all()
+    serializer_class = AuthorBooksSerializer
+
+
+class PublishedBooksView(APIView):
+    def get(self, request):
+        books = Book.objects.filter(published=True)
+        return Response(BookNestedSerializer(books, many=True).data)
+
+
+# -- lookalikes -----------------------------------------------------------------------------
+
+
+class BookNestedSelectedList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author")
+    serializer_class = BookNestedSerializer
+
+
+class BookAuthorPkList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookAuthorPkSerializer
+
+
+class AuthorBooksPrefetchedList(generics.ListAPIView):
+    queryset = Author.objects.prefetch_related("books")
+    serializer_class = AuthorBooksSerializer
+
+
+class BookSourceSelectedList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSourceSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("author")

@@ -1,0 +1,77 @@
+from rest_framework import serializers
+
+from .models import Author, Book
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name"]
+
+
+class BookNestedSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(read_only=True)
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]
+
+
+class BookSourceSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author_name"]
+
+
+class BookReviewCountSerializer(serializers.ModelSerializer):
+    review_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "review_count"]
+
+    def get_review_count(self, obj):
+        return obj.reviews.count()
+
+
+class BookTagIdsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "tags"]
+
+
+class BookAuthorStringSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]
+
+
+class BookDepthSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]
+        depth = 1
+
+
+class BookTitleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title"]
+
+
+class AuthorBooksSerializer(serializers.ModelSerializer):
+    books = BookTitleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Author
+        fields = ["id", "name", "books"]
+
+
+class BookAuthorPkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "editor"]

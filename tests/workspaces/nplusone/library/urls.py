@@ -1,0 +1,36 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api, views
+
+router = SimpleRouter()
+router.register("api/reviewed-books", api.BookReviewCountViewSet, basename="reviewed-book")
+
+urlpatterns = [
+    path("books/", views.book_list, name="book-list"),
+    path("books/cards/", views.book_cards, name="book-cards"),
+    path("books/tags/", views.BookTagListView.as_view(), name="book-tags"),
+    path("authors/", views.AuthorListView.as_view(), name="author-list"),
+    path("books/publishers/", views.BookPublisherListView.as_view(), name="book-publishers"),
+    path("books/str/", views.BookStrListView.as_view(), name="book-str"),
+    path("authors/<int:pk>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("books/recent/", views.RecentBooksView.as_view(), name="book-recent"),
+    path("books/titles/", views.book_titles, name="book-titles"),
+    path("books/recent-titles/", views.RecentTitlesView.as_view(), name="book-recent-titles"),
+    path("books/selected/", views.book_list_selected, name="book-list-selected"),
+    path("authors/prefetched/", views.AuthorPrefetchedListView.as_view(), name="author-prefetched"),
+    path("books/tags/prefetched/", views.BookTagPrefetchedListView.as_view(), name="book-tags-prefetched"),
+    path("books/<int:pk>/", views.book_detail, name="book-detail"),
+    path("api/books/nested/", api.BookNestedList.as_view()),
+    path("api/books/source/", api.BookSourceList.as_view()),
+    path("api/books/tag-ids/", api.BookTagIdsList.as_view()),
+    path("api/books/author-string/", api.BookAuthorStringList.as_view()),
+    path("api/books/depth/", api.BookDepthList.as_view()),
+    path("api/authors/books/", api.AuthorBooksList.as_view()),
+    path("api/books/published/", api.PublishedBooksView.as_view()),
+    path("api/books/nested-selected/", api.BookNestedSelectedList.as_view()),
+    path("api/books/author-pk/", api.BookAuthorPkList.as_view()),
+    path("api/authors/books-prefetched/", api.AuthorBooksPrefetchedList.as_view()),
+    path("api/books/source-selected/", api.BookSourceSelectedList.as_view()),
+    path("", include(router.urls)),
+]

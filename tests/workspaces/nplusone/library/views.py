@@ -1,0 +1,86 @@
+"""Template views (DJE503): N+1 templates first, then lookalikes that stay silent."""
+from django.shortcuts import render
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Author, Book
+
+# -- N+1 ----------------------------------------------------------------------------------
+
+
+def book_list(request):
+    books = Book.objects.all()
+    return render(request, "library/book_list.html", {"books": books})
+
+
+def book_cards(request):
+    context = {"books": Book.objects.filter(published=True)}
+    return render(request, "library/book_cards.html", context)
+
+
+class BookTagListView(ListView):
+    model = Book
+    template_name = "library/book_tag_list.html"
+
+
+class AuthorListView(ListView):
+    queryset = Author.objects.all()
+    context_object_name = "authors"
+    template_name = "library/author_list.html"
+
+
+class BookPublisherListView(ListView):
+    queryset = Book.objects.select_related("author")
+    template_name = "library/book_publishers.html"
+
+
+class BookStrListView(ListView):
+    model = Book
+    template_name = "library/book_str_list.html"
+
+
+class AuthorDetailView(DetailView):
+    model = Author
+
+
+class RecentBooksView(TemplateView):
+    template_name = "library/book_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["books"] = Book.objects.order_by("-pk")
+        return context
+
+
+# -- lookalikes -----------------------------------------------------------------------------
+
+
+def book_titles(request):
+    return render(request, "library/book_titles.html", {"books": Book.objects.all()})
+
+
+def book_list_selected(request):
+    books = Book.objects.select_related("author")
+    return render(request, "library/book_list.html", {"books": books})
+
+
+class AuthorPrefetchedListView(ListView):
+    queryset = Author.objects.prefetch_related("books")
+    context_object_name = "authors"
+    template_name = "library/author_list.html"
+
+
+class BookTagPrefetchedListView(ListView):
+    queryset = Book.objects.prefetch_related("tags")
+    template_name = "library/book_tag_list.html"
+
+
+class RecentTitlesView(TemplateView):
+    template_name = "library/book_titles.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "books": Book.objects.order_by("-pk")}
+
+
+def book_detail(request, pk):
+    book = Book.objects.select_related("author").get(pk=pk)
+    return render(request, "library/book_detail.html", {"book": book})
