@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django_expert.analyzers.version import ANALYZER_VERSION
+from django_expert.analyzers.version import ANALYZER_VERSION, code_digest
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def default_cache_dir() -> Path:
 
 def _cache_file(cache_dir: Path | None, roots: Iterable[Path]) -> Path:
     key = hashlib.blake2b("\n".join(sorted(str(r) for r in roots)).encode(), digest_size=10).hexdigest()
-    return (cache_dir or default_cache_dir()) / f"facts-{ANALYZER_VERSION}-{key}.pickle"
+    return (cache_dir or default_cache_dir()) / f"facts-{ANALYZER_VERSION}-{code_digest()}-{key}.pickle"
 
 
 def load(cache_dir: Path | None, roots: Iterable[Path]) -> dict[str, CachedFile]:
