@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = commands.add_parser("lsp", parents=[common], help="run the language server (stdio by default)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
+    # Many clients (vscode-languageclient's TransportKind.stdio among them) pass --stdio.
+    lsp.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for clients that pass it)")
     lsp.set_defaults(handler=run_lsp)
 
     from django_expert.server.engagement.cli import add_arguments as engage_arguments

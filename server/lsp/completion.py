@@ -37,7 +37,7 @@ def _complete(ls: DjangoExpertServer, document: Document) -> types.CompletionLis
 
 
 def lsp_completion(item: features.Completion, document: Document, encoding: str) -> types.CompletionItem:
-    edit_range = convert.lsp_offset_range(document.text, document.lines, item.start, item.end, encoding)
+    edit_range = document.range(item.start, item.end, encoding)
     return types.CompletionItem(
         label=item.label,
         kind=convert.completion_kind(item.kind),

@@ -14,6 +14,7 @@ diagnostic that comes back without `data` is matched by code and range instead.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -254,31 +255,33 @@ def lsp_workspace_edit(
 # -- offsets (navigation answers are code-point offsets into a document's text) --------------------
 
 
-def offset_of(text: str, position: Position) -> int:
-    """The code-point offset in `text` of an analyser position (lines split the LSP way)."""
-    line = start = 0
-    for match in _LINE_BREAK.finditer(text):
-        if line == position.line:
-            break
-        line, start = line + 1, match.end()
-    if line < position.line:
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts (lines split the LSP way)."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def offset_of(text: str, position: Position, starts: Sequence[int] | None = None) -> int:
+    """The code-point offset in `text` of an analyser position (past a line's end: its end)."""
+    starts = starts if starts is not None else line_starts(text)
+    if position.line >= len(starts):
         return len(text)
-    end = _LINE_BREAK.search(text, start)
-    return min(start + position.column, end.start() if end else len(text))
+    start = starts[position.line]
+    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(text)
+    line_end = len(text[start:end].rstrip("\r\n")) + start
+    return min(start + position.column, line_end)
 
 
-def position_at(text: str, offset: int) -> Position:
+def position_at(text: str, offset: int, starts: Sequence[int] | None = None) -> Position:
     """The analyser position of a code-point offset in `text`."""
-    line = start = 0
-    for match in _LINE_BREAK.finditer(text, 0, offset):
-        if match.end() > offset:
-            break
-        line, start = line + 1, match.end()
-    return Position(line, offset - start)
+    starts = starts if starts is not None else line_starts(text)
+    line = bisect.bisect_right(starts, offset) - 1
+    return Position(line, offset - starts[line])
 
 
-def lsp_offset_range(text: str, lines: Sequence[str], start: int, end: int, encoding: str) -> types.Range:
-    return lsp_range(Span(position_at(text, start), position_at(text, end)), lines, encoding)
+def lsp_offset_range(text: str, lines: Sequence[str], start: int, end: int, encoding: str,
+                     starts: Sequence[int] | None = None) -> types.Range:
+    starts = starts if starts is not None else line_starts(text)
+    return lsp_range(Span(position_at(text, start, starts), position_at(text, end, starts)), lines, encoding)
 
 
 def lsp_location(uri: str, span: Span, lines: Sequence[str], encoding: str) -> types.Location:

@@ -31,6 +31,8 @@ def setup(server: DjangoExpertServer) -> None:
 
 
 async def document_diagnostic(ls: DjangoExpertServer, params: types.DocumentDiagnosticParams):
+    if not ls.pull_diagnostics:  # pushed instead (the client cannot be asked to pull again)
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
     path, stale = await ls.sync_document(params.text_document.uri)
     if path is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])

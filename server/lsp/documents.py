@@ -16,6 +16,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from django_expert.server.lsp import convert, diagnostics, lifecycle
+from django_expert.server.lsp.navigation import TEMPLATE_SUFFIXES
 from django_expert.server.lsp.server import DjangoExpertServer, Folder, python_path
 
 DEBOUNCE = 0.05  # seconds
@@ -67,6 +68,8 @@ async def did_change_watched_files(ls: DjangoExpertServer, params: types.DidChan
         if path.name in CONFIG_FILES and folder.path is not None:
             reindex.add(folder)
         elif path.suffix == ".py" and path not in ls.uris:  # an open document's text wins over the disk
+            changed.setdefault(folder, []).append(path)
+        elif path.suffix.lower() in TEMPLATE_SUFFIXES:  # the views rendering a template are re-checked
             changed.setdefault(folder, []).append(path)
     for folder, paths in changed.items():
         if len(paths) > REINDEX_ABOVE and folder.path is not None:

@@ -40,5 +40,5 @@ def _hover(ls: DjangoExpertServer, document: Document):
         return None, project.layout
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=answer.markdown),
-        range=convert.lsp_offset_range(document.text, document.lines, answer.start, answer.end, ls.encoding),
+        range=document.range(answer.start, answer.end, ls.encoding),
     ), project.layout

@@ -27,7 +27,7 @@ from django_expert.server.lsp.server import DjangoExpertServer, Folder
 log = logging.getLogger(__name__)
 
 SECTION = "django-expert"
-WATCHED = ("**/*.py", "**/.env", "**/pyproject.toml", "**/.django-expert.toml")
+WATCHED = ("**/*.py", "**/.env", "**/pyproject.toml", "**/.django-expert.toml", "**/*.html")
 CLIENT_TIMEOUT = 10.0  # seconds to wait for the client's answer to our requests
 
 
@@ -47,8 +47,12 @@ def initialize(ls: DjangoExpertServer, params: types.InitializeParams) -> None:
     logging.getLogger("django_expert").addHandler(ClientLogHandler(ls))
     encoding = ls.workspace.position_encoding or convert.UTF16
     ls.encoding = getattr(encoding, "value", encoding)
-    ls.pull_diagnostics = params.capabilities.text_document is not None and (
-        params.capabilities.text_document.diagnostic is not None
+    workspace = params.capabilities.workspace
+    ls.pull_diagnostics = (
+        params.capabilities.text_document is not None
+        and params.capabilities.text_document.diagnostic is not None
+        and workspace is not None and workspace.diagnostics is not None
+        and bool(workspace.diagnostics.refresh_support)
     )
     try:
         ls.settings = overrides_from(params.initialization_options, "initializationOptions")

@@ -38,6 +38,10 @@ class Document:
     offset: int
     folder: Folder
     template: bool
+    starts: list[int]  # line start offsets, for turning answers back into positions
+
+    def range(self, start: int, end: int, encoding: str) -> types.Range:
+        return convert.lsp_offset_range(self.text, self.lines, start, end, encoding, self.starts)
 
     @property
     def engine(self) -> Engine:
@@ -81,10 +85,11 @@ async def document_at(ls: DjangoExpertServer, uri: str, position: types.Position
         except (OSError, DecodeError):
             return None
     lines = convert.split_lines(text)
+    starts = convert.line_starts(text)
     offset = 0
     if position is not None:
-        offset = convert.offset_of(text, convert.position_of(position, lines, ls.encoding))
-    return Document(uri, path, text, lines, offset, folder, path.suffix != ".py")
+        offset = convert.offset_of(text, convert.position_of(position, lines, ls.encoding), starts)
+    return Document(uri, path, text, lines, offset, folder, path.suffix != ".py", starts)
 
 
 async def on_jedi(function, *args, default=None):

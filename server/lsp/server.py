@@ -96,6 +96,19 @@ class DjangoExpertProtocol(LanguageServerProtocol):
         params.capabilities = convert.with_chosen_encoding(params.capabilities)
         return (yield from super().lsp_initialize(params))
 
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        """pygls' shutdown, cancelling pending requests over a copy: a request that ends
+        meanwhile (a long engagement command) changed the dict under pygls' own loop."""
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current_id = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current_id and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
+
 
 class DjangoExpertServer(LanguageServer):
     def __init__(self) -> None:

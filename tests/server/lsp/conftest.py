@@ -117,7 +117,17 @@ class Session:
 
     @property
     def pulls(self) -> bool:
-        return self.capabilities.text_document.diagnostic is not None
+        """The server's rule: pull only when the client can also be told to pull again."""
+        workspace = self.capabilities.workspace
+        return (self.capabilities.text_document.diagnostic is not None and workspace is not None
+                and workspace.diagnostics is not None and bool(workspace.diagnostics.refresh_support))
+
+    def can_refresh(self) -> None:
+        """Declare pull diagnostics with `workspace.diagnostics.refreshSupport`, as VS Code
+        >= 1.67 does (the recorded 1.65 capabilities cannot pull; Neovim cannot refresh)."""
+        if self.capabilities.text_document.diagnostic is None:
+            self.capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities()
+        self.capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
 
     async def start(self, *roots: Path, options: object = None) -> types.InitializeResult:
         """initialize + initialized, then wait until every folder is indexed."""

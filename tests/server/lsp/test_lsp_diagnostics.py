@@ -31,6 +31,7 @@ async def test_shop_findings_reach_the_client(session, shop):
 
 @pytest.mark.parametrize("client", PUSH_AND_PULL, indirect=True)
 async def test_pull_reports_carry_result_ids(session, shop):
+    session.can_refresh()
     await session.start(shop)
     document = types.TextDocumentIdentifier(uri=(shop / "catalog" / "models.py").as_uri())
 
@@ -91,7 +92,7 @@ async def test_file_watchers_are_registered_when_the_client_allows(session, shop
     (registration,) = await session.wait(lambda: session.client.registrations, "registration")
     assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
     patterns = {watcher["globPattern"] for watcher in registration.register_options["watchers"]}
-    assert patterns == {"**/*.py", "**/.env", "**/pyproject.toml", "**/.django-expert.toml"}
+    assert patterns == {"**/*.py", "**/.env", "**/pyproject.toml", "**/.django-expert.toml", "**/*.html"}
 
 
 async def test_a_file_changed_on_disk_is_reread(session, shop):
@@ -119,3 +120,16 @@ async def test_each_workspace_folder_has_its_engine(session, shop, workspace):
             added=[], removed=[types.WorkspaceFolder(uri=blog.as_uri(), name="blog")])))
 
     await session.wait(lambda: list(session.client.diagnostics[posts]) == [], "the blog's diagnostics to clear")
+
+
+@pytest.mark.parametrize("client", ["neovim"], indirect=True)
+async def test_a_client_that_pulls_but_cannot_refresh_gets_pushes_and_no_duplicates(session, shop):
+    """Neovim 0.11 pulls for open buffers but cannot be told to pull again, so a decision or
+    a change in another file would stay invisible: it gets pushes, and empty pull reports."""
+    assert session.capabilities.text_document.diagnostic is not None and not session.pulls
+    await session.start(shop)
+    uri = (shop / "catalog" / "models.py").as_uri()
+    assert any(d.code == "DJE201" for d in await session.diagnostics(uri))  # pushed
+    report = await session.client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert report.kind == "full" and list(report.items) == []

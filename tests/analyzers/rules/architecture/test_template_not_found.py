@@ -1,0 +1,55 @@
+from tests.analyzers.rules.architecture._url_project import project
+from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+
+CODE = "DJE111"
+
+
+def test_missing_templates(tmp_path):
+    found = findings(tmp_path, project("""
+    from django.shortcuts import render
+    from django.template.loader import render_to_string, select_template
+    from django.views.generic import TemplateView
+
+
+    def index(request):
+        render_to_string("bse.html")
+        select_template(["app/nope.html", "app/none.html"])
+        return render(request, "app/indx.html")
+
+
+    class Page(TemplateView):
+        template_name = "app/idnex.html"
+    """), CODE)
+    assert [f.message for f in found] == [
+        "no template folder of the project holds 'bse.html'; did you mean 'base.html'?",
+        "no template folder of the project holds 'app/nope.html'",
+        "no template folder of the project holds 'app/none.html'",
+        "no template folder of the project holds 'app/indx.html'; did you mean 'app/index.html'?",
+        "no template folder of the project holds 'app/idnex.html'; did you mean 'app/index.html'?",
+    ]
+
+
+def test_fix(tmp_path):
+    views = """
+    from django.shortcuts import render
+
+
+    def index(request):
+        return render(request, "app/indx.html")
+    """
+    check_fixed(tmp_path, project(views), CODE,
+                {"app/views.py": project(views)["app/views.py"].replace("app/indx.html", "app/index.html")})
+
+
+def test_silent_on_existing_fallback_and_dynamic_names(tmp_path):
+    check_noop(tmp_path, project("""
+    from django.shortcuts import render
+    from django.template.loader import select_template
+
+
+    def index(request, name):
+        select_template(["app/custom.html", "app/index.html"])
+        render(request, f"app/{name}.html")
+        render(request, name)
+        return render(request, "base.html")
+    """), CODE)

@@ -1,0 +1,110 @@
+from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+
+CODE = "DJE209"
+
+MODELS = """
+    from django.db import models
+
+
+    class Stamped(models.Model):
+        created = models.DateTimeField(auto_now_add=True)
+
+        class Meta:
+            abstract = True
+
+
+    class AliveQuerySet(models.QuerySet):
+        def alive(self):
+            return self.filter(deleted=False)
+
+
+    class Author(models.Model):
+        name = models.CharField(max_length=100)
+
+
+    class Book(Stamped):
+        title = models.CharField(max_length=100)
+        deleted = models.BooleanField(default=False)
+        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+        editor = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+        objects = AliveQuerySet.as_manager()
+
+        class Meta:
+            ordering = ["-created", "titel"]
+
+
+    class Review(models.Model):
+        book = models.ForeignKey(Book, on_delete=models.CASCADE)
+        stars = models.IntegerField()
+"""
+VALID_MODELS = MODELS.replace('"titel"', '"title"')
+
+
+def test_meta_ordering_through_inheritance(tmp_path):
+    (found,) = findings(tmp_path, {"app/models.py": MODELS}, CODE)
+    assert found.message == "app.Book has no field or relation named 'titel'; did you mean 'title'?"
+    assert (found.span.start.line, found.span.start.column) == (27, 33)
+
+
+def test_filter_keywords_q_and_expressions(tmp_path):
+    found = findings(tmp_path, {"app/models.py": VALID_MODELS, "app/views.py": """
+        from django.db.models import Count, F, Q
+        from .models import Author, Book
+
+
+        def view(request):
+            Book.objects.filter(autor__name="x")
+            Book.objects.filter(Q(title__icontain="x") | ~Q(created__yeer=1))
+            Author.objects.annotate(n=Count("book")).filter(n__gt=1)
+            Book.objects.alive().order_by("-titel")
+            Book.objects.filter(title=F("autor__name"))
+        """}, CODE)
+    assert [f.message.split(";")[1].strip() for f in found] == [
+        "did you mean 'author'?", "did you mean 'icontains'?", "did you mean 'year'?",
+        "did you mean 'books'?", "did you mean 'title'?", "did you mean 'author'?"]
+
+
+def test_reverse_relations_and_related_managers(tmp_path):
+    found = findings(tmp_path, {"app/models.py": VALID_MODELS, "app/views.py": """
+        from django.shortcuts import get_object_or_404
+        from .models import Author, Book
+
+
+        def view(request, pk):
+            author = get_object_or_404(Author, pk=pk, nam="x")
+            author.books.filter(review__strs=3)
+            Author.objects.filter(books_set__title="x")
+            Book.objects.filter(review__stars__gte=4, author__books__title="x")
+        """}, CODE)
+    assert [(f.span.start.line, f.message.split(";")[-1].strip()) for f in found] == [
+        (5, "did you mean 'name'?"), (6, "did you mean 'stars'?"), (7, "did you mean 'books'?")]
+
+
+def test_fix_replaces_the_segment(tmp_path):
+    views = """
+        from .models import Book
+
+
+        def view(request):
+            return Book.objects.filter(autor__name__icontains="x")
+        """
+    found = check_fixed(tmp_path, {"app/models.py": VALID_MODELS, "app/views.py": views},
+                        CODE, {"app/views.py": views.replace("autor__", "author__")})
+    assert found.fix_title == "Replace 'autor' with 'author'"
+
+
+def test_silent_when_the_model_or_names_cannot_be_known(tmp_path):
+    check_noop(tmp_path, {"app/models.py": VALID_MODELS, "app/views.py": """
+        from django.db.models import Count
+        from library.models import Thing
+        from .models import Book
+
+
+        def view(request, queryset):
+            Thing.objects.filter(anything=1)
+            queryset.filter(anything=1)
+            Book.objects.annotate(n=Count("review")).filter(n__gt=1)
+            Book.objects.custom_method().filter(anything=1)
+            Book.objects.filter(**{"anything": 1})
+            Book.objects.values("title").order_by("?")
+        """}, CODE)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Usage: tests/editors/nvim/run.sh NVIM MODE
+#   NVIM: nvim (Debian, 0.7) or $DJANGO_EXPERT_EDITORS_DIR/nvim011/bin/nvim (0.11)
+#   MODE: the editors/nvim/README.md snippet used as init.lua:
+#         enable    vim.lsp.enable('django_expert')               (Neovim >= 0.11)
+#         setup     require('django_expert').setup({})            (any version)
+#         lspconfig require('lspconfig').django_expert.setup({})  (nvim-lspconfig's configs API;
+#                   nvim-lspconfig is not in any registry this runs from, so a stand-in that
+#                   implements that API is put on the runtimepath: stub/lua/lspconfig)
+# Exit status: the test's (0 passed, 1 failed, 2 error).
+set -u
+source "$(dirname "$0")/../lib.sh"
+NVIM="${1:?usage: run.sh NVIM MODE}"
+MODE="${2:?usage: run.sh NVIM MODE}"
+require_server
+command -v "$NVIM" >/dev/null || { echo "FAIL $NVIM not found (run tests/editors/setup.sh)"; exit 1; }
+new_run "nvim-$MODE"
+copy_workspace "$RUN/shop"
+activate_server_venv
+
+{
+  if [ "$MODE" = lspconfig ]; then
+    echo "vim.opt.runtimepath:append('$EDITORS_TESTS/nvim/stub')"
+  fi
+  readme_snippet "$ROOT/editors/nvim/README.md" "nvim-$MODE" || exit 2
+  # the README's settings example for this way of enabling the server (ignore DJE202)
+  case "$MODE" in
+    enable) readme_snippet "$ROOT/editors/nvim/README.md" nvim-settings || exit 2 ;;
+    setup) readme_snippet "$ROOT/editors/nvim/README.md" nvim-setup-settings || exit 2 ;;
+  esac
+} >"$RUN/init.lua"
+case "$MODE" in enable|setup) export DJE_IGNORED=DJE202 ;; *) unset DJE_IGNORED ;; esac
+echo "init.lua:"; sed 's/^/  /' "$RUN/init.lua"
+
+export DJE_WS="$RUN/shop"
+cd "$RUN/shop" || exit 2
+# hard outer timeout so a hung editor never blocks CI
+timeout -k 10 240 "$NVIM" --headless -i NONE -n -u "$RUN/init.lua" -c "luafile $EDITORS_TESTS/nvim/test_nvim.lua" </dev/null
+rc=$?
+echo "nvim exit status $rc; logs: $RUN/home/.local/state/nvim/lsp.log (0.11), $RUN/home/.cache/nvim/lsp.log (0.7)"
+finish_run $rc

@@ -1,0 +1,125 @@
+// Plain-Node tests of the VS Code extension's parts that do not need VS Code: where the
+// server is found (editors/vscode/src/server.js) and which settings are sent
+// (editors/vscode/src/settings.js).
+//
+//   node --test tests/editors/vscode/test_extension_units.mjs
+// env: DJANGO_EXPERT_VENV (default: the repository's .venv)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const require = createRequire(import.meta.url);
+const { resolveServer, expandPath, MODULE } = require(path.join(root, 'editors/vscode/src/server.js'));
+const { serverSettings } = require(path.join(root, 'editors/vscode/src/settings.js'));
+const venv = process.env.DJANGO_EXPERT_VENV || path.join(root, '.venv');
+const venvPython = path.join(venv, 'bin', 'python');
+const venvServer = path.join(venv, 'bin', 'django-expert');
+
+function scratch() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'dje-ext-'));
+}
+
+function script(file, body) {
+  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  fs.chmodSync(file, 0o755);
+  return file;
+}
+
+const noPath = { PATH: '' };
+
+test('the serverPath setting wins, with ${workspaceFolder} expanded', () => {
+  const dir = scratch();
+  script(path.join(dir, 'django-expert'), 'exit 0');
+  const found = resolveServer({ serverPath: '${workspaceFolder}/django-expert', python: [venvPython], workspaceFolder: dir, env: noPath });
+  assert.equal(found.command, path.join(dir, 'django-expert'));
+  assert.deepEqual(found.args, ['lsp']);
+  assert.equal(found.source, 'django-expert.serverPath');
+});
+
+test('a serverPath that is not executable is an error, not a silent fallback', () => {
+  const found = resolveServer({ serverPath: '/nonexistent/django-expert', python: [venvPython], env: { PATH: path.dirname(venvServer) } });
+  assert.equal(found.command, undefined);
+  assert.match(found.error, /django-expert\.serverPath points to \/nonexistent\/django-expert/);
+});
+
+test('the django-expert next to the selected interpreter', () => {
+  const found = resolveServer({ serverPath: '', python: [venvPython], env: noPath });
+  assert.equal(found.command, venvServer);
+  assert.deepEqual(found.args, ['lsp']);
+  assert.match(found.source, /selected interpreter/);
+});
+
+test('<python> -m django_expert.server.cli lsp when nothing is next to the interpreter, and it runs', () => {
+  const dir = scratch();
+  const python = script(path.join(dir, 'python'), `exec "${venvPython}" "$@"`); // an interpreter in a folder without django-expert
+  const found = resolveServer({ serverPath: '', python: [python], env: noPath });
+  assert.equal(found.command, python);
+  assert.deepEqual(found.args, ['-m', MODULE, 'lsp']);
+  const run = spawnSync(found.command, [...found.args, '--help'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /usage: .*lsp/);
+});
+
+test('an interpreter without django-expert falls back to PATH', () => {
+  const dir = scratch();
+  const python = script(path.join(dir, 'python'), 'exit 3'); // find_spec fails
+  const found = resolveServer({ serverPath: '', python: [python], env: { PATH: path.dirname(venvServer) } });
+  assert.equal(found.command, venvServer);
+  assert.equal(found.source, 'PATH');
+  assert.match(found.tried.join('; '), /django-expert is not installed in it/);
+});
+
+test('nothing found: no command, and what was tried', () => {
+  const found = resolveServer({ serverPath: '', python: undefined, env: noPath });
+  assert.equal(found.command, undefined);
+  assert.equal(found.error, undefined);
+  assert.equal(found.tried.length, 3);
+  assert.match(found.tried.join('; '), /serverPath \(not set\).*Python extension.*on PATH \(not found\)/);
+});
+
+test('~ is the home folder', () => {
+  assert.equal(expandPath('~/bin/django-expert', '/ws'), path.join(os.homedir(), 'bin/django-expert'));
+  assert.equal(expandPath('bin/django-expert', '/ws'), '/ws/bin/django-expert');
+});
+
+test('only the settings the user set are sent, in [tool.django-expert] kebab case', () => {
+  const values = {
+    select: { defaultValue: null, globalValue: ['DJE2'] },
+    ignore: { defaultValue: null, globalValue: ['DJE202'], workspaceFolderValue: ['DJE301'] },
+    settingsModule: { defaultValue: null, workspaceValue: 'shop.settings.prod' },
+    perFileIgnores: { defaultValue: null, workspaceValue: { '*/migrations/*': ['DJE2'] } },
+    contextBudget: { defaultValue: null, globalValue: 0 },
+    memoryDir: { defaultValue: null },
+  };
+  const sent = serverSettings((name) => values[name]);
+  assert.deepEqual(sent, {
+    select: ['DJE2'],
+    ignore: ['DJE301'],
+    'settings-module': 'shop.settings.prod',
+    'per-file-ignores': { '*/migrations/*': ['DJE2'] },
+    'context-budget': 0,
+  });
+});
+
+test('every setting of package.json is either sent to the server or client-only', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'editors/vscode/package.json'), 'utf8'));
+  const { SERVER_KEYS } = require(path.join(root, 'editors/vscode/src/settings.js'));
+  const clientOnly = ['serverPath', 'trace.server'];
+  const names = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^django-expert\./, ''));
+  assert.deepEqual(names.filter((n) => !clientOnly.includes(n)).sort(), Object.keys(SERVER_KEYS).sort());
+});
+
+test('the server accepts every key the extension sends', () => {
+  const { SERVER_KEYS } = require(path.join(root, 'editors/vscode/src/settings.js'));
+  const probe = `from django_expert.analyzers.config import Config\nimport sys\nprint(sorted(set(sys.argv[1:]) - set(Config.model_fields[n].alias or n for n in Config.model_fields)))`;
+  const run = spawnSync(venvPython, ['-c', probe, ...Object.values(SERVER_KEYS)], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), '[]', `keys the server does not know: ${run.stdout}`);
+});
