@@ -2,13 +2,14 @@
 
 Usage: python lookup_probe.py WORKSPACE SETTINGS < cases.json
 
-Runs in its own interpreter (the test never imports Django itself). A case is
-`{"id": ..., "model": "app_label.Model", "mode": "filter" | "order" | "select", "path": ...}`.
-For "filter" the path is tried as `Model.objects.filter(**{path: value})` with values of
-several types until one builds a query (on an in-memory test database): only a `FieldError` means Django rejects the path
-(a value of the wrong type raises something else, and the next value is tried). "order"
-compiles `order_by(path)`, "select" compiles `select_related(path)`. Nothing touches a
-database but the migrated in-memory one: `str(queryset.query)` only compiles SQL. Prints `{id: "ok" | "rejected: message"}`.
+Runs in its own interpreter (the test never imports Django itself), on a migrated
+in-memory test database (generic relations read ContentType rows; nothing is written in
+the workspace). A case is `{"id": ..., "model": "app_label.Model", "mode": "filter" |
+"order" | "select", "path": ...}`. "filter" tries `Model.objects.filter(**{path: value})`
+with values of several types until one builds a query: only a `FieldError` means Django
+rejects the path (a value of the wrong type raises something else, and the next value is
+tried). "order" compiles `order_by(path)`, "select" compiles `select_related(path)`;
+`str(queryset.query)` only compiles SQL. Prints `{id: "ok" | "rejected: message"}`.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ def main(workspace: str, settings_module: str, cases: list[dict]) -> dict:
     from django.apps import apps
     from django.db import connection
 
-    # An in-memory test database (migrated): generic relations read ContentType rows, and
-    # nothing may be written inside the workspace.
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
     return {case["id"]: _verdict(apps.get_model(case["model"]), case["mode"], case["path"]) for case in cases}

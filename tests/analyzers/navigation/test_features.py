@@ -86,9 +86,9 @@ def test_urls(shop, at):
 
 def test_templates(shop, at):
     target = at(HEAD + "render(request, 'catalog/|')")
-    items = features.complete(shop, target)
-    assert items[0].label in ("base.html", "catalog/category_list.html") or True
-    assert "catalog/product_list.html" in [i.label for i in items]
+    items = {i.label: i for i in features.complete(shop, target)}
+    assert items["catalog/product_list.html"].detail == "catalog/templates/catalog/product_list.html"
+    assert items["base.html"].sort < items["admin/base.html"].sort  # the project's own first
     (place,) = features.definition(shop, at(HEAD + "render(request, 'catalog/product_l|ist.html')"))
     assert place.path.name == "product_list.html"
     template = at('{% extends "ba|se.html" %}', template=True)
