@@ -30,6 +30,8 @@ def fix_target(ctx, origin, cls_name: str = "") -> tuple:
         return ("queryset", cls_name)
     if origin is None or isinstance(origin, ast.Name):  # a bare name: nothing builds the rows here
         return ()
+    if isinstance(origin, ast.AST) and not hasattr(origin, "lineno"):
+        return ()  # a node the analysis synthesised: no place in the source to edit
     return span_tuple(ctx.span(origin))
 
 
