@@ -106,30 +106,26 @@ class _Found:
                                     source=source)
 
 
-def _uv_lock(root: Path, found: _Found) -> None:
-    text = _read(root / "uv.lock")
-    if text is None:
-        return
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return
-    for package in data.get("package", []):
-        if isinstance(package, dict) and isinstance(package.get("name"), str):
-            found.add(package["name"], None, "uv.lock", str(package.get("version") or "") or None)
+def _toml_lock(name: str):
+    """A reader of a TOML lock file listing `[[package]]` name/version tables (uv, poetry)."""
+
+    def read(root: Path, found: _Found) -> None:
+        text = _read(root / name)
+        if text is None:
+            return
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return
+        for package in data.get("package", []):
+            if isinstance(package, dict) and isinstance(package.get("name"), str):
+                found.add(package["name"], None, name, str(package.get("version") or "") or None)
+
+    return read
 
 
-def _poetry_lock(root: Path, found: _Found) -> None:
-    text = _read(root / "poetry.lock")
-    if text is None:
-        return
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return
-    for package in data.get("package", []):
-        if isinstance(package, dict) and isinstance(package.get("name"), str):
-            found.add(package["name"], None, "poetry.lock", str(package.get("version") or "") or None)
+_uv_lock = _toml_lock("uv.lock")
+_poetry_lock = _toml_lock("poetry.lock")
 
 
 def _pipfile_lock(root: Path, found: _Found) -> None:
