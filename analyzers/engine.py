@@ -17,6 +17,8 @@ import ast
 import hashlib
 import logging
 import os
+import re
+import sys
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -576,5 +578,21 @@ def _syntax_problem(path: Path, error: SyntaxError | ValueError) -> Finding:
         line = error.lineno - 1
         column = max((error.offset or 1) - 1, 0)
         span = Span.of(line, column, line, column + 1)
+        if _newer_grammar(error):
+            return _problem(path, f"not analysed: {error.msg} under Python {sys.version_info.major}."
+                            f"{sys.version_info.minor}'s grammar; this may be newer syntax (PEP 701 "
+                            f"f-strings): run django-expert with the project's Python", Severity.INFO, span)
         return _problem(path, f"syntax error: {error.msg}", Severity.ERROR, span)
     return _problem(path, f"cannot parse: {error}", Severity.ERROR)
+
+
+_NEWER_SYNTAX = re.compile(r"(type\s+\w+\s*(\[.*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
+
+
+def _newer_grammar(error: SyntaxError) -> bool:
+    """Syntax the running Python may reject although newer ones accept it: f-strings that
+    reuse their quotes or nest (3.12), `type X = ...` aliases and `def f[T]` (3.12)."""
+    if sys.version_info >= (3, 12):
+        return False
+    text = (error.text or "").strip()
+    return "f-string" in error.msg or bool(_NEWER_SYNTAX.match(text))

@@ -1,6 +1,7 @@
 """Bad input gets a clear problem and loses nothing; the engine never raises."""
 
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -144,3 +145,19 @@ def test_an_empty_or_binary_file(tmp_path, name):
     engine.index()
     [problem] = engine.findings(root / name)
     assert problem.code == "DJE000"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12+ parses PEP 701/695 syntax itself")
+def test_syntax_of_a_newer_python_is_not_reported_as_an_error(tmp_path):
+    root = write_project(tmp_path / "p", {
+        "app/modern.py": 'NAMES = {"a": 1}\nLABEL = f"{NAMES["a"]}"\n',
+        "app/generic.py": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
+        "app/typo.py": "VALUES = [1, 2\n",
+    })
+    engine = Engine([root], use_cache=False)
+    engine.index()
+    for name in ("modern", "generic"):
+        [problem] = engine.findings(root / f"app/{name}.py")
+        assert problem.severity.value == "info" and "newer syntax" in problem.message
+    [typo] = engine.findings(root / "app/typo.py")
+    assert typo.severity.value == "error" and typo.message.startswith("syntax error")
