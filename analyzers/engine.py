@@ -63,6 +63,14 @@ def is_deploy_file(name: str) -> bool:
     return any(fnmatch(name, pattern) for pattern in DEPLOY_FILES)
 
 
+# Django templates checked for {% url %}, {% extends %} and {% include %} (DJE109-111).
+TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml", ".jinja", ".jinja2", ".j2", ".djhtml", ".dtl")
+
+
+def is_template_file(path: Path) -> bool:
+    return path.suffix.lower() in TEMPLATE_SUFFIXES and "templates" in path.parts[:-1]
+
+
 @dataclass
 class FileState:
     """What the engine knows about one file."""
@@ -170,8 +178,8 @@ class Engine:
         for directory, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
             for name in sorted(filenames):
-                if name.endswith(".py") or is_deploy_file(name):
-                    path = Path(directory, name)
+                path = Path(directory, name)
+                if name.endswith(".py") or is_deploy_file(name) or is_template_file(path):
                     relative = path.relative_to(root).as_posix()
                     if not any(fnmatch(relative, pattern) for pattern in excludes):
                         yield path
@@ -322,7 +330,7 @@ class Engine:
             )
             if tree is not None:
                 ctx.__dict__["tree"] = tree  # the cached_property, already computed
-            findings = tuple(run_rules(ctx))
+            findings = tuple(_template_findings(ctx) if is_template_file(state.path) else run_rules(ctx))
         state.crashed = ctx.crashed
         for key in state.deps:
             self._dependents[key].discard(state.path)
@@ -368,6 +376,9 @@ class Engine:
         Returns the files whose findings must be re-published.
         """
         path = Path(path).resolve()
+        if is_template_file(path):  # the views that render it, and its own findings
+            stale = self._read_file_changed(path)
+            return stale | self._update_text_file(path, text)
         if path.suffix != ".py" and not is_deploy_file(path.name):
             return self._read_file_changed(path)
         state = self.files.get(path)
@@ -394,6 +405,24 @@ class Engine:
         if state.digest == before and not facts_changed:
             return set()
         return self._after_change(state, facts_changed)
+
+    def _update_text_file(self, path: Path, text: str | None) -> set[Path]:
+        """A template's own state: created, changed or deleted."""
+        state = self.files.get(path)
+        if state is None:
+            if text is None and not path.is_file():
+                return set()
+            state = self._read(path, None)
+        elif text is None and not path.exists():
+            self.files.pop(path, None)
+            return {path}
+        data = text.encode("utf-8") if text is not None else _read_bytes(path)
+        if data is None:
+            return set()
+        state.text = text
+        self._load(state, data)
+        state.findings = None
+        return {path}
 
     def _after_change(self, state: FileState, facts_changed: bool) -> set[Path]:
         if state.problem is not None and state.problem.code == "DJE000" and state.findings is not None:
@@ -481,6 +510,21 @@ class Engine:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _template_findings(ctx: RuleContext) -> list[Finding]:
+    """DJE109-111 in a template's own text, with select/ignore and `{# noqa #}` applied."""
+    from django_expert.analyzers.navigation.template_checks import check_template
+
+    if ctx.project is None:
+        return []
+    try:
+        found = check_template(ctx.project, ctx.path, ctx.text)
+    except Exception:
+        log.exception("template checks failed on %s", ctx.path)
+        ctx.crashed = True
+        return []
+    return [f for f in found if ctx.config.enabled(f.code, ctx.relative) and not ctx.suppressed(f)]
 
 
 def load_projects(path: Path, overrides: dict | None = None) -> list[ProjectModel]:

@@ -205,3 +205,20 @@ def test_form_feeds_do_not_shift_positions(engine, project):
     [finding] = engine.findings(path)
     line = text.split("\n")[finding.span.start.line]
     assert line.strip().startswith("bio = models.TextField(null=True")
+
+
+def test_templates_get_their_own_findings_and_edits_recheck_them(tmp_path):
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "workspaces" / "shop", root)
+    template = root / "catalog/templates/catalog/product_list.html"
+    clean = template.read_text()
+    engine = Engine([root], use_cache=False)
+    engine.index()
+    assert engine.findings(template) == []
+    broken = clean + '{% url "catalog:no-such-view" %}{% include "catalog/missing.html" %}\n'
+    assert template in engine.update(template, broken)
+    assert [f.code for f in engine.findings(template)] == ["DJE109", "DJE111"]
+    engine.update(template, clean + '{# noqa: DJE111 #}{% include "catalog/missing.html" %}\n')
+    assert engine.findings(template) == []

@@ -133,3 +133,14 @@ async def test_a_client_that_pulls_but_cannot_refresh_gets_pushes_and_no_duplica
     report = await session.client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     assert report.kind == "full" and list(report.items) == []
+
+
+async def test_template_findings_are_published(session, shop):
+    template = shop / "catalog" / "templates" / "catalog" / "product_list.html"
+    template.write_text(template.read_text() + '{% url "catalog:no-such-view" %}\n')
+    await session.start(shop)
+    uri = template.as_uri()
+    published = await session.wait(lambda: session.client.diagnostics.get(uri), "template diagnostics")
+    (unknown,) = [d for d in published if d.code == "DJE109"]
+    assert "did you mean" in unknown.message
+    assert unknown.range.start.line == len(template.read_text().splitlines()) - 1

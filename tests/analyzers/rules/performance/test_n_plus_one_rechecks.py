@@ -93,11 +93,12 @@ def test_editing_a_template_rechecks_exactly_the_views_rendering_it(engine, proj
     assert codes(engine, views) == []
     before = engine.stats.copy()
     template.write_text("{% for book in books %}{{ book.author.name }}{% endfor %}\n")
-    assert engine.update(template) == {views}
+    # the views rendering it, and the template itself (its own {% url %}/{% include %} checks)
+    assert engine.update(template) == {views, template}
     assert codes(engine, views) == ["DJE503"]
     assert engine.stats["check"] == before["check"] + 1
     assert engine.stats["parse"] == before["parse"], "no Python file is parsed again"
 
     unused = project / "app/templates/app/unused.html"
     unused.write_text(textwrap.dedent("{{ something.else }}\n"))
-    assert engine.update(unused) == set()
+    assert engine.update(unused) == {unused}, "a template no view renders re-checks only itself"
