@@ -82,7 +82,7 @@ def _actions(ls: DjangoExpertServer, path: Path, params: types.CodeActionParams)
                 action = _quick_fix(ls, engine, finding, diagnostic, uri, lazy)
                 if action is not None:
                     actions.append(action)
-            noqa = _noqa_edit(text, lines, finding)
+            noqa = _noqa_edit(text, lines, finding) if path.suffix == ".py" else None  # a Python comment
             if noqa is not None:
                 actions.append(types.CodeAction(
                     title=f"Ignore {finding.code} for this line (# noqa)",

@@ -308,9 +308,12 @@ class DjangoExpertServer(LanguageServer):
 
 
 def python_path(uri: str) -> Path | None:
-    """The resolved path of a URI we analyse (a .py file), else None."""
+    """The resolved path of a document we analyse (a .py file, or a template under a
+    `templates/` folder), else None."""
+    from django_expert.analyzers.engine import is_template_file
+
     path = convert.uri_to_path(uri)
-    return path if path is not None and path.suffix == ".py" else None
+    return path if path is not None and (path.suffix == ".py" or is_template_file(path)) else None
 
 
 FEATURES = ("lifecycle", "documents", "diagnostics", "code_actions", "commands", "engagement", "completion", "hover",

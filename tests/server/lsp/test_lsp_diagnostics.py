@@ -144,3 +144,21 @@ async def test_template_findings_are_published(session, shop):
     (unknown,) = [d for d in published if d.code == "DJE109"]
     assert "did you mean" in unknown.message
     assert unknown.range.start.line == len(template.read_text().splitlines()) - 1
+
+
+async def test_an_open_template_buffer_is_checked_and_its_quick_fix_applies(session, shop):
+    """Unsaved template text is analysed as typed; the "did you mean" fix applies; no
+    Python '# noqa' is offered in HTML."""
+    await session.start(shop)
+    template = shop / "catalog" / "templates" / "catalog" / "product_list.html"
+    text = template.read_text() + '<a href="{% url "catalog:product-lst" %}">all</a>\n'
+    uri = session.open(template, text)  # not saved
+    (unknown,) = [d for d in await session.diagnostics(uri) if d.code == "DJE109"]
+    actions = await session.code_actions(uri, unknown.range, [unknown])
+    assert not [a for a in actions if "noqa" in a.title]
+    (fix,) = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and not a.title.startswith("Accept")]
+    fix = await session.resolved(fix)
+    fixed = session.apply(uri, fix.edit)
+    assert fixed.endswith('{% url "catalog:product-list" %}">all</a>\n')
+    version = session.change(uri, fixed)
+    assert "DJE109" not in [d.code for d in await session.diagnostics(uri, version)]
