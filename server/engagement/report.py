@@ -22,6 +22,12 @@ def cell(text) -> str:
     return " ".join(str(text if text is not None else "").split()).replace("|", "\\|") or "—"
 
 
+def table_header(add, *columns: str) -> None:
+    """A Markdown table's header row and the separator row that matches it."""
+    add("| " + " | ".join(columns) + " |")
+    add("|" + "---|" * len(columns))
+
+
 def code(text) -> str:
     text = str(text)
     fence = "``" if "`" in text else "`"
@@ -113,8 +119,7 @@ def _scope(add, scope: dict) -> None:
     add("")
     add(f"Plan for the goal **{scope['goal']}** — the focus areas in the order the analysis weighs them:")
     add("")
-    add("| # | Focus area | What is weighed | In this project |")
-    add("|---|---|---|---|")
+    table_header(add, "#", "Focus area", "What is weighed", "In this project")
     for step in scope["plan"]:
         add(f"| {step['rank']} | {cell(step['title'])} | {cell(step['weighs'])} | {cell(step['here'])} |")
     add("")
@@ -137,8 +142,7 @@ def _memory(add, memory: dict) -> None:
     if decisions:
         add("Decisions in force (they change how findings are reported, section 5):")
         add("")
-        add("| Code | Target | Status | Reason | Date | Written at |")
-        add("|---|---|---|---|---|---|")
+        table_header(add, "Code", "Target", "Status", "Reason", "Date", "Written at")
         for d in decisions:
             add(f"| {d['code']} | {cell(code(d['target']) if d['target'] else 'every finding of the code')} | "
                 f"{d['status']} | {cell(d['reason'])} | {cell(d['date'])} | {cell(d['source'])} |")
@@ -173,8 +177,7 @@ def _context(add, context: dict) -> None:
         f"{len(context['skipped'])} skipped for the budget. Domain index (`python`): {context['index_size']} documents.")
     add("")
     if context["loaded"]:
-        add("| # | Document | Title | Source |")
-        add("|---|---|---|---|")
+        table_header(add, "#", "Document", "Title", "Source")
         for number, doc in enumerate(context["loaded"], 1):
             add(f"| {number} | {code(doc['id'])} | {cell(doc['title'])} | {cell(doc['source'])} |")
         add("")
@@ -213,8 +216,7 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     add("### 4.1 Settings layout")
     add("")
     if settings["modules"]:
-        add("| Module | Star-imports | Used by | Role | Environment variables (names) |")
-        add("|---|---|---|---|---|")
+        table_header(add, "Module", "Star-imports", "Used by", "Role", "Environment variables (names)")
         for m in settings["modules"]:
             role = ", ".join(r for r, on in (("default", m["default"]), ("production", m["production"])) if on) or "—"
             env = ", ".join(v["name"] + ("" if v["in_env_file"] else " (not in .env)")
@@ -237,8 +239,7 @@ def _architecture(add, arch: dict, scope: dict) -> None:
         add("")
     add("### 4.2 Apps")
     add("")
-    add("| Label | App module | AppConfig | Kind | Models | Depends on |")
-    add("|---|---|---|---|---|---|")
+    table_header(add, "Label", "App module", "AppConfig", "Kind", "Models", "Depends on")
     for app in arch["apps"]:
         add(f"| {code(app['label'])} | {code(app['name'])} | {cell(app['config'].rpartition('.')[2] if app['config'] else '—')} | "
             f"{app['kind']} | {app['models']} | {cell(', '.join(app['depends_on']))} |")
@@ -291,8 +292,7 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     add("")
     rows = arch["api_map"]
     if rows:
-        add("| URL pattern | View | Serializer | Model | Permissions | Pagination | Throttling |")
-        add("|---|---|---|---|---|---|---|")
+        table_header(add, "URL pattern", "View", "Serializer", "Model", "Permissions", "Pagination", "Throttling")
         for r in rows:
             if r["view"] and r["view_place"]:
                 view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'])}#L{r['view_place']['line']})"
@@ -355,8 +355,7 @@ def _findings(add, analysis: dict) -> None:
     add(f"{len(findings)} finding(s) in {analysis['files']} file(s): {len(open_findings)} open, "
         f"{len(decided)} covered by a recorded decision.")
     add("")
-    add("| Severity | " + " | ".join(AREA_TITLES[a] for a in AREAS) + " | Total |")
-    add("|---|" + "---|" * (len(AREAS) + 1))
+    table_header(add, "Severity", *(AREA_TITLES[a] for a in AREAS), "Total")
     for severity in (*SEVERITIES, "hint"):
         row = [counts.get((severity, area), 0) for area in AREAS]
         add(f"| {severity} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |")
@@ -474,8 +473,7 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
     add("**Secret storage** (names and storage only, never values):")
     add("")
     if security["secrets"]:
-        add("| Setting | Where | Storage | Environment variables |")
-        add("|---|---|---|---|")
+        table_header(add, "Setting", "Where", "Storage", "Environment variables")
         for s in security["secrets"]:
             add(f"| {code(s['setting'])} | {link(s['path'], s['line'])} | {s['storage']} | "
                 f"{cell(', '.join(s['variables']))} |")
@@ -491,8 +489,7 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
     for block in security["hardening"]:
         add(f"**Production hardening** ({code(block['module'])}):")
         add("")
-        add("| Setting | Status | OK | Why |")
-        add("|---|---|---|---|")
+        table_header(add, "Setting", "Status", "OK", "Why")
         for s in block["settings"]:
             ok = {True: "yes", False: "**no**", None: "check"}[s["ok"]]
             status = s["status"] + (f" ({s['value']})" if "value" in s else "")
@@ -546,8 +543,7 @@ def _tests(add, entries: list[dict]) -> None:
 def _checklist(add, checklist: list[dict]) -> None:
     add(f"## {SECTIONS[7]}")
     add("")
-    add("| Step | Done | Started | Finished | Duration | Inputs / outputs |")
-    add("|---|---|---|---|---|---|")
+    table_header(add, "Step", "Done", "Started", "Finished", "Duration", "Inputs / outputs")
     for step in checklist:
         summary = "; ".join(f"{k}: {v}" for k, v in {**step["inputs"], **step["outputs"]}.items())
         done = "yes" if step["done"] else f"no ({step['error'] or 'not run'})"
