@@ -1,4 +1,4 @@
-"""`python -m django_expert.server.lsp [--tcp HOST:PORT]`."""
+"""`python -I -m django_expert.server.lsp [--tcp HOST:PORT]` (`-I`: see `django_expert.server`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """End-to-end fixtures: the real server in a subprocess, driven by pytest-lsp's client.
 
-`client` starts `python -m django_expert.server.lsp` with a private cache directory; a test
+`client` starts `python -I -m django_expert.server.lsp` (isolated: no working folder or
+PYTHONPATH on sys.path, as the editors start it) with a private cache directory; a test
 picks the recorded capabilities of a real editor with
 `@pytest.mark.parametrize("client", CLIENTS, indirect=True)` (VS Code by default).
 Workspaces are copied to tmp_path first: the repository's copies are never written.
@@ -69,7 +70,7 @@ def make_client() -> LanguageClient:
 @pytest_asyncio.fixture
 async def client(request, tmp_path):
     config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "django_expert.server.lsp"],
+        server_command=[sys.executable, "-I", "-m", "django_expert.server.lsp"],
         client_factory=make_client,
         # server_env replaces the whole environment: merge it.
         server_env={**os.environ, "DJANGO_EXPERT_CACHE_DIR": str(tmp_path / "cache")},
