@@ -43,10 +43,21 @@
   "The command that starts the language server, as a list of strings.
 nil finds `django-expert' in this order: the active virtualenv
 \($VIRTUAL_ENV or `python-shell-virtualenv-root'), a `.venv' or `venv'
-folder in the project or above the file, then `exec-path', and runs
-it with the argument \"lsp\".  Example: (\"/path/to/django-expert\" \"lsp\")."
+folder above the file when `django-expert-use-project-venv' is set,
+then `exec-path', and runs it with the argument \"lsp\".
+Example: (\"/path/to/django-expert\" \"lsp\")."
   :type '(choice (const :tag "Find django-expert" nil)
                  (repeat :tag "Command and arguments" string))
+  :risky t
+  :group 'django-expert)
+
+(defcustom django-expert-use-project-venv nil
+  "Non-nil: also run the `django-expert' of a `.venv' or `venv' folder above the file.
+Such a program is the opened repository's choice, so it is used only
+when you ask for it.  A risky local variable: a repository's
+`.dir-locals.el' cannot turn it on without asking."
+  :type 'boolean
+  :risky t
   :group 'django-expert)
 
 (defcustom django-expert-initialization-options nil
@@ -100,9 +111,10 @@ folder).  nil: no fallback."
 (defun django-expert--venv-candidates ()
   "Virtualenv folders that may hold django-expert, most specific first."
   (let ((dirs nil))
-    (dolist (name '(".venv" "venv"))
-      (let ((above (locate-dominating-file default-directory name)))
-        (when above (push (expand-file-name name above) dirs))))
+    (when django-expert-use-project-venv
+      (dolist (name '(".venv" "venv"))
+        (let ((above (locate-dominating-file default-directory name)))
+          (when above (push (expand-file-name name above) dirs)))))
     (when (bound-and-true-p python-shell-virtualenv-root)
       (push python-shell-virtualenv-root dirs))
     (when (getenv "VIRTUAL_ENV")

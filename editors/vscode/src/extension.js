@@ -93,8 +93,13 @@ async function startClient() {
   status.setStarting();
   const folder = firstFolder();
   const python = await selectedInterpreter(folder && folder.uri);
-  const serverPath = vscode.workspace.getConfiguration(SECTION, folder && folder.uri).get('serverPath');
-  const found = resolveServer({ serverPath, python, workspaceFolder: folder && folder.uri.fsPath });
+  const configuration = vscode.workspace.getConfiguration(SECTION, folder && folder.uri);
+  const found = resolveServer({
+    serverPath: configuration.get('serverPath'),
+    python,
+    workspaceFolder: folder && folder.uri.fsPath,
+    useWorkspaceEnvironment: configuration.get('useWorkspaceEnvironment') === true,
+  });
   if (!found.command) {
     status.setMissing();
     output.error(`django-expert language server not found; tried: ${found.tried.join('; ')}`);
@@ -158,8 +163,8 @@ function settingsFor(scope) {
 
 async function onConfigurationChanged(event) {
   if (!event.affectsConfiguration(SECTION)) return;
-  if (event.affectsConfiguration(`${SECTION}.serverPath`)) {
-    await restart('django-expert.serverPath changed');
+  if (event.affectsConfiguration(`${SECTION}.serverPath`) || event.affectsConfiguration(`${SECTION}.useWorkspaceEnvironment`)) {
+    await restart('the server\'s location settings changed');
     return;
   }
   if (client && client.isRunning()) {

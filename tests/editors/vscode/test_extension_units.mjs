@@ -56,15 +56,36 @@ test('the django-expert next to the selected interpreter', () => {
   assert.match(found.source, /selected interpreter/);
 });
 
-test('<python> -m django_expert.server.cli lsp when nothing is next to the interpreter, and it runs', () => {
+test('<python> -I -m django_expert.server.cli lsp when nothing is next to the interpreter, and it runs', () => {
   const dir = scratch();
   const python = script(path.join(dir, 'python'), `exec "${venvPython}" "$@"`); // an interpreter in a folder without django-expert
   const found = resolveServer({ serverPath: '', python: [python], env: noPath });
   assert.equal(found.command, python);
-  assert.deepEqual(found.args, ['-m', MODULE, 'lsp']);
+  assert.deepEqual(found.args, ['-I', '-m', MODULE, 'lsp']);
   const run = spawnSync(found.command, [...found.args, '--help'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /usage: .*lsp/);
+});
+
+test('an interpreter inside the workspace (a repository .venv) is skipped unless the user opted in', () => {
+  const workspace = scratch();
+  fs.mkdirSync(path.join(workspace, '.venv', 'bin'), { recursive: true });
+  const python = script(path.join(workspace, '.venv', 'bin', 'python'), `exec "${venvPython}" "$@"`);
+  const planted = script(path.join(workspace, '.venv', 'bin', 'django-expert'), 'exit 0');
+  const skipped = resolveServer({ serverPath: '', python: [python], workspaceFolder: workspace, env: { PATH: path.dirname(venvServer) } });
+  assert.equal(skipped.command, venvServer);
+  assert.equal(skipped.source, 'PATH');
+  assert.match(skipped.tried.join('; '), /inside the workspace: set django-expert\.useWorkspaceEnvironment/);
+  const chosen = resolveServer({ serverPath: '', python: [python], workspaceFolder: workspace, useWorkspaceEnvironment: true, env: noPath });
+  assert.equal(chosen.command, planted);
+});
+
+test('the settings that choose the program cannot be set by a workspace', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'editors/vscode/package.json'), 'utf8'));
+  const properties = manifest.contributes.configuration.properties;
+  for (const key of ['django-expert.serverPath', 'django-expert.useWorkspaceEnvironment']) {
+    assert.equal(properties[key].scope, 'machine', key);
+  }
 });
 
 test('an interpreter without django-expert falls back to PATH', () => {
@@ -111,7 +132,7 @@ test('only the settings the user set are sent, in [tool.django-expert] kebab cas
 test('every setting of package.json is either sent to the server or client-only', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'editors/vscode/package.json'), 'utf8'));
   const { SERVER_KEYS } = require(path.join(root, 'editors/vscode/src/settings.js'));
-  const clientOnly = ['serverPath', 'trace.server'];
+  const clientOnly = ['serverPath', 'useWorkspaceEnvironment', 'trace.server'];
   const names = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^django-expert\./, ''));
   assert.deepEqual(names.filter((n) => !clientOnly.includes(n)).sort(), Object.keys(SERVER_KEYS).sort());
 });

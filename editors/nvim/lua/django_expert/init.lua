@@ -37,17 +37,23 @@ local function notify(message, level)
 end
 
 --- The server command: vim.g.django_expert_cmd, else the `django-expert` of the active
---- virtualenv ($VIRTUAL_ENV), of a `.venv`/`venv` in the current directory, or on PATH.
-function M.cmd()
+--- virtualenv ($VIRTUAL_ENV), or on PATH. A `.venv`/`venv` in the current directory is the
+--- repository's choice of program: searched only when the user opted in
+--- (vim.g.django_expert_use_project_venv, or use_project_venv in setup()).
+function M.cmd(opts)
+  opts = opts or M.options or {}
   if type(vim.g.django_expert_cmd) == 'table' and #vim.g.django_expert_cmd > 0 then
     return vim.g.django_expert_cmd
   end
   local candidates = {}
   local venv = os.getenv('VIRTUAL_ENV')
   if venv and venv ~= '' then table.insert(candidates, venv .. '/bin/django-expert') end
-  local cwd = vim.fn.getcwd()
-  table.insert(candidates, cwd .. '/.venv/bin/django-expert')
-  table.insert(candidates, cwd .. '/venv/bin/django-expert')
+  local opted_in = vim.g.django_expert_use_project_venv
+  if opts.use_project_venv == true or opted_in == true or opted_in == 1 then
+    local cwd = vim.fn.getcwd()
+    table.insert(candidates, cwd .. '/.venv/bin/django-expert')
+    table.insert(candidates, cwd .. '/venv/bin/django-expert')
+  end
   for _, candidate in ipairs(candidates) do
     if is_executable(candidate) then return { candidate, 'lsp' } end
   end
@@ -101,7 +107,7 @@ function M.config(root, opts)
   local on_init = opts.on_init
   return {
     name = M.name,
-    cmd = opts.cmd or M.cmd(),
+    cmd = opts.cmd or M.cmd(opts),
     root_dir = root,
     workspace_folders = root and { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } } or nil,
     -- the settings as initializationOptions too: the first index already uses them
