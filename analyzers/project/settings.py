@@ -23,6 +23,9 @@ files are secrets: they never appear in problems, reprs or logs.
 
 from __future__ import annotations
 
+import fnmatch
+import glob
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -99,13 +102,20 @@ class EvaluatedSettings:
         problems: Iterable[str],
         keys: Iterable[tuple[str, ...]],
         env_loader: _EnvLoader | None = None,
+        *,
+        unfollowed: Iterable[str] = (),
+        additions: dict[str, frozenset[str] | None] | None = None,
+        reads_dotenv: bool = False,
     ) -> None:
         self.module = module
         self.exists = exists
         self._names = names
         self.problems: tuple[str, ...] = tuple(dict.fromkeys(problems))
+        self.unfollowed: tuple[str, ...] = tuple(dict.fromkeys(unfollowed))
         self.keys: frozenset[tuple[str, ...]] = frozenset(keys)
         self._env = env_loader
+        self._additions = additions or {}
+        self.reads_dotenv = reads_dotenv
 
     def __repr__(self) -> str:
         return f"EvaluatedSettings({self.module!r}, {len(self.names())} settings)"
@@ -139,6 +149,29 @@ class EvaluatedSettings:
             return setting
         env = self._env.values() if self._env else {}
         return replace(setting, value=_resolve_env(setting.value, env), from_env=True)
+
+    def fresh(self, name: str) -> Value | None:
+        """The setting (Django's default when unset) as a fresh deployment has it: every
+        environment variable unset, except those of a `.env` file the settings load
+        themselves (`read_env()`, `load_dotenv()`). A required variable stays an `Env`."""
+        setting = self.with_default(name)
+        if setting is None:
+            return None
+        if not setting.from_env:
+            return setting.value
+        env = self._env.values() if self._env and self.reads_dotenv else {}
+        return _resolve_env(setting.value, env)
+
+    def conditional_additions(self, name: str) -> frozenset[str] | None:
+        """The strings statements under a condition the analyser cannot decide may add to
+        the list setting `name` (`if "test" in sys.argv: INSTALLED_APPS += [...]`); None when
+        such a statement changes it in another way."""
+        return self._additions.get(name, frozenset())
+
+    def partly_unknown(self) -> tuple[str, ...]:
+        """The settings whose value the analyser could not follow, in whole or in part
+        (a list with unreadable entries, a value built by a call): names only."""
+        return tuple(name for name in self.names() if _unfollowed_value(self._names[name]))
 
     def env_defined(self, var: str) -> bool:
         """Whether a `.env` file of the project defines `var` (its value is not exposed)."""
@@ -255,6 +288,36 @@ def _bounded(value: Value) -> Value:
     return value if _size(value) <= _MAX_NODES else Unknown("TooLarge")
 
 
+# -- lists partly known ----------------------------------------------------------------------
+# `INSTALLED_APPS += get_plugins()` or a `for` loop appending to MIDDLEWARE leaves a list whose
+# known entries are certain and whose other entries are not: a Seq with an `Unknown` item per
+# part that could not be followed ("more" entries). Rules asking "is X in it" answer yes for a
+# known entry and stay silent otherwise (`deployment._settings.Listing`).
+
+
+def _opaque(value: Value) -> bool:
+    """Something added to a list that cannot be followed (a call, an unresolved name), as
+    opposed to an environment read, which keeps its own meaning."""
+    return isinstance(value, (Call, Ref, Unknown, BinOp)) and not _has_env(value)
+
+
+def _more(value: Value) -> Unknown:
+    kind = "loop" if isinstance(value, Unknown) and value.kind == "loop" else type(value).__name__
+    return value if isinstance(value, Unknown) else Unknown(f"more:{kind}")
+
+
+def with_more(seq: Seq, added: Value) -> Seq:
+    """`seq` followed by entries that cannot be known (one marker, not one per addition)."""
+    if seq.items and isinstance(seq.items[-1], Unknown):
+        return seq
+    return Seq(seq.kind, seq.items + (_more(added),))
+
+
+def unknown_entries(value: Value | None) -> bool:
+    """Whether a list value has entries the analyser could not read."""
+    return isinstance(value, Seq) and any(not isinstance(i, Const) for i in value.items)
+
+
 # -- folding --------------------------------------------------------------------------------
 
 
@@ -278,6 +341,10 @@ def _fold_binop(node: BinOp) -> Value:
     if op == "+":
         if isinstance(left, Seq) and isinstance(right, Seq) and left.kind == right.kind and left.kind != "set":
             return _bounded(Seq(left.kind, left.items + right.items))
+        if isinstance(left, Seq) and left.kind != "set" and _opaque(right):
+            return _bounded(with_more(left, right))
+        if isinstance(right, Seq) and right.kind != "set" and _opaque(left):
+            return _bounded(Seq(right.kind, (_more(left),) + right.items))
         if isinstance(left, Const) and isinstance(right, Const):
             if isinstance(left.value, str) and isinstance(right.value, str):
                 return Const(left.value + right.value)
@@ -365,6 +432,8 @@ def _mutate(value: Value, op: str, args: tuple[Value, ...]) -> Value:
         items = list(value.items)
         if op == "append" and len(args) == 1 and value.kind == "list":
             items.append(args[0])
+        elif op == "extend" and len(args) == 1 and value.kind == "list" and _opaque(args[0]):
+            return with_more(value, args[0])
         elif op in ("extend", "update") and len(args) == 1 and isinstance(args[0], Seq):
             if (op == "extend") != (value.kind == "list"):
                 return unknown
@@ -457,7 +526,36 @@ def _cast(text: str, cast: str | None) -> Value:
     if cast in ("list", "tuple"):
         parts = tuple(Const(part.strip()) for part in text.split(",")) if text.strip() else ()
         return Seq(cast, parts)
+    if cast in ("db", "db_url"):
+        return _database_url(text)
     return Unknown("EnvCast")
+
+
+# django-environ's DB_SCHEMES (0.11+): URL scheme -> ENGINE.
+_DB_ENGINES = {
+    "postgres": "django.db.backends.postgresql", "postgresql": "django.db.backends.postgresql",
+    "psql": "django.db.backends.postgresql", "pgsql": "django.db.backends.postgresql",
+    "postgis": "django.contrib.gis.db.backends.postgis", "mysql": "django.db.backends.mysql",
+    "mysql2": "django.db.backends.mysql", "mysqlgis": "django.contrib.gis.db.backends.mysql",
+    "oracle": "django.db.backends.oracle", "spatialite": "django.contrib.gis.db.backends.spatialite",
+    "sqlite": "django.db.backends.sqlite3",
+}
+
+
+def _database_url(text: str) -> Value:
+    """`env.db()`: a database URL as the DATABASES entry django-environ builds, reduced to
+    what is safe to know (ENGINE, and NAME for SQLite); the rest (host, user, password) is
+    left out on purpose, it may be secret."""
+    scheme, sep, rest = text.strip().partition("://")
+    engine = _DB_ENGINES.get(scheme.lower()) if sep else None
+    if engine is None:
+        return Unknown("DatabaseURL")
+    items: list[tuple[Value, Value]] = [(Const("ENGINE"), Const(engine))]
+    if scheme.lower() == "sqlite":
+        path = rest.partition("?")[0]
+        name = ":memory:" if path in ("", ":memory:", "/:memory:") else path[1:] if path.startswith("/") else path
+        items.append((Const("NAME"), Const(name)))
+    return Mapping(tuple(items))
 
 
 def _resolve_env(value: Value, env: dict[str, str]) -> Value:
@@ -468,7 +566,8 @@ def _resolve_env(value: Value, env: dict[str, str]) -> Value:
             if default is None:
                 return value
             resolved = _resolve_env(default, env)
-            if cast in ("bool", "int", "float") and isinstance(resolved, Const) and isinstance(resolved.value, str):
+            if cast in ("bool", "int", "float", "db", "db_url") and isinstance(resolved, Const) \
+                    and isinstance(resolved.value, str):
                 return _cast(resolved.value, cast)  # decouple casts a string default
             return resolved
         case Seq(kind=kind, items=items):
@@ -493,7 +592,14 @@ def _resolve_env(value: Value, env: dict[str, str]) -> Value:
 @dataclass
 class _Evaluator:
     facts: Any  # Mapping[str, FileFacts]
+    paths: Any = None  # Mapping[str, Path]: module -> file, for split-settings include()
+    dotenv: Any = None  # () -> dict of the project's `.env` values, read on first use
     namespaces: dict[str, dict[str, SettingValue]] = field(default_factory=dict)
+    additions: dict[str, set[str] | None] = field(default_factory=dict)  # see `conditional_additions`
+    unfollowed: list[str] = field(default_factory=list)  # what could not be followed, one line each
+    included: set[tuple[str, str]] = field(default_factory=set)  # (scope module, file) included
+    reads_dotenv: bool = False  # a settings module calls read_env()/load_dotenv()
+    _modules_by_path: dict[str, str] | None = None
     in_progress: list[str] = field(default_factory=list)
     keys: set[tuple[str, ...]] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
@@ -525,15 +631,23 @@ class _Evaluator:
         names: dict[str, SettingValue] = {}
         self.partial[module] = names
         try:
-            self._bind_imports(module, facts, names)
-            for index, statement in enumerate(facts.statements):
-                self._apply(module, index, statement, names)
+            self._run(module, facts, names)
         finally:
             self.in_progress.pop()
         self.namespaces[module] = names
         return names
 
     # -- statements ---------------------------------------------------------------------
+
+    def _run(self, module: str, facts: FileFacts, names: dict[str, SettingValue], conditional: bool = False) -> None:
+        """Run a module's statements into `names` (its own namespace, or the namespace of the
+        module that include()s it; `conditional` when that include() may not run)."""
+        self.reads_dotenv = self.reads_dotenv or any(_loads_dotenv(call.func) for call in facts.calls)
+        self._bind_imports(module, facts, names)
+        for index, statement in enumerate(facts.statements):
+            if conditional and not statement.conditional:
+                statement = replace(statement, conditional=True, guard=None)
+            self._apply(module, index, statement, names)
 
     def _bind_imports(self, module: str, facts: FileFacts, names: dict[str, SettingValue]) -> None:
         """`from .base import INSTALLED_APPS`: upper-case names taken from another module."""
@@ -548,9 +662,18 @@ class _Evaluator:
                 names[imported.local] = replace(other[attr], name=imported.local)
 
     def _apply(self, module: str, index: int, statement: Statement, names: dict[str, SettingValue]) -> None:
+        if statement.conditional and statement.guard is not None:
+            taken = self._decide(statement.guard, names, module)
+            if taken is False:
+                return  # the branch a fresh deployment (no environment variables) skips
+            if taken:
+                statement = replace(statement, conditional=False, guard=None)
         kind, name, conditional = statement.kind, statement.name, statement.conditional
         if kind == "star_import":
             self._star_import(module, statement, names)
+            return
+        if kind == "include":
+            self._include(module, statement, names)
             return
         current = names.get(name)
         if kind == "assign" and not statement.path:
@@ -561,18 +684,19 @@ class _Evaluator:
                 names[name] = _setting(name, value, module, index, conditional=True)
             elif value != current.value:
                 names[name] = _uncertain(current)
+                self.additions[name] = None
             return
         if kind == "delete":
             if not conditional:
                 names.pop(name, None)
             elif current is not None:
                 names[name] = _uncertain(current)
+                self.additions[name] = None
             return
         if current is None:
             return  # changing a name that has no known value (NameError, or an unknown import)
         if conditional:
-            key = statement.path[0] if kind == "assign" and statement.path else _ALL
-            names[name] = _uncertain(current, key)
+            self._conditional_change(module, statement, current, names)
             return
         if kind == "assign":
             new = self._substitute(statement.value or Const(None), names, module)
@@ -592,6 +716,90 @@ class _Evaluator:
             uncertain_keys=current.uncertain_keys,
         )
 
+    def _conditional_change(
+        self, module: str, statement: Statement, current: SettingValue, names: dict[str, SettingValue]
+    ) -> None:
+        """A change that may or may not run. Strings added to a list are remembered (the
+        setting may hold them: `conditional_additions`); anything else added to a list (a
+        loop variable, a plugin list) leaves the known entries and marks the rest unknown;
+        any other change makes the setting uncertain."""
+        name, kind = statement.name, statement.kind
+        added = _added(statement)
+        if added is not None and isinstance(current.value, Seq) and current.value.kind != "set":
+            values = tuple(self._substitute(v, names, module) for v in added)
+            strings = _added_strings(values)
+            if strings is not None:
+                known = self.additions.setdefault(name, set())
+                if known is not None:
+                    known.update(strings)
+                names[name] = _uncertain(current)
+                return
+            names[name] = replace(current, value=with_more(current.value, Unknown("loop")))
+            return
+        self.additions[name] = None
+        key = statement.path[0] if kind == "assign" and statement.path else _ALL
+        names[name] = _uncertain(current, key)
+
+    def _decide(self, guard: Value, names: dict[str, SettingValue], module: str) -> bool | None:
+        """Whether the branch runs when the environment variables are unset (the `.env`
+        file counts when the settings load it); None when that cannot be known."""
+        value = _resolve_env(self._substitute(guard, names, module), self._environment())
+        try:
+            return bool(_python(value))
+        except _Unsure:
+            return None
+
+    def _environment(self) -> dict[str, str]:
+        return self.dotenv() if self.reads_dotenv and self.dotenv is not None else {}
+
+    def _include(self, module: str, statement: Statement, names: dict[str, SettingValue]) -> None:
+        """django-split-settings `include(*patterns)`: each file found, in order, runs in the
+        namespace of the module calling it (patterns relative to the calling file; a glob's
+        files sorted by name — split-settings takes them in directory order, which names
+        usually fix; an `optional()` pattern may match nothing)."""
+        here = self.paths.get(module) if self.paths else None
+        scope = str(id(names))  # the namespace the files run in: split-settings' scope
+        for arg in statement.args:
+            pattern, optional = _include_pattern(arg)
+            if pattern is None:
+                self.unfollowed.append(f"'{module}' includes a settings file named by an expression")
+                continue
+            if here is None:
+                self.unfollowed.append(f"'{module}' includes '{pattern}', whose location is unknown")
+                continue
+            found = self._included_modules(Path(here).parent, pattern, module)
+            if not found and not optional:
+                self.problems.append(f"'{module}' includes '{pattern}', which was not found")
+            for path, included in found:
+                if (scope, path) in self.included:
+                    continue  # split-settings includes a file once per scope
+                self.included.add((scope, path))
+                facts = self.facts.get(included) if included else None
+                if facts is None:
+                    self.unfollowed.append(f"'{module}' includes '{Path(path).name}', which was not analysed")
+                    continue
+                if included in self.in_progress or len(self.in_progress) >= _MAX_DEPTH:
+                    self.problems.append(f"'{module}' includes '{included}' recursively")
+                    continue
+                self.keys.add(("module", included))
+                self.in_progress.append(included)
+                try:
+                    self._run(included, facts, names, statement.conditional)
+                finally:
+                    self.in_progress.pop()
+
+    def _included_modules(self, folder: Path, pattern: str, module: str) -> list[tuple[str, str | None]]:
+        """(file, module or None when not analysed) for an include() pattern, sorted."""
+        if self._modules_by_path is None:
+            self._modules_by_path = {os.path.normpath(str(p)): m for m, p in (self.paths or {}).items()}
+        target = os.path.normpath(str(folder / pattern))
+        if not glob.has_magic(target):
+            found = [target] if target in self._modules_by_path or os.path.isfile(target) else []
+        else:
+            found = [p for p in self._modules_by_path if _glob_match(p, target)]
+            found += [os.path.normpath(p) for p in glob.glob(target) if os.path.isfile(p)]
+        return [(p, self._modules_by_path.get(p)) for p in sorted(set(found))]
+
     def _star_import(self, module: str, statement: Statement, names: dict[str, SettingValue]) -> None:
         target = statement.name
         other = self.namespace(target, star=True) if target else None
@@ -610,6 +818,7 @@ class _Evaluator:
                 names[name] = replace(incoming, conditional=True)
             elif current != incoming:
                 names[name] = _uncertain(current)
+                self.additions[name] = None
 
     # -- values -------------------------------------------------------------------------
 
@@ -657,8 +866,10 @@ class _Evaluator:
                     self._subst(receiver, names, aliases) if receiver is not None else None,
                 )
                 return self._imported_env_read(call, names, aliases) or _fold_call(call)
-            case Env(var=var, default=default, cast=cast) if default is not None:
-                return Env(var, self._subst(default, names, aliases), cast)
+            case Env(var=var, default=None, cast=cast):
+                return _with_schema(value, names)
+            case Env(var=var, default=default, cast=cast):
+                return _with_schema(Env(var, self._subst(default, names, aliases), cast), names)
             case BinOp(op=op, left=left, right=right):
                 return _fold_binop(BinOp(op, self._subst(left, names, aliases), self._subst(right, names, aliases)))
         return value
@@ -683,7 +894,7 @@ class _Evaluator:
         cast = method
         if isinstance(call.kwarg("cast"), Ref):
             cast = call.kwarg("cast").name  # type: ignore[union-attr]
-        return Env(var, default, cast)
+        return _with_schema(Env(var, default, cast), names)
 
     def _lookup(self, dotted: str, names: dict[str, SettingValue], aliases: dict[str, str]) -> Value | None:
         """The value of a (possibly imported) module-level name, any case."""
@@ -702,6 +913,119 @@ class _Evaluator:
 
 _ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dict", "url", "db", "db_url",
                             "cache", "cache_url", "email", "email_url", "search_url", "path", "json"})
+
+
+def _unfollowed_value(setting: SettingValue) -> bool:
+    value = setting.value
+    if isinstance(value, Seq):
+        return any(isinstance(i, (Unknown, Call, Ref, BinOp)) and not _has_env(i) for i in value.items)
+    return isinstance(value, Unknown) or (isinstance(value, (Call, BinOp, Ref)) and not _has_env(value))
+
+
+class _Unsure(Exception):
+    """A condition the analyser cannot decide."""
+
+
+_OPERATORS = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "is": lambda a, b: a is b,
+    "is not": lambda a, b: a is not b, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def _python(value: Value) -> Any:
+    """The Python value of a guard with its environment reads already resolved (`Env` left
+    means a required variable: unknown), or raise _Unsure."""
+    match value:
+        case Const(value=v):
+            return v
+        case Seq(items=items):
+            return tuple(_python(i) for i in items)
+        case Mapping(items=items):
+            return {_python(k): _python(v) for k, v in items}
+        case Call(func="not", args=(operand,)):
+            return not _python(operand)
+        case Call(func="and" | "or" as op, args=args):
+            result = None
+            for item in args:  # short-circuit as Python does: an unknown operand after the decision is fine
+                result = _python(item)
+                if bool(result) == (op == "or"):
+                    return result
+            return result
+        case Call(func=op, args=(left, right)) if op in _OPERATORS:
+            a, b = _python(left), _python(right)
+            try:
+                return _OPERATORS[op](a, b)
+            except TypeError as error:
+                raise _Unsure from error
+    raise _Unsure
+
+
+def _loads_dotenv(func: str) -> bool:
+    """`environ.Env.read_env()`, `env.read_env()`, `dotenv.load_dotenv()`: the settings put
+    the `.env` file's values in the environment."""
+    return func.rpartition(".")[2] in ("read_env", "load_dotenv", "read_dotenv")
+
+
+def _added(statement: Statement) -> tuple[Value, ...] | None:
+    """What a statement adds to a list (append/extend/insert/+=), None for other changes."""
+    if statement.kind == "mutate" and statement.op in ("append", "insert") and statement.args:
+        return statement.args[-1:]
+    if statement.kind == "mutate" and statement.op == "extend" and len(statement.args) == 1:
+        return (Unknown("extend"),) if not isinstance(statement.args[0], Seq) else statement.args[0].items
+    if statement.kind == "augassign" and statement.op == "+" and statement.value is not None:
+        value = statement.value
+        return value.items if isinstance(value, Seq) else (value,)
+    return None
+
+
+def _added_strings(values: tuple[Value, ...]) -> set[str] | None:
+    items = [i for v in values for i in (v.items if isinstance(v, Seq) else (v,))]
+    if all(_is_str_const(i) for i in items):
+        return {i.value for i in items}  # type: ignore[union-attr]
+    return None
+
+
+def _include_pattern(arg: Value) -> tuple[str | None, bool]:
+    """(pattern, optional) of one include() argument; pattern None when not a constant."""
+    if isinstance(arg, Call) and arg.func.rpartition(".")[2] == "optional" and len(arg.args) == 1:
+        inner = arg.args[0]
+        return (inner.value if _is_str_const(inner) else None), True  # type: ignore[union-attr]
+    return (arg.value if _is_str_const(arg) else None), False  # type: ignore[union-attr]
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """`glob.glob` matching on paths: part by part, `*` never crossing a separator and not
+    matching a leading dot unless the pattern part has one."""
+    parts, wanted = Path(path).parts, Path(pattern).parts
+    if len(parts) != len(wanted):
+        return False
+    return all(
+        fnmatch.fnmatchcase(part, want) and (not part.startswith(".") or want.startswith("."))
+        for part, want in zip(parts, wanted)
+    )
+
+
+def _with_schema(env: Env, names: dict[str, SettingValue]) -> Env:
+    """An `env("X")` read completed from a django-environ schema
+    (`env = environ.Env(X=(bool, False))`): its cast and, when the call gives none, its
+    default. `env.db()` reads DATABASE_URL."""
+    var = env.var
+    if var is None and env.cast in ("db", "db_url") and env.default is None:
+        var = "DATABASE_URL"
+    if var is None:
+        return env
+    for setting in names.values():
+        made = setting.value
+        if not (isinstance(made, Call) and made.func.rpartition(".")[2] == "Env" and "environ" in made.func):
+            continue
+        schema = made.kwarg(var)
+        if isinstance(schema, Ref) and env.cast is None:
+            return Env(var, env.default, schema.name)
+        if isinstance(schema, Seq) and schema.kind == "tuple" and len(schema.items) == 2:
+            cast_ref, default = schema.items
+            cast = env.cast or (cast_ref.name if isinstance(cast_ref, Ref) else None)
+            return Env(var, env.default if env.default is not None else default, cast)
+    return Env(var, env.default, env.cast) if var != env.var else env
 
 
 def _exported(names: dict[str, SettingValue]) -> list[str]:
@@ -726,7 +1050,8 @@ def evaluate_settings(project: ProjectModel, module: str | None) -> EvaluatedSet
     env_keys = [("file", str(path)) for path in project.layout.env_files]
     if not module:
         return EvaluatedSettings(None, False, {}, ["no settings module"], [("layout",), *env_keys])
-    evaluator = _Evaluator(project.facts)
+    env_loader = _EnvLoader(project)
+    evaluator = _Evaluator(project.facts, project.paths, env_loader.values)
     if module not in project.facts:
         return EvaluatedSettings(
             module, False, {}, [f"settings module '{module}' not found"], [("module", module), ("layout",)]
@@ -745,5 +1070,8 @@ def evaluate_settings(project: ProjectModel, module: str | None) -> EvaluatedSet
         dict(names),
         evaluator.problems,
         [*evaluator.keys, ("layout",), *env_keys],
-        _EnvLoader(project),
+        env_loader,
+        unfollowed=evaluator.unfollowed,
+        additions={k: frozenset(v) if v is not None else None for k, v in evaluator.additions.items()},
+        reads_dotenv=evaluator.reads_dotenv,
     )

@@ -131,46 +131,15 @@ class Listing:
 def listing(project, module: str, setting: SettingValue | None) -> Listing | None:
     """The setting as a Listing, or None when it is not a list the analyser can follow (set
     under a condition, read from the environment, built by a call, or changed under a
-    condition otherwise than by adding strings)."""
+    condition otherwise than by adding strings). Entries added by a loop or from a list the
+    analyser cannot read are None: the known ones still count."""
     if setting is None or not isinstance(setting.value, Seq) or setting.conditional or setting.from_env:
         return None
     entries = tuple(i.value if isinstance(i, Const) and isinstance(i.value, str) else None for i in setting.value.items)
     if not setting.maybe_overridden:
         return Listing(entries)
-    maybe = _conditional_additions(project, module, setting.name)
+    maybe = project.settings(module).conditional_additions(setting.name)
     return Listing(entries, maybe) if maybe is not None else None
-
-
-def _conditional_additions(project, module: str, name: str) -> frozenset[str] | None:
-    """The strings conditional statements of the module and those it imports from add to
-    `name`; None when one of them does anything else."""
-    added: set[str] = set()
-    todo, seen = [module], set()
-    while todo:
-        current = todo.pop()
-        facts = project.module_facts(current) if current not in seen else None
-        seen.add(current)
-        if facts is None:
-            continue
-        todo += [i.target.rpartition(".")[0] for i in facts.imports if i.local == name]
-        for statement in facts.statements:
-            if statement.kind == "star_import":
-                if statement.conditional:
-                    return None
-                todo.append(statement.name)
-            elif statement.name == name and statement.conditional:
-                if statement.kind == "mutate" and statement.op in ("append", "insert", "extend"):
-                    values = statement.args[1:] if statement.op == "insert" else statement.args
-                elif statement.kind == "augassign" and statement.op == "+":
-                    values = (statement.value,)
-                else:
-                    return None
-                for value in values:
-                    strings = [value] if isinstance(value, Const) else list(value.items) if isinstance(value, Seq) else [None]
-                    if not all(isinstance(v, Const) and isinstance(v.value, str) for v in strings):
-                        return None
-                    added |= {v.value for v in strings}
-    return frozenset(added)
 
 
 def has_middleware(ctx, middleware: Listing | None, dotted: str) -> bool | None:

@@ -176,9 +176,9 @@ def test_runaway_growth_is_bounded():
 
 def test_conditional_new_name_and_maybe_overridden_name():
     source = """
-import os
+import sys
 DEBUG = False
-if os.environ.get("CI"):
+if "test" in sys.argv:
     DEBUG = True
     NEW = 1
 try:
@@ -645,3 +645,170 @@ def test_settings_agree_with_django(tmp_path, folder, settings_module, env):
                     continue
                 same = ours == runtime.get(name)
                 assert same, f"{name} resolved from its default differs from Django's value"
+
+
+# -- django-split-settings include() ----------------------------------------------------------
+
+SPLIT = """
+from split_settings.tools import include, optional
+include("components/base.py", "components/[!b]*.py", optional("local_settings.py"), scope=globals())
+"""
+
+
+def test_split_settings_include_runs_components_in_one_namespace_in_order():
+    sources = {
+        "p": "",
+        "p.settings": SPLIT,
+        "p.settings.components": "",
+        "p.settings.components.base": "DEBUG = False\nINSTALLED_APPS = ['django.contrib.auth']\n",
+        "p.settings.components.zz_extra": "INSTALLED_APPS += ['catalog']\nFROM_EXTRA = DEBUG\n",
+        "p.settings.components.apps": "INSTALLED_APPS += ['orders']\n",
+    }
+    _, settings = settings_of(sources, "p.settings")
+    assert settings.problems == () and settings.unfollowed == ()
+    assert py(settings.value("INSTALLED_APPS")) == ["django.contrib.auth", "orders", "catalog"]  # glob sorted
+    assert settings.get("FROM_EXTRA").value == Const(False) and settings.get("FROM_EXTRA").certain
+    assert settings.get("INSTALLED_APPS").module == "p.settings.components.zz_extra"
+
+
+def test_split_settings_optional_file_present_and_required_file_missing():
+    sources = {
+        "p": "",
+        "p.settings": SPLIT + "include('missing.py')\n",
+        "p.settings.components": "",
+        "p.settings.components.base": "DEBUG = False\n",
+        "p.settings.local_settings": "DEBUG = True\n",
+    }
+    _, settings = settings_of(sources, "p.settings")
+    assert settings.value("DEBUG") == Const(True)
+    assert settings.problems == ("'p.settings' includes 'missing.py', which was not found",)
+
+
+def test_split_settings_nested_include_is_relative_to_the_included_file_and_once_only():
+    sources = {
+        "p": "",
+        "p.settings": "from split_settings.tools import include\ninclude('parts/entry.py', 'parts/leaf.py')\n",
+        "p.settings.parts": "",
+        "p.settings.parts.entry": "from split_settings.tools import include\nX = []\ninclude('leaf.py')\n",
+        "p.settings.parts.leaf": "X += [1]\n",
+    }
+    _, settings = settings_of(sources, "p.settings")
+    assert py(settings.value("X")) == [1]
+
+
+def test_split_settings_include_of_an_expression_is_unfollowed():
+    _, settings = settings_of({"p": "", "p.settings": "from split_settings.tools import include\ninclude(NAME)\n"},
+                              "p.settings")
+    assert settings.unfollowed == ("'p.settings' includes a settings file named by an expression",)
+
+
+# -- django-environ ---------------------------------------------------------------------------
+
+ENVIRON = """
+import environ
+env = environ.Env(DEBUG=(bool, False), ALLOWED_HOSTS=(list, ["a.example"]), PORT=int)
+DEBUG = env("DEBUG")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+PORT = env("PORT", default=80)
+TIMEOUT = env.int("TIMEOUT", default=5)
+DATABASES = {"default": env.db(default="sqlite:////tmp/db.sqlite3")}
+OTHER = env.db_url("OTHER_URL", default="postgres://u@h/n")
+"""
+
+
+def test_environ_schema_defaults_and_typed_reads_for_an_unset_environment():
+    _, settings = settings_of({"s": ENVIRON}, "s")
+    assert settings.value("DEBUG") == Env("DEBUG", Const(False), "bool")
+    assert settings.fresh("DEBUG") == Const(False)
+    assert py(settings.fresh("ALLOWED_HOSTS")) == ["a.example"]
+    assert settings.value("PORT") == Env("PORT", Const(80), "int")
+    assert settings.fresh("TIMEOUT") == Const(5)
+    default = settings.fresh("DATABASES").get("default")
+    assert py(default) == {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/db.sqlite3"}
+    assert py(settings.fresh("OTHER")) == {"ENGINE": "django.db.backends.postgresql"}
+
+
+def test_read_env_makes_the_env_file_count_for_a_fresh_deployment(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("FEATURE=1\n")
+    source = "import environ\nenv = environ.Env()\nenviron.Env.read_env()\nif env.bool('FEATURE', default=False):\n    X = 1\n"
+    _, settings = settings_of({"s": source}, "s", env_files=(env_file,))
+    assert settings.reads_dotenv and settings.value("X") == Const(1) and settings.get("X").certain
+    _, unread = settings_of({"s": source.replace("environ.Env.read_env()\n", "")}, "s", env_files=(env_file,))
+    assert unread.get("X") is None
+
+
+# -- the branch a fresh deployment takes --------------------------------------------------------
+
+
+def test_branches_are_decided_with_the_environment_unset():
+    source = """
+import os
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+if os.environ.get("PRODUCTION"):
+    SECURE_SSL_REDIRECT = True
+else:
+    SECURE_SSL_REDIRECT = False
+if os.getenv("MODE", "dev") == "dev" and not os.getenv("CI"):
+    MODE_DEV = True
+if os.environ["REQUIRED"]:
+    REQUIRED_SET = True
+"""
+    _, settings = settings_of({"s": source}, "s")
+    ssl = settings.get("SECURE_SSL_REDIRECT")
+    assert ssl.value == Const(False) and ssl.certain
+    assert settings.get("MODE_DEV").certain
+    assert settings.get("REQUIRED_SET").conditional  # a required variable: cannot say
+
+
+def test_branch_on_a_setting_read_from_the_environment():
+    source = """
+import environ
+env = environ.Env(DEBUG=(bool, False))
+DEBUG = env("DEBUG")
+INSTALLED_APPS = ["django.contrib.admin"]
+if DEBUG:
+    INSTALLED_APPS += ["debug_toolbar"]
+"""
+    _, settings = settings_of({"s": source}, "s")
+    assert py(settings.value("INSTALLED_APPS")) == ["django.contrib.admin"]
+    assert settings.get("INSTALLED_APPS").certain
+
+
+# -- lists partly known -------------------------------------------------------------------------
+
+
+def test_lists_extended_from_what_cannot_be_followed_keep_their_known_entries():
+    source = """
+from plugins import discover
+INSTALLED_APPS = ["django.contrib.auth"]
+INSTALLED_APPS += discover()
+MIDDLEWARE = ["a.A"]
+for name in PLUGINS:
+    MIDDLEWARE.append(name)
+for name in PLUGINS:
+    MIDDLEWARE.append(name)
+EXTENDED = ["x"]
+EXTENDED.extend(discover())
+PREPENDED = discover() + ["y"]
+"""
+    _, settings = settings_of({"s": source}, "s")
+    apps = settings.value("INSTALLED_APPS")
+    assert apps.items[0] == Const("django.contrib.auth") and isinstance(apps.items[1], Unknown)
+    middleware = settings.get("MIDDLEWARE")
+    assert len(middleware.value.items) == 2 and not middleware.maybe_overridden  # one marker only
+    assert isinstance(settings.value("EXTENDED").items[-1], Unknown)
+    assert isinstance(settings.value("PREPENDED").items[0], Unknown)
+    assert set(settings.partly_unknown()) == {"INSTALLED_APPS", "MIDDLEWARE", "EXTENDED", "PREPENDED"}
+
+
+def test_conditional_additions_are_recorded_across_modules():
+    sources = {
+        "s.base": "import sys\nMIDDLEWARE = ['a.A']\nif 'test' in sys.argv:\n    MIDDLEWARE.append('b.B')\n",
+        "s.dev": "from .base import *\nimport sys\nif 'x' in sys.argv:\n    MIDDLEWARE += ['c.C']\n",
+    }
+    _, settings = settings_of(sources, "s.dev")
+    assert settings.conditional_additions("MIDDLEWARE") == frozenset({"b.B", "c.C"})
+    assert settings.conditional_additions("OTHER") == frozenset()
+    _, changed = settings_of({"s": "import sys\nM = ['a']\nif 'x' in sys.argv:\n    M.remove('a')\n"}, "s")
+    assert changed.conditional_additions("M") is None
