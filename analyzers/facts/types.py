@@ -36,6 +36,9 @@ class MethodFact:
     # "customer.name"; loops follow: `for i in self.items.all(): i.product` -> "items.all.product"),
     # for `__str__`, properties and `get_<x>` methods only (see extract._reads).
     reads: tuple[str, ...] = ()
+    # Decorators written as calls, with their arguments: DRF's `@action(detail=True, url_path=...)`
+    # decides the routes a router generates.
+    decorator_calls: tuple[Call, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +83,7 @@ class Statement:
 
     kind: "assign" (`X = v`, `X["a"]["b"] = v` with `path`), "augassign" (`X += v`, op),
     "mutate" (`X.append(v)` etc., op = method name, args), "star_import" (name = module),
-    "delete" (`del X`), "include" (django-split-settings `include(*args)`, args as written).
-    `conditional` marks statements under if/try/for/with; `guard` is, for a statement under
-    if/elif/else only, the condition that runs it (`not`, `and`, `==`... as `Call`s named
-    by the operator, see `extract._guard`), None when no condition can say.
+    "delete" (`del X`). `conditional` marks statements under if/try/for/with.
     """
 
     kind: str
@@ -93,7 +93,6 @@ class Statement:
     path: tuple[str, ...] = ()
     args: tuple[Value, ...] = ()
     conditional: bool = False
-    guard: Value | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,11 +76,18 @@ class BinOp:
 
 
 @dataclass(frozen=True, slots=True)
+class Starred:
+    """`*value` inside a list, tuple or set display or a call's arguments (`[*api_urls, *web_urls]`)."""
+
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     kind: str = ""  # the ast node type, for messages; never the source text (it may hold a secret)
 
 
-Value = Const | Seq | Mapping | Ref | Call | Env | BinOp | Unknown
+Value = Const | Seq | Mapping | Ref | Call | Env | BinOp | Starred | Unknown
 UNKNOWN = Unknown()
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%", ast.BitOr: "|"}
@@ -146,6 +153,8 @@ class ValueBuilder:
                 return BinOp(_OPS[type(op)], self(left), self(right))
             case ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=int() | float() as number)):
                 return Const(-number)
+            case ast.Starred(value=value):
+                return Starred(self(value))
             case ast.JoinedStr():
                 return Unknown("JoinedStr")
         return Unknown(type(node).__name__)
@@ -156,7 +165,7 @@ class ValueBuilder:
 
     def _call(self, node: ast.Call) -> Value:
         name = dotted_name(node.func)
-        args = tuple(self(a) for a in node.args if not isinstance(a, ast.Starred))
+        args = tuple(self(a) for a in node.args)
         kwargs = tuple((k.arg or "**", self(k.value)) for k in node.keywords)
         if name is None:
             if isinstance(node.func, ast.Attribute):

@@ -1,16 +1,20 @@
-"""The URL conf of a project, from facts: every named route with its namespace, route text,
-arguments and view, for `reverse()`/`{% url %}` completion, hover, definition and the
-URL rules.
+"""The URL conf of a project, from facts, as Django builds it: every pattern with its
+namespaced name, its pattern text joined through the includes (as `str(pattern.pattern)`
+of each level), arguments and view, for the API map, `reverse()`/`{% url %}` completion,
+hover, definition and the URL rules.
 
-From ROOT_URLCONF, `urlpatterns` is followed through `path()`/`re_path()`/`url()`,
-`include()` (a module and its `app_name`, a `(patterns, app_name)` pair, a list, a DRF
-router's `urls`), `i18n_patterns()` and `format_suffix_patterns()`; every assignment,
-`+=` and `.append/.extend` of `urlpatterns` counts, conditional ones included (a name
-under `if settings.DEBUG:` exists in some configuration). DRF routers give
-`<basename>-list` and `<basename>-detail` (and `<basename>-<action>` for `@action`s,
-accepted without checking). What cannot be followed — an include of a module nobody
-indexed, a call that builds patterns — makes its namespace *open*: names in it are never
-reported unknown.
+From ROOT_URLCONF, `urlpatterns` is evaluated as Python would: assignments in order,
+`+=`, `.append/.extend/.insert`, `a + b`, `[*a, *b]`, lists imported from other modules
+(re-exports and `urls/` packages followed), `path()`/`re_path()`/`url()`, `include()` of
+a module name, a module object, a list or a `(patterns, app_name)` pair (with `app_name`
+and `namespace=`), `i18n_patterns()`, `format_suffix_patterns()`, admin sites, and DRF
+routers (`SimpleRouter`/`DefaultRouter` and project subclasses): their routes and names
+are generated as `rest_framework/routers.py` does, `@action` routes, the api-root and the
+format-suffix copies included. Conditional statements count (a pattern under
+`if settings.DEBUG:` exists in some configuration). What cannot be followed — a list
+built by a call, a comprehension, an include of a module nobody indexed — is kept as a
+`UrlGap` where it stands, and makes its namespace *open*: names in it are never reported
+unknown; everything around it is still listed.
 """
 
 from __future__ import annotations
@@ -19,14 +23,27 @@ import ast
 import difflib
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from django_expert.analyzers.facts.values import BinOp, Call, Const, Mapping, Ref, Seq, Value, string
+from django_expert.analyzers.facts.values import (
+    BinOp,
+    Call,
+    Const,
+    Mapping,
+    Ref,
+    Seq,
+    Starred,
+    Value,
+    string,
+    strings,
+)
+from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.source import LineIndex, Span
 
 if TYPE_CHECKING:
+    from django_expert.analyzers.facts.types import Statement
     from django_expert.analyzers.project.model import ProjectModel
 
 _PATH = frozenset({"django.urls.path", "django.urls.conf.path", "django.urls.re_path", "django.urls.conf.re_path",
@@ -35,8 +52,16 @@ _INCLUDE = frozenset({"django.urls.include", "django.urls.conf.include", "django
 _I18N = frozenset({"django.conf.urls.i18n.i18n_patterns"})
 _SUFFIX = frozenset({"rest_framework.urlpatterns.format_suffix_patterns"})
 _STATIC = frozenset({"django.conf.urls.static.static", "django.contrib.staticfiles.urls.staticfiles_urlpatterns"})
-_ADMIN_URLS = ("django.contrib.admin.site.urls", "admin.site.urls")
-# URL modules of libraries: their app_name (None: no namespace) and the names they define.
+_LISTS = frozenset({"list", "tuple"})
+_ADMIN_SITE = frozenset({"django.contrib.admin.site", "django.contrib.admin.sites.site"})
+_ADMIN_SITE_CLASS = frozenset({"django.contrib.admin.AdminSite", "django.contrib.admin.sites.AdminSite"})
+_SIMPLE_ROUTER = "rest_framework.routers.SimpleRouter"
+_DEFAULT_ROUTER = "rest_framework.routers.DefaultRouter"
+_ROUTER_OVERRIDES = frozenset({"routes", "get_urls", "get_routes", "get_lookup_regex", "get_method_map",
+                               "get_default_basename", "__init__", "register"})
+_ACTION_DECORATORS = frozenset({"rest_framework.decorators.action", "action"})
+# Where a pattern list is a library's, not the project's: its routes are listed when its
+# source is indexed, and the include point is kept as a "library" UrlGap either way.
 KNOWN_MODULES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "rest_framework.urls": ("rest_framework", ("login", "logout")),
     "django.contrib.auth.urls": (None, (
@@ -51,20 +76,36 @@ _MIXIN_ACTIONS = {
     "rest_framework.mixins.UpdateModelMixin": ("update", "partial_update"),
     "rest_framework.mixins.DestroyModelMixin": ("destroy",),
 }
+# SimpleRouter.routes: (url template, {HTTP method: action}, name, detail); None marks the
+# place of the @action routes (list ones after the list route, detail ones after the detail).
+_ROUTER_ROUTES: tuple[tuple[str, dict[str, str] | None, str, bool], ...] = (
+    ("^{prefix}{trailing_slash}$", {"get": "list", "post": "create"}, "{basename}-list", False),
+    ("^{prefix}/{url_path}{trailing_slash}$", None, "{basename}-{url_name}", False),
+    ("^{prefix}/{lookup}{trailing_slash}$", {"get": "retrieve", "put": "update", "patch": "partial_update",
+                                             "delete": "destroy"}, "{basename}-detail", True),
+    ("^{prefix}/{lookup}/{url_path}{trailing_slash}$", None, "{basename}-{url_name}", True),
+)
 _LIST_ACTIONS = frozenset({"list", "create"})
 _DETAIL_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy"})
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
-_MAX_DEPTH = 12
+_MAX_DEPTH = 24
+LANGUAGE_PREFIX = "{language}/"  # what i18n_patterns() prefixes; the language is chosen per request
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A named URL pattern. `params` are the keyword arguments its route takes (None: not
-    known, e.g. a regular expression with optional parts); `positional` the unnamed groups
-    of a regular expression; `optional` arguments it may also take (`format` with DRF's
-    suffixes); `defaults` the extra kwargs given to `path()`. `module` declares it, at
-    `location_key` of its Locations ("stmt:3" or "call:1" for a router registration)."""
+    """A URL pattern. `name` is namespaced ("" for a pattern without a name: those are only
+    in `UrlIndex.patterns`); `pattern` is the text Django matches, the `str()` of each
+    level's pattern joined (`api/^products/$`), `leaf` the pattern's own part and `route` a
+    readable form (`api/products/<pk>/`). `params` are the keyword arguments it takes (None:
+    not known, e.g. a regular expression with optional parts); `positional` the unnamed
+    groups of a regular expression; `optional` arguments it may also take (`format` with
+    DRF's suffixes); `defaults` the extra kwargs given to `path()`; `actions` the (HTTP
+    method, viewset action) pairs of a router route or of `as_view({"get": "list"})`.
+    `module` declares it, at `location_key` of its Locations ("stmt:3", or "call:1" for a
+    router registration). `library` marks a pattern of a URL conf outside the project;
+    `suffix` a format-suffix copy."""
 
     name: str
     route: str
@@ -76,6 +117,12 @@ class Route:
     module: str = ""
     location_key: str = ""
     kind: str = "path"  # "path" | "re_path" | "router"
+    pattern: str = ""
+    leaf: str = ""
+    regex: bool = False
+    actions: tuple[tuple[str, str], ...] = ()
+    library: bool = False
+    suffix: bool = False
 
     @property
     def namespace(self) -> str:
@@ -86,9 +133,28 @@ class Route:
         return self.name.rpartition(":")[2]
 
 
+@dataclass(frozen=True, slots=True)
+class UrlGap:
+    """A place of the URL conf not listed pattern by pattern. `why`: "admin" (an AdminSite's
+    URLs), "library" (a URL conf outside the project), "unknown" (a value that cannot be
+    followed: `detail` says which, never quoting source). `open`: names may exist under
+    `namespace` that the index does not list."""
+
+    namespace: str
+    pattern: str
+    route: str
+    why: str
+    detail: str = ""
+    module: str = ""
+    location_key: str = ""
+    open: bool = True
+
+
 @dataclass
 class UrlIndex:
-    routes: dict[str, list[Route]] = field(default_factory=dict)
+    routes: dict[str, list[Route]] = field(default_factory=dict)  # named routes, suffix copies left out
+    patterns: list[Route] = field(default_factory=list)  # every pattern, in Django's order
+    gaps: list[UrlGap] = field(default_factory=list)
     namespaces: set[str] = field(default_factory=set)
     open_namespaces: set[str] = field(default_factory=set)  # "" for the root namespace
     open_prefixes: set[str] = field(default_factory=set)  # full-name prefixes accepted unchecked
@@ -157,11 +223,39 @@ def url_index(project: ProjectModel) -> UrlIndex:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Space:
+    """A namespace an include declares (relative to where it is included)."""
+
+    namespace: str
+    app_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenPrefix:
+    """Names starting with this (relative) prefix are accepted unchecked (a viewset whose
+    actions cannot all be read)."""
+
+    prefix: str
+
+
+_Piece = Route | UrlGap | _Space | _OpenPrefix
+
+
+class _Bound(NamedTuple):
+    """A value bound to a module-level name: where it is written (`module`, statement index)."""
+
+    value: Value
+    module: str
+    statement: int
+
+
 class _Builder:
     def __init__(self, project: ProjectModel) -> None:
         self.project = project
         self.index = UrlIndex()
-        self._envs: dict[str, dict[str, list[tuple[Value, int]]]] = {}
+        self._reached: set[str] = set()
+        self._routers: dict[tuple[str, str], list[_Piece]] = {}
 
     def build(self) -> UrlIndex:
         index = self.index
@@ -169,227 +263,507 @@ class _Builder:
         root = string(setting.value) if setting is not None else None
         if root is not None and root in self.project.facts:
             index.known = True
-            self._module(root, "", "", (), frozenset(), 0, set())
+            pieces, _ = self._module_patterns(root, 0, frozenset())
+            self._collect(pieces)
         # Patterns of modules the root URL conf does not reach may serve another URL conf
         # (per-request `request.urlconf`, django-hosts, tests): their names are never "unknown".
         root_path = self.project.layout.root
         for module, facts in self.project.facts.items():
             path = self.project.path_of(module)
-            if module in self._envs or path is None or not Path(path).is_relative_to(root_path):
+            if module in self._reached or path is None or not Path(path).is_relative_to(root_path):
                 continue
             for statement in facts.statements:
                 for value in (statement.value, *statement.args):
                     index.names_anywhere.update(_pattern_names(value))
         return index
 
-    # -- a module's names
+    def _collect(self, pieces: list[_Piece]) -> None:
+        index = self.index
+        for piece in pieces:
+            match piece:
+                case Route():
+                    index.patterns.append(piece)
+                    if piece.name and not piece.suffix:
+                        index.add(piece)
+                case UrlGap():
+                    index.gaps.append(piece)
+                    if piece.open:
+                        index.open_namespaces.add(piece.namespace)
+                case _Space(namespace=namespace, app_name=app_name):
+                    if namespace:
+                        index.namespaces.add(namespace)
+                    if app_name:
+                        index.app_namespaces.setdefault(app_name, set()).add(namespace)
+                case _OpenPrefix(prefix=prefix):
+                    index.open_prefixes.add(prefix)
+        for route in index.patterns:  # `format_suffix_patterns(..., suffix_required=True)`: only copies
+            if route.suffix and route.name and route.name not in index.routes:
+                index.add(route)
 
-    def _env(self, module: str) -> dict[str, list[tuple[Value, int]]]:
-        """Every value each module-level name is given (assignments, `+=`, `.append/.extend`)."""
-        env = self._envs.get(module)
-        if env is None:
-            env = {}
-            self.index.keys.add(("module", module))
-            facts = self.project.facts.get(module)
-            for index, statement in enumerate(facts.statements if facts else ()):
-                if statement.kind == "assign" and not statement.path and statement.value is not None:
-                    if not statement.conditional:
-                        env[statement.name] = [(statement.value, index)]
-                    else:
-                        env.setdefault(statement.name, []).append((statement.value, index))
-                elif statement.kind == "augassign" and statement.value is not None:
-                    env.setdefault(statement.name, []).append((statement.value, index))
-                elif statement.kind == "mutate" and statement.op in ("append", "extend", "insert"):
-                    for arg in statement.args[-1:]:
-                        wrapped = arg if statement.op == "extend" else Seq("list", (arg,))
-                        env.setdefault(statement.name, []).append((wrapped, index))
-            self._envs[module] = env
-        return env
+    # -- names bound at module level
 
-    def _module(self, module: str, namespace: str, route: str, params: tuple[str, ...] | None,
-                optional: frozenset[str], depth: int, seen: set[str]) -> None:
+    def _facts(self, module: str):
+        self.index.keys.add(("module", module))
+        self._reached.add(module)
+        return self.project.facts.get(module)
+
+    def _bindings(self, module: str, name: str, before: int | None, depth: int) -> list[_Bound] | None:
+        """The values `name` holds in `module` before statement `before` (None: once the
+        module is imported): assignments reset it, `+=` and `.append/.extend/.insert` add to
+        it, and a name imported from elsewhere starts as that module's value. None when
+        `module` never binds `name`."""
+        facts = self._facts(module)
+        if facts is None or depth > _MAX_DEPTH:
+            return None
+        bound: list[_Bound] | None = None
+        imported = next((i.target for i in facts.imports if i.local == name), None)
+        if imported is not None:
+            bound = [_Bound(Ref(imported), "", -1)]
+        for index, statement in enumerate(facts.statements):
+            if before is not None and index >= before:
+                break
+            if statement.kind == "star_import" and not statement.conditional:
+                found = self._bindings(statement.name, name, None, depth + 1)
+                bound = found if found is not None else bound
+            elif statement.name == name:
+                bound = _bind(bound, statement, module, index)
+        return bound
+
+    def _resolve(self, name: str, module: str, before: int | None, depth: int) -> str | list[_Bound] | None:
+        """What a (qualified) name written in `module` refers to: a module name, the values
+        it is bound to, or None when nobody indexed binds it."""
+        if depth > _MAX_DEPTH:
+            return None
+        if name in self.project.facts:
+            return name
+        if "." not in name:
+            return self._bindings(module, name, before, depth)
+        owner, _, attr = name.rpartition(".")
+        if owner in self.project.facts:
+            return self._bindings(owner, attr, None, depth)
+        return None
+
+    # -- a value that holds URL patterns
+
+    def _module_patterns(self, module: str, depth: int, seen: frozenset[str]) -> tuple[list[_Piece], str | None]:
+        """A URL conf module's `urlpatterns` (a package's, or a re-exported list, too) and its `app_name`."""
         if module in seen or depth > _MAX_DEPTH:
-            return
+            return [UrlGap("", "", "", "unknown", f"{module} includes itself", module)], None
         seen = seen | {module}
-        env = self._env(module)
-        if "urlpatterns" not in env:
-            self.index.open_namespaces.add(namespace)
-            return
-        for value, statement in env["urlpatterns"]:
-            self._walk(value, module, statement, namespace, route, params, optional, depth, seen)
+        bound = self._bindings(module, "urlpatterns", None, depth)
+        if bound is None:
+            return [UrlGap("", "", "", "unknown", f"{module} has no urlpatterns", module)], None
+        pieces = [p for b in bound for p in self._patterns(b.value, b.module or module, b.statement, depth + 1, seen)]
+        names = self._bindings(module, "app_name", None, depth)
+        app_name = string(names[-1].value) if names else None
+        return pieces, app_name
 
-    def _walk(self, value: Value | None, module: str, statement: int, namespace: str, route: str,
-              params: tuple[str, ...] | None, optional: frozenset[str], depth: int, seen: set[str]) -> None:
+    def _patterns(self, value: Value | None, module: str, statement: int, depth: int,
+                  seen: frozenset[str]) -> list[_Piece]:
+        """The patterns a value evaluates to, `module` being where its names are written."""
         if value is None or depth > _MAX_DEPTH:
-            return
-        walk = lambda v, ns=namespace, r=route, p=params, o=optional: self._walk(
-            v, module, statement, ns, r, p, o, depth + 1, seen)
+            return []
+        walk = lambda v: self._patterns(v, module, statement, depth + 1, seen)  # noqa: E731
+        where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
         match value:
             case Seq(items=items):
-                for item in items:
-                    walk(item)
+                return [p for item in items for p in walk(item)]
+            case Starred(value=inner):
+                return walk(inner)
             case BinOp(op="+", left=left, right=right):
-                walk(left)
-                walk(right)
+                return walk(left) + walk(right)
             case Ref(name=name):
-                pieces = self._variable(module, name)
-                owner, _, attr = name.rpartition(".")
-                for piece, _ in pieces:
-                    walk(piece)
-                if pieces:
-                    pass
-                elif attr == "urlpatterns" and owner in self.project.facts:
-                    self._module(owner, namespace, route, params, optional, depth + 1, seen)
-                else:
-                    self.index.open_namespaces.add(namespace)
+                return self._named(name, module, statement, depth, seen)
             case Call(func=func) if func in _PATH:
-                self._pattern(value, module, statement, namespace, route, params, optional, depth, seen)
+                return self._path(value, module, statement, depth, seen)
+            case Call(func=func, args=args) if func in _LISTS and len(args) == 1:
+                return walk(args[0])
             case Call(func=func) if func in _I18N:
-                for arg in value.args:
-                    walk(arg)
+                return self._i18n(value, walk)
             case Call(func=func) if func in _SUFFIX:
-                walk(value.args[0] if value.args else None, o=optional | {"format"})
+                return self._format_suffixes(value, walk)
             case Call(func=func) if func in _STATIC:
-                pass
-            case Ref() | Call():
-                self.index.open_namespaces.add(namespace)
-            case _:
-                if not isinstance(value, Const):
-                    self.index.open_namespaces.add(namespace)
+                return []  # serves files only with DEBUG on, and has no name
+            case Call(func=func):
+                return [UrlGap("", "", "", "unknown", f"the result of {func or 'a call'}()", **where)]
+            case Const(value=None):
+                return []
+        return [UrlGap("", "", "", "unknown", f"a {type(value).__name__.lower()} value", **where)]
 
-    def _variable(self, module: str, name: str) -> list[tuple[Value, int]]:
-        if "." not in name:
-            return self._env(module).get(name, [])
+    def _named(self, name: str, module: str, statement: int, depth: int, seen: frozenset[str]) -> list[_Piece]:
+        where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
         owner, _, attr = name.rpartition(".")
-        if owner in self.project.facts and attr != "urlpatterns":
-            return self._env(owner).get(attr, [])
-        return []
+        if attr == "urls" and owner:
+            made = self._urls_property(owner, module, statement, depth, seen)
+            if made is not None:
+                return made
+        found = self._resolve(name, module, statement if statement >= 0 else None, depth)
+        if isinstance(found, list):
+            return [p for b in found
+                    for p in self._patterns(b.value, b.module or module, b.statement if b.module else statement,
+                                            depth + 1, seen)]
+        detail = f"module {name}, not a list" if isinstance(found, str) else f"{name}, which nobody indexed binds"
+        return [UrlGap("", "", "", "unknown", detail, **where)]
 
-    def _pattern(self, call: Call, module: str, statement: int, namespace: str, route: str,
-                 params: tuple[str, ...] | None, optional: frozenset[str], depth: int, seen: set[str]) -> None:
+    def _urls_property(self, owner: str, module: str, statement: int, depth: int,
+                       seen: frozenset[str]) -> list[_Piece] | None:
+        """`<router>.urls` or `<admin site>.urls`; None when `owner` is neither."""
+        where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
+        if owner in _ADMIN_SITE or owner.endswith("admin.site"):
+            return [UrlGap("admin", "", "", "admin", "admin.site", **where), _Space("admin", "admin")]
+        found = self._resolve(owner, module, None, depth)
+        if not isinstance(found, list) or not found:
+            return None
+        made = found[-1]
+        if isinstance(made.value, Ref):  # imported: follow to where it is made
+            if made.value.name == owner:
+                return None
+            return self._urls_property(made.value.name, made.module or module, statement, depth + 1, seen)
+        if not isinstance(made.value, Call):
+            return None
+        mro = self.project.mro(self.project.classes.canonical(made.value.func)) if made.value.func else ()
+        if any(c in _ADMIN_SITE_CLASS for c in mro):
+            name = string(made.value.kwarg("name")) or (string(made.value.args[0]) if made.value.args else "admin")
+            if name is None:
+                return [UrlGap("", "", "", "unknown", f"{owner}.urls: an admin site whose name is computed", **where)]
+            return [UrlGap(name, "", "", "admin", owner, **where), _Space(name, "admin")]
+        if _SIMPLE_ROUTER in mro or _DEFAULT_ROUTER in mro:
+            key = (made.module, owner.rpartition(".")[2] if made.module else owner)
+            if key not in self._routers:
+                self._routers[key] = _Router(self, made, key[1], mro).urls()
+            return self._routers[key]
+        return None
+
+    # -- path(), include()
+
+    def _path(self, call: Call, module: str, statement: int, depth: int, seen: frozenset[str]) -> list[_Piece]:
+        where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
         regex = call.func.rpartition(".")[2] != "path"
         text = string(call.args[0]) if call.args else string(call.kwarg("route"))
-        own = _route_params(text, regex) if text is not None else None
-        full_route = route + (_display(text, regex) if text is not None else "…")
-        full_params = (params + own[0]) if params is not None and own is not None else None
-        positional = own[1] if own is not None else 0
+        if text is None:
+            return [UrlGap("", "…", "…", "unknown", "a route that is not a string constant", **where)]
         target = call.args[1] if len(call.args) > 1 else call.kwarg("view")
+        included: list[_Piece] | None = None
         if isinstance(target, Call) and target.func in _INCLUDE:
-            self._include(target, module, statement, namespace, full_route, full_params, optional, depth, seen)
-            return
-        if isinstance(target, Ref) and target.name.endswith(_ADMIN_URLS):
-            self._add_namespace(_join(namespace, "admin"), "admin", open_=True)
-            return
+            included = self._include(target, module, statement, depth, seen)
+        elif isinstance(target, Ref) and target.name.endswith(".urls"):
+            included = self._urls_property(target.name[: -len(".urls")], module, statement, depth, seen)
+        elif isinstance(target, Seq) and len(target.items) == 3:  # include()'s result spelt out
+            patterns, app_name, namespace = target.items
+            included = self._namespaced(self._include_target(patterns, module, statement, depth, seen),
+                                        string(app_name), string(namespace))
+        if included is not None:
+            return _nest(included, text, regex)
         if isinstance(target, Ref) and target.name.endswith(".urls"):
-            self._router_urls(target.name, module, namespace, full_route, full_params, optional)
-            return
-        if isinstance(target, Seq) and len(target.items) == 3:  # an include() result spelt out
-            self.index.open_namespaces.add(namespace)
-            return
+            return _nest([UrlGap("", "", "", "unknown", f"{target.name}, neither a router nor an admin site",
+                                 **where)], text, regex)
         name = string(call.kwarg("name")) if call.kwarg("name") is not None else (
             string(call.args[3]) if len(call.args) > 3 else None)
-        if name is None:
-            return
         extra = call.args[2] if len(call.args) > 2 else call.kwarg("kwargs")
         defaults = frozenset(k.value for k, _ in extra.items if isinstance(k, Const) and isinstance(k.value, str)) \
             if isinstance(extra, Mapping) else frozenset()
-        self.index.add(Route(_join(namespace, name), full_route, full_params, positional, optional, defaults,
-                             _view_name(target), module, f"stmt:{statement}", "re_path" if regex else "path"))
+        own = _route_params(text, regex)
+        return [Route(name or "", _display(text, regex), own[0] if own else None, own[1] if own else 0,
+                      defaults=defaults, view=self._view_name(target), kind="re_path" if regex else "path",
+                      pattern=text, leaf=text, regex=regex, actions=_action_map(target), **where)]
 
-    def _include(self, call: Call, module: str, statement: int, namespace: str, route: str,
-                 params: tuple[str, ...] | None, optional: frozenset[str], depth: int, seen: set[str]) -> None:
+    def _include(self, call: Call, module: str, statement: int, depth: int, seen: frozenset[str]) -> list[_Piece]:
         first = call.args[0] if call.args else call.kwarg("arg")
-        instance = string(call.kwarg("namespace")) if call.kwarg("namespace") is not None else (
-            string(call.args[1]) if len(call.args) > 1 else None)
+        namespace_value = call.kwarg("namespace") if call.kwarg("namespace") is not None else (
+            call.args[1] if len(call.args) > 1 else None)
+        namespace = string(namespace_value)
         app_name = None
-        patterns: Value | None = first
-        if isinstance(first, Seq) and len(first.items) == 2 and string(first.items[1]) is not None:
-            patterns, app_name = first.items[0], string(first.items[1])
-        target = string(patterns)
-        if target is not None:
-            if target in KNOWN_MODULES and target not in self.project.facts:
-                known_app, names = KNOWN_MODULES[target]
-                inner = _join(namespace, instance or known_app or "")
-                self._add_namespace(inner, known_app)
-                for name in names:
-                    self.index.add(Route(_join(inner, name), route + "…", None, module=module,
-                                         location_key=f"stmt:{statement}"))
-                return
-            if target not in self.project.facts:
-                inner = _join(namespace, instance) if instance else namespace
-                self.index.open_namespaces.add(inner)
-                if not instance:
-                    self.index.open_namespaces.add("")  # an app_name nobody can read may add any namespace
-                return
-            app_name = app_name or _app_name(self._env(target))
-            inner = _join(namespace, instance or app_name or "")
-            self._add_namespace(inner, app_name)
-            self._module(target, inner, route, params, optional, depth + 1, seen)
-            return
-        inner = _join(namespace, instance or app_name or "")
-        self._add_namespace(inner, app_name)
-        if isinstance(patterns, Ref) and patterns.name.endswith(".urls") and not self._variable(module, patterns.name):
-            self._router_urls(patterns.name, module, inner, route, params, optional)
-            return
-        self._walk(patterns, module, statement, inner, route, params, optional, depth + 1, seen)
+        if isinstance(first, Seq) and first.kind == "tuple" and len(first.items) == 2:
+            first, app_name = first.items[0], string(first.items[1])
+        pieces, module_app_name = self._include_target(first, module, statement, depth, seen)
+        return self._namespaced((pieces, module_app_name), app_name, namespace)
 
-    def _add_namespace(self, namespace: str, app_name: str | None, open_: bool = False) -> None:
-        if namespace:
-            self.index.namespaces.add(namespace)
-        if app_name:
-            self.index.app_namespaces.setdefault(app_name, set()).add(namespace)
-        if open_:
-            self.index.open_namespaces.add(namespace)
+    def _namespaced(self, included: tuple[list[_Piece], str | None], app_name: str | None,
+                    namespace: str | None) -> list[_Piece]:
+        """Django's include(): a module's `app_name` wins, the instance namespace defaults to it."""
+        pieces, module_app_name = included
+        app_name = module_app_name or app_name
+        namespace = namespace or app_name
+        if not namespace:
+            return pieces
+        return [_Space(namespace, app_name), *_nest(pieces, "", False, namespace)]
 
-    # -- DRF routers
+    def _include_target(self, target: Value | None, module: str, statement: int, depth: int,
+                        seen: frozenset[str]) -> tuple[list[_Piece], str | None]:
+        """The patterns an include()'s first argument names, and the module's app_name."""
+        where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
+        name = string(target)
+        if name is None and isinstance(target, Ref):  # a module object
+            found = self._resolve(target.name, module, statement, depth)
+            name = found if isinstance(found, str) else target.name if target.name in KNOWN_MODULES else None
+        if name is None:
+            return self._patterns(target, module, statement, depth + 1, seen), None
+        path = self.project.path_of(name) if name in self.project.facts else None
+        if path is None:
+            return self._library(name, where), (KNOWN_MODULES[name][0] if name in KNOWN_MODULES else None)
+        pieces, app_name = self._module_patterns(name, depth + 1, seen)
+        if not Path(path).is_relative_to(self.project.layout.root):
+            pieces = [replace(p, library=True) if isinstance(p, Route) else p for p in pieces]
+            pieces.append(UrlGap("", "", "", "library", name, open=False, **where))
+        return pieces, app_name
 
-    def _router_urls(self, name: str, module: str, namespace: str, route: str, params: tuple[str, ...] | None,
-                     optional: frozenset[str]) -> None:
-        router, _, _ = name.rpartition(".")
-        owner = module
-        if "." in router:  # `from api.routers import router`
-            owner, _, router = router.rpartition(".")
-        made = self._env(owner).get(router) if owner in self.project.facts else None
-        made_call = made[-1][0] if made else None
-        if not isinstance(made_call, Call) or not made_call.func.endswith("Router"):
-            self.index.open_namespaces.add(namespace)
-            return
-        default_router = made_call.func.rpartition(".")[2] == "DefaultRouter"
-        suffixes = optional | ({"format"} if default_router else frozenset())
-        slash = made_call.kwarg("trailing_slash")
-        trailing = "" if isinstance(slash, Const) and slash.value is False else "/"
-        if default_router:
-            self.index.add(Route(_join(namespace, "api-root"), route, params, optional=suffixes, module=owner,
-                                 location_key="", kind="router"))
-        facts = self.project.facts.get(owner)
-        for index, registration in enumerate(facts.calls if facts else ()):
-            if registration.func != f"{router}.register":
-                continue
-            self._registration(registration, owner, index, namespace, route, params, suffixes, trailing)
+    def _library(self, name: str, where: dict) -> list[_Piece]:
+        if name not in KNOWN_MODULES:
+            return [UrlGap("", "", "", "library", name, **where)]
+        _, names = KNOWN_MODULES[name]
+        return [UrlGap("", "", "", "library", name, open=False, **where),
+                *(Route(bare, "…", None, pattern="…", library=True, **where) for bare in names)]
 
-    def _registration(self, call: Call, module: str, index: int, namespace: str, route: str,
-                      params: tuple[str, ...] | None, optional: frozenset[str], trailing: str) -> None:
+    def _i18n(self, call: Call, walk) -> list[_Piece]:
+        pieces = [p for arg in call.args for p in walk(arg)]
+        enabled = self.project.settings().get("USE_I18N")
+        if enabled is not None and isinstance(enabled.value, Const) and enabled.value.value is False:
+            return pieces  # i18n_patterns() returns the list unchanged
+        return _nest(pieces, LANGUAGE_PREFIX, False, display=LANGUAGE_PREFIX)
+
+    def _format_suffixes(self, call: Call, walk) -> list[_Piece]:
+        required = call.kwarg("suffix_required") or (call.args[1] if len(call.args) > 1 else Const(False))
+        allowed = call.kwarg("allowed") or (call.args[2] if len(call.args) > 2 else Const(None))
+        pieces = walk(call.args[0] if call.args else call.kwarg("urlpatterns"))
+        allowed_names = strings(allowed) if not (isinstance(allowed, Const) and allowed.value is None) else ()
+        if not isinstance(required, Const) or allowed_names is None:
+            return pieces + [UrlGap("", "", "", "unknown", "format_suffix_patterns() with computed options")]
+        return _suffixed(pieces, bool(required.value), allowed_names, self._suffix_kwarg())
+
+    def _suffix_kwarg(self) -> str:
+        drf = self.project.settings().get("REST_FRAMEWORK")
+        value = drf.value.get("FORMAT_SUFFIX_KWARG") if drf is not None and isinstance(drf.value, Mapping) else None
+        return string(value) or "format"
+
+    def _view_name(self, value: Value | None) -> str | None:
+        if isinstance(value, Ref):
+            return value.name
+        if isinstance(value, Call) and value.func.endswith(".as_view"):
+            return self.project.classes.canonical(value.func.rpartition(".")[0])
+        return None
+
+
+def _bind(bound: list[_Bound] | None, statement: Statement, module: str, index: int) -> list[_Bound] | None:
+    """The values of a name after one more statement."""
+    here = lambda value: _Bound(value, module, index)  # noqa: E731
+    if statement.kind == "assign" and not statement.path and statement.value is not None:
+        return [*(bound or []), here(statement.value)] if statement.conditional else [here(statement.value)]
+    if statement.kind == "augassign" and statement.value is not None:
+        return [*(bound or []), here(statement.value)]
+    if statement.kind == "mutate" and statement.op in ("append", "extend", "insert") and statement.args:
+        arg = statement.args[-1]
+        return [*(bound or []), here(arg if statement.op == "extend" else Seq("list", (arg,)))]
+    if statement.kind == "delete" and not statement.conditional:
+        return []
+    return bound
+
+
+def _action_map(value: Value | None) -> tuple[tuple[str, str], ...]:
+    """`ViewSet.as_view({"get": "list"})` -> (("get", "list"),)."""
+    if not isinstance(value, Call) or not value.func.endswith(".as_view"):
+        return ()
+    actions = value.args[0] if value.args else value.kwarg("actions")
+    if not isinstance(actions, Mapping):
+        return ()
+    return tuple((k.value, v.value) for k, v in actions.items
+                 if isinstance(k, Const) and isinstance(v, Const) and isinstance(k.value, str)
+                 and isinstance(v.value, str))
+
+
+def _nest(pieces: list[_Piece], text: str, regex: bool, namespace: str = "", display: str | None = None) -> list[_Piece]:
+    """Pieces included under a pattern `text` and an instance namespace."""
+    shown = display if display is not None else _display(text, regex)
+    own = _route_params(text, regex) if text else ((), 0)
+    nested: list[_Piece] = []
+    for piece in pieces:
+        match piece:
+            case Route():
+                params = (own[0] + piece.params) if own is not None and piece.params is not None else None
+                nested.append(replace(piece, name=_join(namespace, piece.name) if piece.name else "",
+                                      pattern=text + piece.pattern, route=shown + piece.route, params=params,
+                                      positional=piece.positional + (own[1] if own else 0)))
+            case UrlGap():
+                nested.append(replace(piece, namespace=_join(namespace, piece.namespace), pattern=text + piece.pattern,
+                                      route=shown + piece.route))
+            case _Space():
+                nested.append(_Space(_join(namespace, piece.namespace), piece.app_name))
+            case _OpenPrefix():
+                nested.append(_OpenPrefix(_join(namespace, piece.prefix)))
+    return nested
+
+
+def _suffixed(pieces: list[_Piece], required: bool, allowed: tuple[str, ...], kwarg: str) -> list[_Piece]:
+    """DRF's format_suffix_patterns(): after each pattern, a copy whose own part ends in a
+    `.json`-style suffix (the original dropped when the suffix is required)."""
+    if allowed:
+        choice = allowed[0] if len(allowed) == 1 else "(%s)" % "|".join(allowed)
+        suffix_regex = r"\.(?P<%s>%s)/?$" % (kwarg, choice)
+    else:
+        suffix_regex = r"\.(?P<%s>[a-z0-9]+)/?$" % kwarg
+    converter = "_".join(("drf_format_suffix", *allowed))
+    out: list[_Piece] = []
+    for piece in pieces:
+        if not isinstance(piece, Route) or piece.library:
+            out.append(piece)
+            continue
+        if not required:
+            out.append(replace(piece, optional=piece.optional | {kwarg}))
+        head = piece.pattern[: len(piece.pattern) - len(piece.leaf)]
+        shown = piece.route[: len(piece.route) - len(_display(piece.leaf, piece.regex))]
+        stem = piece.leaf.rstrip("$").rstrip("/")
+        leaf = stem + (suffix_regex if piece.regex else f"<{converter}:{kwarg}>")
+        params = (*piece.params, kwarg) if piece.params is not None else None
+        out.append(replace(piece, pattern=head + leaf, leaf=leaf, route=shown + _display(leaf, piece.regex),
+                           params=params, suffix=True))
+    return out
+
+
+# -- DRF routers ------------------------------------------------------------------------------------
+
+
+class _Action(NamedTuple):
+    """An `@action` of a viewset, as DRF's `get_extra_actions()` sees it."""
+
+    method: str
+    detail: bool
+    url_path: str
+    url_name: str
+    mapping: tuple[tuple[str, str], ...]
+
+
+_COMPUTED = object()  # a class attribute whose value is not a constant
+
+
+class _Router:
+    """A DRF router's `urls`, generated as `rest_framework/routers.py` (3.15+) does: per
+    registration the list route, the list `@action`s, the detail route and the detail
+    `@action`s (a standard route only when the viewset has one of its actions); then, for
+    a DefaultRouter, `path("", APIRootView, name="api-root")` and format-suffix copies."""
+
+    def __init__(self, builder: _Builder, made: _Bound, var: str, mro: tuple[str, ...]) -> None:
+        self.builder = builder
+        self.project = builder.project
+        self.made = made
+        self.var = var
+        self.mro = mro
+        self.where = {"module": made.module, "location_key": f"stmt:{made.statement}"}
+
+    def urls(self) -> list[_Piece]:
+        options = self._options()
+        overridden = self._overridden()
+        if options is None or overridden:
+            why = f"{self.var}: a router class overriding {overridden}" if overridden else \
+                f"{self.var}: a router with computed options"
+            return [UrlGap("", "", "", "unknown", why, **self.where)]
+        trailing, regex = options
+        pieces: list[_Piece] = []
+        for module, index, call in self._registrations():
+            pieces += self._registered(call, {"module": module, "location_key": f"call:{index}"}, trailing, regex)
+        if _DEFAULT_ROUTER in self.mro:
+            if self._flag("include_root_view"):
+                name = string(self._class_attr("root_view_name")) or "api-root"
+                pieces.append(Route(name, "", (), view="rest_framework.routers.APIRootView", kind="router",
+                                    **self.where))
+            if self._flag("include_format_suffixes"):
+                pieces = _suffixed(pieces, False, (), self.builder._suffix_kwarg())
+        return pieces
+
+    def _options(self) -> tuple[str, bool] | None:
+        """(trailing slash, regular expressions) from `SimpleRouter(trailing_slash, use_regex_path)`."""
+        call = self.made.value
+        assert isinstance(call, Call)
+        values = []
+        for position, keyword in enumerate(("trailing_slash", "use_regex_path")):
+            value = call.kwarg(keyword) or (call.args[position] if len(call.args) > position else Const(True))
+            if not isinstance(value, Const):
+                return None
+            values.append(bool(value.value))
+        return ("/" if values[0] else ""), values[1]
+
+    def _overridden(self) -> str:
+        for ancestor in self.mro:
+            ref = self.project.resolve_class(ancestor)
+            if ref is not None:
+                names = {m.name for m in ref.fact.methods} | {name for name, _ in ref.fact.attrs}
+                if names & _ROUTER_OVERRIDES:
+                    return ", ".join(sorted(names & _ROUTER_OVERRIDES))
+        return ""
+
+    def _class_attr(self, attr: str) -> Value | None:
+        for ancestor in self.mro:
+            ref = self.project.resolve_class(ancestor)
+            if ref is not None and ref.fact.attr(attr) is not None:
+                return ref.fact.attr(attr)
+        return None
+
+    def _flag(self, attr: str) -> bool:
+        value = self._class_attr(attr)
+        return value is None or (isinstance(value, Const) and bool(value.value))
+
+    def _registrations(self):
+        """(module, call index, call) of every `<router>.register(...)`: in the module that
+        makes the router first, then in the modules that import it."""
+        owner = self.made.module
+        facts = self.builder._facts(owner)
+        for index, call in enumerate(facts.calls if facts else ()):
+            if call.func == f"{self.var}.register":
+                yield owner, index, call
+        wanted = f"{owner}.{self.var}.register"
+        for module, other in self.project.facts.items():
+            if module != owner and any(c.func == wanted for c in other.calls):
+                self.builder._facts(module)
+                for index, call in enumerate(other.calls):
+                    if call.func == wanted:
+                        yield module, index, call
+
+    def _registered(self, call: Call, where: dict, trailing: str, regex: bool) -> list[_Piece]:
         prefix = string(call.args[0]) if call.args else string(call.kwarg("prefix"))
         viewset = call.args[1] if len(call.args) > 1 else call.kwarg("viewset")
-        basename_value = call.args[2] if len(call.args) > 2 else call.kwarg("basename") or call.kwarg("base_name")
+        given = call.args[2] if len(call.args) > 2 else call.kwarg("basename")
         qualname = self.project.classes.canonical(viewset.name) if isinstance(viewset, Ref) else None
-        basename = string(basename_value) if basename_value is not None else self._basename(qualname)
-        if basename is None or prefix is None or qualname is None:
-            self.index.open_namespaces.add(namespace)
-            return
-        actions, known = self._actions(qualname)
-        if not known or self._has_extra_actions(qualname):
-            self.index.open_prefixes.add(_join(namespace, f"{basename}-"))
-        lookup = self._class_string(qualname, "lookup_url_kwarg") or self._class_string(qualname, "lookup_field") \
-            or "pk"
-        where = {"module": module, "location_key": f"call:{index}", "kind": "router", "view": qualname}
-        if not known or actions & _LIST_ACTIONS:
-            self.index.add(Route(_join(namespace, f"{basename}-list"), f"{route}{prefix}{trailing}", params,
-                                 optional=optional, **where))
-        if not known or actions & _DETAIL_ACTIONS:
-            detail = (*params, lookup) if params is not None else None
-            self.index.add(Route(_join(namespace, f"{basename}-detail"), f"{route}{prefix}/<{lookup}>{trailing}",
-                                 detail, optional=optional, **where))
+        basename = string(given) if given is not None else self._basename(qualname)
+        lookup = self._lookup(qualname, regex) if qualname else None
+        if prefix is None or qualname is None or basename is None or lookup is None:
+            return [UrlGap("", "", "", "unknown", f"{self.var}.register() with a prefix, viewset, basename or "
+                                                  f"lookup that cannot be read", **where)]
+        standard, known = self._actions(qualname)
+        extra, extra_known = self._extra_actions(qualname)
+        pieces: list[_Piece] = []
+        if not (known and extra_known):
+            pieces.append(_OpenPrefix(f"{basename}-"))
+        for template, mapping, name, detail in _ROUTER_ROUTES:
+            if mapping is None:
+                routes = [(template.replace("{url_path}", a.url_path), name.replace("{url_name}", a.url_name), a.mapping)
+                          for a in extra if a.detail == detail]
+            else:
+                bound = tuple((m, a) for m, a in mapping.items() if a in standard or not known)
+                routes = [(template, name, bound)] if bound else []
+            for url, route_name, actions in routes:
+                text = _router_url(url, prefix, lookup, trailing, regex)
+                own = _route_params(text, regex)
+                pieces.append(Route(route_name.replace("{basename}", basename), _display(text, regex),
+                                    own[0] if own else None, own[1] if own else 0, view=qualname, kind="router",
+                                    pattern=text, leaf=text, regex=regex, actions=actions, **where))
+        return pieces
+
+    def _lookup(self, qualname: str, regex: bool) -> str | None:
+        """SimpleRouter.get_lookup_regex(); None when an attribute it reads is computed."""
+        values = {attr: self._viewset_string(qualname, attr)
+                  for attr in ("lookup_field", "lookup_url_kwarg", "lookup_value_regex", "lookup_value_converter")}
+        if any(v is _COMPUTED for v in values.values()):
+            return None
+        kwarg = values["lookup_url_kwarg"] or values["lookup_field"] or "pk"
+        value = values["lookup_value_converter"] if not regex else None
+        value = value or values["lookup_value_regex"] or ("[^/.]+" if regex else "str")
+        return f"(?P<{kwarg}>{value})" if regex else f"<{value}:{kwarg}>"
+
+    def _viewset_string(self, qualname: str, attr: str):
+        for ancestor in self.project.mro(qualname):
+            ref = self.project.resolve_class(ancestor)
+            value = ref.fact.attr(attr) if ref is not None else None
+            if value is not None:
+                return None if isinstance(value, Const) and value.value is None else string(value) or _COMPUTED
+        return None
 
     def _basename(self, qualname: str | None) -> str | None:
         """DRF's default basename: the lower-cased name of the queryset's model."""
@@ -408,10 +782,10 @@ class _Builder:
 
     def _actions(self, qualname: str) -> tuple[set[str], bool]:
         """The viewset's standard actions, and whether its whole MRO could be read."""
-        actions: set[str] = set()
-        known = True
         from django_expert.analyzers.knowledge.bases import EXTERNAL_BASES
 
+        actions: set[str] = set()
+        known = True
         for ancestor in self.project.mro(qualname):
             actions.update(_MIXIN_ACTIONS.get(ancestor, ()))
             ref = self.project.resolve_class(ancestor)
@@ -422,20 +796,59 @@ class _Builder:
                 known = False
         return actions, known
 
-    def _has_extra_actions(self, qualname: str) -> bool:
+    def _extra_actions(self, qualname: str) -> tuple[list[_Action], bool]:
+        """The viewset's `@action` methods, sorted by name as `inspect.getmembers` returns
+        them, and whether each could be read."""
+        seen: set[str] = set()
+        found: list[_Action] = []
+        known = True
         for ancestor in self.project.mro(qualname):
             ref = self.project.resolve_class(ancestor)
-            if ref is not None and any(d.rpartition(".")[2] in ("action", "detail_route", "list_route")
-                                       for m in ref.fact.methods for d in m.decorators):
-                return True
-        return False
+            for method in ref.fact.methods if ref is not None else ():
+                if method.name in seen:
+                    continue
+                seen.add(method.name)
+                decorator = next((c for c in method.decorator_calls if _is_action(c.func)), None)
+                if decorator is None:
+                    known = known and not any(_is_action(d) for d in method.decorators)
+                    continue
+                action = _action(method.name, decorator)
+                known = known and action is not None
+                found += [action] if action is not None else []
+        return sorted(found, key=lambda a: a.method), known
 
-    def _class_string(self, qualname: str, attr: str) -> str | None:
-        for ancestor in self.project.mro(qualname):
-            ref = self.project.resolve_class(ancestor)
-            if ref is not None and ref.fact.attr(attr) is not None:
-                return string(ref.fact.attr(attr))
+
+def _is_action(func: str) -> bool:
+    return func in _ACTION_DECORATORS or func.endswith("decorators.action") or \
+        func.rpartition(".")[2] in ("detail_route", "list_route")
+
+
+def _action(method: str, decorator: Call) -> _Action | None:
+    """`@action(methods=None, detail=None, url_path=None, url_name=None, **kwargs)`."""
+    if decorator.func.rpartition(".")[2] != "action":
+        return None  # detail_route/list_route: gone since DRF 3.10
+    given = dict(zip(("methods", "detail", "url_path", "url_name"), decorator.args))
+    given.update((k, v) for k, v in decorator.kwargs if k in ("methods", "detail", "url_path", "url_name"))
+    detail = given.get("detail")
+    url_path = string(given["url_path"]) if "url_path" in given else method
+    url_name = string(given["url_name"]) if "url_name" in given else method.replace("_", "-")
+    methods = strings(given["methods"]) if "methods" in given else ("get",)
+    if not isinstance(detail, Const) or not isinstance(detail.value, bool) or url_path is None or url_name is None:
         return None
+    mapping = tuple((m.lower(), method) for m in methods) if methods is not None else ()
+    return _Action(method, detail.value, url_path, url_name, mapping)
+
+
+def _router_url(template: str, prefix: str, lookup: str, trailing: str, regex: bool) -> str:
+    if not regex:
+        template = template.removeprefix("^").removesuffix("$")
+    text = template.replace("{prefix}", prefix).replace("{lookup}", lookup).replace("{trailing_slash}", trailing)
+    if not prefix:  # a router included under a prefix of its own: no leading slash
+        if not regex and text.startswith("/"):
+            text = text[1:]
+        elif regex and text.startswith("^/"):
+            text = "^" + text[2:]
+    return text
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -451,22 +864,8 @@ def closest_url(name: str, names: list[str]) -> str | None:
     return found[0] if found else None
 
 
-
 def _join(namespace: str, name: str) -> str:
     return f"{namespace}:{name}" if namespace and name else namespace or name
-
-
-def _app_name(env: dict[str, list[tuple[Value, int]]]) -> str | None:
-    values = env.get("app_name")
-    return string(values[-1][0]) if values else None
-
-
-def _view_name(value: Value | None) -> str | None:
-    if isinstance(value, Ref):
-        return value.name
-    if isinstance(value, Call) and value.func.endswith(".as_view"):
-        return value.func.rpartition(".")[0]
-    return None
 
 
 def _pattern_names(value: Value | None) -> set[str]:
@@ -479,6 +878,8 @@ def _pattern_names(value: Value | None) -> set[str]:
             stack.extend(item.items)
         elif isinstance(item, BinOp):
             stack += [item.left, item.right]
+        elif isinstance(item, Starred):
+            stack.append(item.value)
         elif isinstance(item, Call):
             if item.func in _PATH:
                 name = string(item.kwarg("name"))
@@ -520,7 +921,7 @@ def route_span(project: ProjectModel, route: Route, text: str | None = None) -> 
     fallback = project.locations_of(route.module).get(route.location_key) if route.location_key else None
     try:
         source = text if text is not None else Path(path).read_text(encoding="utf-8", errors="replace")
-        tree = ast.parse(source)
+        tree = parse_module(source, str(path))
     except (OSError, SyntaxError, ValueError, RecursionError):
         return (Path(path), fallback) if fallback else None
     lines = LineIndex(source)
