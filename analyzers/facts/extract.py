@@ -8,6 +8,7 @@ change facts. Names are qualified through the module's imports as they are read.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from django_expert.analyzers.facts.types import (
     ClassFact,
@@ -18,9 +19,12 @@ from django_expert.analyzers.facts.types import (
     MethodFact,
     Statement,
 )
-from django_expert.analyzers.facts.values import Call, Unknown, ValueBuilder, dotted_name
+from django_expert.analyzers.facts.values import Call, Const, Env, Unknown, Value, ValueBuilder, dotted_name
 from django_expert.analyzers.source import LineIndex
 
+SPLIT_SETTINGS_INCLUDE = "split_settings.tools.include"
+_ALWAYS = Const(True)  # the guard of a statement no condition encloses
+_COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 _MUTATORS = {"append", "extend", "insert", "remove", "update", "setdefault", "pop"}
 # Methods whose returned expression other files need (a view's queryset, serializer,
 # permissions). Other bodies stay out of facts, so editing them is an early cutoff.
@@ -68,6 +72,7 @@ class _Extractor:
         self.functions: list[FunctionFact] = []
         self.statements: list[Statement] = []
         self.calls: list[Call] = []
+        self.guard: Value | None = _ALWAYS
 
     # -- names -------------------------------------------------------------------------
 
@@ -121,7 +126,16 @@ class _Extractor:
 
     # -- module level ------------------------------------------------------------------
 
-    def run(self, body: list[ast.stmt], conditional: bool = False) -> None:
+    def run(self, body: list[ast.stmt], conditional: bool = False, guard: Value | None = _ALWAYS) -> None:
+        """Module-level statements in order. `guard` is the condition of the enclosing
+        if/else chain (`_ALWAYS` at top level, None under try/for/with: no condition says)."""
+        outer, self.guard = self.guard, guard
+        try:
+            self._run(body, conditional, guard)
+        finally:
+            self.guard = outer
+
+    def _run(self, body: list[ast.stmt], conditional: bool, guard: Value | None) -> None:
         for node in body:
             match node:
                 case ast.ClassDef():
@@ -146,21 +160,42 @@ class _Extractor:
                     for target in targets:
                         if isinstance(target, ast.Name):
                             self._statement(node, Statement("delete", target.id, conditional=conditional))
-                case ast.If(body=inner, orelse=orelse):
-                    self.run(inner, True)
-                    self.run(orelse, True)
+                case ast.If(test=test, body=inner, orelse=orelse):
+                    condition = self._guard(test)
+                    self.run(inner, True, _both(guard, condition))
+                    self.run(orelse, True, _both(guard, Call("not", (condition,), ())))
                 case ast.Try(body=inner, handlers=handlers, orelse=orelse, finalbody=final):
-                    self.run(inner, True)
+                    self.run(inner, True, None)
                     for handler in handlers:
-                        self.run(handler.body, True)
-                    self.run(orelse, True)
-                    self.run(final, conditional)
+                        self.run(handler.body, True, None)
+                    self.run(orelse, True, None)
+                    self.run(final, conditional, guard)
                 case ast.With(body=inner) | ast.For(body=inner):
-                    self.run(inner, True)
+                    self.run(inner, True, None)
 
     def _statement(self, node: ast.AST, statement: Statement) -> None:
+        if statement.conditional and self.guard is not None and self.guard != _ALWAYS:
+            statement = replace(statement, guard=self.guard)
         self.locations.spans[f"stmt:{len(self.statements)}"] = self.lines.span(node)
         self.statements.append(statement)
+
+    def _guard(self, node: ast.expr) -> Value:
+        """An if's condition as a Value the settings evaluator can decide: `not`, `and`,
+        `or` and one-operator comparisons become Calls named by the operator; a
+        `os.environ.get("X")` without default reads None when X is unset (unlike
+        `os.environ["X"]` or `env("X")`, which raise), so it gets an explicit None default."""
+        match node:
+            case ast.UnaryOp(op=ast.Not(), operand=operand):
+                return Call("not", (self._guard(operand),), ())
+            case ast.BoolOp(op=op, values=values):
+                return Call("and" if isinstance(op, ast.And) else "or", tuple(self._guard(v) for v in values), ())
+            case ast.Compare(left=left, ops=[op], comparators=[right]) if type(op) in _COMPARISONS:
+                return Call(_COMPARISONS[type(op)], (self._guard(left), self._guard(right)), ())
+        value = self.value(node)
+        if isinstance(node, ast.Call) and isinstance(value, Env) and value.default is None \
+                and self.qualify(dotted_name(node.func) or "") in ("os.getenv", "os.environ.get"):
+            return Env(value.var, Const(None), value.cast)
+        return value
 
     def _assign(self, target: ast.expr, value: ast.expr, node: ast.stmt, conditional: bool) -> None:
         match target:
@@ -196,6 +231,9 @@ class _Extractor:
                 self._statement(node, Statement("mutate", func.value.id, op=func.attr, args=args, conditional=conditional))
                 return
         value = self.value(call)
+        if isinstance(value, Call) and value.func == SPLIT_SETTINGS_INCLUDE:
+            self._statement(node, Statement("include", "", value=value, args=value.args, conditional=conditional))
+            return
         if isinstance(value, Call):
             self.locations.spans[f"call:{len(self.calls)}"] = self.lines.span(node)
             self.calls.append(value)
@@ -413,3 +451,10 @@ def extract(tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -
     return facts, extractor.locations
 
 
+
+
+def _both(guard: Value | None, condition: Value) -> Value | None:
+    """The guard of a branch inside `guard`; None stays None (no condition can say)."""
+    if guard is None:
+        return None
+    return condition if guard == _ALWAYS else Call("and", (guard, condition), ())

@@ -83,7 +83,10 @@ class Statement:
 
     kind: "assign" (`X = v`, `X["a"]["b"] = v` with `path`), "augassign" (`X += v`, op),
     "mutate" (`X.append(v)` etc., op = method name, args), "star_import" (name = module),
-    "delete" (`del X`). `conditional` marks statements under if/try/for/with.
+    "delete" (`del X`), "include" (django-split-settings `include(*args)`, args as written).
+    `conditional` marks statements under if/try/for/with; `guard` is, for a statement under
+    if/elif/else only, the condition that runs it (`not`, `and`, `==`... as `Call`s named
+    by the operator, see `extract._guard`), None when no condition can say.
     """
 
     kind: str
@@ -93,6 +96,7 @@ class Statement:
     path: tuple[str, ...] = ()
     args: tuple[Value, ...] = ()
     conditional: bool = False
+    guard: Value | None = None
 
 
 @dataclass(frozen=True, slots=True)
