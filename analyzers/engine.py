@@ -17,9 +17,6 @@ import ast
 import hashlib
 import logging
 import os
-import re
-import sys
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +28,7 @@ from django_expert.analyzers.config import Config, ConfigError, load_config
 from django_expert.analyzers.facts.extract import extract
 from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.findings import Finding, Fix, Severity
+from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.layout import ProjectLayout
 from django_expert.analyzers.project.model import ProjectModel, Recording
 from django_expert.analyzers.rules.context import RuleContext, run_rules
@@ -259,9 +257,7 @@ class Engine:
         self.stats["parse"] += 1
         try:
             text = decode(data)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SyntaxWarning)
-                tree = ast.parse(text, filename=str(state.path))
+            tree = parse_module(text, str(state.path))
         except DecodeError as error:
             state.problem = _problem(state.path, f"cannot decode: {error}", Severity.ERROR)
             return False
@@ -618,25 +614,9 @@ def _problem(path: Path, message: str, severity: Severity = Severity.WARNING, sp
 
 
 def _syntax_problem(path: Path, error: SyntaxError | ValueError) -> Finding:
+    """A real syntax error: `parse_module` reads the syntax of newer Pythons too."""
     if isinstance(error, SyntaxError) and error.lineno:
         line = error.lineno - 1
         column = max((error.offset or 1) - 1, 0)
-        span = Span.of(line, column, line, column + 1)
-        if _newer_grammar(error):
-            return _problem(path, f"not analysed: {error.msg} under Python {sys.version_info.major}."
-                            f"{sys.version_info.minor}'s grammar; this may be newer syntax (PEP 701 "
-                            f"f-strings): run django-expert with the project's Python", Severity.INFO, span)
-        return _problem(path, f"syntax error: {error.msg}", Severity.ERROR, span)
+        return _problem(path, f"syntax error: {error.msg}", Severity.ERROR, Span.of(line, column, line, column + 1))
     return _problem(path, f"cannot parse: {error}", Severity.ERROR)
-
-
-_NEWER_SYNTAX = re.compile(r"(type\s+\w+\s*(\[.*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
-
-
-def _newer_grammar(error: SyntaxError) -> bool:
-    """Syntax the running Python may reject although newer ones accept it: f-strings that
-    reuse their quotes or nest (3.12), `type X = ...` aliases and `def f[T]` (3.12)."""
-    if sys.version_info >= (3, 12):
-        return False
-    text = (error.text or "").strip()
-    return "f-string" in error.msg or bool(_NEWER_SYNTAX.match(text))

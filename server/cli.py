@@ -523,13 +523,10 @@ def _read_source(path: Path) -> _Source | None:
 
 
 def _parses(text: str) -> bool:
-    import ast
-    import warnings
+    from django_expert.analyzers.parsing import parse_module
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)
-            ast.parse(text)
+        parse_module(text)
         return True
     except (SyntaxError, ValueError, RecursionError):
         return False

@@ -10,7 +10,6 @@ an ast position (a call inside a migration, an import) work on the text directly
 from __future__ import annotations
 
 import ast
-import warnings
 
 import libcst as cst
 from django_expert.analyzers.fixes import FixSource
@@ -20,6 +19,7 @@ from django_expert.analyzers.fixes.edit_calls import (
     _replace,
     meta_assignment,
 )
+from django_expert.analyzers.parsing import parse_module
 
 # -- model fields (libcst) -------------------------------------------------------------------
 
@@ -145,10 +145,8 @@ def _append_items(code: str, items: list[str], indent: str, closing_indent: str)
 
 def _tree(text: str) -> ast.Module | None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)
-            return ast.parse(text)
-    except SyntaxError:
+        return parse_module(text)
+    except (SyntaxError, ValueError, RecursionError):
         return None
 
 

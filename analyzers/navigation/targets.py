@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from django_expert.analyzers.navigation import calls
 from django_expert.analyzers.navigation.cursor import CallSite, Context, context_at, function_text
 from django_expert.analyzers.navigation.lookups import FILTER, Source, strip_prefix
 from django_expert.analyzers.navigation.querysource import class_source, receiver_source, split_method
+from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.query_source import Locals
 from django_expert.analyzers.project.querysets import ExpressionValues, Flow, qualifier
 
@@ -209,9 +209,7 @@ class _Classifier:
         if source is None:
             return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SyntaxWarning)
-                tree = ast.parse(source)
+            tree = parse_module(source)
         except (SyntaxError, ValueError, RecursionError):
             return None
         function = tree.body[0] if tree.body else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import logging
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,7 @@ from pathlib import Path
 from django_expert.analyzers.config import Config
 from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.findings import Applicability, Finding, Related, Severity
+from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.model import ProjectModel
 from django_expert.analyzers.rules.registry import Rule, all_rules
 from django_expert.analyzers.source import LineIndex, Span
@@ -48,9 +48,7 @@ class RuleContext:
     def tree(self) -> ast.Module:
         if self.is_deploy_file:
             raise TypeError(f"{self.path.name} is not Python: deploy rules read ctx.text")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)
-            return ast.parse(self.text)
+        return parse_module(self.text, str(self.path))
 
     @property
     def module(self) -> str:

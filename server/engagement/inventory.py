@@ -11,12 +11,12 @@ from __future__ import annotations
 import ast
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from django_expert.analyzers.facts.values import BinOp, Call, Const, Ref, Seq, Value, string, strings
+from django_expert.analyzers.parsing import parse_module
 
 DRF_VIEW = "rest_framework.views.APIView"
 DRF_GENERIC = "rest_framework.generics.GenericAPIView"
@@ -188,9 +188,7 @@ class Inventory:
         if text is None:
             return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return ast.parse(text)
+            return parse_module(text)
         except (SyntaxError, ValueError, RecursionError):
             return None
 
