@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django_expert.analyzers.facts.extract import resolve_relative
+from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.layout import ProjectLayout
 from django_expert.analyzers.source import DecodeError, decode
 
@@ -142,7 +143,7 @@ def _parse(path: Path, problems: list[str], label: str) -> ast.Module | None:
     if text is None:
         return None
     try:
-        return ast.parse(text, filename=str(path))
+        return parse_module(text, str(path))
     except SyntaxError as error:
         where = f" (line {error.lineno})" if error.lineno else ""
         problems.append(f"{label}: not valid Python{where}")
