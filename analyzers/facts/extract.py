@@ -25,6 +25,7 @@ from django_expert.analyzers.source import LineIndex
 SPLIT_SETTINGS_INCLUDE = "split_settings.tools.include"
 _ALWAYS = Const(True)  # the guard of a statement no condition encloses
 _COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+_GUARD_OPERATORS = frozenset({"not", "and", "or", *_COMPARISONS.values()})
 _MUTATORS = {"append", "extend", "insert", "remove", "update", "setdefault", "pop"}
 # Methods whose returned expression other files need (a view's queryset, serializer,
 # permissions). Other bodies stay out of facts, so editing them is an early cutoff.
@@ -200,7 +201,11 @@ class _Extractor:
     def _assign(self, target: ast.expr, value: ast.expr, node: ast.stmt, conditional: bool) -> None:
         match target:
             case ast.Name(id=name):
-                self._statement(node, Statement("assign", name, self.value(value), conditional=conditional))
+                # `DEBUG = os.environ.get("DEBUG", "") == "1"`: a test is kept as the guard Value
+                # an if would have, so the settings evaluator can fold it for an unset environment.
+                kept = self._guard(value) if isinstance(value, (ast.Compare, ast.BoolOp, ast.UnaryOp)) else None
+                kept = kept if isinstance(kept, Call) and kept.func in _GUARD_OPERATORS else self.value(value)
+                self._statement(node, Statement("assign", name, kept, conditional=conditional))
             case ast.Tuple(elts=elts) | ast.List(elts=elts):
                 # `A, B = 1, 2` binds each name; `A, B = f()` binds them to unknown values.
                 pairs = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elts) else None

@@ -363,6 +363,11 @@ def _fold_binop(node: BinOp) -> Value:
 
 
 def _fold_call(node: Call) -> Value:
+    if node.func in _LOGIC and not node.kwargs and node.receiver is None:
+        try:  # `not`, `and`, `==`, `in`... (guards, and tests assigned to settings) on known operands
+            return from_python(_python(node))
+        except _Unsure:
+            return node
     receiver = node.receiver
     if isinstance(receiver, Const) and isinstance(receiver.value, str) and all(isinstance(a, Const) for a in node.args):
         text = receiver.value
@@ -930,6 +935,9 @@ _OPERATORS = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "is": lambda a, b: a is b,
     "is not": lambda a, b: a is not b, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
+
+
+_LOGIC = frozenset({"not", "and", "or", *_OPERATORS})
 
 
 def _python(value: Value) -> Any:

@@ -76,6 +76,9 @@ PROJECTS = [
             "redirects.Redirect",
         ],
     ),
+    # Settings assembled by django-split-settings; settings read with django-environ.
+    ("split-settings", "split_settings", "splitsite.settings", {}, ["notes.Note"]),
+    ("environ-defaults", "environ_defaults", "envsite.settings", {}, ["inventory.Item"]),
     ("multi-backend", "multi/backend", "api_project.settings", {}, ["inventory.Warehouse", "inventory.Item"]),
     ("multi-legacy", "multi/legacy", "legacysite.settings", {}, ["billing.Customer", "billing.Invoice"]),
 ]

@@ -755,6 +755,7 @@ if os.environ["REQUIRED"]:
     REQUIRED_SET = True
 """
     _, settings = settings_of({"s": source}, "s")
+    assert settings.get("DEBUG").from_env and settings.fresh("DEBUG") == Const(False)
     ssl = settings.get("SECURE_SSL_REDIRECT")
     assert ssl.value == Const(False) and ssl.certain
     assert settings.get("MODE_DEV").certain
