@@ -79,6 +79,8 @@ PROJECTS = [
     # Settings assembled by django-split-settings; settings read with django-environ.
     ("split-settings", "split_settings", "splitsite.settings", {}, ["notes.Note"]),
     ("environ-defaults", "environ_defaults", "envsite.settings", {}, ["inventory.Item"]),
+    # A URL conf package built from unpacked, added and imported lists, includes and DRF routers.
+    ("urlconf", "urlconf", "urlsite.settings", {}, ["catalog.Category", "catalog.Product", "blog.Post"]),
     ("multi-backend", "multi/backend", "api_project.settings", {}, ["inventory.Warehouse", "inventory.Item"]),
     ("multi-legacy", "multi/legacy", "legacysite.settings", {}, ["billing.Customer", "billing.Invoice"]),
 ]
