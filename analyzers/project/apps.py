@@ -13,7 +13,7 @@ last component as label, which is what Django's contrib apps and most libraries 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +95,40 @@ def installed_apps(project: ProjectModel, settings_module: str | None) -> tuple[
         except RecursionError:
             apps.append(AppInfo(entry, entry, entry.rpartition(".")[2], None, None, None))
     return tuple(apps)
+
+
+def inferred_apps(project: ProjectModel) -> tuple[AppInfo, ...]:
+    """The apps of code no settings module lists (a reusable app, a library, INSTALLED_APPS
+    that cannot be read), inferred from packages as Django would name them: a package with
+    an AppConfig in its `apps` module (its `name` and `label`), or with a `migrations`
+    package, is an app; a package with a `models` module is one unless an app contains it
+    (`dojo/endpoint/models.py` belongs to app `dojo`). Never raises."""
+    packages: dict[str, set[str]] = {}
+    for module in project.facts:
+        package, _, last = module.rpartition(".")
+        if last in ("apps", "migrations", "models") and package:
+            packages.setdefault(package, set()).add(last)
+        elif ".migrations." in f"{module}." and not module.startswith("migrations"):
+            head = module[: module.index(".migrations")]
+            if head:
+                packages.setdefault(head, set()).add("migrations")
+    resolver = _Resolver(project)
+    found: dict[str, AppInfo] = {}
+    for package in sorted(packages, key=lambda m: (m.count("."), m)):
+        kinds = packages[package]
+        config = None
+        if "apps" in kinds:
+            try:
+                config = resolver._default_config(package)
+            except RecursionError:
+                config = None
+        if config is not None:
+            app = resolver._from_config(package, config, default_name=package)
+            found[app.name] = replace(app, entry=package, resolved=True)
+        elif "migrations" in kinds or not any(package.startswith(name + ".") for name in found):
+            if "migrations" in kinds or "models" in kinds:
+                found[package] = AppInfo(package, package, _last(package), None, True, resolver._path(package))
+    return tuple(found.values())
 
 
 class _Resolver:

@@ -406,16 +406,70 @@ def library_roots(root: Path, workspace: Path) -> tuple[Path, ...]:
 
 
 def _source_roots(root: Path) -> tuple[Path, ...]:
+    """The folders module names are relative to: the root; `src/` when it holds code; the
+    folders the packaging configuration names (setuptools `package-dir` and `packages.find
+    where`, setup.cfg `package_dir`, poetry `from`, hatch `packages`)."""
+    roots = [root]
     src = root / "src"
     try:
         if src.is_dir() and any(
             (e.is_dir() and (Path(e.path) / "__init__.py").is_file()) or e.name.endswith(".py")
             for e in os.scandir(src)
         ):
-            return (root, src)
+            roots.append(src)
     except OSError:
         pass
-    return (root,)
+    roots += [folder for folder in _packaging_roots(root) if folder.is_dir()]
+    return tuple(dict.fromkeys(roots))
+
+
+def _packaging_roots(root: Path) -> list[Path]:
+    """Source folders named by pyproject.toml or setup.cfg (never executes setup.py)."""
+    found: list[str] = []
+    scratch: list[str] = []
+    text = _read_text(root / "pyproject.toml", scratch, "pyproject.toml") if (root / "pyproject.toml").is_file() else None
+    if text:
+        try:
+            tool = tomllib.loads(text).get("tool", {})
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+            tool = {}
+        tool = tool if isinstance(tool, dict) else {}
+        setuptools = tool.get("setuptools") if isinstance(tool.get("setuptools"), dict) else {}
+        package_dir = setuptools.get("package-dir")
+        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+            found.append(package_dir[""])
+        packages = setuptools.get("packages")
+        where = packages.get("find", {}).get("where") if isinstance(packages, dict) and isinstance(
+            packages.get("find"), dict) else None
+        if isinstance(where, list):
+            found += [w for w in where if isinstance(w, str)]
+        poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+        for package in poetry.get("packages", []) if isinstance(poetry.get("packages"), list) else []:
+            if isinstance(package, dict) and isinstance(package.get("from"), str):
+                found.append(package["from"])
+        hatch = tool.get("hatch") if isinstance(tool.get("hatch"), dict) else {}
+        wheel = hatch.get("build", {}).get("targets", {}).get("wheel", {}) if isinstance(hatch.get("build"), dict) else {}
+        for package in wheel.get("packages", []) if isinstance(wheel, dict) and isinstance(wheel.get("packages"), list) else []:
+            if isinstance(package, str) and "/" in package.strip("/"):
+                found.append(package.strip("/").rpartition("/")[0])
+    if (root / "setup.cfg").is_file():
+        text = _read_text(root / "setup.cfg", scratch, "setup.cfg")
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(text or "")
+            value = parser.get("options", "package_dir", fallback="")
+        except configparser.Error:
+            value = ""
+        for line in value.splitlines():
+            key, _, folder = line.partition("=")
+            if not key.strip() and folder.strip():
+                found.append(folder.strip())
+    roots: list[Path] = []
+    for folder in found:
+        folder = folder.strip().strip("/")
+        if folder and folder != "." and ".." not in folder.split("/"):
+            roots.append(root / folder)
+    return roots
 
 
 def _entry_scripts(root: Path, source_roots: tuple[Path, ...]) -> list[Path]:
@@ -482,6 +536,8 @@ def _build(
         candidates.append((module, labels[0]))
     if implied:
         candidates.append(implied)
+    if not candidates:
+        candidates += _settings_packages(source_roots, root)
 
     settings_module = None
     for module, where in candidates:
@@ -530,6 +586,9 @@ def _build(
             production.append(module)
             provenance[f"production:{module}"] = "name"
     production = _without_bases(production, source_roots)
+    kind = "project"
+    if is_sandbox(root, workspace, manage_py, settings_module, bool(scripts)):
+        kind, production = "sandbox", []  # its settings say which apps exist, never what is deployed
     provenance = {k: v for k, v in provenance.items() if not k.startswith("production:") or k[11:] in production}
 
     env_file = root / ".env"
@@ -545,9 +604,27 @@ def _build(
         env_files=env_files,
         library_roots=library_roots(root, workspace),
         manage_py=manage_py,
+        kind=kind,
         provenance=provenance,
         problems=tuple(problems),
     )
+
+
+def _settings_packages(source_roots: tuple[Path, ...], root: Path) -> list[tuple[str, str]]:
+    """`<package>.settings` when exactly one top-level package of the project holds a
+    settings module (a manage.py that names none, in a `src/` layout)."""
+    found: list[tuple[str, str]] = []
+    for base in source_roots:
+        try:
+            packages = sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
+                              and e.name.isidentifier() and e.name not in SKIP_DIRS)
+        except OSError:
+            continue
+        for package in packages:
+            if (package / "__init__.py").is_file() and (
+                    (package / "settings.py").is_file() or (package / "settings" / "__init__.py").is_file()):
+                found.append((f"{package.name}.settings", f"{_relative(package, root)}/settings"))
+    return found if len(found) == 1 else []
 
 
 _DEPLOY_FILES = ("Procfile", "Procfile.*", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
@@ -614,9 +691,14 @@ def discover(
     if not workspace.is_dir():
         return []
     dirs = _walk(workspace, tuple(exclude))
-    manage_roots = sorted(path for path, info in dirs.items() if "manage.py" in info.files)
-    roots: list[tuple[Path, Path | None, tuple[str, str] | None]] = [(r, r / "manage.py", None) for r in manage_roots]
-    taken = list(manage_roots)
+    roots: list[tuple[Path, Path | None, tuple[str, str] | None]] = []
+    for folder in sorted(path for path, info in dirs.items() if "manage.py" in info.files):
+        if _is_template_folder(folder, workspace):
+            continue  # startproject templates (`{{ project_name }}`) are not projects
+        root = _root_of_manage(folder, workspace)
+        if not any(r == root for r, _, _ in roots):
+            roots.append((root, folder / "manage.py", None))
+    taken = [r for r, _, _ in roots]
 
     # pytest configuration naming a settings module, without manage.py
     for path in sorted(dirs):
@@ -645,6 +727,9 @@ def discover(
         taken.append(root)
 
     override = settings_override.strip() if settings_override else None
+    if override and not roots and _MODULE_NAME.match(override):
+        # No project on disk, but the configuration names its settings: the workspace is one.
+        roots.append((workspace, None, None))
     layouts: list[ProjectLayout] = []
     for root, manage_py, implied in sorted(roots, key=lambda r: str(r[0])):
         applies = override if override and (len(roots) == 1 or module_file(_source_roots(root), override)) else None
@@ -657,7 +742,106 @@ def discover(
             ))
     if override and len(roots) > 1 and not any(layout.provenance.get("settings_module") == "configuration" for layout in layouts):
         layouts = [_with_problem(layout, f"configured settings module '{override}' not found in any project") for layout in layouts]
+    if not any(r == workspace for r, _, _ in roots) and _uncovered_python(dirs, [r for r, _, _ in roots]):
+        layouts.append(_library(workspace))
     return _unique_names(layouts, workspace)
+
+
+def configured_settings_missing(layouts: list[ProjectLayout]) -> str | None:
+    """The settings module the configuration names when no project has it on disk (a user
+    error: the CLI stops with this line), else None."""
+    for layout in layouts:
+        for problem in layout.problems:
+            if problem.startswith("settings module '") and problem.endswith("(from configuration) not found"):
+                if not any(other.provenance.get("settings_module") == "configuration" and
+                           module_file(other.source_roots, other.settings_module or "") for other in layouts):
+                    return problem
+        for problem in layout.problems:
+            if problem.startswith("configured settings module"):
+                return problem
+    return None
+
+
+_SANDBOX_TOKENS = frozenset({"sandbox", "test", "tests", "testing", "testproject", "testprojects", "testsite",
+                             "example", "examples", "demo", "demos", "sample", "samples", "docs", "doc"})
+_TEMPLATE_FOLDERS = frozenset({"project_template", "app_template", "templates"})
+
+
+def _is_template_folder(folder: Path, workspace: Path) -> bool:
+    """A `startproject`/`startapp` template: under a `project_template` folder, or a manage.py
+    holding template tags."""
+    if any(part in _TEMPLATE_FOLDERS for part in folder.relative_to(workspace).parts):
+        return True
+    scratch: list[str] = []
+    text = _read_text(folder / "manage.py", scratch, "manage.py") or ""
+    return "{{" in text or "{%" in text
+
+
+def _root_of_manage(folder: Path, workspace: Path) -> Path:
+    """The project root of a manage.py: its folder, or, when that folder is a package (a
+    manage.py inside the package of a `src/` layout), the folder above the outermost package
+    (above `src/` too), which is where module names start."""
+    if not (folder / "__init__.py").is_file() or folder == workspace:
+        return folder
+    top = folder
+    while top.parent != workspace and (top.parent / "__init__.py").is_file():
+        top = top.parent
+    root = top.parent
+    if root.name == "src" and root != workspace:
+        root = root.parent
+    return root
+
+
+def is_sandbox(root: Path, workspace: Path, manage_py: Path | None, settings_module: str | None,
+               has_entry_scripts: bool) -> bool:
+    """A project that only exists to develop or test the code beside it: its folder says so
+    (`sandbox/`, `tests/`, `example_project/`, `demo/` ...), or it has no manage.py and no
+    wsgi/asgi and its settings are test settings (a pytest configuration naming
+    `tests.settings`)."""
+    try:
+        parts = root.relative_to(workspace).parts
+    except ValueError:
+        parts = ()
+    if any(set(re.split(r"[_\-.]+", part.lower())) & _SANDBOX_TOKENS for part in parts):
+        return True
+    if manage_py is None and not has_entry_scripts and settings_module:
+        tokens = set(re.split(r"[_\-.]+", settings_module.lower()))
+        return bool(tokens & {"test", "tests", "testing", "testsettings", "test_settings"})
+    return False
+
+
+def _uncovered_python(dirs: dict[Path, _Dir], roots: list[Path]) -> bool:
+    """Whether a Python file of the workspace lies outside every project root."""
+    return any(
+        any(name.endswith(".py") for name in info.files) and not any(folder == r or r in folder.parents for r in roots)
+        for folder, info in dirs.items()
+    )
+
+
+def _library(workspace: Path) -> ProjectLayout:
+    """The code of the workspace outside every project: apps are inferred from its packages,
+    settings are unknown (rules that need them stay silent)."""
+    return ProjectLayout(
+        root=workspace,
+        name=workspace.name,
+        source_roots=_source_roots(workspace),
+        settings_module=None,
+        library_roots=library_roots(workspace, workspace),
+        kind="library",
+        provenance={"kind": "code outside every Django project of the workspace"},
+    )
+
+
+def main_project(layouts: list[ProjectLayout]) -> ProjectLayout | None:
+    """The project a review of the workspace is about: a deployable project before the
+    library code before a sandbox; then the one with more entry points (manage.py, the
+    settings wsgi/asgi or deploy files load), then the shallowest."""
+    def rank(layout: ProjectLayout):
+        kind = {"project": 0, "library": 1}.get(layout.kind, 2)
+        entry_points = (layout.manage_py is not None) + len(layout.production_settings)
+        return (kind, -entry_points, len(layout.root.parts), str(layout.root))
+
+    return min(layouts, key=rank) if layouts else None
 
 
 def _with_problem(layout: ProjectLayout, problem: str) -> ProjectLayout:

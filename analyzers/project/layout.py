@@ -19,6 +19,13 @@ class ProjectLayout:
     prod/production/live, or configured); `env_files` are the `.env` files read for
     `os.environ` lookups; `library_roots` are site-packages folders of the project's own
     environment, for Django's contrib models.
+
+    `kind` says what the folder is: "project" (a deployable project), "sandbox" (a project
+    that only serves to develop or test code beside it: `sandbox/`, `tests/`, `example/`
+    ..., or one whose only settings are test settings; its settings tell which apps exist,
+    never what is deployed, so it has no production settings), or "library" (the code of a
+    repository outside every project: reusable apps and libraries, analysed with apps
+    inferred from their packages and no settings).
     """
 
     root: Path
@@ -30,6 +37,7 @@ class ProjectLayout:
     env_files: tuple[Path, ...] = ()
     library_roots: tuple[Path, ...] = ()
     manage_py: Path | None = None
+    kind: str = "project"
     # Where each settings decision came from, for the report ("manage.py", "shop/wsgi.py", ...).
     provenance: dict[str, str] = field(default_factory=dict, compare=False)
     # One-line problems discovery met (missing settings module, unreadable .env, ...).

@@ -128,6 +128,18 @@ class ProjectModel:
         record(self.settings().keys)
         return apps
 
+    @cached_property
+    def _inferred_apps(self) -> tuple[AppInfo, ...]:
+        from django_expert.analyzers.project.apps import inferred_apps
+
+        return inferred_apps(self)
+
+    def inferred_apps(self) -> tuple[AppInfo, ...]:
+        """The apps the packages show (AppConfig, migrations, models), for code whose
+        INSTALLED_APPS are not known: a library, a reusable app."""
+        record([("classes",)])
+        return self._inferred_apps
+
     def app_for_module(self, module: str) -> AppInfo | None:
         """The installed app whose package contains `module` (longest match)."""
         best = None

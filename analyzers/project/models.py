@@ -486,7 +486,11 @@ class _Builder:
         self.lock = threading.RLock()
         self.heads: dict[str, _Head] = {}
         self._label_table: dict[tuple[str, str], _Head] = {}
-        self._apps_by_label = {app[0]: app for app in self.env.apps or ()}
+        # Without readable INSTALLED_APPS, labels (and AppConfig options) come from the apps
+        # the packages show.
+        self._label_apps: tuple[tuple[str, str, str | None, str | None], ...] = () if self.env.apps is not None \
+            else tuple((a.label, a.name, a.config_class, a.default_auto_field) for a in project.inferred_apps())
+        self._apps_by_label = {app[0]: app for app in self.env.apps or self._label_apps}
         self._app_of_module: dict[str, str | None] = {}
         self._maybe_model_base: dict[str, bool] = {}
         self._c3: dict[str, tuple[str, ...]] = {}
@@ -553,7 +557,8 @@ class _Builder:
         else:
             found = self._app_for_module(head.ref.module)
             # Without INSTALLED_APPS every model counts; with them, Django refuses the others.
-            head.app_label = found or _app_package(head.ref.module, self.facts).rpartition(".")[2]
+            head.app_label = found or self._inferred_label(head.ref.module) or \
+                _app_package(head.ref.module, self.facts).rpartition(".")[2]
             head.installed = self.env.apps is None or found is not None
         head.abstract = own and self._meta_flag(head.meta.get("abstract"), head, when_installed=False)
         head.proxy = not head.abstract and self._meta_flag(head.meta.get("proxy"), head, when_installed=True)
@@ -586,7 +591,17 @@ class _Builder:
         return self._app_of_module[module]
 
     def app_label_of(self, module: str) -> str:
-        return self._app_for_module(module) or _app_package(module, self.facts).rpartition(".")[2]
+        return self._app_for_module(module) or self._inferred_label(module) or \
+            _app_package(module, self.facts).rpartition(".")[2]
+
+    def _inferred_label(self, module: str) -> str | None:
+        """The label of the inferred app holding `module` (longest match), when INSTALLED_APPS
+        is not known."""
+        best: tuple[str, str] | None = None
+        for label, name, _config, _auto in self._label_apps:
+            if (module == name or module.startswith(name + ".")) and (best is None or len(name) > len(best[1])):
+                best = (label, name)
+        return best[0] if best else None
 
     def _meta_attrs(self, ref: ClassRef, reset_abstract: bool = False, depth: int = 0) -> dict[str, Value]:
         """The attributes a class's `Meta` exposes: its own, then its bases' (`Meta(Base.Meta)`)."""

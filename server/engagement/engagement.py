@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django_expert.analyzers.findings import Applicability, Finding
+from django_expert.analyzers.project.discovery import main_project
 from django_expert.memory import (
     LibraryContextProvider,
     MarkdownMemoryStore,
@@ -216,13 +217,17 @@ class Engagement:
                 keys = {layout.name, self._relative_root(project), (layout.settings_module or "").split(".")[0]}
                 if self.project_argument in keys:
                     return project
+        # The main project first: deployable before library code before a sandbox, then by entry points.
+        main = main_project([p.layout for p in candidates])
+        candidates.sort(key=lambda p: p.layout is not main)
+        names = [self._relative_root(p) for p in candidates]
         choice = self.ask("Several Django projects are in this workspace. Which one is the engagement about?",
                           names) if self.ask else None
         if choice in names:
             assumptions.append(f"project: {choice} (chosen among {', '.join(names)})")
             return candidates[names.index(choice)]
         assumptions.append(f"several Django projects in the workspace ({', '.join(names)}); this engagement covers "
-                           f"{names[0]} (pass its folder as PATH to choose another)")
+                           f"{names[0]}, the one with the most entry points (pass another folder as PATH to choose it)")
         return candidates[0]
 
     def _relative_root(self, project) -> str:

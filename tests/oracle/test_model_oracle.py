@@ -9,6 +9,7 @@ relations. A mismatch is reported as a readable diff, one line per difference.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -337,6 +338,9 @@ PROJECTS = [
     ("blog", "config.settings"),
     ("multi/backend", "api_project.settings"),
     ("multi/legacy", "legacysite.settings"),
+    ("subapps", "tracker_site.settings"),
+    ("two_projects/api", "config.settings.dev"),
+    ("two_projects/tools", "toolsite.settings"),
 ]
 
 FIELD_ATTRS = (
@@ -462,9 +466,10 @@ def _short(relation: dict | None) -> str:
     return ", ".join(f"{k}={relation[k]!r}" for k in REVERSE_ATTRS)
 
 
-def _differences(project: ProjectModel, dumped: dict) -> list[str]:
+def _differences(project: ProjectModel, dumped: dict, apps: set[str] | None = None) -> list[str]:
+    """Every difference; with `apps`, only the models of those app labels are compared."""
     lines: list[str] = []
-    registered = {m.label for m in project._models.registered()}
+    registered = {m.label for m in project._models.registered() if apps is None or m.app_label in apps}
     expected_labels = set(dumped["models"])
     for missing in sorted(expected_labels - registered):
         lines.append(f"{missing}: Django lists it, the static model does not")
@@ -545,3 +550,31 @@ def test_every_project_of_a_workspace_sees_django_models() -> None:
     assert len(projects) == 2
     for project in projects:
         assert project.model("auth.User") is not None, project.layout.root
+
+
+def _library(folder: Path) -> ProjectModel:
+    found = [p for p in load_projects(folder) if p.layout.kind == "library"]
+    assert len(found) == 1, f"expected one library layout under {folder}"
+    return found[0]
+
+
+def test_reusable_app_without_a_project_matches_its_sandbox() -> None:
+    """The app in src/ is outside every project: its labels come from its AppConfig, its
+    relations resolve across the repository, and it equals what the sandbox runs."""
+    root = WORKSPACES / "reusable_app"
+    dumped = runner.dump(root / "sandbox", "settings", app_labels=["bookshelf"], env={"PYTHONPATH": "../src"})
+    lines = _differences(_library(root), dumped, {"bookshelf"})
+    assert not lines, "static library models differ from Django:\n" + "\n".join(lines)
+
+
+def test_labels_from_the_containing_app_when_installed_apps_cannot_be_read(tmp_path: Path) -> None:
+    """`issues/endpoint/models.py` belongs to the app `issues` (label `trk`), also when the
+    settings build INSTALLED_APPS in a way the analyser cannot follow."""
+    root = tmp_path / "subapps"
+    shutil.copytree(WORKSPACES / "subapps", root, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = root / "tracker_site" / "settings.py"
+    settings.write_text(settings.read_text().replace("INSTALLED_APPS = [", "INSTALLED_APPS = list_apps() + ["))
+    project = _project(root, "tracker_site.settings")
+    dumped = runner.dump(WORKSPACES / "subapps", "tracker_site.settings", app_labels=["trk"])
+    lines = _differences(project, dumped, {"trk"})
+    assert not lines, "static models differ from Django:\n" + "\n".join(lines)

@@ -83,6 +83,12 @@ PROJECTS = [
     ("urlconf", "urlconf", "urlsite.settings", {}, ["catalog.Category", "catalog.Product", "blog.Post"]),
     ("multi-backend", "multi/backend", "api_project.settings", {}, ["inventory.Warehouse", "inventory.Item"]),
     ("multi-legacy", "multi/legacy", "legacysite.settings", {}, ["billing.Customer", "billing.Invoice"]),
+    # The reusable app's sandbox imports the app from ../src, as `pip install -e .` would.
+    ("reusable-sandbox", "reusable_app/sandbox", "settings", {"PYTHONPATH": "../src"},
+     ["bookshelf.Author", "bookshelf.Book", "bookshelf.Loan"]),
+    ("subapps", "subapps", "tracker_site.settings", {}, ["trk.Product", "trk.Finding", "trk.Endpoint"]),
+    ("two-projects-api", "two_projects/api", "config.settings.dev", {}, ["accounts.Profile"]),
+    ("two-projects-tools", "two_projects/tools", "toolsite.settings", {}, ["auth.User"]),
 ]
 
 

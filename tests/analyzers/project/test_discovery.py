@@ -519,3 +519,120 @@ def test_wsgi_naming_a_missing_module_is_not_production(tmp_path):
     assert layout.settings_module == "mysite.settings"
     assert layout.production_settings == ("mysite.settings",)  # from asgi.py
     assert "settings module 'mysite.settings_production' (from mysite/wsgi.py) not found" in layout.problems
+
+
+# -- real layouts: libraries, sandboxes, src/ packages, several projects -----------------------
+
+
+def test_code_outside_every_project_is_a_library_layout(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.setuptools.package-dir]\n"" = "src"\n',
+        "src/shelf/__init__.py": "",
+        "src/shelf/models.py": "",
+        "sandbox/manage.py": MANAGE.format(module="settings"),
+        "sandbox/settings.py": "DEBUG = True\n",
+        "sandbox/wsgi.py": WSGI.format(module="settings"),
+    })
+    layouts = {layout.root: layout for layout in discover(tmp_path)}
+    library, sandbox = layouts[tmp_path.resolve()], layouts[(tmp_path / "sandbox").resolve()]
+    assert library.kind == "library" and library.settings_module is None and not library.problems
+    assert (tmp_path / "src").resolve() in library.source_roots
+    assert sandbox.kind == "sandbox" and sandbox.settings_module == "settings"
+    assert sandbox.production_settings == ()  # a sandbox's wsgi.py is never what gets deployed
+    assert project_for(list(layouts.values()), (tmp_path / "src/shelf/models.py").resolve()) is library
+    assert project_for(list(layouts.values()), (tmp_path / "sandbox/settings.py").resolve()) is sandbox
+
+
+def test_a_project_at_the_root_needs_no_library_layout(tmp_path):
+    startproject(tmp_path)
+    write(tmp_path, {"scripts/tool.py": "", "tests/test_x.py": ""})
+    assert [layout.kind for layout in discover(tmp_path)] == ["project"]
+
+
+def test_startproject_templates_are_not_projects(tmp_path):
+    write(tmp_path, {
+        "wagtail/__init__.py": "",
+        "wagtail/project_template/manage.py": MANAGE.format(module="{{ project_name }}.settings.dev"),
+        "wagtail/project_template/project_name/settings/dev.py": "",
+    })
+    assert [layout.kind for layout in discover(tmp_path)] == ["library"]
+
+
+def test_pytest_test_settings_make_a_sandbox(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "tests.settings"\n',
+        "tests/__init__.py": "",
+        "tests/settings.py": "DEBUG = True\nINSTALLED_APPS = ['shelf']\n",
+        "shelf/__init__.py": "",
+        "shelf/models.py": "",
+    })
+    [layout] = discover(tmp_path)
+    assert layout.kind == "sandbox" and layout.settings_module == "tests.settings"
+    assert layout.production_settings == ()
+
+
+def test_manage_py_inside_the_package_of_a_src_layout(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'mysite'\n",
+        "src/mysite/__init__.py": "",
+        "src/mysite/manage.py": "from django.core.management import execute_from_command_line\n",
+        "src/mysite/settings.py": "DEBUG = False\n",
+        "src/mysite/urls.py": "urlpatterns = []\n",
+        "src/mysite/blog/__init__.py": "",
+        "src/mysite/blog/models.py": "",
+    })
+    [layout] = discover(tmp_path)
+    assert layout.root == tmp_path.resolve() and layout.kind == "project"
+    assert layout.settings_module == "mysite.settings"  # manage.py names none: the package's settings
+    assert layout.module_name((tmp_path / "src/mysite/blog/models.py").resolve()) == ("mysite.blog.models", False)
+
+
+def test_configured_settings_module_under_src_is_honoured(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n',
+        "lib/config/__init__.py": "",
+        "lib/config/production.py": "DEBUG = False\n",
+        "lib/shop/__init__.py": "",
+        "lib/shop/models.py": "",
+    })
+    [layout] = discover(tmp_path, settings_override="config.production")
+    assert layout.settings_module == "config.production" and layout.provenance["settings_module"] == "configuration"
+    assert not layout.problems
+
+
+def test_configured_settings_module_that_does_not_exist_is_named(tmp_path):
+    from django_expert.analyzers.project.discovery import configured_settings_missing
+
+    startproject(tmp_path)
+    layouts = discover(tmp_path, settings_override="mysite.settings.prod")
+    assert configured_settings_missing(layouts) == "settings module 'mysite.settings.prod' (from configuration) not found"
+    assert configured_settings_missing(discover(tmp_path, settings_override="mysite.settings")) is None
+
+
+def test_the_main_project_is_the_one_with_entry_points(tmp_path):
+    from django_expert.analyzers.project.discovery import main_project
+
+    startproject(tmp_path / "api", "config")
+    write(tmp_path, {
+        "admin_tool/manage.py": MANAGE.format(module="toolsite.settings"),
+        "admin_tool/toolsite/__init__.py": "",
+        "admin_tool/toolsite/settings.py": "DEBUG = True\n",
+        "example/manage.py": MANAGE.format(module="demo.settings"),
+        "example/demo/__init__.py": "",
+        "example/demo/settings.py": "",
+        "example/demo/wsgi.py": WSGI.format(module="demo.settings"),
+        "scripts/release.py": "",
+    })
+    layouts = discover(tmp_path)
+    kinds = {layout.root.name: layout.kind for layout in layouts}
+    assert kinds == {"api": "project", "admin_tool": "project", "example": "sandbox", tmp_path.name: "library"}
+    assert main_project(layouts).root.name == "api"  # manage.py plus the settings its wsgi.py deploys
+
+
+def test_two_projects_workspace():
+    from django_expert.analyzers.project.discovery import main_project
+
+    layouts = discover(WORKSPACES / "two_projects")
+    assert [(layout.root.name, layout.kind) for layout in layouts] == [("api", "project"), ("tools", "project")]
+    assert main_project(layouts).root.name == "api"
+    assert layouts[0].production_settings == ("config.settings.prod",)
