@@ -11,7 +11,7 @@ env = environ.Env(
     DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1"]),
     SECURE_SSL_REDIRECT=(bool, True),
-    SECURE_HSTS_SECONDS=(int, 0),
+    SECURE_HSTS_SECONDS=(int, 3600),
 )
 # Loads .env when there is one (there is none in this workspace: defaults apply).
 environ.Env.read_env(BASE_DIR / ".env")
@@ -65,6 +65,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///db.sqlite3")}
 
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
