@@ -13,6 +13,7 @@ from django_expert.analyzers.facts.values import Call, Const, Ref, Value
 from django_expert.analyzers.navigation import lookups, settings, targets
 from django_expert.analyzers.navigation.templates import template_index
 from django_expert.analyzers.navigation.urls import Route, route_span, url_index
+from django_expert.analyzers.secrets import HIDDEN, shown_text
 from django_expert.analyzers.source import Span
 
 if TYPE_CHECKING:
@@ -167,7 +168,8 @@ def _field_doc(model: ModelInfo | None, found: FieldInfo) -> str:
 def _value_text(value: Value) -> str:
     match value:
         case Const(value=inner):
-            text = repr(inner)
+            shown = shown_text(inner) if isinstance(inner, str) else inner
+            text = shown if shown == HIDDEN else repr(shown)
             return text if len(text) <= 40 else text[:37] + "…"
         case Ref(name=name):
             return name.rpartition(".")[2] if "." in name else name

@@ -2,15 +2,15 @@
 defaults), the effective value per settings module as it may be shown (never a secret), and
 whether a name is certainly defined nowhere.
 
-A value is shown only when it is a plain constant: a name that looks secret (SECRET_KEY,
-*PASSWORD*, *TOKEN*, *KEY*, ...) is "(hidden)", a value read from the environment or a
-`.env` file is "(from environment)", and the same holds for the keys of a dict
-(`DATABASES["default"]["PASSWORD"]`) and for URLs carrying credentials.
+A value is shown only when it is a plain constant, as `analyzers/secrets.py` allows: a
+secret name (SECRET_KEY, *PASSWORD*, *_PASS, *TOKEN*, *_KEY, GITHUB_PAT, ...) is "(hidden)",
+and so is a secret dict key (`DATABASES["default"]["PASSWORD"]`) or a key-shaped string; a
+URL shows with its password masked; a value read from the environment or a `.env` file is
+"(from environment)", never its fallback.
 """
 
 from __future__ import annotations
 
-import re
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +19,12 @@ from typing import TYPE_CHECKING
 from django_expert.analyzers.facts.values import BinOp, Call, Const, Env, Mapping, Ref, Seq, Unknown, Value
 from django_expert.analyzers.knowledge.settings_defaults import DJANGO_DEFAULTS
 from django_expert.analyzers.project.settings import GLOBAL_SETTINGS, SettingValue
+from django_expert.analyzers.secrets import HIDDEN, is_secret_name, shown_text
 
 if TYPE_CHECKING:
     from django_expert.analyzers.project.model import ProjectModel
     from django_expert.analyzers.project.settings import EvaluatedSettings
 
-_SECRET = re.compile(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|SALT", re.IGNORECASE)
-_CREDENTIALS_URL = re.compile(r"://[^/@\s]*:[^/@\s]*@")
-HIDDEN = "(hidden)"
 FROM_ENV = "(from environment)"
 _MAX_TEXT = 400
 # Settings machinery that defines names Python cannot be read for.
@@ -36,10 +34,6 @@ _CORE = frozenset({"INSTALLED_APPS", "DATABASES", "SECRET_KEY", "MIDDLEWARE", "R
                    "ALLOWED_HOSTS", "TEMPLATES", "STATIC_URL", "WSGI_APPLICATION"})
 # Settings Django reads although global_settings does not define them.
 _READ_BY_DJANGO = frozenset({"SETTINGS_MODULE"})
-
-
-def is_secret(name: str) -> bool:
-    return bool(_SECRET.search(name)) and name not in ("AUTH_USER_MODEL",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +191,7 @@ def _line_of(path: Path, name: str):
 
 def shown(name: str, value: SettingValue) -> str:
     """The value as it may be shown: constants as Python, secrets and environment reads hidden."""
-    if is_secret(name):
+    if is_secret_name(name):
         return HIDDEN
     if value.from_env and isinstance(value.value, Env):
         return FROM_ENV
@@ -211,9 +205,10 @@ def _render(value: Value | None, depth: int) -> str:
     if depth > 6:
         return "…"
     match value:
+        case Const(value=str() as inner):
+            text = shown_text(inner)
+            return text if text == HIDDEN else repr(text)
         case Const(value=inner):
-            if isinstance(inner, str) and _CREDENTIALS_URL.search(inner):
-                return HIDDEN
             return repr(inner)
         case Env():
             return FROM_ENV
@@ -226,7 +221,7 @@ def _render(value: Value | None, depth: int) -> str:
             parts = []
             for key, item in items[:40]:
                 key_text = _render(key, depth + 1)
-                shown_item = HIDDEN if isinstance(key, Const) and isinstance(key.value, str) and is_secret(
+                shown_item = HIDDEN if isinstance(key, Const) and isinstance(key.value, str) and is_secret_name(
                     key.value) else _render(item, depth + 1)
                 parts.append(f"{key_text}: {shown_item}")
             return "{" + ", ".join(parts) + (", …" if len(items) > 40 else "") + "}"

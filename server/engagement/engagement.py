@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django_expert.analyzers.findings import Applicability, Finding
 from django_expert.analyzers.project.discovery import main_project
+from django_expert.analyzers.secrets import Scrubber
 from django_expert.memory import (
     LibraryContextProvider,
     MarkdownMemoryStore,
@@ -45,7 +46,6 @@ from django_expert.server.engagement import state as states
 from django_expert.server.engagement.decisions import SKILL, decision_of, project_name, project_slug, symbol_of
 from django_expert.server.engagement.inventory import Inventory
 from django_expert.server.engagement.patch import unified_diff
-from django_expert.server.engagement.secrets import Scrubber
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class Engagement:
         self._project_state = None
         self._inventory: Inventory | None = None
         self._scrubber: Scrubber | None = None
+        self._scrubber_names: tuple[str | None, str | None] = (None, None)
         self._store: MarkdownMemoryStore | None = None
         self.state = self._resumed() if resume else None
         if self.state is None:
@@ -266,8 +267,10 @@ class Engagement:
 
     @property
     def scrubber(self) -> Scrubber:
-        if self._scrubber is None:
-            self._scrubber = Scrubber.for_project(self.inventory)
+        names = (self.state.project, self.state.slug)
+        if self._scrubber is None or self._scrubber_names != names:
+            self._scrubber = Scrubber.for_project(self.inventory.model, names)
+            self._scrubber_names = names
         return self._scrubber
 
     @property

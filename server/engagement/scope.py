@@ -110,9 +110,9 @@ def deployment(inv: Inventory) -> dict:
             asgi_worker = True
     wsgi_setting = _setting_string(inv, "WSGI_APPLICATION")
     asgi_setting = _setting_string(inv, "ASGI_APPLICATION")
-    entry_files = [p for p in ("wsgi.py", "asgi.py") if any(f.endswith("/" + p) or f == p for f in
-                                                           (s.path.relative_to(root).as_posix()
-                                                            for s in inv.files.values()))]
+    # Paths relative to the root, not bare file names: the report links to them.
+    seen = sorted(s.path.relative_to(root).as_posix() for s in inv.files.values())
+    entry_files = [f for p in ("wsgi.py", "asgi.py") for f in seen if f.endswith("/" + p) or f == p]
     evidence: list[str] = []
     if asgi_worker:
         target = "ASGI"
@@ -137,7 +137,7 @@ def deployment(inv: Inventory) -> dict:
         target = "unknown"
     if asgi_setting and target == "WSGI":
         evidence.append("ASGI_APPLICATION is also set (Channels or an ASGI server may serve part of the traffic)")
-    if "asgi.py" in entry_files and target == "WSGI":
+    if any(f.endswith("asgi.py") for f in entry_files) and target == "WSGI":
         evidence.append("an asgi.py exists too")
     if not files:
         evidence.append("no deployment files (Dockerfile, Procfile, compose, fly.toml, app.yaml, Kubernetes "

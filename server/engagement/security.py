@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django_expert.analyzers.facts.values import Call, Const, Env, Mapping, Ref, Seq, Value, strings
+from django_expert.analyzers.secrets import holds_credentials
 from django_expert.server.engagement.inventory import Inventory, short
-from django_expert.server.engagement.secrets import is_secret_name
 
 HARDENING = (
     ("DEBUG", False, "must be False in production"),
@@ -151,7 +151,7 @@ def _secret_settings(inv: Inventory) -> list[dict]:
             if key in found:
                 continue
             line = _line(inv, setting.module, setting.statement_index)
-            if is_secret_name(name):
+            if holds_credentials(name):
                 kind, variables = storage(setting.value)
                 found[key] = {"setting": name, "module": setting.module, "path": inv.place(setting.module).path,
                               "line": line, "storage": kind, "variables": variables}

@@ -76,6 +76,27 @@ def secret_values(root: Path) -> list[str]:
     return sorted(v for v in set(values) if not re.fullmatch(r"[A-Z][A-Z0-9_]*", v))
 
 
+CHECK_KEYS = ["code", "name", "category", "severity", "message", "filename", "location", "end_location", "fix"]
+ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+
+
+def assert_twin_contract(twin: dict, findings: list[dict], slug: str) -> None:
+    """The JSON twin's contract: its head keys, every section, ISO times, and exactly the
+    findings `check --format json` printed, each with the check keys plus its decision and
+    guidance."""
+    assert list(twin)[:7] == ["schema", "project", "slug", "date", "started", "finished", "tool_version"]
+    for key in ("scope", "memory", "context", "architecture", "findings", "guidance", "test_strategy", "checklist",
+                "memory_updates"):
+        assert key in twin, key
+    assert twin["schema"] == "django-expert.report/1" and twin["slug"] == slug
+    assert ISO_WITH_OFFSET.match(twin["started"]) and ISO_WITH_OFFSET.match(twin["finished"])
+    checked = {(f["code"], f["filename"], f["location"]["row"]) for f in findings}
+    assert {(f["code"], f["filename"], f["location"]["row"]) for f in twin["findings"]} == checked
+    for finding in twin["findings"]:
+        assert list(finding) == [*CHECK_KEYS, "decision", "guidance"]
+    assert twin["memory_updates"]["written"] == sorted(twin["memory_updates"]["written"], key=MEMORY_FILES.index)
+
+
 def written_outputs(root: Path) -> dict[Path, str]:
     """Every file the engagement writes: reports, twins, memory, engagement state."""
     files = list((root / "claudedocs").glob("*")) + list((root / ".django-expert").rglob("*"))

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from engagement_helpers import (
+    ISO_WITH_OFFSET,
     MEMORY_FILES,
     SECTIONS,
+    assert_twin_contract,
     check_json,
     copy_workspace,
     engage,
@@ -44,8 +46,6 @@ def engaged(tmp_path_factory) -> Engaged:
     report = engage(root, "--goal", "security", env=environment)
     return Engaged(root, report, report.read_text(encoding="utf-8"), findings, environment)
 
-CHECK_KEYS = ["code", "name", "category", "severity", "message", "filename", "location", "end_location", "fix"]
-ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 
 def test_engage_writes_the_report_its_twin_and_the_four_memory_files(engaged):
@@ -130,17 +130,7 @@ def test_the_compliance_checklist_lists_the_six_steps_with_times(shop, env):
 
 def test_the_json_twin_follows_the_contract(engaged):
     twin = json.loads(engaged.report.with_suffix(".json").read_text(encoding="utf-8"))
-    assert list(twin)[:7] == ["schema", "project", "slug", "date", "started", "finished", "tool_version"]
-    for key in ("scope", "memory", "context", "architecture", "findings", "guidance", "test_strategy", "checklist",
-                "memory_updates"):
-        assert key in twin, key
-    assert twin["schema"] == "django-expert.report/1" and twin["slug"] == "shop"
-    assert ISO_WITH_OFFSET.match(twin["started"]) and ISO_WITH_OFFSET.match(twin["finished"])
-    checked = {(f["code"], f["filename"], f["location"]["row"]) for f in engaged.findings}
-    assert {(f["code"], f["filename"], f["location"]["row"]) for f in twin["findings"]} == checked
-    for finding in twin["findings"]:
-        assert list(finding) == [*CHECK_KEYS, "decision", "guidance"]
-    assert twin["memory_updates"]["written"] == sorted(twin["memory_updates"]["written"], key=MEMORY_FILES.index)
+    assert_twin_contract(twin, engaged.findings, "shop")
 
 
 def test_the_er_diagram_parses(engaged):

@@ -1,5 +1,5 @@
 """Step 1's detectors on small made-up projects: versions from every dependency format,
-the deployment target, and the secret scrubber."""
+and the deployment target (the secret scrubber: tests/analyzers/test_secrets.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from django_expert.analyzers.engine import Engine
 from django_expert.server.engagement.inventory import Inventory
 from django_expert.server.engagement.scope import deployment, normalise_goal
-from django_expert.server.engagement.secrets import REDACTED, Scrubber
 from django_expert.server.engagement.versions import detect
 
 
@@ -99,16 +98,6 @@ def test_deployment_target_from_server_configuration(tmp_path):
     bare = _write(tmp_path / "b", PROJECT)
     result = deployment(_inventory(bare))
     assert result["target"] == "WSGI" and any("no deployment files" in e for e in result["evidence"])
-
-
-def test_the_scrubber_knows_the_projects_secrets(tmp_path):
-    root = _write(tmp_path / "s", PROJECT)
-    scrubber = Scrubber.for_project(_inventory(root))
-    text = "a env-secret-value-xyz b hard-coded-fallback-value-1234 c pg-pass-literal d site_cfg.settings static/"
-    cleaned = scrubber.text(text)
-    assert cleaned == f"a {REDACTED} b {REDACTED} c {REDACTED} d site_cfg.settings static/"
-    assert scrubber.data({"k": [text]}) == {"k": [cleaned]}
-    assert not scrubber.leaks(cleaned)
 
 
 def test_goal_names():
