@@ -189,6 +189,8 @@ _PLACEHOLDER_WORDS = ("example", "changeme", "change-me", "change_me", "placehol
                       "dummy", "insert", "replace")
 _MAX_ENV_BYTES = 1 << 20
 _MIN_SCRUBBED = 8
+# An environment variable's name (`DB_PASSWORD_2`): reports name it, it is never a value.
+_VARIABLE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 
 
 def is_placeholder_file(path: Path | str) -> bool:
@@ -200,13 +202,14 @@ def is_placeholder_file(path: Path | str) -> bool:
 def worth_scrubbing(value: str, protected: Protected | None = None) -> bool:
     """Whether a known secret value is distinctive enough to remove from any text: at least 8
     characters with no spaces, not words (two kinds of character beyond letters and
-    separators, >= 3 bits of entropy per character), not a placeholder, not part of a module
-    name or file path of the project, and not containing the project's or an own app's name.
-    A weak value that fails these tests is still never written: outputs name settings."""
+    separators, >= 3 bits of entropy per character), not a placeholder or an environment
+    variable's name, not part of a module name or file path of the project, and not
+    containing the project's or an own app's name. A weak value that fails these tests is
+    still never written: outputs name settings, never values."""
     if len(value) < _MIN_SCRUBBED or any(c.isspace() for c in value):
         return False
     lowered = value.lower()
-    if any(word in lowered for word in _PLACEHOLDER_WORDS) or _DOTTED.match(value):
+    if any(word in lowered for word in _PLACEHOLDER_WORDS) or _DOTTED.match(value) or _VARIABLE.match(value):
         return False
     if _classes(value) < 2 or entropy(value) < 3.0:
         return False

@@ -54,9 +54,10 @@ def test_shapes_mask_the_password_and_hide_keys():
 
 def test_only_values_that_look_like_secrets_are_scrubbed():
     for word in ("plane", "shop", "postgres", "not-a-real-password", "changeme123!", "aaaa1111", "db.sqlite3",
-                 "your-secret-key-here-0123"):
+                 "your-secret-key-here-0123", "DB_PASSWORD_2"):
         assert not worth_scrubbing(word), word
     assert worth_scrubbing("django-insecure-6v%k2n!r8q#w1z0x") and worth_scrubbing("Xk39!aQ7zP2")
+    assert worth_scrubbing("AKIA1234ABCD5678EFGH")
     for name in (".env.example", ".env.sample", ".env.template", "settings.ini.dist", "example.env"):
         assert is_placeholder_file(name), name
     assert not is_placeholder_file(".env") and not is_placeholder_file(".env.production")
