@@ -188,6 +188,8 @@ def api_map(inv: Inventory) -> list[dict]:
             "pattern": route.pattern,
             "kind": route.kind,
             "name": route.name,
+            "url_name": route.url_name,
+            "actions": [{"method": method, "action": action} for method, action in route.actions],
             "declared": route.place.to_dict() if route.place else None,
             "note": route.note,
             "view": view.name if view else (short(route.view) if route.view else None),

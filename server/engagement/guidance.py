@@ -190,18 +190,13 @@ def _derived(inv: Inventory, architecture: dict, controls: dict, findings: list[
 # -- test strategy ----------------------------------------------------------------------------
 
 
-def _basename(inv: Inventory, route, view) -> str | None:
-    if route.name:
-        return route.name
-    if view is not None and view.queryset is not None and view.queryset.model:
-        return view.queryset.model.rpartition(".")[2].lower()
-    return None
-
-
 def test_strategy(order: tuple[str, ...], inv: Inventory, findings: list[dict], controls: dict,
                   detected: dict) -> list[dict]:
     entries: list[dict] = []
-    routes = {r.view: r for r in inv.routes if r.view}
+    routes: dict = {}
+    for route in inv.routes:  # a view's first route: a router's list route comes before its detail and actions
+        if route.view:
+            routes.setdefault(route.view, route)
     api = [(v, routes.get(v.qualname)) for v in inv.views.values() if v.is_drf and v.qualname in routes]
     open_views = [(v, r) for v, r in api if v.open_to_anyone]
     protected = [(v, r) for v, r in api if not v.open_to_anyone and v.permissions_source in ("view", "default",
@@ -343,12 +338,6 @@ def _params(inv: Inventory, task) -> list[str]:
 def _url_expression(inv: Inventory, route, view, detail: bool = False) -> str | None:
     if route is None:
         return None
-    if route.kind == "router":
-        basename = _basename(inv, route, view)
-        if not basename:
-            return None
-        name = f"{route.namespace}:{basename}" if route.namespace else basename
-        return f'reverse("{name}-list")'
     if route.url_name:
         if "<" in route.pattern or "(?P" in route.pattern:
             kwargs = _url_kwargs(route.pattern)

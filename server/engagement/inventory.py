@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from django_expert.analyzers.facts.values import BinOp, Call, Const, Ref, Seq, Value, string, strings
+from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value, string, strings
+from django_expert.analyzers.navigation.urls import Route as UrlRoute
+from django_expert.analyzers.navigation.urls import url_index
 from django_expert.analyzers.parsing import parse_module
 
 DRF_VIEW = "rest_framework.views.APIView"
@@ -30,7 +32,6 @@ TEMPLATE_VIEWS = ("django.views.generic.TemplateView", "django.views.generic.Lis
 _AUTH_MIXINS = ("LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin")
 _AUTH_DECORATORS = ("login_required", "permission_required", "user_passes_test", "staff_member_required",
                     "superuser_required")
-_PATH_FUNCS = ("path", "re_path", "url")
 _RENDER_CALLS = ("render", "render_to_response", "TemplateResponse", "render_to_string")
 _TASK_DECORATORS = ("shared_task", "celery.task", "job", "actor", "db_task", "db_periodic_task", "periodic_task")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
@@ -124,6 +125,7 @@ class Route:
     place: Place | None
     note: str = ""
     namespace: str = ""
+    actions: tuple[tuple[str, str], ...] = ()  # (HTTP method, viewset action): routers, as_view({...})
 
     @property
     def url_name(self) -> str | None:
@@ -474,10 +476,63 @@ class Inventory:
 
     @cached_property
     def routes(self) -> list[Route]:
-        routes: list[Route] = []
-        if self.root_urlconf and self.root_urlconf in self.model.facts:
-            _UrlWalker(self, routes).module(self.root_urlconf, "", 0, set(), "")
-        return routes
+        """One row per URL pattern of the analyser's URL index (DRF's format-suffix copies and
+        the inside of library URL confs left out), then one per part it could not list: an
+        admin site, a library's URL conf, something it could not follow."""
+        if not (self.root_urlconf and self.root_urlconf in self.model.facts):
+            return []
+        index = url_index(self.model)
+        rows = [self._route_row(route) for route in index.patterns if not (route.suffix or route.library)]
+        for gap in index.gaps:
+            kind, note = {"admin": ("admin", "Django admin"), "library": ("include", f"include({gap.detail})")}.get(
+                gap.why, ("unknown", gap.detail))
+            rows.append(Route(gap.route or "", kind, None, None, self._route_place(gap.module, gap.location_key),
+                              note, gap.namespace))
+        return rows
+
+    def _route_row(self, route: UrlRoute) -> Route:
+        view = self._canonical_function(route.view) if route.kind != "router" and route.view else route.view
+        kind = "router" if route.kind == "router" else "view" if view else "unknown"
+        actions = ", ".join(f"{method.upper()} {action}" for method, action in route.actions)
+        return Route(route.route, kind, view, route.bare or None,
+                     self._route_place(route.module, route.location_key, route.leaf), actions,
+                     route.namespace, route.actions)
+
+    def _route_place(self, module: str, key: str, leaf: str = "") -> Place | None:
+        if not module:
+            return None
+        place = self.place(module, key) if key else self.place(module)
+        return self._line_of(module, key, leaf, place) if key.startswith("stmt:") and leaf else place
+
+    def _line_of(self, module: str, key: str, route: str, place: Place) -> Place:
+        """The line of a pattern inside a multi-line `urlpatterns = [...]`: the first line of
+        the statement quoting `route` (a repeated route keeps the statement's line)."""
+        span = self.model.locations_of(module).get(key)
+        text = self._text(module)
+        if span is None or text is None or span.start.line == span.end.line:
+            return place
+        lines = text.splitlines()[span.start.line: span.end.line + 1]
+        quoted = [q + route + q for q in ('"', "'")] + [repr(route)]
+        hits = [i for i, line in enumerate(lines) if any(q in line for q in quoted)]
+        if len(hits) != 1:
+            return place
+        return Place(place.module, place.path, span.start.line + hits[0] + 1)
+
+    def _canonical_function(self, name: str) -> str:
+        ref = self.model.classes.resolve(name)
+        if ref is not None:
+            return ref.qualname
+        module, _, function = name.rpartition(".")
+        facts = self.model.facts.get(module)
+        for _ in range(4):
+            if facts is None:
+                break
+            imported = next((i for i in facts.imports if i.local == function), None)
+            if imported is None:
+                break
+            module, _, function = imported.target.rpartition(".")
+            facts = self.model.facts.get(module)
+        return f"{module}.{function}" if module else name
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -551,179 +606,6 @@ class Inventory:
             for match in _SETTINGS_ASSIGNMENT.finditer(text):
                 found.append((self.place(module).path, match.group(1)))
         return found
-
-
-# -- URL walking ----------------------------------------------------------------------------------
-
-
-class _UrlWalker:
-    MAX_DEPTH = 12
-
-    def __init__(self, inventory: Inventory, out: list[Route]) -> None:
-        self.inv = inventory
-        self.model = inventory.model
-        self.out = out
-        self.namespace = ""
-
-    def module(self, module: str, prefix: str, depth: int, seen: set, namespace: str) -> None:
-        if depth > self.MAX_DEPTH or (module, prefix) in seen:
-            return
-        seen = seen | {(module, prefix)}
-        facts = self.model.facts.get(module)
-        if facts is None:
-            return
-        self.namespace = namespace
-        for index, statement in enumerate(facts.statements):
-            if statement.name != "urlpatterns":
-                continue
-            key = f"stmt:{index}"
-            if statement.kind in ("assign", "augassign") and statement.value is not None and not statement.path:
-                self.value(statement.value, module, prefix, depth, seen, key)
-            elif statement.kind == "mutate" and statement.op in ("append", "extend", "insert"):
-                for arg in statement.args:
-                    self.value(arg, module, prefix, depth, seen, key)
-
-    def value(self, value: Value, module: str, prefix: str, depth: int, seen: set, key: str) -> None:
-        match value:
-            case Seq(items=items):
-                for item in items:
-                    self.value(item, module, prefix, depth, seen, key)
-            case BinOp(op="+", left=left, right=right):
-                self.value(left, module, prefix, depth, seen, key)
-                self.value(right, module, prefix, depth, seen, key)
-            case Call() if short(value.func) in _PATH_FUNCS:
-                self.pattern(value, module, prefix, depth, seen, key)
-            case Ref(name=name) if name.endswith(".urls"):
-                self.router(name[: -len(".urls")], module, prefix, key)
-            case Ref(name=name):
-                local = self._local_list(module, name)
-                if local is not None and depth < self.MAX_DEPTH:
-                    self.value(local, module, prefix, depth + 1, seen, key)
-            case _:
-                pass
-
-    def _local_list(self, module: str, name: str) -> Value | None:
-        facts = self.model.facts.get(module)
-        local = name[len(module) + 1:] if name.startswith(module + ".") else name
-        found = None
-        for statement in facts.statements if facts is not None else ():
-            if statement.kind == "assign" and statement.name == local and not statement.path:
-                found = statement.value
-        return found if isinstance(found, (Seq, BinOp)) else None
-
-    def pattern(self, call: Call, module: str, prefix: str, depth: int, seen: set, key: str) -> None:
-        route = string(call.args[0]) if call.args else string(call.kwarg("route"))
-        view = call.args[1] if len(call.args) > 1 else call.kwarg("view")
-        name = string(call.kwarg("name"))
-        pattern = prefix + (route if route is not None else "?")
-        place = self.inv.place(module, key)
-        if route is not None:
-            place = self._line_of(module, key, route, place)
-        if isinstance(view, Call) and short(view.func) == "include" and view.args:
-            target = view.args[0]
-            if isinstance(target, Seq) and target.items:
-                target = target.items[0]
-            included = string(target)
-            if included is None and isinstance(target, Ref):
-                if target.name.endswith(".urls") and self._is_router(target.name[: -len(".urls")], module):
-                    self.router(target.name[: -len(".urls")], module, pattern, key)
-                    return
-                included = target.name if target.name in self.model.facts else None
-                if included is None:
-                    local = self._local_list(module, target.name)
-                    if local is not None:
-                        self.value(local, module, pattern, depth + 1, seen, key)
-                        return
-            if included and included in self.model.facts and included in self.inv.files:
-                outer = self.namespace
-                inner = string(view.kwarg("namespace")) or self._app_name(included)
-                self.module(included, pattern, depth + 1, seen,
-                            ":".join(part for part in (outer, inner) if part))
-                self.namespace = outer
-            else:
-                self.out.append(Route(pattern, "include", None, name, place, f"include({included or '?'})"))
-            return
-        if isinstance(view, Ref) and view.name.endswith("admin.site.urls"):
-            self.out.append(Route(pattern, "admin", None, name, place, "Django admin"))
-            return
-        qualname = None
-        if isinstance(view, Call) and view.func.endswith(".as_view"):
-            qualname = self.model.classes.canonical(view.func[: -len(".as_view")])
-        elif isinstance(view, Ref):
-            qualname = self._canonical_function(view.name)
-        self.out.append(Route(pattern, "view" if qualname else "unknown", qualname, name, place,
-                              namespace=self.namespace))
-
-    def _app_name(self, module: str) -> str:
-        facts = self.model.facts.get(module)
-        for statement in facts.statements if facts is not None else ():
-            if statement.kind == "assign" and statement.name == "app_name" and string(statement.value):
-                return string(statement.value)
-        return ""
-
-    def _line_of(self, module: str, key: str, route: str, place: Place) -> Place:
-        """The line of a pattern inside a multi-line `urlpatterns = [...]`: the first line of
-        the statement quoting `route` (a repeated route keeps the statement's line)."""
-        span = self.model.locations_of(module).get(key)
-        text = self.inv._text(module)
-        if span is None or text is None or span.start.line == span.end.line:
-            return place
-        lines = text.splitlines()[span.start.line: span.end.line + 1]
-        quoted = [q + route + q for q in ('"', "'")] + [repr(route)]
-        hits = [i for i, line in enumerate(lines) if any(q in line for q in quoted)]
-        if len(hits) != 1:
-            return place
-        return Place(place.module, place.path, span.start.line + hits[0] + 1)
-
-    def _canonical_function(self, name: str) -> str:
-        ref = self.model.classes.resolve(name)
-        if ref is not None:
-            return ref.qualname
-        module, _, function = name.rpartition(".")
-        facts = self.model.facts.get(module)
-        for _ in range(4):
-            if facts is None:
-                break
-            imported = next((i for i in facts.imports if i.local == function), None)
-            if imported is None:
-                break
-            module, _, function = imported.target.rpartition(".")
-            facts = self.model.facts.get(module)
-        return f"{module}.{function}" if module else name
-
-    def _router_of(self, name: str, module: str) -> tuple[str, str]:
-        """(module, variable) defining a router named `name` as written in `module`."""
-        if "." in name:
-            owner, _, var = name.rpartition(".")
-            if owner in self.model.facts:
-                return owner, var
-        return module, name
-
-    def _is_router(self, name: str, module: str) -> bool:
-        owner, var = self._router_of(name, module)
-        facts = self.model.facts.get(owner)
-        return any(s.kind == "assign" and s.name == var and isinstance(s.value, Call) and "Router" in short(s.value.func)
-                   for s in (facts.statements if facts is not None else ()))
-
-    def router(self, name: str, module: str, prefix: str, key: str) -> None:
-        owner, var = self._router_of(name, module)
-        if not self._is_router(name, module):
-            self.out.append(Route(prefix, "unknown", None, None, self.inv.place(module, key), f"{short(name)}.urls"))
-            return
-        for candidate_module, facts in self.model.facts.items():
-            if candidate_module not in self.inv.files:
-                continue
-            wanted = {f"{owner}.{var}.register"} | ({f"{var}.register"} if candidate_module == owner else set())
-            for index, call in enumerate(facts.calls):
-                if call.func not in wanted or len(call.args) < 2:
-                    continue
-                route = string(call.args[0]) or "?"
-                viewset = call.args[1]
-                qualname = self.model.classes.canonical(viewset.name) if isinstance(viewset, Ref) else None
-                basename = string(call.kwarg("basename")) or (string(call.args[2]) if len(call.args) > 2 else None)
-                self.out.append(Route(prefix + route.strip("/") + "/", "router", qualname, basename,
-                                      self.inv.place(candidate_module, f"call:{index}"), f"{short(var)}.register",
-                                      namespace=self.namespace))
 
 
 # -- helpers ----------------------------------------------------------------------------------------
