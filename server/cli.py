@@ -282,13 +282,17 @@ class Targets:
 
 
 def _project_folder(folder: Path) -> Path | None:
-    """The Django project (the folder with manage.py) that `folder` is in, if any.
+    """The Django project (the folder with manage.py) that `folder` is in, else the
+    repository or package (pyproject.toml, setup.cfg, setup.py, .git) it is in, if any.
 
     A PATH inside a project is checked with the whole project's knowledge (its models,
     settings, apps); only the findings under PATH are reported.
     """
     for candidate in (folder, *folder.parents):
-        if (candidate / "manage.py").is_file():
+        if (candidate / "manage.py").is_file() and not (candidate / "__init__.py").is_file():
+            return candidate
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
             return candidate
     return None
 
@@ -311,6 +315,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     engine = Engine(targets.roots, overrides, use_cache=not args.no_cache)
     engine.index()
+    _require_configured_settings(engine)
     _report_problems(engine, targets, overrides)
 
     extra_ignore = tuple(args.ignore) if args.ignore and args.select is None else ()
@@ -336,15 +341,41 @@ def run_check(args: argparse.Namespace) -> int:
 
     if fixed is not None:
         print(f"Fixed {_count(fixed, 'finding')} ({len(findings)} remaining)", file=sys.stderr)
-    _write(_render(args.format, findings, fixes, targets, files=len(per_file), seconds=seconds), args.format)
+    coverage = _coverage(engine, targets)
+    _write(_render(args.format, findings, fixes, targets, files=len(per_file), seconds=seconds, coverage=coverage),
+           args.format)
     return 1 if findings and not args.exit_zero else 0
 
 
-def _render(fmt: str, findings, fixes, targets: Targets, *, files: int, seconds: float) -> str:
+def _require_configured_settings(engine) -> None:
+    """A settings module named by the configuration or --settings that no project has is a
+    usage error: analysing without it would report on settings the user did not mean."""
+    from django_expert.analyzers.project.discovery import configured_settings_missing
+
+    problem = configured_settings_missing([project.layout for project in engine.projects])
+    if problem:
+        raise UsageError(f"{problem} (set by --settings or settings-module in the configuration)")
+
+
+def _coverage(engine, targets: Targets) -> dict[str, int]:
+    """How many Python files under the PATHs were analysed, of how many seen (a file is not
+    analysed when it cannot be decoded or parsed, or is over the size limit)."""
+    seen = analysed = 0
+    for path, state in engine.files.items():
+        if state.library or path.suffix != ".py" or not targets.covers(str(path)):
+            continue
+        seen += 1
+        analysed += state.facts is not None and (state.problem is None or state.problem.code != "DJE000")
+    return {"python_files": seen, "analysed": analysed}
+
+
+def _render(fmt: str, findings, fixes, targets: Targets, *, files: int, seconds: float,
+            coverage: dict[str, int] | None = None) -> str:
     from django_expert.server import formats
 
     if fmt == "json":
-        return formats.render_json(findings, targets.filename, fixes=fixes, files=files, seconds=seconds)
+        return formats.render_json(findings, targets.filename, fixes=fixes, files=files, seconds=seconds,
+                                   coverage=coverage)
     if fmt == "sarif":
         from django_expert.analyzers.rules.registry import all_rules
 

@@ -130,14 +130,19 @@ def render_json(
     fixes: Sequence[Fix | None] | None = None,
     files: int,
     seconds: float,
+    coverage: dict[str, int] | None = None,
 ) -> str:
     """The JSON contract: `{"findings": [...], "summary": {"files", "findings", "seconds"}}`.
 
-    `fixes` runs parallel to `findings` (the computed fix of each, or None).
+    `fixes` runs parallel to `findings` (the computed fix of each, or None). `coverage`, when
+    given, adds `python_files` (Python files under the PATHs) and `analysed` (how many of
+    them were parsed and checked) to the summary.
     """
+    summary: dict = {"files": files, "findings": len(findings), "seconds": round(seconds, 3)}
+    summary.update(coverage or {})
     document = {
         "findings": [finding_dict(f, fix, name) for f, fix in _paired(findings, fixes, name)],
-        "summary": {"files": files, "findings": len(findings), "seconds": round(seconds, 3)},
+        "summary": summary,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

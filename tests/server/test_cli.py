@@ -96,8 +96,9 @@ def test_json_output_follows_the_contract(shop, env):
     assert result.returncode == 1
     assert list(document) == ["findings", "summary"]
     summary = document["summary"]
-    assert list(summary) == ["files", "findings", "seconds"]
+    assert list(summary) == ["files", "findings", "seconds", "python_files", "analysed"]
     assert isinstance(summary["files"], int) and summary["files"] >= 40
+    assert summary["analysed"] == summary["python_files"] >= 40  # every Python file of the shop parses
     assert summary["findings"] == len(document["findings"]) > 0
     assert isinstance(summary["seconds"], float) and summary["seconds"] >= 0
     rules = all_rules()
