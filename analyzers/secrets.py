@@ -74,7 +74,7 @@ def is_secret_name(name: str) -> bool:
     words = name_words(name)
     if not words or name.upper() in NOT_SECRET or words[-1] in CONFIG_SUFFIXES:
         return False
-    if any(w in SECRET_WORDS or _SECRET_STEMS.search(w) for w in words):
+    if any(w.rstrip("0123456789") in SECRET_WORDS or _SECRET_STEMS.search(w) for w in words):
         return True
     return words[-1] == "AUTH"
 
@@ -91,7 +91,9 @@ def holds_credentials(name: str) -> bool:
 
 # -- shapes ---------------------------------------------------------------------------------------------
 
-_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<password>[^@/\s]*)@")
+# The password runs to the last `@` of the authority: a password may hold an `@` itself.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<password>[^/\s]*)@(?=[^@/\s]*(?:[/?#\s,;]|$))")
 _QUERY_VALUE = re.compile(r"(?P<head>[?&;](?P<name>[A-Za-z0-9_.\-]+)=)(?P<value>[^&;#\s]*)")
 _KEY_PREFIXES = re.compile(
     r"^(?:sk|rk|pk)_(?:live|test)_|^gh[pousr]_|^github_pat_|^xox[abposr]-|^glpat-|^AKIA[0-9A-Z]{12,}|^AIza|"

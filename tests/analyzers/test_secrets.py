@@ -21,7 +21,7 @@ from django_expert.analyzers.secrets import (
 )
 
 SECRET = [*NAMES, "SECRET_KEY", "SECRET_KEY_FALLBACKS", "DB_PASSWORD", "password", "apiKey", "client-secret", "KEY",
-          "SIGNING_KEY", "BASIC_AUTH", "DB_PW", "HMACKEY", "WEBHOOK"]
+          "SIGNING_KEY", "BASIC_AUTH", "DB_PW", "HMACKEY", "WEBHOOK", "KEY2", "OAUTH2_CLIENT_SECRET"]
 # Names that describe a secret, or only look like one: their values are class paths,
 # numbers, flags and file names a reader needs.
 NOT_SECRET = ["AUTH_USER_MODEL", "AUTHENTICATION_BACKENDS", "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS",
@@ -44,6 +44,8 @@ def test_names_that_describe_a_secret_are_shown(name):
 def test_shapes_mask_the_password_and_hide_keys():
     assert shown_text("postgres://shop:pw@db:5432/shop") == "postgres://shop:***@db:5432/shop"
     assert shown_text("redis://:pw@cache:6379/0") == "redis://:***@cache:6379/0"
+    assert shown_text("postgres://u:p@ss@db/x") == "postgres://u:***@db/x"
+    assert shown_text("redis://:a@h1:1,redis://:b@h2:2/0") == "redis://:***@h1:1,redis://:***@h2:2/0"
     assert shown_text("https://x.example/?page=2&api_key=abc") == "https://x.example/?page=2&api_key=***"
     assert shown_text("sk_live_abc") == shown_text("ghp_abc") == HIDDEN
     assert shown_text("Zx81kQ0vLm3Tq9Wc2Rb7Yp5Nd4") == HIDDEN  # long and random-looking
