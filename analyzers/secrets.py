@@ -97,7 +97,7 @@ _URL_PASSWORD = re.compile(
 _QUERY_VALUE = re.compile(r"(?P<head>[?&;](?P<name>[A-Za-z0-9_.\-]+)=)(?P<value>[^&;#\s]*)")
 _KEY_PREFIXES = re.compile(
     r"^(?:sk|rk|pk)_(?:live|test)_|^gh[pousr]_|^github_pat_|^xox[abposr]-|^glpat-|^AKIA[0-9A-Z]{12,}|^AIza|"
-    r"^SG\.|^django-insecure-|-----BEGIN [A-Z ]*PRIVATE KEY-----")
+    r"^SG\.|^django-insecure-|-----BEGIN [A-Z ]*PRIVATE KEY-----|^(?:Bearer|Basic|Token) +\S{8,}$")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _RELATIVE_PATH = re.compile(r"^[\w.\-]+(/[\w.\-]+)*(/|\.[A-Za-z0-9]{1,5})$")
 _SEPARATORS = set("-_.,:/ ")

@@ -47,7 +47,7 @@ def test_shapes_mask_the_password_and_hide_keys():
     assert shown_text("postgres://u:p@ss@db/x") == "postgres://u:***@db/x"
     assert shown_text("redis://:a@h1:1,redis://:b@h2:2/0") == "redis://:***@h1:1,redis://:***@h2:2/0"
     assert shown_text("https://x.example/?page=2&api_key=abc") == "https://x.example/?page=2&api_key=***"
-    assert shown_text("sk_live_abc") == shown_text("ghp_abc") == HIDDEN
+    assert shown_text("sk_live_abc") == shown_text("ghp_abc") == shown_text("Bearer abc.def.ghi") == HIDDEN
     assert shown_text("Zx81kQ0vLm3Tq9Wc2Rb7Yp5Nd4") == HIDDEN  # long and random-looking
     for plain in ("redis://localhost:6379/0", "django.contrib.auth.backends.ModelBackend", "%Y-%m-%d %H:%M",
                   "static/img/logo-2x.png", "shop.example.com"):
