@@ -15,5 +15,9 @@ if [ "${DJANGO_EXPERT_SKIP_EDITORS:-}" != "1" ]; then
   bash tests/editors/setup.sh
 fi
 
+# A Python >= 3.13 with Django 5.2 for the oracle of tests/workspaces/modern_syntax/, whose
+# source Django can only import on the Python it was written for (~20 s once, then instant).
+bash tests/oracle/setup_modern_python.sh
+
 export PYTHONDONTWRITEBYTECODE=1
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -20,14 +20,14 @@ class OracleError(RuntimeError):
     """The dump script failed; the message carries its stderr."""
 
 
-def _run(args, env=None, cwd=None):
+def _run(args, env=None, cwd=None, python=None):
     full_env = dict(os.environ)
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
     full_env["PYTHONDONTWRITEBYTECODE"] = "1"
     if env:
         full_env.update(env)
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [python or sys.executable, str(SCRIPT), *args],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -44,16 +44,17 @@ def _run(args, env=None, cwd=None):
         raise OracleError(f"django_dump.py printed invalid JSON: {exc}\n{proc.stdout[:2000]}") from exc
 
 
-def dump(project_root, settings_module, app_labels=None, env=None) -> dict:
+def dump(project_root, settings_module, app_labels=None, env=None, python=None) -> dict:
     """Dump the models of the project at ``project_root`` under ``settings_module``.
 
     ``app_labels`` keeps only those apps; ``env`` adds environment variables
-    (e.g. ``{"DJANGO_SECRET_KEY": "..."}`` for production settings).
+    (e.g. ``{"DJANGO_SECRET_KEY": "..."}`` for production settings); ``python`` is the
+    interpreter to run Django with (default: this one), for a project in newer syntax.
     """
     args = [str(project_root), settings_module]
     if app_labels:
         args += ["--app-labels", ",".join(app_labels)]
-    return _run(args, env=env, cwd=str(project_root))
+    return _run(args, env=env, cwd=str(project_root), python=python)
 
 
 def dump_contrib(app_labels=None) -> dict:
