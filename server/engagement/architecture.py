@@ -116,9 +116,9 @@ def apps(inv: Inventory) -> list[dict]:
     model = inv.model
     registered = [m for m in model.models() if m.registered]
     result = []
-    project_apps = [app for app in model.apps() if app.resolved]
+    project_apps = [app for app in inv.apps() if app.resolved]
     labels_by_package = {app.name: app.label for app in project_apps}
-    for app in model.apps():
+    for app in inv.apps():
         own = [m for m in registered if m.app_label == app.label]
         is_project = bool(app.resolved) and any(m == app.name or m.startswith(app.name + ".") for m in inv.files)
         dependencies: set[str] = set()
@@ -154,6 +154,8 @@ def middleware(inv: Inventory, module: str | None = None) -> dict:
     settings = inv.model.settings(module)
     setting = settings.get("MIDDLEWARE")
     names = strings(setting.value) if setting is not None else None
+    if settings.module is None:  # a library: the projects that install it choose their middleware
+        return {"module": None, "known": False, "entries": [], "problems": []}
     if setting is None:
         return {"module": settings.module, "known": False, "entries": [], "problems": ["MIDDLEWARE is not set"]}
     if names is None:

@@ -227,8 +227,10 @@ class Engagement:
         if choice in names:
             assumptions.append(f"project: {choice} (chosen among {', '.join(names)})")
             return candidates[names.index(choice)]
+        why = "the library code outside the others" if main is not None and main.kind == "library" else \
+            "the one with the most entry points"
         assumptions.append(f"several Django projects in the workspace ({', '.join(names)}); this engagement covers "
-                           f"{names[0]}, the one with the most entry points (pass another folder as PATH to choose it)")
+                           f"{names[0]}, {why} (pass another folder as PATH to choose it)")
         return candidates[0]
 
     def _relative_root(self, project) -> str:
@@ -357,8 +359,15 @@ class Engagement:
         self.state.goal = goal
         inv = self.inventory
         production = scoping.choose_production(layout, self.ask, assumptions)
-        if not layout.settings_module:
+        if layout.kind == "library":
+            assumptions.append("library code outside every Django project: apps are inferred from its packages "
+                               "(AppConfig, migrations, models); it has no settings of its own, so settings-based "
+                               "checks are skipped")
+        elif not layout.settings_module:
             assumptions.append("no settings module found: settings-based checks are skipped")
+        elif layout.kind == "sandbox":
+            assumptions.append(f"`{layout.settings_module}` is a sandbox's or tests' settings module: it tells which "
+                               f"apps exist, never what is deployed")
         versions = scoping.detect_versions(inv)
         drf_used = scoping.uses_drf(inv, versions)
         kind = scoping.project_type(inv)
@@ -366,7 +375,7 @@ class Engagement:
         apps = [{"label": a.label, "name": a.name,
                  "kind": "project" if a.resolved and any(m == a.name or m.startswith(a.name + ".")
                                                          for m in inv.files) else "library"}
-                for a in inv.model.apps()]
+                for a in inv.apps()]
         django = versions.get("django", {}).get("display", "unknown") if versions.get("django") else "unknown"
         drf = (versions.get("djangorestframework", {}).get("display", "version unknown")
                if versions.get("djangorestframework") else "version unknown") if drf_used else "not used"

@@ -155,6 +155,14 @@ class Inventory:
         self.model = project_state.model
         self.root = Path(self.layout.root)
 
+    def apps(self):
+        """The project's apps: INSTALLED_APPS of its settings; for code without settings (a
+        library, a reusable app) the apps its packages show."""
+        if self.layout.settings_module is None:  # the apps of its own code, not of the libraries it uses
+            return tuple(app for app in self.model.inferred_apps()
+                         if app.path is not None and Path(app.path).is_relative_to(self.root))
+        return self.model.apps()
+
     # -- files ------------------------------------------------------------------------------
 
     @cached_property

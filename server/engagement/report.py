@@ -255,6 +255,9 @@ def _architecture(add, arch: dict, scope: dict) -> None:
             marker = " — ⚠ " + "; ".join(entry["problems"]) if entry["problems"] else ""
             add(f"{entry['position']}. {code(entry['name'])}{marker}")
         add("")
+    if middleware["module"] is None:
+        add("No settings module: the projects that install this code choose the middleware.")
+        add("")
     for problem in middleware["problems"]:
         add(f"- ⚠ {problem}")
     if middleware["problems"]:
@@ -464,7 +467,9 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
             code(v["view"]) for v in permissions["unprotected_django_views"]) + ".")
     add("")
     csrf = security["csrf"]
-    add("**CSRF.** CsrfViewMiddleware " + ("is in MIDDLEWARE" if csrf["middleware"] else "is **missing** from MIDDLEWARE")
+    presence = {True: "is in MIDDLEWARE", False: "is **missing** from MIDDLEWARE",
+                None: "may or may not be in MIDDLEWARE (not known from the source)"}
+    add("**CSRF.** CsrfViewMiddleware " + presence[csrf["middleware"]]
         + ("; DRF SessionAuthentication enforces CSRF on unsafe methods for logged-in users" if csrf["session_authentication"] else "")
         + "; CSRF_TRUSTED_ORIGINS " + csrf["trusted_origins"]
         + (("; csrf_exempt: " + ", ".join(code(e["name"]) for e in csrf["csrf_exempt"])) if csrf["csrf_exempt"] else

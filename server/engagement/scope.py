@@ -175,14 +175,14 @@ def project_type(inv: Inventory) -> dict:
 
 
 def uses_drf(inv: Inventory, detected: dict) -> bool:
-    apps = [app.name for app in inv.model.apps()]
+    apps = [app.name for app in inv.apps()]
     declared = (detected.get("djangorestframework") or {}).get("source") is not None
     return "rest_framework" in apps or declared or any(v.is_drf for v in inv.views.values())
 
 
 def plan(goal: str, inv: Inventory, kind: dict, drf: bool, deployment: dict | None = None) -> list[dict]:
     steps = []
-    project_apps = [a for a in inv.model.apps() if a.resolved and any(
+    project_apps = [a for a in inv.apps() if a.resolved and any(
         m == a.name or m.startswith(a.name + ".") for m in inv.files)]
     open_views = [v for v in inv.views.values() if v.open_to_anyone]
     from django_expert.server.engagement.inventory import is_test_module

@@ -86,7 +86,9 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dic
         "unprotected_django_views": [{"view": v.name, "place": v.place.to_dict()} for v in inv.views.values()
                                      if not v.is_drf and v.permissions_source == "none"],
     }
-    middleware = strings(settings.value("MIDDLEWARE")) or ()
+    # None when MIDDLEWARE cannot be known: no settings (a library) or computed beyond reading.
+    middleware = None if not settings.exists else (
+        strings(settings.value("MIDDLEWARE")) if settings.get("MIDDLEWARE") is not None else ())
     exempt = []
     for module, state in inv.files.items():
         for function in state.facts.functions:
@@ -99,7 +101,7 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dic
                                                     for m in cls.methods):
                 exempt.append({"name": cls.name, "place": inv.place(module, cls.name).to_dict()})
     csrf = {
-        "middleware": "django.middleware.csrf.CsrfViewMiddleware" in middleware,
+        "middleware": None if middleware is None else "django.middleware.csrf.CsrfViewMiddleware" in middleware,
         "csrf_exempt": exempt,
         "session_authentication": any(n == "SessionAuthentication" for n in permissions["default_authentication_classes"] or []),
         "trusted_origins": _status(settings.get("CSRF_TRUSTED_ORIGINS"), "CSRF_TRUSTED_ORIGINS")["status"],
