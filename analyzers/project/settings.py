@@ -106,6 +106,7 @@ class EvaluatedSettings:
         unfollowed: Iterable[str] = (),
         additions: dict[str, frozenset[str] | None] | None = None,
         reads_dotenv: bool = False,
+        incomplete: bool = False,
     ) -> None:
         self.module = module
         self.exists = exists
@@ -116,6 +117,9 @@ class EvaluatedSettings:
         self._env = env_loader
         self._additions = additions or {}
         self.reads_dotenv = reads_dotenv
+        # Part of the settings could not be read (a missing module, an include() not
+        # followed): a name it does not assign may still be set, so it is not Django's default.
+        self.incomplete = incomplete or not exists
 
     def __repr__(self) -> str:
         return f"EvaluatedSettings({self.module!r}, {len(self.names())} settings)"
@@ -133,11 +137,17 @@ class EvaluatedSettings:
         return tuple(sorted(n for n in self._names if n.isupper()))
 
     def with_default(self, name: str) -> SettingValue | None:
-        """The setting, else Django's default for it, else None (not a Django setting)."""
+        """The setting, else Django's default for it, else None (not a Django setting). When
+        the settings are `incomplete`, an unassigned Django setting is Unknown and uncertain:
+        rules stay silent rather than judge a default the project may well override."""
         setting = self._names.get(name)
         if setting is not None:
             return setting
-        return _default_setting(name)
+        default = _default_setting(name)
+        if default is not None and self.incomplete:
+            return replace(default, value=Unknown("unfollowed"), module=self.module or GLOBAL_SETTINGS,
+                           maybe_overridden=True)
+        return default
 
     def resolved(self, name: str) -> SettingValue | None:
         """The setting with environment reads replaced by the `.env` value or the default.
@@ -192,7 +202,7 @@ class EvaluatedSettings:
         result = dict(_DRF_VALUES)
         setting = self._names.get("REST_FRAMEWORK")
         if setting is None:
-            return result
+            return {key: Unknown("REST_FRAMEWORK") for key in result} if self.incomplete else result
         value = setting.value
         unsure = Unknown("REST_FRAMEWORK")
         if not isinstance(value, Mapping) or setting.conditional or _ALL in setting.uncertain_keys:
@@ -604,6 +614,7 @@ class _Evaluator:
     unfollowed: list[str] = field(default_factory=list)  # what could not be followed, one line each
     included: set[tuple[str, str]] = field(default_factory=set)  # (scope module, file) included
     reads_dotenv: bool = False  # a settings module calls read_env()/load_dotenv()
+    incomplete: bool = False  # an include() could not be followed: any setting may differ
     _modules_by_path: dict[str, str] | None = None
     in_progress: list[str] = field(default_factory=list)
     keys: set[tuple[str, ...]] = field(default_factory=set)
@@ -767,21 +778,22 @@ class _Evaluator:
         for arg in statement.args:
             pattern, optional = _include_pattern(arg)
             if pattern is None:
-                self.unfollowed.append(f"'{module}' includes a settings file named by an expression")
+                self._unfollowed(f"'{module}' includes a settings file named by an expression")
                 continue
             if here is None:
-                self.unfollowed.append(f"'{module}' includes '{pattern}', whose location is unknown")
+                self._unfollowed(f"'{module}' includes '{pattern}', whose location is unknown")
                 continue
             found = self._included_modules(Path(here).parent, pattern, module)
             if not found and not optional:
                 self.problems.append(f"'{module}' includes '{pattern}', which was not found")
+                self.incomplete = True
             for path, included in found:
                 if (scope, path) in self.included:
                     continue  # split-settings includes a file once per scope
                 self.included.add((scope, path))
                 facts = self.facts.get(included) if included else None
                 if facts is None:
-                    self.unfollowed.append(f"'{module}' includes '{Path(path).name}', which was not analysed")
+                    self._unfollowed(f"'{module}' includes '{Path(path).name}', which was not analysed")
                     continue
                 if included in self.in_progress or len(self.in_progress) >= _MAX_DEPTH:
                     self.problems.append(f"'{module}' includes '{included}' recursively")
@@ -792,6 +804,10 @@ class _Evaluator:
                     self._run(included, facts, names, statement.conditional)
                 finally:
                     self.in_progress.pop()
+
+    def _unfollowed(self, what: str) -> None:
+        self.unfollowed.append(what)
+        self.incomplete = True
 
     def _included_modules(self, folder: Path, pattern: str, module: str) -> list[tuple[str, str | None]]:
         """(file, module or None when not analysed) for an include() pattern, sorted."""
@@ -923,8 +939,62 @@ _ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dic
 def _unfollowed_value(setting: SettingValue) -> bool:
     value = setting.value
     if isinstance(value, Seq):
-        return any(isinstance(i, (Unknown, Call, Ref, BinOp)) and not _has_env(i) for i in value.items)
-    return isinstance(value, Unknown) or (isinstance(value, (Call, BinOp, Ref)) and not _has_env(value))
+        return any(_unread(i) for i in value.items)
+    return _unread(value)
+
+
+def _unread(value: Value) -> bool:
+    """A value the analyser could not read: not a constant, not an environment read, and
+    not a filesystem path (`BASE_DIR / "static"`, `os.path.join(...)`: no rule judges a
+    path's text, so a path that is not folded is not a gap worth saying)."""
+    if _has_env(value) or _is_path(value):
+        return False
+    return isinstance(value, (Unknown, Call, BinOp, Ref))
+
+
+def _is_path(value: Value) -> bool:
+    if isinstance(value, BinOp):
+        return value.op == "/" or (value.op == "+" and (_is_path(value.left) or _is_path(value.right)))
+    if isinstance(value, Call):
+        func = value.func
+        return func.endswith(("path.join", "Path", "path.abspath", "path.dirname")) or func in (
+            ".joinpath", ".resolve", ".absolute", ".as_posix", "str", "os.fspath")
+    return False
+
+
+_JUDGED = frozenset({*DJANGO_DEFAULTS, "REST_FRAMEWORK"})  # the settings rules read
+_NAMES_SHOWN = 8
+
+
+def not_followed(settings: EvaluatedSettings) -> tuple[str, ...]:
+    """What the analyser could not follow in a settings module, one line each, naming
+    settings and files, never values: the module missing or empty, include()s and star
+    imports not followed, Django settings known only in part or not at all. Empty when
+    everything was followed. The DJE113 finding and the report's "What django-expert could
+    not see" say the same lines."""
+    module = settings.module
+    if module is None:
+        return ("no settings module was found: the rules that need settings stay silent",)
+    if not settings.exists:
+        return (f"the settings module `{module}` was not found",)
+    lines = [*settings.problems, *settings.unfollowed]
+    assigned = [name for name in settings.names() if name in _JUDGED]
+    if not assigned:
+        lines.append(f"`{module}` assigns no Django setting: its values come from code not followed")
+    unread = [name for name in settings.partly_unknown() if name in _JUDGED]
+    partial = [n for n in unread if isinstance(settings.value(n), Seq)]
+    whole = [n for n in unread if n not in partial]
+    if partial:
+        lines.append(f"known only in part (entries added by code not followed): {_names(partial)}")
+    if whole:
+        mostly = " (most of its settings)" if len(whole) * 2 > len(assigned) else ""
+        lines.append(f"could not be read{mostly}: {_names(whole)}")
+    return tuple(dict.fromkeys(lines))
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:_NAMES_SHOWN])
+    return shown + (f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else "")
 
 
 class _Unsure(Exception):
@@ -1082,4 +1152,7 @@ def evaluate_settings(project: ProjectModel, module: str | None) -> EvaluatedSet
         unfollowed=evaluator.unfollowed,
         additions={k: frozenset(v) if v is not None else None for k, v in evaluator.additions.items()},
         reads_dotenv=evaluator.reads_dotenv,
+        # A module that assigns no setting at all is not what Django runs (it could not
+        # start without SECRET_KEY): the real settings come from somewhere not followed.
+        incomplete=evaluator.incomplete or not any(name.isupper() for name in names),
     )

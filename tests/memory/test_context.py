@@ -17,7 +17,7 @@ from django_expert.memory.frontmatter import FrontMatterError, parse_front_matte
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = library_documents()
 RULE_RANGES = {
-    "architecture": range(101, 113),
+    "architecture": range(101, 114),
     "data-modeling": range(201, 213),
     "drf-api-design": range(301, 309),
     "security-auth": [401, 402, 403, 404, 405, 406, 412, 415],

@@ -34,11 +34,14 @@ _TEST_PARTS = frozenset({"test", "tests", "testing", "ci", "testsettings", "test
 
 
 def opaque(project, module: str, seen: frozenset[str] = frozenset()) -> bool:
-    """Whether the module, or one it star-imports, star-imports a module that is not indexed
-    (then any setting may be overridden by code the analyser never sees)."""
+    """Whether the module, or one it star-imports, star-imports a module that is not indexed,
+    or include()s a file the analyser could not follow (then any setting may be overridden
+    by code the analyser never sees)."""
     facts = project.module_facts(module)
     if facts is None:
         return module != GLOBAL_SETTINGS
+    if not seen and project.settings(module).incomplete:
+        return True  # an include() the analyser could not follow
     return any(
         statement.kind == "star_import" and statement.name not in seen | {module}
         and opaque(project, statement.name, seen | {module})

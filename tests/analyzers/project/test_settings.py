@@ -358,9 +358,10 @@ def test_missing_settings_module():
     assert not settings.exists and settings.names() == () and settings.get("X") is None
     assert settings.problems == ("settings module 'nope.settings' not found",)
     assert ("module", "nope.settings") in settings.keys
-    assert settings.rest_framework()["DEFAULT_PERMISSION_CLASSES"] == Seq(
-        "list", (Const("rest_framework.permissions.AllowAny"),)
-    )
+    # Nothing is known of a module that is not there: not even that a setting keeps its default.
+    assert settings.incomplete
+    assert isinstance(settings.rest_framework()["DEFAULT_PERMISSION_CLASSES"], Unknown)
+    assert isinstance(settings.with_default("DEBUG").value, Unknown) and not settings.with_default("DEBUG").certain
     none = evaluate_settings(project, None)
     assert not none.exists and none.problems
 
@@ -813,3 +814,13 @@ def test_conditional_additions_are_recorded_across_modules():
     assert settings.conditional_additions("OTHER") == frozenset()
     _, changed = settings_of({"s": "import sys\nM = ['a']\nif 'x' in sys.argv:\n    M.remove('a')\n"}, "s")
     assert changed.conditional_additions("M") is None
+
+
+def test_an_include_not_followed_makes_unassigned_settings_unknown():
+    sources = {"p": "", "p.settings": "from split_settings.tools import include\nDEBUG = False\ninclude(PARTS)\n"}
+    _, settings = settings_of(sources, "p.settings")
+    assert settings.incomplete and settings.value("DEBUG") == Const(False)
+    assert isinstance(settings.with_default("ALLOWED_HOSTS").value, Unknown)
+    assert isinstance(settings.rest_framework()["DEFAULT_PERMISSION_CLASSES"], Unknown)
+    _, complete = settings_of({"s": "DEBUG = False\n"}, "s")
+    assert not complete.incomplete and complete.with_default("ALLOWED_HOSTS").value == Seq("list", ())
