@@ -35,6 +35,7 @@ from django_expert.analyzers.facts.values import (
     Ref,
     Seq,
     Starred,
+    Unknown,
     Value,
     string,
     strings,
@@ -388,7 +389,9 @@ class _Builder:
                 return [UrlGap("", "", "", "unknown", f"the result of {func or 'a call'}()", **where)]
             case Const(value=None):
                 return []
-        return [UrlGap("", "", "", "unknown", f"a {type(value).__name__.lower()} value", **where)]
+            case Unknown(kind=kind):
+                return [UrlGap("", "", "", "unknown", f"a {kind or 'computed'} expression", **where)]
+        return [UrlGap("", "", "", "unknown", f"a {type(value).__name__} value", **where)]
 
     def _named(self, name: str, module: str, statement: int, depth: int, seen: frozenset[str]) -> list[_Piece]:
         where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}

@@ -60,3 +60,168 @@ def test_unreadable_includes_make_names_open(tmp_path):
     assert not index.certainly_unknown("anything")  # thirdparty.urls may define it
     assert index.find("app:list")[0].params is None  # optional groups: arguments unknown
     assert index.find("debug:x") and index.find("dbg:x")  # conditional patterns count; app namespace too
+
+
+# -- URL confs as Django builds them ----------------------------------------------------------------
+
+SETTINGS = 'SECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nROOT_URLCONF = "config.urls"\n'
+
+
+def _index(tmp_path, files):
+    engine, _ = engine_for(tmp_path, {"config/settings.py": SETTINGS, **files})
+    return url_index(engine.projects[0].model)
+
+
+def _pairs(index):
+    return {(route.name, route.pattern) for route in index.patterns}
+
+
+def test_lists_unpacked_added_and_imported_from_a_urls_package(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls/__init__.py": """
+            from django.urls import path
+            from app import views
+            from .api import api_urls
+            from .web import web_urls as pages
+
+            urlpatterns = [*api_urls, *pages]
+            urlpatterns += extra_urls if False else []
+            urlpatterns.append(path("health/", views.health, name="health"))
+            urlpatterns = urlpatterns + [path("last/", views.last)]
+            """,
+        "config/urls/api.py": """
+            from django.urls import path
+            from app import views
+            api_urls = [path("api/a/", views.a, name="a")]
+            api_urls += [path("api/b/", views.b, name="b")]
+            """,
+        "config/urls/web.py": 'from django.urls import path\nfrom app import views\n'
+                              'web_urls = [path("", views.home, name="home")] + [path("x/", views.x, name="x")]\n',
+        "app/views.py": "def a(r): ...\n",
+    })
+    assert {("a", "api/a/"), ("b", "api/b/"), ("home", ""), ("x", "x/"), ("health", "health/"),
+            ("", "last/")} <= _pairs(index)
+    assert [gap.detail for gap in index.gaps] == ["a IfExp expression"]  # the conditional expression, kept in place
+    assert index.find("health")[0].module == "config.urls"
+
+
+def test_include_of_a_pair_a_module_object_and_a_list(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from django.urls import include, path
+            import app.urls
+            from app import views
+            inner = [path("<int:pk>/", views.x, name="item")]
+            urlpatterns = [
+                path("m/", include(app.urls)),
+                path("n/", include(app.urls, namespace="again")),
+                path("p/", include((inner, "things"))),
+                path("l/", include(inner)),
+            ]
+            """,
+        "app/urls.py": 'from django.urls import re_path\nfrom . import views\napp_name = "app"\n'
+                       'urlpatterns = [re_path(r"^(?P<slug>[-\\w]+)/$", views.y, name="y")]\n',
+        "app/views.py": "def x(r): ...\n",
+    })
+    assert {("app:y", "m/^(?P<slug>[-\\w]+)/$"), ("again:y", "n/^(?P<slug>[-\\w]+)/$"),
+            ("things:item", "p/<int:pk>/"), ("item", "l/<int:pk>/")} == _pairs(index)
+    assert index.find("app:y")[0].route == "m/<slug>/" and index.app_namespaces["app"] == {"app", "again"}
+    assert not index.gaps and index.certainly_unknown("things:nope")
+
+
+def test_default_router_routes_names_actions_root_and_suffixes(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from django.urls import include, path
+            from rest_framework import routers
+            from app.views import BookViewSet
+            router = routers.DefaultRouter()
+            router.register("books", BookViewSet)
+            urlpatterns = [path("api/", include(router.urls))]
+            """,
+        "app/models.py": "from django.db import models\nclass Book(models.Model):\n    title = models.TextField()\n",
+        "app/views.py": """
+            from rest_framework import viewsets
+            from rest_framework.decorators import action
+            from .models import Book
+
+            class BookViewSet(viewsets.ReadOnlyModelViewSet):
+                queryset = Book.objects.all()
+                lookup_field = "isbn"
+
+                @action(detail=True, methods=["post", "delete"], url_path="mark-read", url_name="read")
+                def mark_read(self, request, isbn=None): ...
+
+                @action(detail=False)
+                def most_read(self, request): ...
+            """,
+    })
+    plain = {(r.name, r.pattern) for r in index.patterns if not r.suffix}
+    assert plain == {("book-list", "api/^books/$"), ("book-most-read", "api/^books/most_read/$"),
+                     ("book-detail", "api/^books/(?P<isbn>[^/.]+)/$"),
+                     ("book-read", "api/^books/(?P<isbn>[^/.]+)/mark-read/$"), ("api-root", "api/")}
+    assert ("book-list", r"api/^books\.(?P<format>[a-z0-9]+)/?$") in _pairs(index)
+    assert ("api-root", "api/<drf_format_suffix:format>") in _pairs(index)
+    (read,) = index.find("book-read")
+    assert read.actions == (("post", "mark_read"), ("delete", "mark_read")) and read.params == ("isbn",)
+    assert read.optional == frozenset({"format"}) and read.location_key == "call:0"
+    assert index.find("book-list")[0].actions == (("get", "list"),)  # read-only: no create
+
+
+def test_path_style_simple_router_without_trailing_slash(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from rest_framework.routers import SimpleRouter
+            from app.views import NoteViewSet
+            router = SimpleRouter(trailing_slash=False, use_regex_path=False)
+            router.register("", NoteViewSet, basename="note")
+            urlpatterns = router.urls
+            """,
+        "app/views.py": """
+            from rest_framework import mixins, viewsets
+
+            class NoteViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+                lookup_value_converter = "int"
+            """,
+    })
+    assert _pairs(index) == {("note-detail", "<int:pk>")}
+
+
+def test_what_cannot_be_followed_is_a_gap_and_the_rest_is_kept(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from django.urls import include, path
+            from app import views, plugins
+            urlpatterns = [path("a/", views.a, name="a")]
+            urlpatterns += plugins.discover()
+            urlpatterns += [path(f"p{i}/", views.a) for i in range(3)]
+            urlpatterns += [path("x/", include("thirdparty.urls", namespace="third"))]
+            """,
+        "app/views.py": "def a(r): ...\n",
+        "app/plugins.py": "def discover(): ...\n",
+    })
+    assert ("a", "a/") in _pairs(index)
+    assert [(g.why, g.pattern, g.namespace) for g in index.gaps] == [
+        ("unknown", "", ""), ("unknown", "", ""), ("library", "x/", "third")]
+    assert not index.certainly_unknown("anything") and not index.certainly_unknown("third:x")
+
+
+def test_format_suffixes_with_allowed_formats_i18n_and_admin_sites(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from django.conf.urls.i18n import i18n_patterns
+            from django.contrib import admin
+            from django.urls import path
+            from rest_framework.urlpatterns import format_suffix_patterns
+            from app import views
+            staff = admin.AdminSite(name="staff")
+            urlpatterns = format_suffix_patterns([path("a/", views.a, name="a")], allowed=["json", "csv"])
+            urlpatterns += i18n_patterns(path("about/", views.a, name="about"))
+            urlpatterns += [path("staff/", staff.urls)]
+            """,
+        "app/views.py": "def a(r): ...\n",
+    })
+    assert _pairs(index) == {("a", "a/"), ("a", "a<drf_format_suffix_json_csv:format>"),
+                             ("about", "{language}/about/")}
+    assert [(g.why, g.namespace, g.pattern) for g in index.gaps] == [("admin", "staff", "staff/")]
+    assert index.app_namespaces["admin"] == {"staff"}
