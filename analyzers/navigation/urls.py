@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from django_expert.analyzers import files
 from django_expert.analyzers.facts.values import (
     BinOp,
     Call,
@@ -90,7 +91,7 @@ _LIST_ACTIONS = frozenset({"list", "create"})
 _DETAIL_ACTIONS = frozenset({"retrieve", "update", "partial_update", "destroy"})
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
-_MAX_DEPTH = 24
+_MAX_DEPTH = 64  # nested includes and `x = x + [...]` chains; cycles end earlier (modules seen, statements before)
 LANGUAGE_PREFIX = "{language}/"  # what i18n_patterns() prefixes; the language is chosen per request
 
 
@@ -257,6 +258,21 @@ class _Builder:
         self.index = UrlIndex()
         self._reached: set[str] = set()
         self._routers: dict[tuple[str, str], list[_Piece]] = {}
+        self._registers: dict[str, list[tuple[str, int, Call]]] | None = None
+
+    def registrations(self, func: str) -> list[tuple[str, int, Call]]:
+        """(module, index, call) of the module-level calls of `func` (`api.routers.router.register`),
+        indexed once: a project may have many routers."""
+        if self._registers is None:
+            self._registers = {}
+            for module, facts in self.project.facts.items():
+                for index, call in enumerate(facts.calls):
+                    if call.func.endswith(".register"):
+                        self._registers.setdefault(call.func, []).append((module, index, call))
+        found = self._registers.get(func, [])
+        for module, _, _ in found:
+            self._facts(module)
+        return found
 
     def build(self) -> UrlIndex:
         index = self.index
@@ -707,17 +723,8 @@ class _Router:
         """(module, call index, call) of every `<router>.register(...)`: in the module that
         makes the router first, then in the modules that import it."""
         owner = self.made.module
-        facts = self.builder._facts(owner)
-        for index, call in enumerate(facts.calls if facts else ()):
-            if call.func == f"{self.var}.register":
-                yield owner, index, call
-        wanted = f"{owner}.{self.var}.register"
-        for module, other in self.project.facts.items():
-            if module != owner and any(c.func == wanted for c in other.calls):
-                self.builder._facts(module)
-                for index, call in enumerate(other.calls):
-                    if call.func == wanted:
-                        yield module, index, call
+        yield from ((m, i, c) for m, i, c in self.builder.registrations(f"{self.var}.register") if m == owner)
+        yield from ((m, i, c) for m, i, c in self.builder.registrations(f"{owner}.{self.var}.register") if m != owner)
 
     def _registered(self, call: Call, where: dict, trailing: str, regex: bool) -> list[_Piece]:
         prefix = string(call.args[0]) if call.args else string(call.kwarg("prefix"))
@@ -923,7 +930,7 @@ def route_span(project: ProjectModel, route: Route, text: str | None = None) -> 
         return None
     fallback = project.locations_of(route.module).get(route.location_key) if route.location_key else None
     try:
-        source = text if text is not None else Path(path).read_text(encoding="utf-8", errors="replace")
+        source = text if text is not None else files.read_text(path)
         tree = parse_module(source, str(path))
     except (OSError, SyntaxError, ValueError, RecursionError):
         return (Path(path), fallback) if fallback else None
