@@ -9,6 +9,7 @@ are code, not secrets.
 from __future__ import annotations
 
 from django_expert.analyzers.facts.values import BinOp, Call, Const, Env, Mapping, Seq, Value, string, strings
+from django_expert.analyzers.project.settings import not_followed
 from django_expert.server.engagement import erdiagram
 from django_expert.server.engagement.inventory import Inventory, short
 
@@ -109,7 +110,24 @@ def settings_layout(inv: Inventory, production: list[str]) -> dict:
         "provenance": dict(layout.provenance),
         "modules": modules,
         "env_files": [_relative(path, inv.root) for path in layout.env_files],
+        "not_seen": not_seen(inv, production),
     }
+
+
+def not_seen(inv: Inventory, production: list[str]) -> list[dict]:
+    """What the analyser could not follow, for the report's "What django-expert could not
+    see": discovery's problems, then, for the settings module and each production one, the
+    lines of `not_followed` (the same DJE113 says) and the `.env` files it could not read.
+    Names only, never values."""
+    layout, model = inv.layout, inv.model
+    seen: list[dict] = [{"module": None, "what": problem} for problem in layout.problems]
+    if layout.kind == "library":
+        return seen  # no settings of its own: nothing is missing
+    for module in dict.fromkeys([layout.settings_module, *production]):
+        evaluated = model.settings(module)
+        for what in (*not_followed(evaluated), *evaluated.env_problems):
+            seen.append({"module": module, "what": what})
+    return seen
 
 
 def apps(inv: Inventory) -> list[dict]:

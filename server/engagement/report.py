@@ -66,6 +66,7 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     _memory(add, data["memory"])
     _context(add, data["context"])
     _architecture(add, data["analyze"]["architecture"], scope)
+    _not_seen(add, data["analyze"]["architecture"]["settings"].get("not_seen", []))
     _findings(add, data["analyze"])
     _guidance(add, data["guidance"], scope)
     _tests(add, data["guidance"]["test_strategy"])
@@ -336,6 +337,22 @@ def _architecture(add, arch: dict, scope: dict) -> None:
         add(f"- Channels consumer {code(consumer['name'])} — {link(consumer['place']['path'], consumer['place']['line'])}")
     if background["asgi_application"]:
         add(f"- ASGI_APPLICATION is set ({code(background['asgi_application'])})")
+    add("")
+
+
+def _not_seen(add, entries: list[dict]) -> None:
+    """4.7: what the analyser could not follow, so that a quiet section is not read as clean."""
+    add("### 4.7 What django-expert could not see")
+    add("")
+    if not entries:
+        add("Everything the rules read in the settings was followed.")
+        add("")
+        return
+    add("Rules that need these values stay silent rather than guess (names only, never values):")
+    add("")
+    for entry in entries:
+        where = f"{code(entry['module'])}: " if entry["module"] else "discovery: "
+        add(f"- {where}{entry['what']}")
     add("")
 
 

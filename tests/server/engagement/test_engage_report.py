@@ -69,7 +69,7 @@ def test_the_report_has_its_sections_in_order(engaged):
     assert all(p > 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
     assert positions == sorted(positions)
     for sub in ("### 4.1 Settings layout", "### 4.2 Apps", "### 4.3 Middleware", "### 4.4 Models", "### 4.5 API map",
-                "### 4.6 Async and background tasks"):
+                "### 4.6 Async and background tasks", "### 4.7 What django-expert could not see"):
         assert positions[3] < text.find(sub) < positions[4], sub
 
 
@@ -182,3 +182,16 @@ def test_engage_errors_are_one_line_with_exit_status_2(shop, env, tmp_path):
     assert none.returncode == 2 and none.stderr.count("\n") == 1 and "no Django project" in none.stderr
     bad_goal = run("engage", shop, "--goal", "party", env=env)
     assert bad_goal.returncode == 2
+
+
+def test_what_could_not_be_seen_is_said_names_only():
+    from django_expert.server.engagement.report import _not_seen
+
+    out: list[str] = []
+    _not_seen(out.append, [{"module": None, "what": "manage.py: does not set DJANGO_SETTINGS_MODULE"},
+                           {"module": "config.settings", "what": "known only in part (...): INSTALLED_APPS"}])
+    assert "- discovery: manage.py: does not set DJANGO_SETTINGS_MODULE" in out
+    assert "- `config.settings`: known only in part (...): INSTALLED_APPS" in out
+    clean: list[str] = []
+    _not_seen(clean.append, [])
+    assert clean[2] == "Everything the rules read in the settings was followed."
