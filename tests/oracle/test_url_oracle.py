@@ -4,9 +4,9 @@ For every project discovery finds under tests/workspaces/ (each with its setting
 the deploy oracle iterates them), `url_probe.py` walks `get_resolver().url_patterns` in a
 subprocess, and the set of (namespaced URL name, joined pattern) pairs it reports must equal
 the static index's: `UrlIndex.patterns` plus its `gaps`. Both sides are normalised the way
-`url_probe.py`'s docstring says: an AdminSite's URLs and a library's URL conf are one
-`("<namespace>:*", "<prefix>*")` entry, a locale prefix is `{language}/`, static-file
-serving is left out. A gap the static side could not follow is written
+`url_probe.py`'s docstring says: an AdminSite's URLs are one `("<namespace>:*",
+"<prefix>*")` entry, a library's URL conf one `("<library>", "<prefix>*")` entry, a locale
+prefix is `{language}/`, static-file serving is left out. A gap the static side could not follow is written
 `("?unknown: <why>", "<prefix>")`, which Django never reports, so it shows in the diff.
 """
 
@@ -26,20 +26,26 @@ from django_expert.analyzers.project.discovery import discover
 
 WORKSPACES = Path(__file__).resolve().parents[1] / "workspaces"
 PROBE = Path(__file__).resolve().with_name("url_probe.py")
-# (project folder relative to workspaces/, settings module, source roots)
+# Folders a project imports from without being their source root: the reusable app's
+# sandbox runs the app from ../src, as `pip install -e .` would (its manage.py says so).
+INSTALLED_FROM = {"reusable_app/sandbox": ("../src",)}
+# (project folder relative to workspaces/, settings module, folders on sys.path)
 CASES = sorted(
-    (layout.root.relative_to(WORKSPACES).as_posix(), layout.settings_module,
-     tuple(str(root) for root in layout.source_roots))
+    (folder, layout.settings_module, tuple(str(root) for root in layout.source_roots)
+     + tuple(str((layout.root / extra).resolve()) for extra in INSTALLED_FROM.get(folder, ())))
     for layout in discover(WORKSPACES)
     if layout.settings_module
+    for folder in [layout.root.relative_to(WORKSPACES).as_posix()]
 )
 
 
 def static_pairs(index: UrlIndex) -> set[tuple[str | None, str]]:
     pairs: set[tuple[str | None, str]] = {(r.name or None, r.pattern) for r in index.patterns if not r.library}
     for gap in index.gaps:
-        if gap.why in ("admin", "library"):
-            pairs.add((f"{gap.namespace}:*" if gap.namespace else "*", gap.pattern + "*"))
+        if gap.why == "admin":
+            pairs.add((f"{gap.namespace}:*", gap.pattern + "*"))
+        elif gap.why == "library":
+            pairs.add(("<library>", gap.pattern + "*"))
         else:
             pairs.add((f"?unknown: {gap.detail}", gap.pattern))
     return pairs

@@ -12,10 +12,12 @@ load the project on this interpreter at all (its source uses newer syntax),
 
 Normalisation, the same one `test_url_oracle.py` applies to the static side:
 
-* An AdminSite's URLs (a resolver whose `app_name` is "admin") and a URL conf module whose
-  file lies outside WORKSPACE (a library's: `rest_framework.urls`, `django.contrib.auth.urls`)
-  are one entry each: name `"<namespace>:*"` (`"*"` without a namespace), pattern the
-  include's prefix followed by `*`. Their contents belong to Django or the library.
+* An AdminSite's URLs (a resolver whose `app_name` is "admin") are one entry: name
+  `"<namespace>:*"`, pattern the include's prefix followed by `*`. A URL conf module whose
+  file lies outside WORKSPACE (a library's: `rest_framework.urls`, `django.contrib.auth.urls`,
+  a reusable app installed from elsewhere) is one entry named `"<library>"`, pattern the
+  include's prefix followed by `*`: its contents and its `app_name` are the library's, and
+  the analyser may not have its source.
 * A locale prefix (`i18n_patterns()`) is written `{language}/`: it depends on the request.
 * Patterns served by `django.views.static.serve` (`static()`, `staticfiles_urlpatterns()`)
   are left out: they exist only with DEBUG on, and have no name.
@@ -29,6 +31,7 @@ import sys
 from pathlib import Path
 
 LANGUAGE_PREFIX = "{language}/"
+LIBRARY = "<library>"
 _SERVE = ("django.views.static.serve", "django.contrib.staticfiles.views.serve")
 
 
@@ -59,8 +62,10 @@ def _walk(patterns, prefix: str, namespace: str, workspace: Path, out: list) -> 
         text = LANGUAGE_PREFIX if isinstance(entry.pattern, LocalePrefixPattern) else str(entry.pattern)
         if isinstance(entry, URLResolver):
             inner = ":".join(p for p in (namespace, entry.namespace or "") if p)
-            if entry.app_name == "admin" or _outside(entry.urlconf_module, workspace):
-                out.append([f"{inner}:*" if inner else "*", prefix + text + "*"])
+            if entry.app_name == "admin":
+                out.append([f"{inner}:*", prefix + text + "*"])
+            elif _outside(entry.urlconf_module, workspace):
+                out.append([LIBRARY, prefix + text + "*"])
             else:
                 _walk(entry.url_patterns, prefix + text, inner, workspace, out)
             continue
