@@ -512,9 +512,10 @@ class _Builder:
         """The patterns an include()'s first argument names, and the module's app_name."""
         where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
         name = string(target)
-        if name is None and isinstance(target, Ref):  # a module object
+        if name is None and isinstance(target, Ref):  # a module object, maybe a library's (`debug_toolbar.urls`)
             found = self._resolve(target.name, module, statement, depth)
-            name = found if isinstance(found, str) else target.name if target.name in KNOWN_MODULES else None
+            outside = found is None and self._library_name(target.name, module)
+            name = found if isinstance(found, str) else target.name if outside else None
         if name is None:
             return self._patterns(target, module, statement, depth + 1, seen), None
         path = self.project.path_of(name) if name in self.project.facts else None
@@ -525,6 +526,15 @@ class _Builder:
             pieces = [replace(p, library=True) if isinstance(p, Route) else p for p in pieces]
             pieces.append(UrlGap("", "", "", "library", name, open=False, **where))
         return pieces, app_name
+
+    def _library_name(self, name: str, module: str) -> bool:
+        """Whether a dotted name can only be a library's: no indexed module belongs to its
+        top-level package and `module` binds no variable of that name (`router.urls`)."""
+        top = name.partition(".")[0]
+        facts = self.project.facts.get(module)
+        if "." not in name or any(s.name == top for s in (facts.statements if facts else ())):
+            return False
+        return not any(other == top or other.startswith(top + ".") for other in self.project.facts)
 
     def _library(self, name: str, where: dict) -> list[_Piece]:
         if name not in KNOWN_MODULES:

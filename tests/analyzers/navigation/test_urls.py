@@ -196,13 +196,17 @@ def test_what_cannot_be_followed_is_a_gap_and_the_rest_is_kept(tmp_path):
             urlpatterns += plugins.discover()
             urlpatterns += [path(f"p{i}/", views.a) for i in range(3)]
             urlpatterns += [path("x/", include("thirdparty.urls", namespace="third"))]
+            import debug_toolbar
+            urlpatterns += [path("__debug__/", include(debug_toolbar.urls))]
+            urlpatterns += [path("y/", include(views.missing_list))]
             """,
         "app/views.py": "def a(r): ...\n",
         "app/plugins.py": "def discover(): ...\n",
     })
     assert ("a", "a/") in _pairs(index)
     assert [(g.why, g.pattern, g.namespace) for g in index.gaps] == [
-        ("unknown", "", ""), ("unknown", "", ""), ("library", "x/", "third")]
+        ("unknown", "", ""), ("unknown", "", ""), ("library", "x/", "third"), ("library", "__debug__/", ""),
+        ("unknown", "y/", "")]
     assert not index.certainly_unknown("anything") and not index.certainly_unknown("third:x")
 
 
