@@ -106,7 +106,8 @@ def _build(project: ProjectModel) -> TemplateIndex:
     index.project_apps = {name for app in apps if app.path is not None and _inside(app.path, project.layout.root)
                           for name in (app.label, app.name.rpartition(".")[2])}
     if setting is None:
-        index.open = settings.exists is False or not project.layout.settings_module
+        # Settings not all followed (missing, include() not followed): TEMPLATES may be set.
+        index.open = settings.incomplete or not project.layout.settings_module
         if not index.open:
             return index  # no TEMPLATES: Django renders no template at all
         return index

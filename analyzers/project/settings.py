@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django_expert.analyzers import files
 from django_expert.analyzers.facts.types import FileFacts, Statement
 from django_expert.analyzers.facts.values import (
     BinOp,
@@ -107,6 +108,7 @@ class EvaluatedSettings:
         additions: dict[str, frozenset[str] | None] | None = None,
         reads_dotenv: bool = False,
         incomplete: bool = False,
+        included: Iterable[str] = (),
     ) -> None:
         self.module = module
         self.exists = exists
@@ -120,6 +122,8 @@ class EvaluatedSettings:
         # Part of the settings could not be read (a missing module, an include() not
         # followed): a name it does not assign may still be set, so it is not Django's default.
         self.incomplete = incomplete or not exists
+        # Modules django-split-settings include()s run in this one's namespace: its settings too.
+        self.included: tuple[str, ...] = tuple(dict.fromkeys(included))
 
     def __repr__(self) -> str:
         return f"EvaluatedSettings({self.module!r}, {len(self.names())} settings)"
@@ -514,11 +518,7 @@ class _EnvLoader:
         except ValueError:
             label = path.name
         try:
-            data = path.read_bytes()
-            if len(data) > _MAX_ENV_BYTES:
-                self.problems.append(f"{label}: larger than 1 MiB, not read")
-                return None
-            return decode(data)
+            return decode(files.read_bytes(path, _MAX_ENV_BYTES))
         except DecodeError:
             self.problems.append(f"{label}: cannot decode")
         except OSError as error:
@@ -612,7 +612,8 @@ class _Evaluator:
     namespaces: dict[str, dict[str, SettingValue]] = field(default_factory=dict)
     additions: dict[str, set[str] | None] = field(default_factory=dict)  # see `conditional_additions`
     unfollowed: list[str] = field(default_factory=list)  # what could not be followed, one line each
-    included: set[tuple[str, str]] = field(default_factory=set)  # (scope module, file) included
+    included: set[tuple[str, str]] = field(default_factory=set)  # (scope, file) included
+    included_modules: list[str] = field(default_factory=list)  # modules include() ran, in order
     reads_dotenv: bool = False  # a settings module calls read_env()/load_dotenv()
     incomplete: bool = False  # an include() could not be followed: any setting may differ
     _modules_by_path: dict[str, str] | None = None
@@ -799,6 +800,7 @@ class _Evaluator:
                     self.problems.append(f"'{module}' includes '{included}' recursively")
                     continue
                 self.keys.add(("module", included))
+                self.included_modules.append(included)
                 self.in_progress.append(included)
                 try:
                     self._run(included, facts, names, statement.conditional)
@@ -1155,4 +1157,5 @@ def evaluate_settings(project: ProjectModel, module: str | None) -> EvaluatedSet
         # A module that assigns no setting at all is not what Django runs (it could not
         # start without SECRET_KEY): the real settings come from somewhere not followed.
         incomplete=evaluator.incomplete or not any(name.isupper() for name in names),
+        included=evaluator.included_modules,
     )

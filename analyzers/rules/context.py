@@ -66,7 +66,19 @@ class RuleContext:
 
     @property
     def is_settings(self) -> bool:
-        return self.project is not None and self.module in self.project.layout.settings_modules
+        """A settings module, or a file one of them include()s (django-split-settings)."""
+        if self.project is None:
+            return False
+        layout = self.project.layout
+        if self.module in layout.settings_modules:
+            return True
+        # Only files under a settings package can be included ones: the others never read the
+        # settings, so that editing the settings does not re-check them.
+        packages = {m if self.project.module_facts(m) is not None and self.project.module_facts(m).is_package
+                    else m.rpartition(".")[0] for m in layout.settings_modules}
+        if not any(self.module.startswith(p + ".") for p in packages if p):
+            return False
+        return any(self.module in self.project.settings(m).included for m in layout.settings_modules)
 
     @property
     def is_production_settings(self) -> bool:

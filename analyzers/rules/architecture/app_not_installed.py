@@ -7,7 +7,8 @@ Finds the two halves of an INSTALLED_APPS mistake:
 - an INSTALLED_APPS entry naming a module of the project that does not exist (a typo,
   or an app that was moved or deleted).
 
-Silent when unsure: INSTALLED_APPS built conditionally or unreadably, entries that may
+Silent when unsure: INSTALLED_APPS built conditionally or unreadably (or settings the
+analyser could not all follow, see DJE113), entries that may
 come from a library, test packages, models with their own `app_label`.
 
 ## Why is this bad?
@@ -150,9 +151,12 @@ def _constant(ctx, index: int, entry: str):
 
 def installed_packages(project) -> set[str] | None:
     """The app packages some settings module installs; None when any settings module's
-    INSTALLED_APPS cannot be read for sure."""
+    INSTALLED_APPS cannot be read for sure, or the project's settings were not all followed."""
     found: set[str] = set()
     seen = False
+    main = project.layout.settings_module
+    if main is not None and project.settings(main).incomplete:
+        return None  # settings not followed (an include(), a missing module) may install it
     for module in project.layout.settings_modules:
         setting = project.settings(module).get(SETTING)
         if setting is None:

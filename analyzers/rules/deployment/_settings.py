@@ -196,15 +196,19 @@ def name_span(ctx, index: int, name: str) -> Span | str:
 
 
 def place(ctx, setting: SettingValue | None, name: str):
-    """(where, related) for a finding about setting `name` of this production module."""
+    """(where, related) for a finding about setting `name` of this production module: at
+    its assignment, else at the star import or split-settings include() that brought it."""
     if setting is None or setting.module == GLOBAL_SETTINGS:
         return first_line(ctx), ()
     if setting.module == ctx.module:
         return name_span(ctx, setting.statement_index, name), ()
     related = ctx.related(setting.module, f"stmt:{setting.statement_index}", f"{name} is set here, in `{setting.module}`")
     where: Span = first_line(ctx)
+    included = setting.module in ctx.project.settings(ctx.module).included
     for index, statement in enumerate(ctx.facts.statements):
         span = ctx.locations.get(f"stmt:{index}")
+        if included and statement.kind == "include" and span is not None:
+            return span, (related,) if related else ()  # the include() that ran the file
         if statement.kind == "star_import" and not statement.conditional and span is not None \
                 and not _foreign_noqa(ctx.lines.line(span.start.line)):
             other = ctx.project.settings(statement.name).get(name)

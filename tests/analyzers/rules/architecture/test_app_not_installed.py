@@ -158,3 +158,11 @@ def test_an_admin_imported_by_hand_is_loaded(tmp_path):
         },
         CODE,
     )
+
+
+def test_settings_not_all_followed_make_it_silent(tmp_path):
+    check_noop(tmp_path, {
+        "config/settings.py": "from split_settings.tools import include\n" + settings() + "include(COMPONENTS)\n",
+        "billing/__init__.py": "",
+        "billing/models.py": MODELS,
+    }, CODE)

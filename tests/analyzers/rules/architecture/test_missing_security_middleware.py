@@ -98,3 +98,22 @@ def test_lookalikes_stay_silent(tmp_path):
     files["site_cfg/settings/dev.py"] = f'from .base import *\nMIDDLEWARE = ["{COMMON}"]\n'
     files["site_cfg/settings/test.py"] = f'from .base import *\nMIDDLEWARE = ["{COMMON}"]\n'
     check_noop(tmp_path / "dev", files, CODE)
+
+
+def test_middleware_in_a_split_settings_component_is_judged_there(tmp_path):
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cfg.settings")\n',
+        "site_cfg/__init__.py": "",
+        "site_cfg/settings/__init__.py": "from split_settings.tools import include\ninclude('components/*.py')\n",
+        "site_cfg/settings/components/base.py": f'SECRET_KEY = "x"\nMIDDLEWARE = ["{SECURITY}", "{CSRF}"]\n',
+    }
+    [finding] = findings(tmp_path, files, CODE)
+    assert finding.path.endswith("components/base.py") and "XFrameOptions" in finding.message
+
+
+def test_a_list_partly_known_is_judged_on_its_known_entries_only(tmp_path):
+    loop = "for name in PLUGIN_MIDDLEWARE:\n    MIDDLEWARE.append(name)\n"
+    # SecurityMiddleware and CSRF may be among the plugins: silent, not "missing"
+    check_noop(tmp_path / "loop", {"config/settings.py": f'MIDDLEWARE = ["{COMMON}"]\n' + loop}, CODE)
+    check_noop(tmp_path / "extended", {"config/settings.py": (
+        f'from plugins import middleware\nMIDDLEWARE = ["{COMMON}"]\nMIDDLEWARE += middleware()\n')}, CODE)

@@ -53,3 +53,16 @@ def test_silent_on_existing_fallback_and_dynamic_names(tmp_path):
         render(request, name)
         return render(request, "base.html")
     """), CODE)
+
+
+def test_silent_when_the_settings_are_not_all_followed(tmp_path):
+    files = project("""
+    from django.shortcuts import render
+
+
+    def index(request):
+        return render(request, "app/indx.html")
+    """)
+    files["config/settings.py"] = ('SECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\n'
+                                   "from split_settings.tools import include\ninclude(PARTS)\n")
+    check_noop(tmp_path, files, CODE)

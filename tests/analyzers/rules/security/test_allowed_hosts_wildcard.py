@@ -60,3 +60,20 @@ def test_middleware_added_under_a_condition(tmp_path):
     assert len(findings(tmp_path / "toolbar", settings(toolbar + "ALLOWED_HOSTS = ['*']\n"), CODE)) == 1
     tenants = 'if TENANTS:\n    MIDDLEWARE.insert(0, "django_tenants.middleware.main.TenantMainMiddleware")\n'
     check_noop(tmp_path / "tenants", settings(tenants + "ALLOWED_HOSTS = ['*']\n"), CODE)
+
+
+def test_settings_not_all_followed_are_not_judged_as_unset(tmp_path):
+    # ALLOWED_HOSTS may be set in the file include() names by an expression: not "empty".
+    check_noop(tmp_path, settings(
+        "from split_settings.tools import include\nDEBUG = False\ninclude(f'components/{ENV}.py')\n"), CODE)
+
+
+def test_a_wildcard_from_a_split_settings_component_is_reported_at_the_include(tmp_path):
+    files = {**WSGI, "config/settings.py": (
+        "from split_settings.tools import include, optional\n"
+        "DEBUG = False\n"
+        "include('components/*.py', optional('local.py'))\n"),
+        "config/components/hosts.py": 'ALLOWED_HOSTS = ["*"]\n'}
+    [finding] = findings(tmp_path, files, CODE)
+    assert finding.path.endswith("settings.py") and finding.span.start.line == 2
+    assert any(r.path.endswith("hosts.py") for r in finding.related)
