@@ -2,11 +2,12 @@
 
 `ast.parse` knows only the grammar of the interpreter we run on, but a project on Python
 3.12+ may use type parameters, `type` aliases, PEP 701 f-strings, t-strings or
-`except A, B:`. When the running grammar refuses a file, libcst's parser (which follows the
-newest grammar) reads it, the newer constructs are lowered to text this Python parses, and
-the f- and t-strings it cannot read are rebuilt as ast nodes. Invariant: line numbers are
-always those of the original text, and so are columns except after the parenthesis added on
-an `except A, B:` line. A file libcst refuses too raises the running grammar's SyntaxError.
+`except A, B:`. When the running grammar refuses a top-level statement, libcst's parser
+(which follows the newest grammar) reads that statement, the newer constructs are lowered
+to text this Python parses, and the f- and t-strings it cannot read are rebuilt as ast
+nodes. Invariant: line numbers are always those of the original text, and so are columns
+except after the parenthesis added on an `except A, B:` line. A statement libcst refuses
+too is a real syntax error, raised with the running grammar's message and line.
 """
 
 from __future__ import annotations
@@ -41,14 +42,73 @@ def parse_module(text: str, filename: str = "<unknown>") -> ast.Module:
 
 
 def _parse_newer(text: str, filename: str, error: SyntaxError) -> ast.Module:
+    """Top-level statement by statement: the file at once up to the statement the running
+    grammar refuses, that statement lowered through libcst (whose parse costs ten times
+    `ast.parse`: only the statements that need it pay it), then the rest the same way."""
+    lines = _LINE.findall(text)
+    if not _may_be_newer(error, lines):
+        raise error
+    starts = _statement_starts(lines)
+    body: list[ast.stmt] = []
+    index = 0
+    while index < len(starts):
+        first = starts[index]
+        try:
+            body += _parsed(lines, first, len(lines), filename).body
+            break
+        except SyntaxError as refused:
+            failing = max(bisect.bisect_right(starts, (refused.lineno or 1) - 1) - 1, index)
+        if failing > index:
+            try:
+                body += _parsed(lines, first, starts[failing], filename).body
+            except SyntaxError:
+                failing = index  # a line that looked like a statement's start was not one
+        statement, index = _statement(lines, starts, failing, filename)
+        body += statement.body
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _statement(lines: list[str], starts: list[int], index: int, filename: str) -> tuple[ast.Module, int]:
+    """The statement at `starts[index]` (with the next ones while it is incomplete: a start
+    inside a string or brackets), parsed or lowered; and the index of the next statement."""
+    first, tries = starts[index], 0
+    for following in range(index + 1, len(starts) + 1):
+        last = following == len(starts)
+        end = len(lines) if last else starts[following]
+        try:
+            return _parsed(lines, first, end, filename), following
+        except SyntaxError as refused:
+            if not last and _incomplete(refused, end):
+                continue
+            if not _may_be_newer(refused, lines):
+                if not last and refused.msg.startswith("unterminated string literal"):
+                    continue  # a string continued by a backslash onto a line at column 0
+                raise
+            try:
+                tree = _lowered("".join(lines[first:end]), filename)
+            except SyntaxError:
+                tries += 1  # cut inside a multi-line f-string (a line of it at column 0)?
+                if last or tries > _LOWERING_TRIES:
+                    raise refused from None
+                continue
+        ast.increment_lineno(tree, first)
+        return tree, following
+    raise AssertionError("unreachable")
+
+
+def _parsed(lines: list[str], first: int, end: int, filename: str) -> ast.Module:
+    """Lines [first, end) parsed where they stand (blank lines before them keep their numbers)."""
+    return ast.parse("\n" * first + "".join(lines[first:end]), filename=filename)
+
+
+def _lowered(text: str, filename: str) -> ast.Module:
+    """The statements of `text` read by libcst and lowered; SyntaxError if that fails."""
     try:
         import libcst
-    except ImportError:
-        raise error from None
-    try:
+
         module = libcst.parse_module(text)
-    except Exception:  # a real syntax error, or past libcst's own limits
-        raise error from None
+    except Exception:  # not installed, a real syntax error, or past libcst's own limits
+        raise SyntaxError("libcst cannot parse it") from None
     try:
         lowering = _Lowering(text, filename)
         lowering.collect(module)
@@ -56,10 +116,57 @@ def _parse_newer(text: str, filename: str, error: SyntaxError) -> ast.Module:
         tree = ast.parse(lowered, filename=filename)
     except RecursionError:
         raise
-    except Exception:  # libcst read more than Python accepts, or a form we do not lower
+    except Exception as error:  # libcst read more than Python accepts, or a form we do not lower
         logger.debug("%s: cannot lower newer syntax", filename, exc_info=True)
-        raise error from None
+        raise SyntaxError(f"cannot lower: {error}") from None
     return _Graft(grafts).visit(tree) if grafts else tree
+
+
+# A statement that has lowered text libcst cannot parse is joined to the next few, in case
+# it was cut inside a multi-line f-string (a line of it at column 0), then it is an error.
+_LOWERING_TRIES = 8
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
+# Where the running grammar stops on newer syntax: a line with an f- or t-string, a type
+# alias, type parameters or an except clause (`except A, B:`).
+_NEWER_MARKERS = re.compile(r"""(?<![\w])(?:[fFtT][rR]?|[rR][fFtT])["']|^\s*type\s+[A-Za-z_]"""
+                            r"""|\b(?:class|def)\s+\w+\s*\[|^\s*except\b""")
+
+
+def _may_be_newer(error: SyntaxError, lines: list[str]) -> bool:
+    """Whether the running grammar's error may be syntax of a newer Python: on its line, or
+    the lines that line continues with a backslash. Elsewhere it is a real error (the usual
+    case while typing), and libcst is not asked."""
+    if error.msg.startswith("f-string") or not error.lineno or error.lineno > len(lines):
+        return True
+    number = error.lineno - 1
+    while number > 0 and lines[number - 1].rstrip("\r\n").endswith("\\"):
+        number -= 1
+    return any(_NEWER_MARKERS.search(line) for line in lines[number:error.lineno])
+
+
+def _incomplete(error: SyntaxError, end: int) -> bool:
+    """The error of a piece of text cut too early: an open string, bracket or block."""
+    message = error.msg
+    return (message.startswith(("unterminated triple-quoted string", "unexpected EOF", "expected an indented block"))
+            or message.endswith("was never closed") or (error.lineno or 0) > end)
+
+
+def _statement_starts(lines: list[str]) -> list[int]:
+    """The lines that may start a top-level statement: code at column 0 that does not go on
+    the one before (`else:`, `except`, the `def` under its decorators). Some may be inside
+    a string or brackets; the parse finds out."""
+    starts, decorated = [0], bool(lines) and lines[0].startswith("@")
+    for number in range(1, len(lines)):
+        line = lines[number]
+        if line[0] in " \t\f\r\n#" or _CLAUSE.match(line):
+            continue
+        if decorated:
+            decorated = line.startswith("@")
+            continue
+        starts.append(number)
+        decorated = line.startswith("@")
+    return starts
 
 
 # -- what is lowered, as edits of the original text ------------------------------------------

@@ -136,6 +136,56 @@ def test_a_real_syntax_error_is_raised_as_the_running_grammar_reports_it(text):
         expected.value.msg, expected.value.lineno, expected.value.offset)
 
 
+@NEWER
+def test_only_the_statements_the_running_grammar_refuses_go_through_libcst(monkeypatch):
+    from django_expert.analyzers import parsing
+
+    lowered = []
+    real = parsing._lowered
+    monkeypatch.setattr(parsing, "_lowered", lambda text, filename: lowered.append(text) or real(text, filename))
+    tree = parse('''
+        import os
+
+        HELP = """
+        a docstring whose lines
+        sit at column 0
+        """
+
+
+        def plain():
+            return os.sep
+
+
+        @decorated
+        def modern[T](value: T) -> T:
+            return f"{value["key"]}"
+
+
+        class Later:
+            pass
+    ''')
+    assert [type(node).__name__ for node in tree.body] == ["Import", "Assign", "FunctionDef", "FunctionDef", "ClassDef"]
+    assert lowered == ['@decorated\ndef modern[T](value: T) -> T:\n    return f"{value["key"]}"\n\n\n']
+    assert tree.body[4].lineno == 18
+    lowered.clear()
+    with pytest.raises(SyntaxError):
+        parse_module("def broken(:\n    pass\n" + "x = 1\n" * 100)
+    assert lowered == [], "a real error on a line with no newer syntax never reaches libcst"
+
+
+@NEWER
+def test_a_real_error_after_newer_syntax_is_reported_where_it_is():
+    with pytest.raises(SyntaxError) as raised:
+        parse('''
+            type Ids = list[int]
+
+
+            def broken(:
+                pass
+        ''')
+    assert raised.value.lineno == 4
+
+
 # -- the engine: facts extracted, rules reporting ---------------------------------------------
 
 
