@@ -93,6 +93,7 @@ _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
 _MAX_DEPTH = 64  # nested includes and `x = x + [...]` chains; cycles end earlier (modules seen, statements before)
 LANGUAGE_PREFIX = "{language}/"  # what i18n_patterns() prefixes; the language is chosen per request
+UNKNOWN_ROUTE = "…"  # a route computed at import time: its patterns are kept, their text is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +441,17 @@ class _Builder:
             return self._urls_property(made.value.name, made.module or module, statement, depth + 1, seen)
         if not isinstance(made.value, Call):
             return None
+        var = owner.rpartition(".")[2]
+        handed: list[_Piece] = []
+        while made.module and made.statement >= 0 and any(isinstance(a, Ref) and a.name == var
+                                                          for a in made.value.args):
+            # `router = add_finding_urls(router)`: the router made earlier, which the call may extend
+            handed.append(UrlGap("", "", "", "unknown", f"{var} passed to {made.value.func}(), which may register "
+                                                        f"more", module=made.module, location_key=f"stmt:{made.statement}"))
+            earlier = self._bindings(made.module, var, made.statement, depth + 1)
+            if not earlier or not isinstance(earlier[-1].value, Call):
+                return None
+            made = earlier[-1]
         mro = self.project.mro(self.project.classes.canonical(made.value.func)) if made.value.func else ()
         if any(c in _ADMIN_SITE_CLASS for c in mro):
             name = string(made.value.kwarg("name")) or (string(made.value.args[0]) if made.value.args else "admin")
@@ -447,9 +459,9 @@ class _Builder:
                 return [UrlGap("", "", "", "unknown", f"{owner}.urls: an admin site whose name is computed", **where)]
             return [UrlGap(name, "", "", "admin", owner, **where), _Space(name, "admin")]
         if _SIMPLE_ROUTER in mro or _DEFAULT_ROUTER in mro:
-            key = (made.module, owner.rpartition(".")[2] if made.module else owner)
+            key = (made.module, var if made.module else owner)
             if key not in self._routers:
-                self._routers[key] = _Router(self, made, key[1], mro).urls()
+                self._routers[key] = _Router(self, made, key[1], mro).urls() + handed
             return self._routers[key]
         return None
 
@@ -459,8 +471,9 @@ class _Builder:
         where = {"module": module, "location_key": f"stmt:{statement}" if statement >= 0 else ""}
         regex = call.func.rpartition(".")[2] != "path"
         text = string(call.args[0]) if call.args else string(call.kwarg("route"))
-        if text is None:
-            return [UrlGap("", "…", "…", "unknown", "a route that is not a string constant", **where)]
+        kind = "re_path" if regex else "path"
+        if text is None:  # computed (`r"^{}api/".format(prefix)`): what it holds is still listed, under "…"
+            text, regex = UNKNOWN_ROUTE, False
         target = call.args[1] if len(call.args) > 1 else call.kwarg("view")
         included: list[_Piece] | None = None
         if isinstance(target, Call) and target.func in _INCLUDE:
@@ -481,9 +494,9 @@ class _Builder:
         extra = call.args[2] if len(call.args) > 2 else call.kwarg("kwargs")
         defaults = frozenset(k.value for k, _ in extra.items if isinstance(k, Const) and isinstance(k.value, str)) \
             if isinstance(extra, Mapping) else frozenset()
-        own = _route_params(text, regex)
+        own = _route_params(text, regex) if text != UNKNOWN_ROUTE else None
         return [Route(name or "", _display(text, regex), own[0] if own else None, own[1] if own else 0,
-                      defaults=defaults, view=self._view_name(target), kind="re_path" if regex else "path",
+                      defaults=defaults, view=self._view_name(target), kind=kind,
                       pattern=text, leaf=text, regex=regex, actions=_action_map(target), **where)]
 
     def _include(self, call: Call, module: str, statement: int, depth: int, seen: frozenset[str]) -> list[_Piece]:
@@ -602,7 +615,7 @@ def _action_map(value: Value | None) -> tuple[tuple[str, str], ...]:
 def _nest(pieces: list[_Piece], text: str, regex: bool, namespace: str = "", display: str | None = None) -> list[_Piece]:
     """Pieces included under a pattern `text` and an instance namespace."""
     shown = display if display is not None else _display(text, regex)
-    own = _route_params(text, regex) if text else ((), 0)
+    own = None if text == UNKNOWN_ROUTE else _route_params(text, regex) if text else ((), 0)
     nested: list[_Piece] = []
     for piece in pieces:
         match piece:
@@ -688,6 +701,9 @@ class _Router:
         pieces: list[_Piece] = []
         for module, index, call in self._registrations():
             pieces += self._registered(call, {"module": module, "location_key": f"call:{index}"}, trailing, regex)
+        for module, index, call in self._handed_over():
+            pieces.append(UrlGap("", "", "", "unknown", f"{self.var} passed to {call.func}(), which may register "
+                                                        f"more", module=module, location_key=f"call:{index}"))
         if _DEFAULT_ROUTER in self.mro:
             if self._flag("include_root_view"):
                 name = string(self._class_attr("root_view_name")) or "api-root"
@@ -735,6 +751,16 @@ class _Router:
         owner = self.made.module
         yield from ((m, i, c) for m, i, c in self.builder.registrations(f"{self.var}.register") if m == owner)
         yield from ((m, i, c) for m, i, c in self.builder.registrations(f"{owner}.{self.var}.register") if m != owner)
+
+    def _handed_over(self):
+        """(module, index, call) of the module-level calls in the router's module that take
+        the router as an argument (`add_finding_urls(router)`): they may register viewsets."""
+        owner = self.made.module
+        facts = self.builder._facts(owner)
+        for index, call in enumerate(facts.calls if facts else ()):
+            if call.func != f"{self.var}.register" and any(
+                    isinstance(arg, Ref) and arg.name == self.var for arg in (*call.args, *(v for _, v in call.kwargs))):
+                yield owner, index, call
 
     def _registered(self, call: Call, where: dict, trailing: str, regex: bool) -> list[_Piece]:
         prefix = string(call.args[0]) if call.args else string(call.kwarg("prefix"))

@@ -229,3 +229,25 @@ def test_format_suffixes_with_allowed_formats_i18n_and_admin_sites(tmp_path):
                              ("about", "{language}/about/")}
     assert [(g.why, g.namespace, g.pattern) for g in index.gaps] == [("admin", "staff", "staff/")]
     assert index.app_namespaces["admin"] == {"staff"}
+
+
+def test_a_computed_route_keeps_what_it_holds_and_a_router_handed_to_a_function_is_open(tmp_path):
+    index = _index(tmp_path, {
+        "config/urls.py": """
+            from django.urls import include, re_path
+            from rest_framework.routers import SimpleRouter
+            from app.views import NoteViewSet
+            from app.api import add_more
+            router = SimpleRouter()
+            router.register("notes", NoteViewSet, basename="note")
+            router = add_more(router)
+            urlpatterns = [re_path(r"^{}api/".format(PREFIX), include(router.urls))]
+            """,
+        "app/views.py": "from rest_framework import viewsets\nclass NoteViewSet(viewsets.ModelViewSet): ...\n",
+        "app/api.py": "def add_more(router): ...\n",
+    })
+    assert ("note-list", "…^notes/$") in _pairs(index)
+    assert index.find("note-detail")[0].params is None  # the computed part may hold arguments
+    assert [(g.detail, g.pattern) for g in index.gaps] == [
+        ("router passed to app.api.add_more(), which may register more", "…")]
+    assert not index.certainly_unknown("whatever-list")
