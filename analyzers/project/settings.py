@@ -41,6 +41,7 @@ from django_expert.analyzers.facts.values import (
     Mapping,
     Ref,
     Seq,
+    Starred,
     Unknown,
     Value,
 )
@@ -277,6 +278,8 @@ def _size(value: Value, budget: int = _MAX_NODES) -> int:
                     stack.append(receiver)
             case Env(default=default) if default is not None:
                 stack.append(default)
+            case Starred(value=inner):
+                stack.append(inner)
             case BinOp(left=left, right=right):
                 stack.append(left)
                 stack.append(right)
@@ -287,6 +290,8 @@ def _has_env(value: Value | None) -> bool:
     match value:
         case Env():
             return True
+        case Starred(value=inner):
+            return _has_env(inner)
         case Seq(items=items):
             return any(_has_env(i) for i in items)
         case Mapping(items=items):
@@ -325,6 +330,24 @@ def with_more(seq: Seq, added: Value) -> Seq:
     if seq.items and isinstance(seq.items[-1], Unknown):
         return seq
     return Seq(seq.kind, seq.items + (_more(added),))
+
+
+def _unpacked(seq: Seq) -> Seq:
+    """`[*BASE_APPS, "x"]`: a starred list or tuple spliced in; one that cannot be read
+    leaves the known entries and marks the rest unknown."""
+    if not any(isinstance(i, Starred) for i in seq.items):
+        return seq
+    items: list[Value] = []
+    for item in seq.items:
+        if not isinstance(item, Starred):
+            items.append(item)
+        elif isinstance(item.value, Seq) and (item.value.kind != "set" or seq.kind == "set"):
+            items.extend(item.value.items)
+        elif _has_env(item.value):
+            items.append(item)  # an environment read spliced in: kept for `fresh()`
+        elif not (items and isinstance(items[-1], Unknown)):
+            items.append(_more(item.value))
+    return _bounded(Seq(seq.kind, tuple(items)))
 
 
 def unknown_entries(value: Value | None) -> bool:
@@ -586,7 +609,9 @@ def _resolve_env(value: Value, env: dict[str, str]) -> Value:
                 return _cast(resolved.value, cast)  # decouple casts a string default
             return resolved
         case Seq(kind=kind, items=items):
-            return Seq(kind, tuple(_resolve_env(i, env) for i in items))
+            return _unpacked(Seq(kind, tuple(_resolve_env(i, env) for i in items)))
+        case Starred(value=inner):
+            return Starred(_resolve_env(inner, env))
         case Mapping(items=items):
             return Mapping(tuple((_resolve_env(k, env), _resolve_env(v, env)) for k, v in items))
         case Call(func=func, args=args, kwargs=kwargs, receiver=receiver):
@@ -870,7 +895,9 @@ class _Evaluator:
                         return other[attr].value
                 return value
             case Seq(kind=kind, items=items):
-                return Seq(kind, tuple(self._subst(i, names, aliases) for i in items))
+                return _unpacked(Seq(kind, tuple(self._subst(i, names, aliases) for i in items)))
+            case Starred(value=inner):
+                return Starred(self._subst(inner, names, aliases))
             case Mapping(items=items):
                 out: list[tuple[Value, Value]] = []
                 for key, item in items:

@@ -824,3 +824,20 @@ def test_an_include_not_followed_makes_unassigned_settings_unknown():
     assert isinstance(settings.rest_framework()["DEFAULT_PERMISSION_CLASSES"], Unknown)
     _, complete = settings_of({"s": "DEBUG = False\n"}, "s")
     assert not complete.incomplete and complete.with_default("ALLOWED_HOSTS").value == Seq("list", ())
+
+
+def test_starred_lists_are_spliced_and_unknown_ones_marked():
+    source = """
+import os
+from plugins import more
+DJANGO_APPS = ["django.contrib.auth"]
+LOCAL_APPS = ("catalog",)
+INSTALLED_APPS = [*DJANGO_APPS, *LOCAL_APPS, "orders"]
+MIDDLEWARE = ["a.A", *more(), *more()]
+ALLOWED_HOSTS = ["x", *os.environ.get("HOSTS", "y,z").split(",")]
+"""
+    _, settings = settings_of({"s": source}, "s")
+    assert py(settings.value("INSTALLED_APPS")) == ["django.contrib.auth", "catalog", "orders"]
+    middleware = settings.value("MIDDLEWARE")
+    assert middleware.items[0] == Const("a.A") and len(middleware.items) == 2 and isinstance(middleware.items[1], Unknown)
+    assert py(settings.fresh("ALLOWED_HOSTS")) == ["x", "y", "z"]
