@@ -11,13 +11,26 @@ module in order, as Python would, without executing anything:
   merged with `|`), `X.append/extend/insert/remove/pop/update/setdefault(...)`, `del X`;
 - names in values (`MIDDLEWARE = BASE_MIDDLEWARE + [...]`) are replaced by their values
   so far, and constant arithmetic is folded (`60 * 60 * 24` -> 86400);
-- a statement under if/try/for/with (or reached through such a star import) is uncertain:
-  a name without a value takes the conditional value with `conditional=True`; a name that
-  had one keeps it with `maybe_overridden=True` (for `X["k"] = v` the key is noted in
-  `uncertain_keys`). Rules stay silent on uncertain values.
+- django-split-settings `include("components/*.py", optional("local.py"))` runs each file
+  found (relative to the including file, a glob's files sorted by name, each file once) in
+  the including module's namespace; a file that cannot be followed makes the settings
+  `incomplete`;
+- an if/elif/else branch is decided as a fresh deployment runs it: every environment
+  variable unset, except those of a `.env` file the settings load (`read_env()`,
+  `load_dotenv()`); `os.environ.get("X")` is None, a required variable leaves it undecided;
+- any other statement under if/try/for/with (or reached through such a star import) is
+  uncertain: a name without a value takes the conditional value with `conditional=True`; a
+  name that had one keeps it with `maybe_overridden=True` (for `X["k"] = v` the key is
+  noted in `uncertain_keys`; strings a conditional statement may add to a list are kept
+  for `conditional_additions`). Rules stay silent on uncertain values;
+- a list extended from what cannot be followed (`+= plugins()`, a loop's `append`, a
+  starred call) keeps its known entries and ends with one `Unknown` entry.
 
-Values read from the environment stay `Env` (not hard-coded); `resolved(name)` replaces
-them by the `.env` file's value or the default, with `from_env=True`. Values of `.env`
+Values read from the environment stay `Env` (not hard-coded), with their django-environ
+schema cast and default; `fresh(name)` is the value with the environment unset,
+`resolved(name)` with the `.env` file's values. When the settings are `incomplete`
+(missing, empty, an include() not followed), a setting they do not assign is `Unknown`,
+not Django's default; `not_followed()` says what could not be followed. Values of `.env`
 files are secrets: they never appear in problems, reprs or logs.
 """
 
