@@ -74,8 +74,8 @@ class RuleContext:
             return True
         # Only files under a settings package can be included ones: the others never read the
         # settings, so that editing the settings does not re-check them.
-        packages = {m if self.project.module_facts(m) is not None and self.project.module_facts(m).is_package
-                    else m.rpartition(".")[0] for m in layout.settings_modules}
+        facts = self.project.facts  # not module_facts(): deciding this must record no fact key
+        packages = {m if m in facts and facts[m].is_package else m.rpartition(".")[0] for m in layout.settings_modules}
         if not any(self.module.startswith(p + ".") for p in packages if p):
             return False
         return any(self.module in self.project.settings(m).included for m in layout.settings_modules)
