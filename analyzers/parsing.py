@@ -185,7 +185,7 @@ _LOWERED = frozenset({"ClassDef", "FunctionDef", "TypeAlias", "ExceptHandler", "
 
 
 class _Lowering:
-    """Edits that turn a file of newer syntax into one the running grammar reads."""
+    """Edits that turn statements of newer syntax into text the running grammar reads."""
 
     def __init__(self, text: str, filename: str):
         self.text, self.filename = text, filename
@@ -198,8 +198,8 @@ class _Lowering:
         where every node is (libcst's PositionProvider plus a tree walk cost three times more)."""
         state = _locating_state(module)
         module._codegen(state)
-        if state.offset != len(self.text):
-            raise ValueError("libcst's code differs from the text")
+        if state.offset != len(self.text) or "".join(state.tokens) != self.text:
+            raise ValueError("libcst's code differs from the text")  # f"{x!r  }" loses its blanks
         self.spans = state.spans
         for node in state.found:
             kind = type(node).__name__
@@ -378,7 +378,7 @@ class _Strings:
                 if type(part).__name__.endswith("Text"):
                     values.append(self.constant(_decoded(part.value, prefix, quote)))
                 else:
-                    values.append(self.lowering_expression(part.expression))
+                    values.append(self.expression(part.expression))
         callee = ast.Name(id=TEMPLATE_STRING, ctx=ast.Load(), **self.where)
         return ast.Call(func=callee, args=self.merged(values), keywords=[], **self.where)
 
@@ -396,7 +396,7 @@ class _Strings:
             spec = None
             if part.format_spec is not None:
                 spec = ast.JoinedStr(values=self.merged(self.parts(part.format_spec, prefix, quote)), **self.where)
-            value = self.lowering_expression(part.expression)
+            value = self.expression(part.expression)
             values.append(ast.FormattedValue(value=value, conversion=conversion, format_spec=spec, **self.where))
         return values
 
@@ -409,7 +409,7 @@ class _Strings:
                 + code(part.whitespace_after_expression) + code(equal.whitespace_before) + "="
                 + code(equal.whitespace_after))
 
-    def lowering_expression(self, expression) -> ast.expr:
+    def expression(self, expression) -> ast.expr:
         """The expression between braces, parsed where it stands: padded so that its lines and
         byte columns are those of the file, then parsed as a module (it may hold newer syntax
         itself: a nested f-string reusing the quotes)."""
