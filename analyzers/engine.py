@@ -24,6 +24,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from django_expert.analyzers import cache as facts_cache
+from django_expert.analyzers import files
 from django_expert.analyzers.config import Config, ConfigError, load_config
 from django_expert.analyzers.facts.extract import extract
 from django_expert.analyzers.facts.types import FileFacts, Locations
@@ -211,10 +212,10 @@ class Engine:
         if named:
             state.module, state.is_package = named
         self.files[path] = state
-        try:
-            data = path.read_bytes()
+        try:  # only regular files, never a symlink leading out of the analysed folders
+            data = files.read_bytes(path, within=[library[1]] if library else self.roots)
         except OSError as error:
-            state.problem = _problem(path, f"cannot read file: {error.strerror}")
+            state.problem = _problem(path, f"cannot read file: {error.strerror or type(error).__name__}")
             return state
         self._load(state, data, cached)
         if project is not None and state.module:
@@ -264,7 +265,7 @@ class Engine:
         except (SyntaxError, ValueError) as error:
             state.problem = _syntax_problem(state.path, error)
             return False  # the last good facts stay
-        except RecursionError:
+        except (RecursionError, MemoryError):  # the parser's own limit on nesting (~6,000 unary operators)
             state.problem = _problem(state.path, "not analysed: expression nested too deeply", Severity.INFO)
             return False
         self.stats["extract"] += 1
@@ -550,7 +551,8 @@ def _fact_value(project: ProjectState, key: Key) -> object:
     if kind == "layout":
         return repr(project.layout)
     if kind == "file":  # a non-Python file read through the model (e.g. .env)
-        return _digest(Path(key[1]).read_bytes()) if Path(key[1]).is_file() else None
+        data = _read_bytes(Path(key[1]))
+        return _digest(data) if data is not None else None
     return None
 
 
@@ -588,7 +590,7 @@ def _env_texts(layout: ProjectLayout) -> dict[str, str]:
     texts = {}
     for path in layout.env_files:
         try:
-            texts[str(path)] = path.read_text(encoding="utf-8", errors="replace")
+            texts[str(path)] = files.read_text(path, limit=1 << 20)
         except OSError:
             continue
     return texts
@@ -596,7 +598,7 @@ def _env_texts(layout: ProjectLayout) -> dict[str, str]:
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return files.read_bytes(path)
     except OSError:
         return None
 

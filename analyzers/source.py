@@ -108,3 +108,28 @@ class LineIndex:
     def offset(self, position: Position) -> int:
         """Code-point offset of a position in the whole text."""
         return sum(len(line) for line in self._lines[: position.line]) + position.column
+
+
+def printable(text: str) -> str:
+    """`text` with what UTF-8 cannot carry made visible: a byte a file name held that is not
+    UTF-8 (decoded by the OS as a lone surrogate, U+DC80-U+DCFF) becomes `\\xNN`, any other
+    lone surrogate `\\uNNNN`. Paths reach JSON, SARIF and the report through this."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join(
+            f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF
+            else f"\\u{ord(ch):04x}" if 0xD800 <= ord(ch) <= 0xDFFF else ch
+            for ch in text)
+
+
+def printable_data(value):
+    """`printable` applied to every string of a JSON-like document (keys included)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_data(v) for v in value]
+    return value

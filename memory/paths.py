@@ -94,7 +94,8 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     translation). An existing file's permission bits are kept.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    # A lone surrogate (a file name's non-UTF-8 byte) is written escaped, never fails the write.
+    payload = data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data
     directory = target.parent
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + target.name + ".", suffix=TEMP_SUFFIX, dir=directory)
     try:

@@ -545,8 +545,10 @@ class _Source:
 
 
 def _read_source(path: Path) -> _Source | None:
+    from django_expert.analyzers import files
+
     try:
-        data = path.read_bytes()
+        data = files.read_bytes(path)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return _Source(data.decode(encoding), encoding)
     except (OSError, SyntaxError, LookupError, UnicodeDecodeError):

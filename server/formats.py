@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django_expert.analyzers.findings import Applicability, Finding, Fix, Severity
 from django_expert.analyzers.rules.registry import DOC_SECTIONS, Rule, doc_sections
-from django_expert.analyzers.source import Position, Span
+from django_expert.analyzers.source import Position, Span, printable_data
 
 # Maps an absolute path to the name a user (or a tool) should see for it.
 Namer = Callable[[str], str]
@@ -144,7 +144,7 @@ def render_json(
         "findings": [finding_dict(f, fix, name) for f, fix in _paired(findings, fixes, name)],
         "summary": summary,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable_data(document), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- SARIF ------------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def render_sarif(
     if source_root_uri:
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": source_root_uri}}
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable_data(document), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- rules and their documentation --------------------------------------------------------------

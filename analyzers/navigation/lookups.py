@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django_expert.analyzers import files
 from django_expert.analyzers.facts.values import Call, string
 from django_expert.analyzers.knowledge import lookups as knowledge
 from django_expert.analyzers.knowledge.bases import ALIASES, EXTERNAL_BASES
@@ -243,7 +244,7 @@ def _registered_in(path: Path) -> frozenset[str]:
         return cached[1]
     names: set[str] = set()
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = files.read_text(path)
     except OSError:
         text = ""
     if "register_lookup" in text:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django_expert.analyzers import files
 from django_expert.analyzers.facts.values import BinOp, Call, Const, Env, Mapping, Ref, Seq, Unknown, Value
 from django_expert.analyzers.knowledge.settings_defaults import DJANGO_DEFAULTS
 from django_expert.analyzers.project.settings import GLOBAL_SETTINGS, SettingValue
@@ -178,7 +179,8 @@ def _line_of(path: Path, name: str):
     from django_expert.analyzers.source import Span
 
     try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        for number, line in enumerate(files.read_text(path).split("\n")):
+            line = line.rstrip("\r")
             if line.startswith((f"{name} =", f"{name}=")):
                 return Span.of(number, 0, number, len(line))
     except OSError:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django_expert.analyzers.facts.extract import resolve_relative
+from django_expert.analyzers.files import read_bytes
 from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.layout import ProjectLayout
 from django_expert.analyzers.source import DecodeError, decode
@@ -127,10 +128,7 @@ def _walk(workspace: Path, exclude: tuple[str, ...]) -> dict[Path, _Dir]:
 
 def _read_text(path: Path, problems: list[str], label: str) -> str | None:
     try:
-        if path.stat().st_size > _MAX_READ:
-            problems.append(f"{label}: larger than 1 MiB, not read")
-            return None
-        return decode(path.read_bytes())
+        return decode(read_bytes(path, _MAX_READ))
     except DecodeError as error:
         problems.append(f"{label}: cannot decode ({error})")
     except OSError as error:

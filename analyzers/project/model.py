@@ -187,17 +187,20 @@ class ProjectModel:
     def template(self, name: str) -> Template | None:
         """The template Django would load for `name` (parsed by analyzers/project/templates.py),
         or None when no template folder of the project holds it. Records ("file", path)."""
+        from django_expert.analyzers import files
         from django_expert.analyzers.project.templates import parse
 
-        if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
+        # A name that cannot be a file (NUL, over the file system's limits) is an unknown name.
+        if not name or name.startswith(("/", "\\")) or ".." in name.split("/") or "\0" in name or \
+                len(name.encode("utf-8", "surrogatepass")) > 1024 or any(len(p) > 255 for p in name.split("/")):
             return None
         for folder in self._template_dirs:
             path = folder / name
-            if not path.is_file():
+            if not files.is_regular_file(path):
                 continue
             record([("file", str(path))])
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = files.read_text(path, limit=4_000_000)
             except OSError:
                 return None
             cached = self._templates.get(path)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django_expert.analyzers.findings import Applicability, Finding
 from django_expert.analyzers.project.discovery import main_project
+from django_expert.analyzers.source import printable, printable_data
 from django_expert.analyzers.secrets import Scrubber
 from django_expert.memory import (
     LibraryContextProvider,
@@ -636,8 +637,8 @@ class Engagement:
             document = scrub.data(report.twin(data, self.state, checklist, version))
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                atomic_write(path, markdown)
-                atomic_write(twin_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                atomic_write(path, printable(markdown))
+                atomic_write(twin_path, json.dumps(printable_data(document), indent=2, ensure_ascii=False) + "\n")
             except OSError:
                 record.done, record.finished, record.seconds = False, None, None
                 self.state.report = None

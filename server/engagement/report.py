@@ -39,7 +39,7 @@ def link(path: str, line: int | None = None) -> str:
     """`[path:line](../path#Lline)`: relative to the report in claudedocs/."""
     if not path:
         return "—"
-    target = "../" + quote(path)
+    target = "../" + quote(path, errors="surrogateescape")
     label = f"{path}:{line}" if line else path
     return f"[{label}]({target}#L{line})" if line else f"[{label}]({target})"
 
@@ -299,10 +299,10 @@ def _architecture(add, arch: dict, scope: dict) -> None:
         table_header(add, "URL pattern", "View", "Serializer", "Model", "Permissions", "Pagination", "Throttling")
         for r in rows:
             if r["view"] and r["view_place"]:
-                view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'])}#L{r['view_place']['line']})"
+                view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'], errors='surrogateescape')}#L{r['view_place']['line']})"
             else:
                 view = cell(r["note"] or r["kind"])
-            serializer = f"[{cell(r['serializer'])}](../{quote(r['serializer_place']['path'])}#L{r['serializer_place']['line']})" \
+            serializer = f"[{cell(r['serializer'])}](../{quote(r['serializer_place']['path'], errors='surrogateescape')}#L{r['serializer_place']['line']})" \
                 if r["serializer"] and r["serializer_place"] else cell(r["serializer"])
             permissions = ", ".join(r["permissions"]) if r["permissions"] else ("—" if not r["view_kind"] else "none")
             if r["permissions_source"] == "default":

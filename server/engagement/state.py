@@ -13,6 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django_expert.analyzers.source import printable_data
 from django_expert.memory import atomic_write, safe_join
 
 SCHEMA = "django-expert.engagement/1"
@@ -155,5 +156,5 @@ def save(workspace: Path, state: EngagementState, scrub=None) -> Path:
     document = state.to_dict()
     if scrub is not None:
         document = scrub(document)
-    atomic_write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(path, json.dumps(printable_data(document), indent=2, ensure_ascii=False) + "\n")
     return path

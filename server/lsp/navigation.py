@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from django_expert.analyzers import files
 from django_expert.analyzers.engine import Engine
 from django_expert.analyzers.facts.types import FileFacts
 from django_expert.analyzers.project.model import ProjectModel
@@ -81,7 +82,7 @@ async def document_at(ls: DjangoExpertServer, uri: str, position: types.Position
         text = opened.source
     else:
         try:
-            text = decode(path.read_bytes())
+            text = decode(files.read_bytes(path))
         except (OSError, DecodeError):
             return None
     lines = convert.split_lines(text)

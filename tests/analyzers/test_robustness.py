@@ -159,3 +159,11 @@ def test_syntax_of_a_newer_python_is_analysed_not_reported(tmp_path):
     assert "first" in [function.name for function in engine.state(root / "app/generic.py").facts.functions]
     [typo] = engine.findings(root / "app/typo.py")
     assert typo.severity.value == "error" and typo.message.startswith("syntax error")
+
+
+@pytest.mark.parametrize("depth", [3_000, 6_000, 100_000])
+def test_an_expression_nested_past_the_parser_limits_is_one_file_not_the_run(tmp_path, depth):
+    engine, root = engine_for(tmp_path, {"app/models.py": MODELS, "app/deep.py": "x = " + "-" * depth + "1\n"})
+    deep = engine.findings(root / "app/deep.py")
+    assert [(f.code, f.message) for f in deep] == [("DJE000", "not analysed: expression nested too deeply")]
+    assert codes(engine, root / "app/models.py") == ["DJE201"]
