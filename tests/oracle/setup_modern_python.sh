@@ -24,7 +24,7 @@ fi
 
 modern_python() {
   local pyenv_root candidate
-  pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+  pyenv_root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "${HOME:-/root}/.pyenv")}"
   for candidate in "${DJANGO_EXPERT_MODERN_PYTHON:-}" python3.14 python3.13 \
       $(ls -d "$pyenv_root"/versions/3.1[3-9]*/bin/python3 2>/dev/null | sort -rV); do
     [ -n "$candidate" ] || continue
