@@ -64,7 +64,7 @@ class RuleContext:
     def is_migration(self) -> bool:
         return ".migrations." in f".{self.module}." and not self.facts.is_package
 
-    @property
+    @cached_property
     def is_settings(self) -> bool:
         """A settings module, or a file one of them include()s (django-split-settings)."""
         if self.project is None:
