@@ -222,3 +222,24 @@ def test_templates_get_their_own_findings_and_edits_recheck_them(tmp_path):
     assert [f.code for f in engine.findings(template)] == ["DJE109", "DJE111"]
     engine.update(template, clean + '{# noqa: DJE111 #}{% include "catalog/missing.html" %}\n')
     assert engine.findings(template) == []
+
+
+def test_editing_a_split_settings_component_rechecks_the_settings_module(tmp_path):
+    root = tmp_path / "split"
+    write(root, {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cfg.settings")\n',
+        "site_cfg/__init__.py": "",
+        "site_cfg/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cfg.settings")\n',
+        "site_cfg/settings/__init__.py": "from split_settings.tools import include\ninclude('components/*.py')\n",
+        "site_cfg/settings/components/base.py": 'SECRET_KEY = "k" * 60\nDEBUG = False\nALLOWED_HOSTS = ["a.example"]\n',
+        "app/__init__.py": "",
+        "app/views.py": "def index(request):\n    return None\n",
+    })
+    engine = Engine([root], cache_dir=tmp_path / "cache")
+    engine.index()
+    engine.all_findings()
+    settings = root / "site_cfg/settings/__init__.py"
+    assert "DJE401" not in codes(engine, settings)
+    rechecked = edit(engine, root / "site_cfg/settings/components/base.py", "DEBUG = False", "DEBUG = True")
+    assert settings in rechecked and root / "app/views.py" not in rechecked
+    assert "DJE401" in codes(engine, settings)
