@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 FROM_ENV = "(from environment)"
 _MAX_TEXT = 400
 # Settings machinery that defines names Python cannot be read for.
-_DYNAMIC_CALLS = ("split_settings.tools.include", "globals", "vars", "setattr", "exec", "locals")
+_DYNAMIC_CALLS = ("globals", "vars", "setattr", "exec", "locals")
 _DYNAMIC_APPS = ("configurations", "appconf", "constance", "dynamic_preferences", "split_settings")
 _CORE = frozenset({"INSTALLED_APPS", "DATABASES", "SECRET_KEY", "MIDDLEWARE", "ROOT_URLCONF", "DEBUG",
                    "ALLOWED_HOSTS", "TEMPLATES", "STATIC_URL", "WSGI_APPLICATION"})
@@ -82,8 +82,8 @@ class _Names:
 
     def _certain(self) -> bool:
         """Whether every name a settings module sets can be listed."""
-        if any(evaluated.problems for evaluated in self.evaluated.values()):
-            return False
+        if any(evaluated.problems or evaluated.incomplete for evaluated in self.evaluated.values()):
+            return False  # a module missing, empty, or an include() not followed
         try:
             apps = self.project.apps()
         except Exception:
@@ -98,7 +98,9 @@ class _Names:
                 return False
             if any(s.kind == "star_import" and s.name not in self.project.facts for s in facts.statements):
                 return False
-            if any(i.target.startswith(("split_settings", "configurations")) for i in facts.imports):
+            # django-split-settings include()s are followed by the evaluator (incomplete above
+            # when one is not); django-configurations classes are not.
+            if any(i.target.startswith("configurations") for i in facts.imports):
                 return False
         for facts in self.project.facts.values():
             for cls in facts.classes:

@@ -47,3 +47,16 @@ def test_dynamic_settings_are_never_certain(tmp_path):
         include("components/*.py")
         """})
     assert not settings.certainly_unknown(engine.projects[0].model, "ANYTHING")
+
+
+def test_split_settings_followed_to_the_end_are_certain(tmp_path):
+    engine, _ = engine_for(tmp_path, {
+        "config/settings.py": """
+            from split_settings.tools import include, optional
+            include("components/*.py", optional("local.py"))
+            """,
+        "config/components/base.py": 'SECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\nPAYMENT_TIMEOUT = 30\n',
+    })
+    project = engine.projects[0].model
+    assert settings.certainly_unknown(project, "PAYMENT_TIMOUT")
+    assert not settings.certainly_unknown(project, "PAYMENT_TIMEOUT")
