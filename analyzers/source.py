@@ -14,6 +14,7 @@ from dataclasses import dataclass
 # Line breaks as Python's tokenizer and LSP see them (not str.splitlines, which also
 # breaks on form feed, U+2028 and friends).
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # PEP 263: a coding declaration on one of the first two lines.
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -67,6 +68,12 @@ def decode(data: bytes) -> str:
 def split_lines(text: str) -> list[str]:
     """The lines of a text with their endings, split on \\n, \\r\\n and \\r only."""
     return _LINES.findall(text)
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text without their endings, numbered as ast and LSP number them
+    (`str.splitlines` also breaks on form feed, \\x85, U+2028 ...: lines drift)."""
+    return _LINE_BREAK.split(text)
 
 
 class LineIndex:

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django_expert.analyzers.facts.values import Const, Ref, Value
 from django_expert.analyzers.project.querysets import INSTANCE, ExpressionValues, Flow, Rows, qualifier
+from django_expert.analyzers.source import text_lines
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -176,7 +177,7 @@ class SourceFlows:
 
     def __init__(self, project, facts, tree: ast.Module, text: str = "") -> None:
         self.project = project
-        self.lines = text.splitlines() if text else None
+        self.lines = text_lines(text) if text else None  # indexed by ast line numbers
         self.module = facts.module
         self.tree = tree
         self.values = ExpressionValues(qualifier(facts))

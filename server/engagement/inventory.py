@@ -19,6 +19,7 @@ from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value, s
 from django_expert.analyzers.navigation.urls import Route as UrlRoute
 from django_expert.analyzers.navigation.urls import url_index
 from django_expert.analyzers.parsing import parse_module
+from django_expert.analyzers.source import text_lines
 
 DRF_VIEW = "rest_framework.views.APIView"
 DRF_GENERIC = "rest_framework.generics.GenericAPIView"
@@ -519,7 +520,7 @@ class Inventory:
         text = self._text(module)
         if span is None or text is None or span.start.line == span.end.line:
             return place
-        lines = text.splitlines()[span.start.line: span.end.line + 1]
+        lines = text_lines(text)[span.start.line: span.end.line + 1]
         quoted = [q + route + q for q in ('"', "'")] + [repr(route)]
         hits = [i for i, line in enumerate(lines) if any(q in line for q in quoted)]
         if len(hits) != 1:

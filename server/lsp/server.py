@@ -24,10 +24,12 @@ from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
+from django_expert.analyzers import files
 from django_expert.analyzers.engine import Engine
 from django_expert.analyzers.findings import Finding
 from django_expert.analyzers.source import DecodeError, Span, decode
 from django_expert.server.lsp import convert
+from django_expert.server.lsp.text_documents import LspWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,10 @@ class DjangoExpertProtocol(LanguageServerProtocol):
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
         params.capabilities = convert.with_chosen_encoding(params.capabilities)
-        return (yield from super().lsp_initialize(params))
+        result = yield from super().lsp_initialize(params)
+        # Documents open only after initialize: swap in the store that splits lines as LSP does.
+        self._workspace = LspWorkspace.like(self._workspace, self._server._text_document_sync_kind)
+        return result
 
     @lsp_method(types.SHUTDOWN)
     def lsp_shutdown(self, *args):
@@ -238,7 +243,7 @@ class DjangoExpertServer(LanguageServer):
         if state is not None and state.text is not None:
             return state.text
         try:
-            data = path.read_bytes()
+            data = files.read_bytes(path)
         except OSError:
             return ""
         try:

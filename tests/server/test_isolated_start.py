@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
+
+from tests.lsp_wire import WireClient
 
 SCRIPT = Path(sys.executable).with_name("django-expert")
 
@@ -115,78 +115,27 @@ def ran(markers: Path) -> list[str]:
 # -- the language server ------------------------------------------------------------------------
 
 
-class RawClient:
-    """Just enough of an LSP client over a subprocess's pipes: answers the server's requests."""
-
-    def __init__(self, command: list[str], cwd: Path, env: dict) -> None:
-        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE)
-        self.messages: queue.Queue = queue.Queue()
-        self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        stream = self.process.stdout
-        while True:
-            length = None
-            while (line := stream.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode("ascii").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            if line == b"" or length is None:
-                self.messages.put(None)
-                return
-            self.messages.put(json.loads(stream.read(length)))
-
-    def send(self, message: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-        self.process.stdin.flush()
-
-    def request(self, method: str, params) -> int:
-        self.next_id += 1
-        self.send({"id": self.next_id, "method": method, "params": params})
-        return self.next_id
-
-    def wait_for(self, wanted, timeout: float = 60.0) -> dict:
-        """The first message `wanted(message)` accepts, answering server requests meanwhile."""
-        while True:
-            message = self.messages.get(timeout=timeout)
-            if message is None:
-                raise AssertionError(f"the server ended: {self.process.stderr.read().decode(errors='replace')}")
-            if "method" in message and "id" in message:  # a request from the server
-                items = (message.get("params") or {}).get("items")
-                self.send({"id": message["id"], "result": [None] * len(items) if items is not None else None})
-            if wanted(message):
-                return message
-
-
 def session(command: list[str], root: Path, env: dict) -> list[dict]:
     """initialize, open catalog/models.py, wait for its diagnostics, shutdown: the diagnostics."""
-    client = RawClient(command, root, env)
+    process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    client = WireClient(process.stdout, process.stdin, lambda: process.stderr.read().decode(errors="replace"))
     try:
-        uri = (root / "catalog" / "models.py").as_uri()
-        ask = client.request("initialize", {
-            "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {},
-            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}]})
-        answer = client.wait_for(lambda m: m.get("id") == ask)
-        assert "capabilities" in answer["result"]
-        client.send({"method": "initialized", "params": {}})
-        text = (root / "catalog" / "models.py").read_text()
-        client.send({"method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": uri, "languageId": "python", "version": 1, "text": text}}})
+        assert "capabilities" in client.initialize(root)
+        path = root / "catalog" / "models.py"
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}})
         published = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                                    and m["params"]["uri"] == uri and m["params"]["diagnostics"])
-        ask = client.request("shutdown", None)
-        client.wait_for(lambda m: m.get("id") == ask)
-        client.send({"method": "exit"})
-        client.process.wait(timeout=30)
+                                     and m["params"]["uri"] == path.as_uri() and m["params"]["diagnostics"])
+        client.call("shutdown", None)
+        client.notify("exit", None)
+        process.wait(timeout=30)
         return published["params"]["diagnostics"]
     finally:
-        if client.process.poll() is None:
-            client.process.kill()
-        client.process.wait()
-        for stream in (client.process.stdin, client.process.stdout, client.process.stderr):
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
             stream.close()
 
 

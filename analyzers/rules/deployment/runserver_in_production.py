@@ -38,7 +38,7 @@ from pathlib import PurePosixPath
 
 from django_expert.analyzers.project.discovery import is_non_production_name
 from django_expert.analyzers.rules.registry import rule
-from django_expert.analyzers.source import Span
+from django_expert.analyzers.source import Span, text_lines
 
 RUNSERVER = re.compile(r"(?:manage\.py|django-admin(?:\.py)?|-m\s+django)\s+(?:[^\n;&|]*?\s)?(runserver(?:_plus)?)\b")
 STAGE = re.compile(r"^\s*FROM\s+\S+(?:\s+AS\s+(\S+))?", re.IGNORECASE)
@@ -52,7 +52,7 @@ def check(ctx):
     if _not_production(ctx.relative):
         return
     name = ctx.path.name
-    lines = ctx.text.splitlines()
+    lines = text_lines(ctx.text)  # numbered as the editor numbers them
     if name.startswith("Procfile"):
         found = ((i, f"process `{line.split(':')[0].strip()}`") for i, line in enumerate(lines) if ":" in line)
     elif "Dockerfile" in name or name.endswith(".Dockerfile"):

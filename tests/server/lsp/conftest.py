@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import sys
 import time
@@ -25,6 +26,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 WORKSPACES = Path(__file__).resolve().parents[2] / "workspaces"
 CLIENTS = ["visual-studio-code", "neovim", "emacs"]
+LSP_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def make_client() -> LanguageClient:
@@ -241,7 +243,7 @@ def apply_text_edits(text: str, edits: list[types.TextEdit], encoding: str) -> s
         return 1
 
     def offset(position: types.Position) -> int:
-        lines = text.splitlines(keepends=True)
+        lines = LSP_LINES.findall(text)  # LSP's line breaks only (not str.splitlines')
         line = lines[position.line].rstrip("\r\n") if position.line < len(lines) else ""
         column = counted = 0
         while column < len(line) and counted < position.character:
