@@ -103,14 +103,38 @@ def load_config(directory: Path) -> Config:
         path = directory / name
         if not path.is_file():
             continue
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+        document = read_toml(path)
         if name == "pyproject.toml":
-            section = document.get("tool", {}).get("django-expert")
+            section = _table(document, "tool", path)
+            if section is not None:
+                section = _table(section, "django-expert", path, "tool.")
             if section is None:
                 continue
             return validate(section, f"{path} [tool.django-expert]")
         return validate(document, str(path))
     return Config()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML document, or ConfigError naming the file and what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(f"{path}: cannot read configuration: arrays or tables nested too deeply") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+
+
+def _table(document: dict[str, Any], key: str, path: Path, prefix: str = "") -> dict[str, Any] | None:
+    """`document[key]` when it is a table, None when it is absent; else ConfigError naming it."""
+    value = document.get(key)
+    if value is None or isinstance(value, dict):
+        return value
+    raise ConfigError(f"{path}: '{prefix}{key}' must be a table, not {_toml_type(value)}")
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}
+    return names.get(type(value), "a date or time")

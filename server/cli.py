@@ -8,6 +8,7 @@ arguments, decides what to compute and where output goes. Exit status: 0 no find
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import logging
 import os
@@ -25,6 +26,8 @@ PROG = "django-expert"
 _CODE_PREFIX = re.compile(r"^(ALL|DJE\d{0,3})$")
 _MAX_FIX_ROUNDS = 10
 _CONFIG_FILES = ("pyproject.toml", ".django-expert.toml")
+# Errors of the machine, not of django-expert: the user's to fix (exit 2, one line).
+_USER_OS_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
 
 
 class UsageError(Exception):
@@ -139,17 +142,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `django-expert check . | head`
         _silence_stdout()
         return 1
-    except Exception as error:
-        if args.verbose:
-            import traceback
-
-            traceback.print_exc()
-        message = " ".join(str(error).split()) or type(error).__name__
-        hint = "" if args.verbose else " (run with --verbose for the traceback)"
-        print(f"{PROG}: internal error: {type(error).__name__}: {message}{hint}", file=sys.stderr)
+    except OSError as error:
+        if error.errno not in _USER_OS_ERRORS:
+            return _internal_error(error, args.verbose)
+        where = f"{error.filename}: " if error.filename else ""  # permissions, a full or read-only disk
+        print(f"{PROG}: error: {where}{error.strerror or error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        return _internal_error(error, args.verbose)
     finally:
         handler.summarize()
+
+
+def _internal_error(error: Exception, verbose: bool) -> int:
+    if verbose:
+        import traceback
+
+        traceback.print_exc()
+    message = " ".join(str(error).split()) or type(error).__name__
+    hint = "" if verbose else " (run with --verbose for the traceback)"
+    print(f"{PROG}: internal error: {type(error).__name__}: {message}{hint}", file=sys.stderr)
+    return 2
 
 
 def _silence_stdout() -> None:
@@ -228,6 +241,7 @@ class Targets:
             if not path.exists():
                 raise UsageError(f"{given}: no such file or directory")
             resolved = path.resolve()
+            require_readable(resolved, given)
             if resolved.is_dir():
                 targets.bases.setdefault(resolved, given)
                 root = _project_folder(resolved) or resolved
@@ -279,6 +293,21 @@ class Targets:
         """The one folder SARIF URIs are relative to: the common parent of the PATHs."""
         folders = list(self.bases) + [path.parent for path in self.files]
         return Path(os.path.commonpath(folders)) if len(folders) > 1 else folders[0]
+
+
+def require_readable(path: Path, given: str) -> None:
+    """UsageError unless `path` (a folder or a file) can be read: an unreadable root must not
+    look like a project without findings."""
+    try:
+        if path.is_dir():
+            with os.scandir(path) as entries:
+                next(entries, None)
+        else:
+            with open(path, "rb"):
+                pass
+    except OSError as error:
+        raise UsageError(f"{given}: cannot read {'folder' if path.is_dir() else 'file'}: "
+                         f"{error.strerror or error}") from None
 
 
 def _project_folder(folder: Path) -> Path | None:

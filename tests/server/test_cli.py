@@ -1,6 +1,7 @@
 """The `django-expert` command end to end: the real console script on a copy of the shop workspace."""
 
 import ast
+import errno
 import json
 import os
 import re
@@ -238,6 +239,72 @@ def test_an_invalid_config_value_exits_2(shop, env):
     result = run("check", shop, "--format", "json", env=env)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "max-file-size" in result.stderr
+
+
+MALFORMED_PYPROJECT = {
+    'tool = "x"\n': "'tool' must be a table, not a string",
+    "tool = [1, 2]\n": "'tool' must be a table, not an array",
+    "[tool]\ndjango-expert = 5\n": "'tool.django-expert' must be a table, not an integer",
+    "a = " + "[" * 2000 + "]" * 2000 + "\n": "arrays or tables nested too deeply",
+}
+
+
+@pytest.mark.parametrize("text", MALFORMED_PYPROJECT, ids=["tool-string", "tool-array", "section-integer", "deep"])
+def test_a_malformed_pyproject_exits_2_naming_the_key(text, shop, env):
+    (shop / "pyproject.toml").write_text(text)
+    for command in ("check", "engage"):
+        result = run(command, shop, env=env)
+        assert result.returncode == 2 and result.stdout == "", (command, result.stderr)
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr, (command, result.stderr)
+        assert result.stderr.startswith(f"django-expert: error: {shop / 'pyproject.toml'}: ")
+        assert MALFORMED_PYPROJECT[text] in result.stderr
+
+
+def refuse(monkeypatch, name: str, path: Path) -> None:
+    """`os.<name>(path)` (and only for that path) fails as an unreadable folder does."""
+    real = getattr(os, name)
+
+    def refused(target=".", *args, **kwargs):
+        if Path(target).resolve() == path.resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, refused)
+
+
+@pytest.mark.parametrize("command", ["check", "engage"])
+def test_an_unreadable_root_exits_2_with_one_line(command, shop, monkeypatch, capsys):
+    from django_expert.server.cli import main
+
+    refuse(monkeypatch, "scandir", shop)
+    assert main([command, str(shop)]) == 2
+    assert capsys.readouterr().err == f"django-expert: error: {shop}: cannot read folder: Permission denied\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads unreadable folders")
+def test_an_unreadable_root_exits_2_for_real(shop, env):
+    shop.chmod(0)
+    try:
+        result = run("check", shop, env=env)
+    finally:
+        shop.chmod(0o755)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "cannot read folder" in result.stderr
+
+
+def test_a_read_only_project_is_a_user_error_naming_the_file(shop, monkeypatch, capsys):
+    import tempfile
+
+    from django_expert.server.cli import main
+
+    def read_only(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", os.path.join(dir, ".x.tmp"))
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", read_only)
+    assert main(["check", str(shop), "--fix"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error" not in err, err
+    assert re.fullmatch(rf"django-expert: error: {re.escape(str(shop))}/\S+\.py: .*Permission denied\n", err)
 
 
 def test_a_bad_select_code_is_a_usage_error(shop, env):
