@@ -17,6 +17,7 @@ from django_expert.memory.context import (
 from django_expert.memory.decisions import Decision, decision_for, parse_decision
 from django_expert.memory.paths import (
     LockTimeout,
+    UnsafePath,
     atomic_write,
     next_report_path,
     report_stem,
@@ -51,6 +52,7 @@ __all__ = [
     "MemoryStore",
     "MemoryWriteRefused",
     "SkillMemory",
+    "UnsafePath",
     "UpdateResult",
     "atomic_write",
     "decision_for",

@@ -8,9 +8,11 @@ Everything that turns configuration or user input into a path on disk goes throu
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import time
 import unicodedata
@@ -34,6 +36,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 class LockTimeout(TimeoutError):
     """Another process held the memory lock for longer than the timeout."""
+
+
+class UnsafePath(ValueError):
+    """A file django-expert would write is a symbolic link it will not follow (one line, naming it)."""
 
 
 def slugify_project(name: str) -> str:
@@ -97,7 +103,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     # A lone surrogate (a file name's non-UTF-8 byte) is written escaped, never fails the write.
     payload = data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data
     directory = target.parent
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + target.name + ".", suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + target.name + ".", suffix=TEMP_SUFFIX, dir=directory)
+    except OSError as error:  # named after the file meant, not the temporary one
+        raise OSError(error.errno, error.strerror, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(payload)
@@ -132,25 +141,32 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_temp_files(directory: Path) -> list[str]:
+def remove_stale_temp_files(directory: Path, of: str = "", older_than: float = 0.0) -> list[str]:
     """Delete temporary files that an interrupted `atomic_write` left in `directory`.
 
-    Only call this while holding the directory's `FileLock`: every writer holds it, so any
-    temporary file found then belongs to a writer that died.
+    Only call this while holding the `FileLock` every writer of those files holds: any
+    temporary file found then belongs to a writer that died. `of` limits it to the temporary
+    files of targets whose name starts so (a folder others write in too); `older_than`
+    (seconds) spares files a writer not holding that lock may still be writing.
     """
     removed = []
     try:
         entries = list(directory.iterdir())
     except OSError:
         return removed
+    now = time.time()
     for entry in entries:
         name = entry.name
-        if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX) and entry.is_file() and not entry.is_symlink():
-            try:
-                entry.unlink()
-                removed.append(name)
-            except OSError:
-                pass
+        if not (name.startswith(TEMP_PREFIX + of) and name.endswith(TEMP_SUFFIX)):
+            continue
+        try:
+            status = entry.lstat()
+            if not stat.S_ISREG(status.st_mode) or now - status.st_mtime < older_than:
+                continue
+            entry.unlink()
+            removed.append(name)
+        except OSError:
+            pass
     return removed
 
 
@@ -158,7 +174,8 @@ class FileLock:
     """An exclusive inter-process lock on a lock file (`flock`), waiting at most `timeout` seconds.
 
     The lock file is never deleted (deleting it would let two processes lock two different
-    files of the same name). Use as a context manager; raises LockTimeout.
+    files of the same name), nor taken through a symbolic link (UnsafePath). Use as a
+    context manager; raises LockTimeout.
     """
 
     def __init__(self, path: str | os.PathLike[str], timeout: float = 10.0, poll: float = 0.005) -> None:
@@ -168,7 +185,13 @@ class FileLock:
         self._fd: int | None = None
 
     def __enter__(self) -> Self:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        # O_NOFOLLOW: a lock file planted as a symbolic link would make us create its target.
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as error:
+            if error.errno == errno.ELOOP or self.path.is_symlink():
+                raise UnsafePath(f"{self.path}: a symbolic link; a lock is never taken through one") from None
+            raise
         deadline = time.monotonic() + self.timeout
         while True:
             try:

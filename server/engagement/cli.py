@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     from django_expert.analyzers.config import ConfigError, load_config
     from django_expert.analyzers.engine import Engine
-    from django_expert.memory import LockTimeout, MemoryWriteRefused
+    from django_expert.memory import LockTimeout, MemoryWriteRefused, UnsafePath
     from django_expert.server.engagement.engagement import Engagement, EngagementError
 
     given = Path(args.path)
@@ -38,6 +38,9 @@ def run(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     if not given.is_dir():
         raise usage_error(f"{args.path}: not a folder")
     root = given.resolve()
+    from django_expert.server.cli import require_readable
+
+    require_readable(root, args.path)
     overrides = {"settings-module": args.settings} if args.settings else {}
     try:
         load_config(root).merged(overrides)
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         report = engagement.complete()
     except EngagementError as error:
         raise usage_error(str(error)) from None
-    except (LockTimeout, MemoryWriteRefused) as error:
+    except (LockTimeout, MemoryWriteRefused, UnsafePath) as error:
         raise usage_error(str(error)) from None
     engine.save_cache()
     print(given / report.relative_to(root), file=sys.stdout)

@@ -33,13 +33,15 @@ from django_expert.analyzers.project.discovery import main_project
 from django_expert.analyzers.source import printable, printable_data
 from django_expert.analyzers.secrets import Scrubber
 from django_expert.memory import (
+    MEMORY_FILES,
     LibraryContextProvider,
     MarkdownMemoryStore,
     atomic_write,
     next_report_path,
     safe_join,
+    slugify_project,
 )
-from django_expert.memory.paths import FileLock
+from django_expert.memory.paths import LOCK_NAME, REPORT_DIR, FileLock, remove_stale_temp_files
 from django_expert.server.engagement import architecture as arch
 from django_expert.server.engagement import guidance as guide
 from django_expert.server.engagement import memory_notes, report, scope as scoping, security
@@ -55,6 +57,7 @@ Progress = Callable[[str, "int | None"], None]
 MAX_FIXES = 500
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2, "hint": 3}
 _AREA_RANK = {area: i for i, area in enumerate(scoping.AREAS)}
+STALE_AFTER = 60.0  # seconds: a temporary file this old has no writer left (a write takes milliseconds)
 _PERCENT = {"scope": 0, "memory": 15, "context": 25, "analyze": 35, "guidance": 80, "output": 90}
 
 
@@ -148,8 +151,6 @@ class Engagement:
             return None
         if self.project_argument is not None:
             try:
-                from django_expert.memory import slugify_project
-
                 if slugify_project(self.project_argument) != previous.slug:
                     return None
             except ValueError:
@@ -286,7 +287,25 @@ class Engagement:
         return self._store
 
     def _lock(self) -> FileLock:
+        self._refuse_links_leading_outside()
         return self.store.lock(SKILL, self.state.slug)
+
+    def _refuse_links_leading_outside(self) -> None:
+        """Every file the engagement writes (state, memory, lock, report), checked before the
+        lock, the first write, is taken: a symbolic link leading out of the workspace stops
+        the engagement with nothing written, as an EngagementError naming the path."""
+        store = self.store
+        memory = store.root.relative_to(store.workspace).as_posix()
+        folder = f"{memory}/{slugify_project(SKILL)}/{self.state.slug}"
+        targets = [(self.workspace, states.STATE_FILE), (self.workspace, f"{Path(states.STATE_FILE).parent}/.gitignore"),
+                   (store.workspace, f"{memory}/.gitignore"), (store.workspace, f"{folder}/{LOCK_NAME}"),
+                   *((store.workspace, f"{folder}/{name}") for name in MEMORY_FILES), (self.root, REPORT_DIR)]
+        for base, relative in targets:
+            try:
+                safe_join(base, relative)
+            except ValueError:
+                raise EngagementError(f"{base / relative}: a symbolic link leads outside the workspace; "
+                                      "refusing to write there (nothing was written)") from None
 
     def _save(self) -> None:
         if self.state.slug is None:
@@ -295,6 +314,10 @@ class Engagement:
             self._write_state()
 
     def _write_state(self) -> None:
+        # Another project's engagement may be saving the same file under its own lock: spare
+        # temporary files young enough to be in flight.
+        remove_stale_temp_files(states.state_path(self.workspace).parent, of=Path(states.STATE_FILE).name,
+                                older_than=STALE_AFTER)
         states.save(self.workspace, self.state, self.scrubber.data)
         gitignore = safe_join(self.workspace, ".django-expert/.gitignore")
         if not gitignore.exists() and not gitignore.is_symlink():
@@ -343,6 +366,7 @@ class Engagement:
             except ValueError as error:
                 raise EngagementError(f"context-dir {config.context_dir!r}: {error}") from None
         self.state.project, self.state.slug = name, slug
+        self._refuse_links_leading_outside()  # now that the paths are known, before any is read or written
         started = self.clock()
         self.state.started = self.state.started or states.iso(started)
         self.state.date = self.state.date or started.date().isoformat()
@@ -618,6 +642,8 @@ class Engagement:
         day = _dt.date.fromisoformat(self.state.date)
         version = tool_version()
         with self._lock():
+            # A run killed while writing left its temporary report; this project's lock is held.
+            remove_stale_temp_files(safe_join(self.root, REPORT_DIR), of=f"django_{slug}_")
             path = next_report_path(self.root, slug, day)
             twin_path = path.with_suffix(".json")
             relative = path.relative_to(self.workspace).as_posix()

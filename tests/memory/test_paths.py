@@ -10,6 +10,7 @@ from django_expert.memory import paths
 from django_expert.memory.paths import (
     FileLock,
     LockTimeout,
+    UnsafePath,
     atomic_write,
     next_report_path,
     remove_stale_temp_files,
@@ -162,3 +163,23 @@ def test_report_names_count_up_within_a_day(tmp_path):
 def test_report_stem_refuses_a_raw_name():
     with pytest.raises(ValueError):
         report_stem("../My Shop", dt.date(2026, 11, 24))
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_never_created(tmp_path):
+    (tmp_path / ".lock").symlink_to(tmp_path / "outside.lock")
+    with pytest.raises(UnsafePath, match="symbolic link"):
+        with FileLock(tmp_path / ".lock"):
+            pass
+    assert not (tmp_path / "outside.lock").exists()
+
+
+def test_stale_temp_files_can_be_limited_to_one_target_and_an_age(tmp_path):
+    import time
+
+    old, young, other = (tmp_path / ".report.md.1.tmp"), (tmp_path / ".report.md.2.tmp"), (tmp_path / ".notes.tmp")
+    for path in (old, young, other):
+        path.write_text("partial")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    (tmp_path / ".report.md.3.tmp").symlink_to(tmp_path / "elsewhere")
+    assert remove_stale_temp_files(tmp_path, of="report.md.", older_than=60) == [old.name]
+    assert young.exists() and other.exists() and (tmp_path / ".report.md.3.tmp").is_symlink()
