@@ -550,6 +550,9 @@ def _fact_value(project: ProjectState, key: Key) -> object:
                       for name, value in c.attrs if _maybe_relation(value))
     if kind == "layout":
         return repr(project.layout)
+    if kind == "memo":  # a project-wide answer (ProjectModel.memo): its value, in a stable order
+        value = model.memo_value(key) if model else None
+        return sorted(value) if isinstance(value, (set, frozenset)) else value
     if kind == "file":  # a non-Python file read through the model (e.g. .env)
         data = _read_bytes(Path(key[1]))
         return _digest(data) if data is not None else None

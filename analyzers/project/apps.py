@@ -85,7 +85,11 @@ def entries(value: Value | None) -> tuple[str, ...]:
 
 
 def installed_apps(project: ProjectModel, settings_module: str | None) -> tuple[AppInfo, ...]:
-    """INSTALLED_APPS of a settings module, resolved (never raises)."""
+    """INSTALLED_APPS of a settings module, resolved (never raises); once per project model."""
+    return project.memo(_installed_apps, settings_module)
+
+
+def _installed_apps(project: ProjectModel, settings_module: str | None) -> tuple[AppInfo, ...]:
     settings = project.settings(settings_module)
     resolver = _Resolver(project)
     apps = []

@@ -11,7 +11,7 @@ scans every class, e.g. reverse relations); ("layout",) discovery's answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,12 @@ def record(keys: Iterable[tuple[str, ...]]) -> None:
     sink = _recorder.get()
     if sink is not None:
         sink.update(keys)
+
+
+# The functions `ProjectModel.memo` has computed, by qualified name, so a ("memo", name, ...)
+# fact key can be recomputed on a new model.
+_MEMOISED: dict[str, Callable[..., object]] = {}
+_NONE = "\0"
 
 
 class Recording:
@@ -72,7 +78,32 @@ class ProjectModel:
         self.text_files = text_files or {}
         self.classes = ClassIndex(facts)
         self._settings: dict[str | None, EvaluatedSettings] = {}
+        self._memo: dict[tuple, object] = {}
         self._templates: dict[Path, tuple[str, Template]] = {}
+
+    def memo(self, function: Callable[..., object], *args: str | None):
+        """`function(self, *args)` once per model, for project-wide answers every file asks
+        again (installed apps, every view's lookups): recomputed per file, or depended on
+        through every fact key it reads, they make a project of many files quadratic.
+
+        A caller depends on one fact key, ("memo", name, *args), whose fingerprint is the
+        answer itself: the engine recomputes it on a new model and re-checks the callers
+        only when the answer changed (early cutoff)."""
+        name = f"{function.__module__}.{function.__qualname__}"
+        _MEMOISED.setdefault(name, function)
+        key = (name, *args)
+        if key not in self._memo:
+            with Recording():  # what the answer read is summed up by the answer
+                self._memo[key] = function(self, *args)
+        record([("memo", name, *(_NONE if a is None else a for a in args))])
+        return self._memo[key]
+
+    def memo_value(self, key: tuple[str, ...]) -> object:
+        """The answer a ("memo", ...) fact key denotes, on this model (None if unknown)."""
+        function = _MEMOISED.get(key[1])
+        if function is None:
+            return None
+        return self.memo(function, *(None if a == _NONE else a for a in key[2:]))
 
     # -- facts access (each records what it read) -----------------------------------------
 

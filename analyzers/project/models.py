@@ -491,6 +491,13 @@ class _Builder:
         self._label_apps: tuple[tuple[str, str, str | None, str | None], ...] = () if self.env.apps is not None \
             else tuple((a.label, a.name, a.config_class, a.default_auto_field) for a in project.inferred_apps())
         self._apps_by_label = {app[0]: app for app in self.env.apps or self._label_apps}
+        # app module -> label (the first of two apps of one module wins, as the scan did)
+        self._installed_by_name: dict[str, str] = {}
+        for app in self.env.apps or ():
+            self._installed_by_name.setdefault(app[1], app[0])
+        self._inferred_by_name: dict[str, str] = {}
+        for app in self._label_apps:
+            self._inferred_by_name.setdefault(app[1], app[0])
         self._app_of_module: dict[str, str | None] = {}
         self._maybe_model_base: dict[str, bool] = {}
         self._c3: dict[str, tuple[str, ...]] = {}
@@ -583,11 +590,7 @@ class _Builder:
     def _app_for_module(self, module: str) -> str | None:
         """The label of the installed app whose package holds `module` (longest match)."""
         if module not in self._app_of_module:
-            best: tuple[str, str] | None = None
-            for label, name, _config, _auto in self.env.apps or ():
-                if (module == name or module.startswith(name + ".")) and (best is None or len(name) > len(best[1])):
-                    best = (label, name)
-            self._app_of_module[module] = best[0] if best else None
+            self._app_of_module[module] = _longest_prefix(module, self._installed_by_name)
         return self._app_of_module[module]
 
     def app_label_of(self, module: str) -> str:
@@ -597,11 +600,7 @@ class _Builder:
     def _inferred_label(self, module: str) -> str | None:
         """The label of the inferred app holding `module` (longest match), when INSTALLED_APPS
         is not known."""
-        best: tuple[str, str] | None = None
-        for label, name, _config, _auto in self._label_apps:
-            if (module == name or module.startswith(name + ".")) and (best is None or len(name) > len(best[1])):
-                best = (label, name)
-        return best[0] if best else None
+        return _longest_prefix(module, self._inferred_by_name)
 
     def _meta_attrs(self, ref: ClassRef, reset_abstract: bool = False, depth: int = 0) -> dict[str, Value]:
         """The attributes a class's `Meta` exposes: its own, then its bases' (`Meta(Base.Meta)`)."""
@@ -1452,6 +1451,15 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 def _verbose(name: str) -> str:
     """Django's default verbose_name: "OrderItem" -> "order item", "HTTPLog" -> "http log"."""
     return _CAMEL.sub(" ", name).lower().strip()
+
+
+def _longest_prefix(module: str, labels: dict[str, str]) -> str | None:
+    """The label of the longest package of `module` (itself included) found in `labels`."""
+    while module:
+        if module in labels:
+            return labels[module]
+        module = module.rpartition(".")[0]
+    return None
 
 
 def _app_package(module: str, facts: Mapping) -> str:

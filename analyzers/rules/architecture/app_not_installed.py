@@ -63,7 +63,7 @@ def check(ctx):
     if package is None or any(part.startswith("test") for part in ctx.module.split(".")):
         return
     installed = installed_packages(ctx.project)
-    if installed is None or any(package == app or package.startswith(app + ".") for app in installed):
+    if installed is None or any(prefix in installed for prefix in _prefixes(package)):
         return
     where = _where(ctx, what, package)
     if where is not None:
@@ -151,7 +151,12 @@ def _constant(ctx, index: int, entry: str):
 
 def installed_packages(project) -> set[str] | None:
     """The app packages some settings module installs; None when any settings module's
-    INSTALLED_APPS cannot be read for sure, or the project's settings were not all followed."""
+    INSTALLED_APPS cannot be read for sure, or the project's settings were not all followed.
+    Once per project model: every models, admin and migrations file asks."""
+    return project.memo(_installed_packages)
+
+
+def _installed_packages(project) -> frozenset[str] | None:
     found: set[str] = set()
     seen = False
     main = project.layout.settings_module
@@ -165,7 +170,13 @@ def installed_packages(project) -> set[str] | None:
             return None
         seen = True
         found |= {app.name for app in installed_apps(project, module)}
-    return found if seen else None
+    return frozenset(found) if seen else None
+
+
+def _prefixes(module: str) -> list[str]:
+    """`a.b.c` -> [`a.b.c`, `a.b`, `a`]: the packages that can contain it, longest first."""
+    parts = module.split(".")
+    return [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
 
 
 def _app_part(ctx) -> tuple[str | None, str]:

@@ -75,17 +75,23 @@ def check(ctx):
 
 def _lookups(ctx, mine):
     """(model, field name, views) for the lookups views of the project make on these models."""
+    for (qualname, name), views in ctx.project.memo(_lookup_index).items():
+        if qualname in mine:
+            yield mine[qualname], name, views
+
+
+def _lookup_index(project) -> dict[tuple[str, str], list[str]]:
+    """Every view lookup of the project: (model qualname, field name) -> view qualnames."""
     found: dict[tuple[str, str], list[str]] = {}
-    for ref in ctx.project.all_classes():
+    for ref in project.all_classes():
         for attribute, bases in _LOOKUP_VIEWS.items():
             name = string(ref.fact.attr(attribute))
-            if not name or name == "pk" or not ctx.project.is_subclass(ref.qualname, *bases):
+            if not name or name == "pk" or not project.is_subclass(ref.qualname, *bases):
                 continue
-            rows = Flow(ctx.project, ref.module, ref.qualname).method_rows(ref.qualname, "get_queryset")
-            if rows is not None and rows.model.qualname in mine:
+            rows = Flow(project, ref.module, ref.qualname).method_rows(ref.qualname, "get_queryset")
+            if rows is not None:
                 found.setdefault((rows.model.qualname, name), []).append(ref.qualname)
-    for (qualname, name), views in found.items():
-        yield mine[qualname], name, views
+    return found
 
 
 def _indexed(model, field) -> bool:
