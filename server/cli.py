@@ -311,19 +311,27 @@ def require_readable(path: Path, given: str) -> None:
 
 
 def _project_folder(folder: Path) -> Path | None:
-    """The Django project (the folder with manage.py) that `folder` is in, else the
-    repository or package (pyproject.toml, setup.cfg, setup.py, .git) it is in, if any.
+    """The Django project (the folder with manage.py) that `folder` is in, else, for a
+    folder that is a Python package, the repository it is part of (the nearest folder above
+    its outermost package holding pyproject.toml, setup.cfg, setup.py or .git, else the
+    folder above that package), if any.
 
-    A PATH inside a project is checked with the whole project's knowledge (its models,
-    settings, apps); only the findings under PATH are reported.
+    A PATH inside a project or package is checked with the whole project's knowledge (its
+    models, settings, apps, the package's module names); only the findings under PATH are
+    reported.
     """
     for candidate in (folder, *folder.parents):
         if (candidate / "manage.py").is_file() and not (candidate / "__init__.py").is_file():
             return candidate
-    for candidate in (folder, *folder.parents):
+    if not (folder / "__init__.py").is_file():
+        return None
+    top = folder
+    while (top.parent / "__init__.py").is_file() and top.parent != top:
+        top = top.parent
+    for candidate in (top.parent, *top.parent.parents[:2]):
         if any((candidate / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
             return candidate
-    return None
+    return top.parent
 
 
 def run_check(args: argparse.Namespace) -> int:
