@@ -63,6 +63,7 @@ NEEDED_ENV = {
     "shop.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
     "api_project.settings_production": {"BACKEND_SECRET_KEY": secrets.token_urlsafe(60)},
     "legacysite.settings_live": {"LEGACY_SECRET_KEY": secrets.token_urlsafe(60)},
+    "config.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
 }
 # (project folder, production settings module, environment)
 CASES = sorted(

@@ -1,6 +1,3 @@
-import os
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = ["api.example.com"]
 INSTALLED_APPS = [
