@@ -283,6 +283,14 @@ class _Builder:
             index.known = True
             pieces, _ = self._module_patterns(root, 0, frozenset())
             self._collect(pieces)
+        elif self.project.layout.settings_module is None:
+            # Library code has no ROOT_URLCONF: its URL confs are the ones it offers for
+            # projects to include, those no other one of its modules reaches. Names stay
+            # unchecked (`known` is False): a project chooses the namespace.
+            for module in self._offered_urlconfs():
+                if module not in self._reached:
+                    pieces, _ = self._module_patterns(module, 0, frozenset())
+                    self._collect(pieces)
         # Patterns of modules the root URL conf does not reach may serve another URL conf
         # (per-request `request.urlconf`, django-hosts, tests): their names are never "unknown".
         root_path = self.project.layout.root
@@ -294,6 +302,17 @@ class _Builder:
                 for value in (statement.value, *statement.args):
                     index.names_anywhere.update(_pattern_names(value))
         return index
+
+    def _offered_urlconfs(self) -> list[str]:
+        """Modules of the project's own code that set `urlpatterns`, outer packages first."""
+        root = self.project.layout.root
+        found = []
+        for module, facts in self.project.facts.items():
+            path = self.project.path_of(module)
+            if path is not None and Path(path).is_relative_to(root) and \
+                    any(s.name == "urlpatterns" and s.kind == "assign" for s in facts.statements):
+                found.append(module)
+        return sorted(found, key=lambda m: (m.count("."), m))
 
     def _collect(self, pieces: list[_Piece]) -> None:
         index = self.index

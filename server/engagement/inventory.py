@@ -488,7 +488,8 @@ class Inventory:
         """One row per URL pattern of the analyser's URL index (DRF's format-suffix copies and
         the inside of library URL confs left out), then one per part it could not list: an
         admin site, a library's URL conf, something it could not follow."""
-        if not (self.root_urlconf and self.root_urlconf in self.model.facts):
+        library = self.layout.settings_module is None  # its own URL confs, offered to projects
+        if not library and not (self.root_urlconf and self.root_urlconf in self.model.facts):
             return []
         index = url_index(self.model)
         rows = [self._route_row(route) for route in index.patterns if not (route.suffix or route.library)]

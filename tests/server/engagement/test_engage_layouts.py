@@ -19,6 +19,9 @@ def test_a_reusable_app_is_reviewed_as_a_library_not_as_its_sandbox(tmp_path, en
     # No settings of its own: nothing is claimed missing from settings it does not have.
     assert "MIDDLEWARE is not set" not in text and "is **missing** from MIDDLEWARE" not in text
     assert "No settings module: the projects that install this code choose the middleware." in text
+    # Its API map: the URL confs it offers to projects, router routes included.
+    assert "| `api/books/<pk>/` | [BookViewSet](../src/shelf/api.py#L20) |" in text
+    assert "| `thumbnail/` | [thumbnail](../src/shelf/views.py#L17) |" in text
     codes = {finding["code"] for finding in twin["findings"]}
     assert {"DJE501", "DJE502", "DJE503", "DJE407", "DJE411"} <= codes
     assert not any(finding["filename"].startswith("sandbox/") for finding in twin["findings"])
