@@ -325,8 +325,8 @@ def read_twin(twin: dict) -> dict:
 
 def followed(twin: dict | None) -> str:
     """yes / no / '-' from what the twin explicitly says about the settings module's values."""
-    if not twin:
-        return "-"
+    if not twin or not twin.get("settings_module"):
+        return "-"  # no settings module: nothing to follow (a library without sandbox settings)
     if twin.get("not_seen_settings_module") is not None:
         missing = twin["not_seen_settings_module"]
         return f"no ({missing})" if missing else "yes"
