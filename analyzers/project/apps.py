@@ -129,7 +129,7 @@ def inferred_apps(project: ProjectModel) -> tuple[AppInfo, ...]:
         if config is not None:
             app = resolver._from_config(package, config, default_name=package)
             found[app.name] = replace(app, entry=package, resolved=True)
-        elif "migrations" in kinds or not any(package.startswith(name + ".") for name in found):
+        elif "migrations" in kinds or not any(package.startswith(app.entry + ".") for app in found.values()):
             if "migrations" in kinds or "models" in kinds:
                 found[package] = AppInfo(package, package, _last(package), None, True, resolver._path(package))
     return tuple(found.values())

@@ -792,17 +792,19 @@ def _root_of_manage(folder: Path, workspace: Path) -> Path:
 
 def is_sandbox(root: Path, workspace: Path, manage_py: Path | None, settings_module: str | None,
                has_entry_scripts: bool) -> bool:
-    """A project that only exists to develop or test the code beside it: its folder says so
-    (`sandbox/`, `tests/`, `example_project/`, `demo/` ...), or it has no manage.py and no
-    wsgi/asgi and its settings are test settings (a pytest configuration naming
-    `tests.settings`)."""
-    try:
-        parts = root.relative_to(workspace).parts
-    except ValueError:
-        parts = ()
+    """A project that only exists to develop or test the code beside it: its folder or its
+    manage.py's folder says so (`sandbox/`, `tests/`, `example_project/`, `demo/`, a
+    `wagtail/test/manage.py` ...), or it has no wsgi/asgi and its settings are test settings
+    (a pytest configuration or a manage.py naming `tests.settings`)."""
+    parts: list[str] = []
+    for folder in (root, manage_py.parent) if manage_py is not None else (root,):
+        try:
+            parts += folder.relative_to(workspace).parts  # `wagtail/test/manage.py` roots above the package
+        except ValueError:
+            pass
     if any(set(re.split(r"[_\-.]+", part.lower())) & _SANDBOX_TOKENS for part in parts):
         return True
-    if manage_py is None and not has_entry_scripts and settings_module:
+    if not has_entry_scripts and settings_module:
         tokens = set(re.split(r"[_\-.]+", settings_module.lower()))
         return bool(tokens & {"test", "tests", "testing", "testsettings", "test_settings"})
     return False

@@ -149,8 +149,10 @@ def view_permissions(project: ProjectModel, qualname: str) -> Lookup:
 
 def production_settings(project: ProjectModel) -> tuple[str, ...]:
     """The settings modules that run in production: those discovery judged production, else
-    the project's settings module."""
+    the project's settings module; none for a sandbox (its settings only serve tests)."""
     layout = project.layout
+    if layout.kind == "sandbox":
+        return ()
     if layout.production_settings:
         return layout.production_settings
     return (layout.settings_module,) if layout.settings_module else ()

@@ -495,9 +495,15 @@ class _Builder:
         self._installed_by_name: dict[str, str] = {}
         for app in self.env.apps or ():
             self._installed_by_name.setdefault(app[1], app[0])
+        # Apps the packages show (AppConfig or migrations) that INSTALLED_APPS does not list.
+        # (by the package they are in: a template's AppConfig may name itself `home`)
+        self._nested_apps: dict[str, str] = {} if self.env.apps is None else {
+            app.entry: app.label for app in project.inferred_apps()
+            if app.entry not in self._installed_by_name and app.name not in self._installed_by_name
+            and (app.config_class is not None or f"{app.entry}.migrations" in project.facts)}
         self._inferred_by_name: dict[str, str] = {}
-        for app in self._label_apps:
-            self._inferred_by_name.setdefault(app[1], app[0])
+        for app in project.inferred_apps() if self.env.apps is None else ():
+            self._inferred_by_name.setdefault(app.entry, app.label)  # by the package holding it
         self._app_of_module: dict[str, str | None] = {}
         self._maybe_model_base: dict[str, bool] = {}
         self._c3: dict[str, tuple[str, ...]] = {}
@@ -566,7 +572,7 @@ class _Builder:
             # Without INSTALLED_APPS every model counts; with them, Django refuses the others.
             head.app_label = found or self._inferred_label(head.ref.module) or \
                 _app_package(head.ref.module, self.facts).rpartition(".")[2]
-            head.installed = self.env.apps is None or found is not None
+            head.installed = self.env.apps is None or found is not None and not self._in_other_app(head.ref.module)
         head.abstract = own and self._meta_flag(head.meta.get("abstract"), head, when_installed=False)
         head.proxy = not head.abstract and self._meta_flag(head.meta.get("proxy"), head, when_installed=True)
         swappable = string(head.meta.get("swappable")) if not head.abstract else None
@@ -592,6 +598,15 @@ class _Builder:
         if module not in self._app_of_module:
             self._app_of_module[module] = _longest_prefix(module, self._installed_by_name)
         return self._app_of_module[module]
+
+    def _in_other_app(self, module: str) -> bool:
+        """Whether `module` lies in an app of its own (a package with an AppConfig or
+        migrations) nested in the installed app its name falls under, and not installed
+        itself: `wagtail.test.basepage` under `wagtail`. Nothing imports an app that is not
+        installed, so its models are never registered."""
+        installed = _longest_prefix_name(module, self._installed_by_name)
+        own = _longest_prefix_name(module, self._nested_apps)
+        return own is not None and installed is not None and len(own) > len(installed)
 
     def app_label_of(self, module: str) -> str:
         return self._app_for_module(module) or self._inferred_label(module) or \
@@ -1455,9 +1470,15 @@ def _verbose(name: str) -> str:
 
 def _longest_prefix(module: str, labels: dict[str, str]) -> str | None:
     """The label of the longest package of `module` (itself included) found in `labels`."""
+    name = _longest_prefix_name(module, labels)
+    return labels[name] if name is not None else None
+
+
+def _longest_prefix_name(module: str, names: dict[str, str]) -> str | None:
+    """The longest package of `module` (itself included) that is a key of `names`."""
     while module:
-        if module in labels:
-            return labels[module]
+        if module in names:
+            return module
         module = module.rpartition(".")[0]
     return None
 

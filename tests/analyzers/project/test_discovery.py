@@ -636,3 +636,18 @@ def test_two_projects_workspace():
     assert [(layout.root.name, layout.kind) for layout in layouts] == [("api", "project"), ("tools", "project")]
     assert main_project(layouts).root.name == "api"
     assert layouts[0].production_settings == ("config.settings.prod",)
+
+
+def test_a_manage_py_in_a_test_package_makes_a_sandbox_at_the_repository(tmp_path):
+    """wagtail: `wagtail/test/manage.py` names `wagtail.test.settings`; the repository is the
+    project (module names start above the package), a sandbox with no production settings."""
+    write(tmp_path, {
+        "wagtail/__init__.py": "",
+        "wagtail/models.py": "",
+        "wagtail/test/__init__.py": "",
+        "wagtail/test/manage.py": MANAGE.format(module="wagtail.test.settings"),
+        "wagtail/test/settings.py": "DEBUG = True\n",
+    })
+    [layout] = discover(tmp_path)
+    assert layout.root == tmp_path.resolve() and layout.kind == "sandbox"
+    assert layout.settings_module == "wagtail.test.settings" and layout.production_settings == ()
