@@ -460,8 +460,11 @@ class _Walk:
     def _names_open(self, model: ModelInfo, name: str) -> bool:
         """Whether a name missing from the model's known fields might still exist."""
         known = self.known
-        return (not known.fields_complete(model) or known.reverse_open(model) or name in known.class_attrs(model)
-                or known.decorated(model))
+        # An abstract model's `Meta.ordering = ["id"]` is read on its concrete children, which
+        # get the automatic primary key unless they declare one.
+        implicit_pk = model.abstract and name == "id" and not any(f.primary_key for f in model.fields)
+        return (implicit_pk or not known.fields_complete(model) or known.reverse_open(model)
+                or name in known.class_attrs(model) or known.decorated(model))
 
     # -- completion
 

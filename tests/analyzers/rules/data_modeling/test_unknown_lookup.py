@@ -1,4 +1,4 @@
-from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+from tests.analyzers.rules.helpers import check_fixed, check_noop, engine_for, findings
 
 CODE = "DJE209"
 
@@ -108,3 +108,29 @@ def test_silent_when_the_model_or_names_cannot_be_known(tmp_path):
             Book.objects.filter(**{"anything": 1})
             Book.objects.values("title").order_by("?")
         """}, CODE)
+
+
+def test_an_abstract_model_may_order_by_the_primary_key_its_children_get(tmp_path):
+    """django-oscar: `class Meta: abstract = True; ordering = ["-delta_votes", "id"]`."""
+    models = '''
+from django.db import models
+
+
+class AbstractReview(models.Model):
+    score = models.IntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["-score", "id"]
+
+
+class AbstractTypo(models.Model):
+    score = models.IntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["idd"]
+'''
+    engine, root = engine_for(tmp_path, {"reviews/models.py": models})
+    messages = [f.message for f in engine.findings(root / "reviews/models.py") if f.code == "DJE209"]
+    assert messages == ["reviews.AbstractTypo has no field or relation named 'idd'"]
