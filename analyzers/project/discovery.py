@@ -477,12 +477,7 @@ def _entry_scripts(root: Path, source_roots: tuple[Path, ...]) -> list[Path]:
         for name in ("wsgi.py", "asgi.py"):
             if (base / name).is_file():
                 scripts.append(base / name)
-        try:
-            packages = sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
-                              and e.name.isidentifier() and e.name not in SKIP_DIRS)
-        except OSError:
-            continue
-        for package in packages:
+        for package in _top_folders(base):
             for name in ("wsgi.py", "asgi.py"):
                 if (package / name).is_file():
                     scripts.append(package / name)
@@ -608,17 +603,21 @@ def _build(
     )
 
 
+def _top_folders(base: Path) -> list[Path]:
+    """The folders directly in `base` that can be packages (identifier names, not skipped)."""
+    try:
+        return sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
+                      and e.name.isidentifier() and e.name not in SKIP_DIRS)
+    except OSError:
+        return []
+
+
 def _settings_packages(source_roots: tuple[Path, ...], root: Path) -> list[tuple[str, str]]:
     """`<package>.settings` when exactly one top-level package of the project holds a
     settings module (a manage.py that names none, in a `src/` layout)."""
     found: list[tuple[str, str]] = []
     for base in source_roots:
-        try:
-            packages = sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
-                              and e.name.isidentifier() and e.name not in SKIP_DIRS)
-        except OSError:
-            continue
-        for package in packages:
+        for package in _top_folders(base):
             if (package / "__init__.py").is_file() and (
                     (package / "settings.py").is_file() or (package / "settings" / "__init__.py").is_file()):
                 found.append((f"{package.name}.settings", f"{_relative(package, root)}/settings"))
