@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().with_name("django_dump.py")
+# Production settings modules of the workspaces that read a required environment variable
+# (`os.environ["DJANGO_SECRET_KEY"]`): Django cannot load them without it.
+NEEDED_ENV = {
+    "shop.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
+    "api_project.settings_production": {"BACKEND_SECRET_KEY": secrets.token_urlsafe(60)},
+    "legacysite.settings_live": {"LEGACY_SECRET_KEY": secrets.token_urlsafe(60)},
+    "config.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
+}
 TIMEOUT = 120
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -47,6 +46,8 @@ from django_expert.analyzers.rules.security import (
     missing_https_hardening,
 )
 
+from tests.oracle import runner
+
 WORKSPACES = Path(__file__).resolve().parents[1] / "workspaces"
 CHECK_ID = re.compile(r"\b(security\.[WE]\d{3})\b")
 RULE_MODULES = {
@@ -59,12 +60,7 @@ RULE_MODULES = {
 }
 MAPPED = {check_id: code for code, module in RULE_MODULES.items() for check_id in module.DJANGO_CHECKS}
 # Production settings modules that read a variable without a default, and those variables.
-NEEDED_ENV = {
-    "shop.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
-    "api_project.settings_production": {"BACKEND_SECRET_KEY": secrets.token_urlsafe(60)},
-    "legacysite.settings_live": {"LEGACY_SECRET_KEY": secrets.token_urlsafe(60)},
-    "config.settings.prod": {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60)},
-}
+NEEDED_ENV = runner.NEEDED_ENV  # shared with the settings oracle
 # (project folder, production settings module, environment)
 CASES = sorted(
     (layout.root.relative_to(WORKSPACES).as_posix(), module, NEEDED_ENV.get(module, {}))

@@ -341,6 +341,10 @@ PROJECTS = [
     ("subapps", "tracker_site.settings"),
     ("two_projects/api", "config.settings.dev"),
     ("two_projects/tools", "toolsite.settings"),
+    ("split_settings", "splitsite.settings"),
+    ("environ_defaults", "envsite.settings"),
+    ("urlconf", "urlsite.settings"),
+    ("nplusone", "nplusone.settings"),
 ]
 
 FIELD_ATTRS = (
