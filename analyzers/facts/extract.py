@@ -19,7 +19,16 @@ from django_expert.analyzers.facts.types import (
     MethodFact,
     Statement,
 )
-from django_expert.analyzers.facts.values import Call, Const, Env, Unknown, Value, ValueBuilder, dotted_name
+from django_expert.analyzers.facts.values import (
+    Call,
+    Const,
+    Env,
+    Unknown,
+    Value,
+    ValueBuilder,
+    dotted_name,
+    is_environ_class,
+)
 from django_expert.analyzers.source import LineIndex
 
 SPLIT_SETTINGS_INCLUDE = "split_settings.tools.include"
@@ -99,7 +108,7 @@ class _Extractor:
                     self.local_names.add(name)
                 case ast.Assign(targets=[ast.Name(id=name)], value=ast.Call(func=func)):
                     callee = dotted_name(func) or ""
-                    if callee.split(".")[-1] == "Env" and "environ" in callee or callee == "Env":
+                    if is_environ_class(callee):
                         self.env_names.add(name)
                 case ast.If(body=inner, orelse=orelse):
                     self._collect_bindings(inner)

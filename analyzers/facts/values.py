@@ -99,6 +99,16 @@ _ENV_READERS = {
     "os.environ.setdefault": None,
     "decouple.config": None,
 }
+# django-environ's reader classes: `Env` and `FileAwareEnv` (which also reads `X_FILE`).
+ENVIRON_CLASSES = frozenset({"Env", "FileAwareEnv"})
+
+
+def is_environ_class(func: str) -> bool:
+    """Whether a callee names django-environ's Env or FileAwareEnv (`environ.Env`, `Env`)."""
+    module, _, name = func.rpartition(".")
+    return name in ENVIRON_CLASSES and ("environ" in module or not module)
+
+
 # django-environ: env("X"), env.bool("X"), environ.Env(...)("X"); matched by the method name.
 _ENVIRON_CASTS = {"str", "bool", "int", "float", "list", "tuple", "dict", "url", "db", "db_url",
                   "cache", "cache_url", "email", "email_url", "search_url", "path", "json"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,12 @@ class ProjectLayout:
                 parts.pop()
             if all(part.isidentifier() for part in parts) or _migration_parts(parts):
                 return ".".join(parts), is_package
+            if parts and all(part.isidentifier() for part in parts[:-1]):
+                # `settings.dist.py`, `local-settings.py`: not importable, but run by
+                # django-split-settings' include() or by hand; named so they are analysed.
+                stem = re.sub(r"\W", "__", parts[-1])
+                if stem.isidentifier() and not is_package:
+                    return ".".join([*parts[:-1], stem]), False
         return None
 
 

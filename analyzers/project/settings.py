@@ -57,6 +57,7 @@ from django_expert.analyzers.facts.values import (
     Starred,
     Unknown,
     Value,
+    is_environ_class,
 )
 from django_expert.analyzers.knowledge.settings_defaults import DJANGO_DEFAULTS, DRF_DEFAULTS
 from django_expert.analyzers.project.dotenv import parse_env_file
@@ -949,7 +950,7 @@ class _Evaluator:
             if method not in _ENVIRON_CASTS:
                 return None
         made = self._lookup(instance, names, aliases)
-        if not (isinstance(made, Call) and made.func.rpartition(".")[2] == "Env" and "environ" in made.func):
+        if not (isinstance(made, Call) and is_environ_class(made.func)):
             return None
         first = call.args[0] if call.args else None
         var = first.value if isinstance(first, Const) and isinstance(first.value, str) else None
@@ -1136,7 +1137,7 @@ def _with_schema(env: Env, names: dict[str, SettingValue]) -> Env:
         return env
     for setting in names.values():
         made = setting.value
-        if not (isinstance(made, Call) and made.func.rpartition(".")[2] == "Env" and "environ" in made.func):
+        if not (isinstance(made, Call) and is_environ_class(made.func)):
             continue
         schema = made.kwarg(var)
         if isinstance(schema, Ref) and env.cast is None:

@@ -841,3 +841,33 @@ ALLOWED_HOSTS = ["x", *os.environ.get("HOSTS", "y,z").split(",")]
     middleware = settings.value("MIDDLEWARE")
     assert middleware.items[0] == Const("a.A") and len(middleware.items) == 2 and isinstance(middleware.items[1], Unknown)
     assert py(settings.fresh("ALLOWED_HOSTS")) == ["x", "y", "z"]
+
+
+def test_split_settings_include_of_a_file_whose_name_is_not_a_module(tmp_path):
+    """DefectDojo: `include("settings.dist.py", optional("local_settings.py"))`, whose
+    settings read django-environ's FileAwareEnv with schema defaults."""
+    from django_expert.analyzers.engine import load_projects
+
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo.settings.settings")\n',
+        "dojo/__init__.py": "",
+        "dojo/settings/__init__.py": "",
+        "dojo/settings/settings.py": (
+            "from split_settings.tools import include, optional\n\n"
+            'include("settings.dist.py", optional("local_settings.py"))\n'),
+        "dojo/settings/settings.dist.py": (
+            "import environ\n\n"
+            "env = environ.FileAwareEnv(DD_DEBUG=(bool, False), DD_ALLOWED_HOSTS=(list, ['localhost']))\n"
+            'DEBUG = env("DD_DEBUG")\n'
+            'ALLOWED_HOSTS = env("DD_ALLOWED_HOSTS")\n'
+            'ROOT_URLCONF = "dojo.urls"\n'),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    [project] = load_projects(tmp_path)
+    settings = project.settings()
+    assert settings.resolved("DEBUG").value == Const(False)
+    assert settings.resolved("ROOT_URLCONF").value == Const("dojo.urls")
+    assert settings.resolved("ALLOWED_HOSTS").value == Seq("list", (Const("localhost"),))
+    assert not settings.incomplete  # the include was followed
