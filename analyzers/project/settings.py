@@ -699,6 +699,10 @@ class _Evaluator:
         """Run a module's statements into `names` (its own namespace, or the namespace of the
         module that include()s it; `conditional` when that include() may not run)."""
         self.reads_dotenv = self.reads_dotenv or any(_loads_dotenv(call.func) for call in facts.calls)
+        for call in facts.calls:  # `populate_settings(env, globals())` may set any name
+            if any(isinstance(arg, Call) and arg.func in _NAMESPACE_CALLS for arg in (*call.args, *(v for _, v in call.kwargs))):
+                self._unfollowed(f"'{module}' hands its namespace to `{call.func.rpartition('.')[2]}()`, "
+                                 f"which may set any setting")
         self._bind_imports(module, facts, names)
         for index, statement in enumerate(facts.statements):
             if conditional and not statement.conditional:
@@ -977,6 +981,9 @@ class _Evaluator:
 
 _ENVIRON_CASTS = frozenset({"str", "bool", "int", "float", "list", "tuple", "dict", "url", "db", "db_url",
                             "cache", "cache_url", "email", "email_url", "search_url", "path", "json"})
+
+
+_NAMESPACE_CALLS = frozenset({"globals", "vars", "locals"})
 
 
 def _unfollowed_value(setting: SettingValue) -> bool:

@@ -871,3 +871,20 @@ def test_split_settings_include_of_a_file_whose_name_is_not_a_module(tmp_path):
     assert settings.resolved("ROOT_URLCONF").value == Const("dojo.urls")
     assert settings.resolved("ALLOWED_HOSTS").value == Seq("list", (Const("localhost"),))
     assert not settings.incomplete  # the include was followed
+
+
+def test_a_settings_module_handing_its_namespace_to_a_function_is_not_followed(tmp_path):
+    """DefectDojo: `_populate_notifications_settings(env, globals())` sets settings the
+    analyser cannot see; they are unknown, not unset (DJE112 stays silent on them)."""
+    from django_expert.analyzers.engine import load_projects
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "manage.py").write_text('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n')
+    (tmp_path / "site" / "__init__.py").write_text("")
+    (tmp_path / "site" / "settings.py").write_text(
+        "from site.notify import populate\n\nDEBUG = False\npopulate(None, globals())\n")
+    [project] = load_projects(tmp_path)
+    settings = project.settings()
+    assert settings.incomplete
+    assert any("hands its namespace to `populate()`" in line for line in settings.unfollowed)
+    assert settings.resolved("DEBUG").value == Const(False)
