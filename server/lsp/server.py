@@ -114,6 +114,22 @@ class DjangoExpertProtocol(LanguageServerProtocol):
         self._shutdown = True
         return None
 
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        """pygls' handler runner, forgetting each handler's future once it is done.
+
+        pygls (2.1.1) files the future of a generator handler (its own didOpen/didChange/
+        didClose) and of each step it yields under a fresh id in `_request_futures`, and only
+        a request's response removes its entry: every edit left a future, its lock and its
+        result behind (about 2 KB an edit, measured with tests/benchmarks/fuzz_lsp.py)."""
+
+        def forget(future) -> None:
+            if self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
+            if callback is not None:
+                callback(future)
+
+        return super()._execute_handler(msg_id, handler, forget, args, kwargs)
+
 
 class DjangoExpertServer(LanguageServer):
     def __init__(self) -> None:
