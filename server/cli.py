@@ -312,13 +312,12 @@ def require_readable(path: Path, given: str) -> None:
 
 def _project_folder(folder: Path) -> Path | None:
     """The Django project (the folder with manage.py) that `folder` is in, else, for a
-    folder that is a Python package, the repository it is part of (the nearest folder above
-    its outermost package holding pyproject.toml, setup.cfg, setup.py or .git, else the
-    folder above that package), if any.
+    folder that is a Python package, its outermost package, if any.
 
-    A PATH inside a project or package is checked with the whole project's knowledge (its
-    models, settings, apps, the package's module names); only the findings under PATH are
-    reported.
+    A PATH inside a project or a package is checked with the whole project's or package's
+    knowledge (its models, settings, apps, module names); only the findings under PATH are
+    reported. A package is not widened to its repository: `check src/oscar` analyses the
+    oscar package, not the repository's tests and docs.
     """
     for candidate in (folder, *folder.parents):
         if (candidate / "manage.py").is_file() and not (candidate / "__init__.py").is_file():
@@ -328,10 +327,7 @@ def _project_folder(folder: Path) -> Path | None:
     top = folder
     while (top.parent / "__init__.py").is_file() and top.parent != top:
         top = top.parent
-    for candidate in (top.parent, *top.parent.parents[:2]):
-        if any((candidate / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
-            return candidate
-    return top.parent
+    return top
 
 
 def run_check(args: argparse.Namespace) -> int:

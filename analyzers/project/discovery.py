@@ -820,10 +820,16 @@ def _uncovered_python(dirs: dict[Path, _Dir], roots: list[Path]) -> bool:
 def _library(workspace: Path) -> ProjectLayout:
     """The code of the workspace outside every project: apps are inferred from its packages,
     settings are unknown (rules that need them stay silent)."""
+    source_roots = _source_roots(workspace)
+    if (workspace / "__init__.py").is_file():  # a package checked on its own: names start above it
+        top = workspace
+        while (top.parent / "__init__.py").is_file() and top.parent != top:
+            top = top.parent
+        source_roots = (top.parent,)
     return ProjectLayout(
         root=workspace,
         name=workspace.name,
-        source_roots=_source_roots(workspace),
+        source_roots=source_roots,
         settings_module=None,
         library_roots=library_roots(workspace, workspace),
         kind="library",

@@ -68,3 +68,13 @@ def test_a_configured_settings_module_that_does_not_exist_is_one_line_and_exit_2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "'shelf.settings.production'" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_checking_a_package_folder_analyses_that_package_with_its_module_names(reusable_app, tmp_path):
+    whole = app_findings(check(reusable_app, "--format", "json", cache=tmp_path / "c1"), "")
+    package = check(reusable_app / "src" / "shelf", "--format", "json", cache=tmp_path / "c2")
+    document = json.loads(package.stdout)
+    assert document["summary"]["python_files"] == 11  # the package, not the sandbox beside it
+    found = sorted(("src/shelf/" + f["filename"], f["location"]["row"], f["code"], f["message"])
+                   for f in document["findings"])
+    assert found == whole
