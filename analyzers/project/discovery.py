@@ -406,7 +406,14 @@ def library_roots(root: Path, workspace: Path) -> tuple[Path, ...]:
 def _source_roots(root: Path) -> tuple[Path, ...]:
     """The folders module names are relative to: the root; `src/` when it holds code; the
     folders the packaging configuration names (setuptools `package-dir` and `packages.find
-    where`, setup.cfg `package_dir`, poetry `from`, hatch `packages`)."""
+    where`, setup.cfg `package_dir`, poetry `from`, hatch `packages`). When the root is
+    itself a package (a package checked on its own), names start above its outermost
+    package instead: `django/db/models.py` is `django.db.models`."""
+    if (root / "__init__.py").is_file():
+        top = root
+        while (top.parent / "__init__.py").is_file() and top.parent != top:
+            top = top.parent
+        return (top.parent,)
     roots = [root]
     src = root / "src"
     try:
@@ -820,16 +827,10 @@ def _uncovered_python(dirs: dict[Path, _Dir], roots: list[Path]) -> bool:
 def _library(workspace: Path) -> ProjectLayout:
     """The code of the workspace outside every project: apps are inferred from its packages,
     settings are unknown (rules that need them stay silent)."""
-    source_roots = _source_roots(workspace)
-    if (workspace / "__init__.py").is_file():  # a package checked on its own: names start above it
-        top = workspace
-        while (top.parent / "__init__.py").is_file() and top.parent != top:
-            top = top.parent
-        source_roots = (top.parent,)
     return ProjectLayout(
         root=workspace,
         name=workspace.name,
-        source_roots=source_roots,
+        source_roots=_source_roots(workspace),
         settings_module=None,
         library_roots=library_roots(workspace, workspace),
         kind="library",
