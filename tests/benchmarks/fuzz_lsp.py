@@ -84,11 +84,15 @@ def serve() -> None:
         cached = [item for by_path in parso_cache.parser_cache.values() for item in by_path.values()] \
             if parso_cache else []
         held = {"futures": len(ls.protocol._request_futures), "parso_modules": len(cached),
+                "fact_keys": sum(len(folder.engine._dependents) for folder in ls.all_folders()),
                 "parso_lines": sum(len(item.lines or ()) for item in cached), "growth": [],
-                "rss": rss_mb(os.getpid()), "rss_trimmed": None}
-        if getattr(params, "trim", False):  # what glibc would give back: fragmentation, not objects
+                "rss": rss_mb(os.getpid()), "rss_trimmed": None, "threads": rss_mb(os.getpid(), "Threads"),
+                "anon": rss_mb(os.getpid(), "RssAnon"), "file": rss_mb(os.getpid(), "RssFile")}
+        if getattr(params, "trim", False):  # what a full collection and glibc would give back
             import ctypes
+            import gc
 
+            held["collected"] = gc.collect()
             ctypes.CDLL("libc.so.6").malloc_trim(0)
             held["rss_trimmed"] = rss_mb(os.getpid())
         if not tracing:
@@ -129,11 +133,12 @@ class Report:
     held_end: dict = field(default_factory=dict)
 
 
-def rss_mb(pid: int) -> float | None:
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """A memory figure of /proc/PID/status in MB (`Threads`: a count)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / (1 if field == "Threads" else 1024)
     except OSError:
         return None
     return None
@@ -187,14 +192,14 @@ async def ask(client, report: Report, method: str, params, at: int):
     return result
 
 
-async def random_request(client, report: Report, rng: random.Random, uri: str, text: str, at: int) -> None:
+async def random_request(client, report: Report, rng: random.Random, uri: str, text: str, at: int,
+                         methods: list[str]) -> None:
     offset = rng.randrange(len(text) + 1)
     words = [match.start() for match in WORD.finditer(text, max(0, offset - 400), offset + 400)]
     if words and rng.random() < 0.8:  # mostly on a name, as a user hovers
         offset = rng.choice(words) + rng.randrange(3)
     position = position_at(text, clean(text, min(offset, len(text))))
-    method = rng.choice(["textDocument/hover", "textDocument/hover", "textDocument/completion",
-                         "textDocument/definition", "textDocument/codeAction"])
+    method = "textDocument/" + rng.choice(methods)
     params = {"textDocument": {"uri": uri}, "position": position}
     if method == "textDocument/codeAction":
         params = {"textDocument": {"uri": uri}, "range": {"start": position, "end": position},
@@ -266,13 +271,14 @@ async def fuzz(command: list[str], project: Path, arguments, env: dict, stderr) 
                                     "text": new}]})
             report.edits = number
             if rng.random() < arguments.request_rate:
-                await random_request(client, report, rng, uri, texts[uri], number)
+                await random_request(client, report, rng, uri, texts[uri], number, arguments.methods.split(","))
             if number % arguments.check_every == 0:
                 await check_texts(client, report, texts, [uri] if number % 1000 else uris, number)
             if number == 500:
                 await client.quiet(0.3, limit=30)
                 report.rss_after_500 = rss_mb(process.pid)
-                report.held_after_500 = await client.request(MEMORY_METHOD, {"mark": "after-500"}, timeout=300)
+                report.held_after_500 = await client.request(MEMORY_METHOD, {"mark": "after-500", "trim": True},
+                                                         timeout=300)
             if number % 1000 == 0:
                 print(f"  {number} edits, {sum(report.requests.values())} requests, RSS {rss_mb(process.pid):.1f} MB",
                       file=sys.stderr, flush=True)
@@ -325,10 +331,12 @@ def print_report(report: Report, log: str, seconds: float) -> None:
         print(f"  slow: {method} {took:.2f} s at edit {at}")
     for when, held in (("after 500 edits", report.held_after_500), ("at the end", report.held_end)):
         if held:
-            print(f"server holds {when}: {held['futures']} handler futures, "
+            print(f"server holds {when}: {held['futures']} handler futures, {held['fact_keys']} fact keys, "
                   f"{held['parso_modules']} parso modules ({held['parso_lines']} lines)"
-                  + (f"; RSS {held['rss']:.1f} MB, {held['rss_trimmed']:.1f} MB after malloc_trim"
-                     if held.get("rss_trimmed") else ""))
+                  + f"; {held['threads']:.0f} threads, RSS {held['rss']:.1f} MB (anonymous {held['anon']:.1f}, "
+                  f"files {held['file']:.1f})"
+                  + (f", {held['rss_trimmed']:.1f} MB after gc.collect() ({held['collected']} objects) and "
+                     "malloc_trim" if held.get("rss_trimmed") else ""))
     if report.held_end.get("growth"):
         print(f"tracemalloc: {report.held_after_500['traced_mb']:.1f} MB traced after 500 edits, "
               f"{report.held_end['traced_mb']:.1f} MB at the end")
@@ -344,6 +352,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--files", type=int, default=20, help="how many of the project's files to open")
     parser.add_argument("--request-rate", type=float, default=0.25, help="chance of a request after an edit")
+    parser.add_argument("--methods", default="hover,hover,completion,definition,codeAction",
+                        help="the requests asked, in proportion (textDocument/ methods)")
     parser.add_argument("--check-every", type=int, default=100, help="compare the texts every N edits")
     parser.add_argument("--trace", action="store_true", help="tracemalloc in the server (slower)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
