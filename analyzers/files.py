@@ -88,6 +88,17 @@ def read_text(path: Path | str, limit: int = DEFAULT_LIMIT, within: Iterable[Pat
     return read_bytes(path, limit, within).decode("utf-8", errors="replace")
 
 
+def can_name_a_file(name: str) -> bool:
+    """Whether `name` (a template name, say) can be a file below a folder: relative, no `..`,
+    no NUL, within the file system's limits (255 bytes a part). A name that cannot be a
+    file is an unknown name, never an OSError."""
+    if not name or name.startswith(("/", "\\")) or "\0" in name:
+        return False
+    parts = name.split("/")
+    return ".." not in parts and all(len(p.encode("utf-8", "surrogateescape")) <= 255 for p in parts) \
+        and len(name.encode("utf-8", "surrogateescape")) <= 1024
+
+
 def is_regular_file(path: Path | str) -> bool:
     """Whether `path` is (or a symlink leads to) a regular file; never blocks."""
     try:

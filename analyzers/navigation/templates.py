@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django_expert.analyzers import files
 from django_expert.analyzers.facts.values import BinOp, Call, Const, Mapping, Seq, Value, string
 
 if TYPE_CHECKING:
@@ -47,11 +48,11 @@ class TemplateIndex:
     _names: list[str] | None = None
 
     def find(self, name: str) -> Path | None:
-        if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
+        if not files.can_name_a_file(name):
             return None
         for folder in self.dirs:
             candidate = folder / name
-            if candidate.is_file():
+            if files.is_regular_file(candidate):
                 return candidate
         return None
 

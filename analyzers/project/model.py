@@ -221,9 +221,7 @@ class ProjectModel:
         from django_expert.analyzers import files
         from django_expert.analyzers.project.templates import parse
 
-        # A name that cannot be a file (NUL, over the file system's limits) is an unknown name.
-        if not name or name.startswith(("/", "\\")) or ".." in name.split("/") or "\0" in name or \
-                len(name.encode("utf-8", "surrogatepass")) > 1024 or any(len(p) > 255 for p in name.split("/")):
+        if not files.can_name_a_file(name):
             return None
         for folder in self._template_dirs:
             path = folder / name

@@ -90,3 +90,22 @@ def test_check_finishes_and_reports_the_files_it_refuses(tmp_path):
     }
     # The rest of the project is analysed as before.
     assert any(f.code.startswith("DJE2") for found in findings.values() for f in found)
+
+
+def test_template_names_that_cannot_be_files_are_unknown_names(tmp_path):
+    """A name over the file system's limits (or with a NUL) in render() or {% include %}
+    raised `OSError: File name too long` and silently skipped DJE503/DJE111 for the view."""
+    root = Path(shutil.copytree(WORKSPACES / "blog", tmp_path / "blog", ignore=shutil.ignore_patterns("__pycache__")))
+    long_name = "x" * 300 + ".html"
+    views = root / "posts" / "views.py"
+    views.write_text(views.read_text() + (
+        "\n\nfrom django.shortcuts import render  # noqa: E402\n"
+        "\n\ndef too_long(request):\n"
+        f"    return render(request, {long_name!r}, {{}})\n"
+        "\n\ndef with_nul(request):\n"
+        "    return render(request, 'a\\x00b.html', {})\n"))
+    engine = Engine([root], use_cache=False)
+    engine.index()
+    messages = [f.message for f in engine.findings(views) if f.code == "DJE111"]
+    assert any(long_name in m for m in messages)
+    assert not engine.state(views).crashed  # no rule raised on either name
