@@ -324,10 +324,9 @@ def _project_folder(folder: Path) -> Path | None:
             return candidate
     if not (folder / "__init__.py").is_file():
         return None
-    top = folder
-    while (top.parent / "__init__.py").is_file() and top.parent != top:
-        top = top.parent
-    return top
+    from django_expert.analyzers.project.discovery import outermost_package
+
+    return outermost_package(folder)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -178,11 +178,10 @@ def location(project: ProjectModel, definition: Definition):
 
 
 def _line_of(path: Path, name: str):
-    from django_expert.analyzers.source import Span
+    from django_expert.analyzers.source import Span, text_lines
 
     try:
-        for number, line in enumerate(files.read_text(path).split("\n")):
-            line = line.rstrip("\r")
+        for number, line in enumerate(text_lines(files.read_text(path))):
             if line.startswith((f"{name} =", f"{name}=")):
                 return Span.of(number, 0, number, len(line))
     except OSError:

@@ -117,7 +117,7 @@ def inferred_apps(project: ProjectModel) -> tuple[AppInfo, ...]:
             if head:
                 packages.setdefault(head, set()).add("migrations")
     resolver = _Resolver(project)
-    found: dict[str, AppInfo] = {}
+    found: dict[str, AppInfo] = {}  # by the package that holds the app
     for package in sorted(packages, key=lambda m: (m.count("."), m)):
         kinds = packages[package]
         config = None
@@ -128,10 +128,9 @@ def inferred_apps(project: ProjectModel) -> tuple[AppInfo, ...]:
                 config = None
         if config is not None:
             app = resolver._from_config(package, config, default_name=package)
-            found[app.name] = replace(app, entry=package, resolved=True)
-        elif "migrations" in kinds or not any(package.startswith(app.entry + ".") for app in found.values()):
-            if "migrations" in kinds or "models" in kinds:
-                found[package] = AppInfo(package, package, _last(package), None, True, resolver._path(package))
+            found[package] = replace(app, entry=package, resolved=True)
+        elif "migrations" in kinds or "models" in kinds and not any(package.startswith(p + ".") for p in found):
+            found[package] = AppInfo(package, package, _last(package), None, True, resolver._path(package))
     return tuple(found.values())
 
 

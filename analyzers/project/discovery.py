@@ -403,6 +403,15 @@ def library_roots(root: Path, workspace: Path) -> tuple[Path, ...]:
 # -- one project ------------------------------------------------------------------------------
 
 
+def outermost_package(folder: Path, stop: Path | None = None) -> Path:
+    """The outermost package that `folder` (a package) is in: the last folder, going up,
+    whose parent holds no `__init__.py` (or is `stop`)."""
+    top = folder
+    while top.parent != top and top.parent != stop and (top.parent / "__init__.py").is_file():
+        top = top.parent
+    return top
+
+
 def _source_roots(root: Path) -> tuple[Path, ...]:
     """The folders module names are relative to: the root; `src/` when it holds code; the
     folders the packaging configuration names (setuptools `package-dir` and `packages.find
@@ -410,10 +419,7 @@ def _source_roots(root: Path) -> tuple[Path, ...]:
     itself a package (a package checked on its own), names start above its outermost
     package instead: `django/db/models.py` is `django.db.models`."""
     if (root / "__init__.py").is_file():
-        top = root
-        while (top.parent / "__init__.py").is_file() and top.parent != top:
-            top = top.parent
-        return (top.parent,)
+        return (outermost_package(root).parent,)
     roots = [root]
     src = root / "src"
     try:
@@ -787,10 +793,7 @@ def _root_of_manage(folder: Path, workspace: Path) -> Path:
     (above `src/` too), which is where module names start."""
     if not (folder / "__init__.py").is_file() or folder == workspace:
         return folder
-    top = folder
-    while top.parent != workspace and (top.parent / "__init__.py").is_file():
-        top = top.parent
-    root = top.parent
+    root = outermost_package(folder, stop=workspace).parent
     if root.name == "src" and root != workspace:
         root = root.parent
     return root

@@ -486,24 +486,24 @@ class _Builder:
         self.lock = threading.RLock()
         self.heads: dict[str, _Head] = {}
         self._label_table: dict[tuple[str, str], _Head] = {}
-        # Without readable INSTALLED_APPS, labels (and AppConfig options) come from the apps
-        # the packages show.
-        self._label_apps: tuple[tuple[str, str, str | None, str | None], ...] = () if self.env.apps is not None \
-            else tuple((a.label, a.name, a.config_class, a.default_auto_field) for a in project.inferred_apps())
-        self._apps_by_label = {app[0]: app for app in self.env.apps or self._label_apps}
+        # The apps the packages show, by the package that holds them (a template's AppConfig
+        # may name itself `home`). Without readable INSTALLED_APPS they give the labels (and
+        # AppConfig options); with them, those not listed keep their models unregistered.
+        inferred = project.inferred_apps()
+        installed = self.env.apps
+        self._apps_by_label = {app[0]: app for app in installed or (
+            (a.label, a.name, a.config_class, a.default_auto_field) for a in inferred)}
         # app module -> label (the first of two apps of one module wins, as the scan did)
         self._installed_by_name: dict[str, str] = {}
-        for app in self.env.apps or ():
+        for app in installed or ():
             self._installed_by_name.setdefault(app[1], app[0])
-        # Apps the packages show (AppConfig or migrations) that INSTALLED_APPS does not list.
-        # (by the package they are in: a template's AppConfig may name itself `home`)
-        self._nested_apps: dict[str, str] = {} if self.env.apps is None else {
-            app.entry: app.label for app in project.inferred_apps()
+        self._inferred_by_name: dict[str, str] = {}
+        for app in inferred if installed is None else ():
+            self._inferred_by_name.setdefault(app.entry, app.label)
+        self._nested_apps: dict[str, str] = {} if installed is None else {
+            app.entry: app.label for app in inferred
             if app.entry not in self._installed_by_name and app.name not in self._installed_by_name
             and (app.config_class is not None or f"{app.entry}.migrations" in project.facts)}
-        self._inferred_by_name: dict[str, str] = {}
-        for app in project.inferred_apps() if self.env.apps is None else ():
-            self._inferred_by_name.setdefault(app.entry, app.label)  # by the package holding it
         self._app_of_module: dict[str, str | None] = {}
         self._maybe_model_base: dict[str, bool] = {}
         self._c3: dict[str, tuple[str, ...]] = {}
