@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import hostile as planted
+
 WORKSPACES = Path(__file__).resolve().parents[1] / "workspaces"
 SCRIPT = Path(sys.executable).with_name("django-expert")
 
@@ -26,14 +28,8 @@ def run(*args, cache: Path) -> subprocess.CompletedProcess:
 @pytest.fixture
 def hostile(tmp_path) -> Path:
     root = Path(shutil.copytree(WORKSPACES / "shop", tmp_path / "shop", ignore=shutil.ignore_patterns("__pycache__")))
-    (tmp_path / "outside.py").write_text("import os\n")
-    (root / "zero.py").symlink_to("/dev/zero")
-    (root / "stdin.py").symlink_to("/dev/stdin")
-    (root / "outside.py").symlink_to(tmp_path / "outside.py")
-    os.mkfifo(root / "pipe.py")
-    os.mkfifo(root / "Dockerfile")
+    planted.plant(root, tmp_path / "outside.py")
     templates = root / "templates"
-    templates.mkdir(exist_ok=True)
     # A template whose name is not UTF-8, with a finding (an unknown URL name).
     with open(os.fsencode(templates) + b"/caf\xe9.html", "w") as stream:
         stream.write('{% url "no-such-name" %}\n')
@@ -48,13 +44,7 @@ def test_check_reports_the_bad_files_and_keeps_its_output_valid(hostile, tmp_pat
     if fmt == "json":
         findings = json.loads(out)["findings"]
         refused = {f["filename"]: f["message"] for f in findings if f["code"] == "DJE000"}
-        assert refused == {
-            "zero.py": "cannot read file: a symlink leading outside the workspace",
-            "stdin.py": "cannot read file: a symlink leading outside the workspace",
-            "outside.py": "cannot read file: a symlink leading outside the workspace",
-            "pipe.py": "cannot read file: not a regular file",
-            "Dockerfile": "cannot read file: not a regular file",
-        }
+        assert refused == planted.EXPECTED
         assert any(f["filename"] == "templates/caf\\xe9.html" and f["code"] == "DJE109" for f in findings)
     elif fmt == "sarif":
         uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]

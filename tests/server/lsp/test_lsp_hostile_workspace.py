@@ -13,25 +13,15 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
+from tests import hostile as planted
 from tests.server.lsp.conftest import copy_workspace
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
-OUTSIDE_LINK = "cannot read file: a symlink leading outside the workspace"
-NOT_REGULAR = "cannot read file: not a regular file"
-
 
 def build_hostile(tmp_path: Path) -> Path:
     root = copy_workspace("shop", tmp_path)
-    outside = tmp_path / "outside.py"
-    outside.write_text("SECRET = 'outside'\n")
-    (root / "x.py").symlink_to("/dev/zero")
-    (root / "y.py").symlink_to("/dev/stdin")  # the server's stdin is its protocol stream
-    (root / "z.py").symlink_to("/proc/self/fd/0")
-    (root / "w.py").symlink_to(outside)
-    os.mkfifo(root / "a.py")
-    os.mkfifo(root / "templates" / "b.html")
-    os.mkfifo(root / "Dockerfile")
+    planted.plant(root, tmp_path / "outside.py")  # stdin.py and fd0.py: the server's own protocol stream
     return root
 
 
@@ -66,13 +56,10 @@ async def test_the_server_indexes_a_hostile_workspace_and_reports_the_bad_files(
 
     if not session.pulls:  # VS Code's recorded capabilities: pushed for every file with findings
         refused = {}
-        for name in ("x.py", "y.py", "z.py", "w.py", "a.py", "templates/b.html", "Dockerfile"):
+        for name in planted.EXPECTED:
             diagnostics = await session.diagnostics((root / name).as_uri(), version=None)
             refused[name] = [d.message for d in diagnostics if d.code == "DJE000"]
-        assert refused == {
-            "x.py": [OUTSIDE_LINK], "y.py": [OUTSIDE_LINK], "z.py": [OUTSIDE_LINK], "w.py": [OUTSIDE_LINK],
-            "a.py": [NOT_REGULAR], "templates/b.html": [NOT_REGULAR], "Dockerfile": [NOT_REGULAR],
-        }
+        assert refused == {name: [message] for name, message in planted.EXPECTED.items()}
 
     assert tree(tmp_path, {root, cache}) == before  # nothing written beside the workspace
     assert (tmp_path / "outside.py").read_text() == "SECRET = 'outside'\n"
