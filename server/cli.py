@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django_expert.server.collector import tune_for_analysis
+
 PROG = "django-expert"
 _CODE_PREFIX = re.compile(r"^(ALL|DJE\d{0,3})$")
 _MAX_FIX_ROUNDS = 10
@@ -132,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.paths += extra
     handler = _setup_logging(args.verbose)
+    tune_for_analysis()
     try:
         return args.handler(args)
     except UsageError as error:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from django_expert.server.collector import tune_for_analysis
+
 
 def serve(tcp: str | None = None) -> None:
     """Run the server until the client says exit: on stdio, or listening on `HOST:PORT`."""
@@ -18,6 +20,7 @@ def serve(tcp: str | None = None) -> None:
             raise ValueError(f"--tcp expects HOST:PORT, got {tcp!r}")
         address = (host or "127.0.0.1", int(port))
     configure_logging()
+    tune_for_analysis()
     from django_expert.server.lsp.server import build_server
 
     server = build_server()
