@@ -38,15 +38,15 @@ class UnreadableFile(OSError):
 def inside(path: Path | str, folders: Iterable[Path | str]) -> bool:
     """Whether the real location of `path` (symlinks resolved) is in one of `folders`."""
     try:
-        real = Path(os.path.realpath(path))
+        real = os.path.realpath(path)
     except (OSError, ValueError):
         return False
     for folder in folders:
         try:
-            base = Path(os.path.realpath(folder))
+            base = os.path.realpath(folder)
         except (OSError, ValueError):
             continue
-        if real == base or base in real.parents:
+        if real == base or real.startswith(base if base.endswith(os.sep) else base + os.sep):
             return True
     return False
 

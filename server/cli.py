@@ -260,10 +260,13 @@ class Targets:
         return targets
 
     def _base(self, path: Path) -> Path | None:
-        best = None
+        """The deepest given folder holding `path` (compared as strings: called per file)."""
+        text, best, longest = str(path), None, -1
         for base in self.bases:
-            if path.is_relative_to(base) and (best is None or len(base.parts) > len(best.parts)):
-                best = base
+            folder = str(base)
+            inside = text == folder or text.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+            if inside and len(folder) > longest:
+                best, longest = base, len(folder)
         return best
 
     def covers(self, path: str) -> bool:

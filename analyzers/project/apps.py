@@ -129,9 +129,20 @@ def inferred_apps(project: ProjectModel) -> tuple[AppInfo, ...]:
         if config is not None:
             app = resolver._from_config(package, config, default_name=package)
             found[package] = replace(app, entry=package, resolved=True)
-        elif "migrations" in kinds or "models" in kinds and not any(package.startswith(p + ".") for p in found):
+        elif "migrations" in kinds or "models" in kinds and not _inside_any(package, found):
             found[package] = AppInfo(package, package, _last(package), None, True, resolver._path(package))
     return tuple(found.values())
+
+
+def _inside_any(module: str, packages: dict[str, AppInfo]) -> bool:
+    """Whether an enclosing package of `module` is in `packages` (its ancestors looked up, not
+    every package scanned: thousands of apps stay linear)."""
+    head = module
+    while "." in head:
+        head = head.rpartition(".")[0]
+        if head in packages:
+            return True
+    return False
 
 
 class _Resolver:

@@ -267,9 +267,18 @@ def _star_imports(path: Path, module: str) -> set[str]:
     return found
 
 
-def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None) -> list[str]:
+def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None,
+                     dirs: dict[Path, _Dir] | None = None) -> list[str]:
     """Modules that look like settings: split settings star-importing one another, and any
-    settings*.py in the settings module's folder or in a top-level package."""
+    settings*.py in the settings module's folder or in a top-level package. `dirs`, the
+    walk's listing, saves listing each folder again (thousands of apps at the top level)."""
+    dirs = dirs or {}
+
+    def files(folder: Path) -> set[str]:
+        if folder in dirs:
+            return dirs[folder].files
+        return {e.name for e in os.scandir(folder) if e.is_file()}
+
     family: set[str] = set()
     folders: set[Path] = set()
     if settings_module:
@@ -285,7 +294,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
             try:
                 if entry.is_dir(follow_symlinks=False) and entry.name.isidentifier() and entry.name not in SKIP_DIRS:
                     package = Path(entry.path)
-                    if (package / "__init__.py").is_file():
+                    if "__init__.py" in files(package):
                         folders.add(package)
                         if (package / "settings").is_dir():
                             folders.add(package / "settings")
@@ -293,7 +302,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
                 continue
     for folder in sorted(folders):
         try:
-            names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".py") and e.is_file())
+            names = sorted(name for name in files(folder) if name.endswith(".py"))
         except OSError:
             continue
         modules: dict[str, Path] = {}
@@ -562,7 +571,7 @@ def _build(
         elif not any(p.startswith("manage.py") for p in problems):
             problems.append("no settings module found")
 
-    settings_modules = _settings_family(source_roots, settings_module)
+    settings_modules = _settings_family(source_roots, settings_module, dirs)
     deployed = {module: label for module, label in _deployed_settings(root, dirs, problems).items()
                 if not any(is_non_production_name(m) for m in _star_closure(module, source_roots))}
     production: list[str] = []

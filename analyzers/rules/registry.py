@@ -94,6 +94,7 @@ def rule(code: str, name: str, *, severity: Severity = Severity.WARNING, fix: Ap
 
 
 _loaded = False
+_by_code: dict[str, Rule] | None = None
 
 
 def all_rules() -> dict[str, Rule]:
@@ -111,7 +112,10 @@ def all_rules() -> dict[str, Rule]:
                 except Exception:  # one broken rule module costs that rule, not the others
                     log.exception("cannot load rule module %s", info.name)
                     BROKEN.append(info.name)
-    return dict(sorted(_RULES.items()))
+    global _by_code
+    if _by_code is None or _by_code != _RULES:  # sorted again only when a rule was (re)registered
+        _by_code = dict(sorted(_RULES.items()))
+    return _by_code.copy()
 
 
 def doc_sections(doc: str) -> dict[str, str]:
