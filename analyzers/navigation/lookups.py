@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,7 +226,6 @@ class _ProjectFacts:
         return self._lookups  # type: ignore[return-value]
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _REGISTER = re.compile(r"\.register_lookup\(\s*([A-Za-z_][\w.]*)(?:\s*,\s*(?:lookup_name\s*=\s*)?[\"']([^\"']+)[\"'])?")
 _FILE_LOOKUPS: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
 
@@ -255,10 +253,7 @@ def _registered_in(path: Path) -> frozenset[str]:
 
 
 def project_facts(project: ProjectModel) -> _ProjectFacts:
-    found = _CACHE.get(project)
-    if found is None:
-        found = _CACHE[project] = _ProjectFacts(project)
-    return found
+    return project.derived(_ProjectFacts)
 
 
 # -- the walk ----------------------------------------------------------------------------------

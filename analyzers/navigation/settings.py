@@ -11,7 +11,6 @@ URL shows with its password masked; a value read from the environment or a `.env
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,13 +108,8 @@ class _Names:
         return True
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _names(project: ProjectModel) -> _Names:
-    found = _CACHE.get(project)
-    if found is None:
-        found = _CACHE[project] = _Names(project)
+    found = project.derived(_Names)
     from django_expert.analyzers.project.model import record
 
     for evaluated in found.evaluated.values():

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,14 +84,9 @@ class TemplateIndex:
         return True
 
 
-_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def template_index(project: ProjectModel) -> TemplateIndex:
     """The template folders of the project's settings (memoised per ProjectModel)."""
-    found = _INDEX.get(project)
-    if found is None:
-        found = _INDEX[project] = _build(project)
+    found = project.derived(_build)
     from django_expert.analyzers.project.model import record
 
     record(project.settings().keys)

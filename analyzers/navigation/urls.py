@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -212,14 +211,13 @@ class UrlIndex:
 # -- building the index ---------------------------------------------------------------------------
 
 
-_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def _build(project: ProjectModel) -> UrlIndex:
+    return _Builder(project).build()
 
 
 def url_index(project: ProjectModel) -> UrlIndex:
     """The project's URL index (memoised per ProjectModel; records what it read)."""
-    found = _INDEX.get(project)
-    if found is None:
-        found = _INDEX[project] = _Builder(project).build()
+    found = project.derived(_build)
     from django_expert.analyzers.project.model import record
 
     record([("classes",), *project.settings().keys, *found.keys])

@@ -18,7 +18,6 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from django_expert.analyzers.facts.values import (
     BinOp,
@@ -429,17 +428,11 @@ def operation_kind(func: str) -> str:
     return kind if module.startswith(_OPERATION_MODULES) else ""
 
 
-_GRAPHS: WeakKeyDictionary = WeakKeyDictionary()
-
-
 def migration_graph(project: ProjectModel) -> MigrationGraph:
     """The project's migration graph, built once per ProjectModel. The app labels it uses
     come from INSTALLED_APPS, so reading it records the settings keys."""
     project.apps()
-    graph = _GRAPHS.get(project)
-    if graph is None:
-        graph = _GRAPHS[project] = MigrationGraph(project)
-    return graph
+    return project.derived(MigrationGraph)
 
 
 def migration_node(project: ProjectModel, module: str) -> Node | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.project.classes import ClassIndex, ClassRef
@@ -44,6 +44,8 @@ def record(keys: Iterable[tuple[str, ...]]) -> None:
 # fact key can be recomputed on a new model.
 _MEMOISED: dict[str, Callable[..., object]] = {}
 _NONE = "\0"
+_MISSING = object()
+T = TypeVar("T")
 
 
 class Recording:
@@ -79,6 +81,7 @@ class ProjectModel:
         self.classes = ClassIndex(facts)
         self._settings: dict[str | None, EvaluatedSettings] = {}
         self._memo: dict[tuple, object] = {}
+        self._derived: dict[Callable[..., object], object] = {}
         self._templates: dict[Path, tuple[str, Template]] = {}
 
     def memo(self, function: Callable[..., object], *args: str | None):
@@ -97,6 +100,17 @@ class ProjectModel:
                 self._memo[key] = function(self, *args)
         record([("memo", name, *(_NONE if a is None else a for a in args))])
         return self._memo[key]
+
+    def derived(self, build: Callable[[ProjectModel], T]) -> T:
+        """`build(self)` once per model, kept on the model so it dies with it: the indexes
+        navigation and the rules build per model (URL index, setting names, migration graph).
+        Records nothing itself; callers record what they read. A module-level
+        `WeakKeyDictionary` keyed by the model would not do: its values refer to the model,
+        so no model would ever be freed (every rebuild kept the previous one alive)."""
+        found = self._derived.get(build, _MISSING)
+        if found is _MISSING:
+            found = self._derived[build] = build(self)
+        return found  # type: ignore[return-value]
 
     def memo_value(self, key: tuple[str, ...]) -> object:
         """The answer a ("memo", ...) fact key denotes, on this model (None if unknown)."""

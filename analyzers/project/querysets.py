@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from weakref import WeakKeyDictionary
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.extract import QUERY_METHODS
@@ -442,15 +441,13 @@ class _SelfFlow(Flow):
         return self.self_rows
 
 
-_PACKAGES: WeakKeyDictionary = WeakKeyDictionary()
-
-
 def _top_packages(project: ProjectModel) -> frozenset[str]:
     """The first segments of every module the project indexes (project and library)."""
-    found = _PACKAGES.get(project)
-    if found is None:
-        found = _PACKAGES[project] = frozenset(module.partition(".")[0] for module in project.facts)
-    return found
+    return project.derived(_packages)
+
+
+def _packages(project: ProjectModel) -> frozenset[str]:
+    return frozenset(module.partition(".")[0] for module in project.facts)
 
 
 def _manager_class(value: Value) -> str | None:
