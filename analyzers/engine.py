@@ -548,6 +548,10 @@ def _fact_value(project: ProjectState, key: Key) -> object:
     if kind == "relations":  # everything that can create a reverse relation
         return sorted(repr((m, c.name, name, value)) for m, f in model.facts.items() for c in f.classes
                       for name, value in c.attrs if _maybe_relation(value))
+    if kind == "summary":  # one function's summary: a body edit re-checks only the files that used it
+        from django_expert.analyzers.project.summaries import summary_fact
+
+        return summary_fact(model, key[1]) if model else None
     if kind == "layout":
         return repr(project.layout)
     if kind == "memo":  # a project-wide answer (ProjectModel.memo): its value, in a stable order

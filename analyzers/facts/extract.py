@@ -1,8 +1,9 @@
 """Extract FileFacts from a module's ast.
 
-Only module-level statements and class bodies are visited, never function bodies: that
-keeps extraction a small fraction of parsing and means typing inside a function cannot
-change facts. Names are qualified through the module's imports as they are read.
+Module-level statements and class bodies are read as declarations; a function body is
+read once, by `summaries.summarise`, into its position-free `Summary` (what it returns,
+reads from its parameters and passes on). Typing inside a function that leaves its summary
+equal changes no fact. Names are qualified through the module's imports as they are read.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from django_expert.analyzers.facts.chains import QUERY_METHODS, attribute_chains
+from django_expert.analyzers.facts.summaries import summarise
 from django_expert.analyzers.facts.types import (
     ClassFact,
     FileFacts,
@@ -18,6 +21,7 @@ from django_expert.analyzers.facts.types import (
     Locations,
     MethodFact,
     Statement,
+    Summary,
 )
 from django_expert.analyzers.facts.values import (
     Call,
@@ -39,14 +43,6 @@ _MUTATORS = {"append", "extend", "insert", "remove", "update", "setdefault", "po
 # Methods whose returned expression other files need (a view's queryset, serializer,
 # permissions). Other bodies stay out of facts, so editing them is an early cutoff.
 _SUMMARISED_METHODS = {"get_queryset", "get_serializer_class", "get_permissions", "get_internal_type"}
-# Queryset methods: a custom manager/QuerySet method returning `self.filter(...)` & co. has
-# its returned chain summarised too, so a view's `Book.objects.published()` can be followed.
-QUERY_METHODS = frozenset({
-    "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate",
-    "alias", "only", "defer", "values", "values_list", "using", "reverse", "none", "get", "first", "last",
-    "latest", "earliest", "count", "exists", "aggregate", "iterator", "in_bulk", "create", "get_or_create",
-    "update_or_create", "update", "delete", "add", "remove", "clear", "set", "get_queryset",
-})
 _PROPERTIES = {"property", "functools.cached_property", "django.utils.functional.cached_property",
                "cached_property"}
 _MAX_READS = 24
@@ -82,6 +78,7 @@ class _Extractor:
         self.functions: list[FunctionFact] = []
         self.statements: list[Statement] = []
         self.calls: list[Call] = []
+        self.summaries: list[tuple[str, Summary]] = []
         self.guard: Value | None = _ALWAYS
 
     # -- names -------------------------------------------------------------------------
@@ -257,7 +254,13 @@ class _Extractor:
     def _decorators(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> tuple:
         return tuple(self.value(d) for d in node.decorator_list)
 
+    def _summarise(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        found = summarise(node, self.value)
+        if found is not None:
+            self.summaries.append((name, found))
+
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionFact:
+        self._summarise(node.name, node)
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         return FunctionFact(node.name, self._decorators(node), isinstance(node, ast.AsyncFunctionDef), params)
@@ -283,6 +286,7 @@ class _Extractor:
                     self.locations.spans[f"{name}.{attr}"] = self.lines.span(item)
                 case ast.FunctionDef() | ast.AsyncFunctionDef():
                     methods.append(self._method(item, getters))
+                    self._summarise(f"{name}.{item.name}", item)
                     self.locations.spans[f"{name}.{item.name}"] = self.lines.span(item)
                 case ast.ClassDef(name="Meta"):
                     meta, meta_bases = self._meta(item, name)
@@ -362,88 +366,6 @@ def _is_query_chain(node: ast.expr) -> bool:
     return seen_query and rooted
 
 
-def _segments(node: ast.expr) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
-    """(root name, ((attribute, called), ...)) of `root.a.b().c`, else None."""
-    parts: list[tuple[str, bool]] = []
-    while True:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            parts.append((node.func.attr, True))
-            node = node.func.value
-        elif isinstance(node, ast.Attribute):
-            parts.append((node.attr, False))
-            node = node.value
-        else:
-            break
-    return (node.id, tuple(reversed(parts))) if isinstance(node, ast.Name) and parts else None
-
-
-def _chain(node: ast.expr, aliases: dict[str, tuple[str, ...] | None]) -> tuple[str, ...] | None:
-    """The chain `node` reads from the object parameter; a call of anything but a queryset
-    method ends it (`self.name.upper()` reads "name", `obj.items.count()` "items.count")."""
-    found = _segments(node)
-    if found is None or aliases.get(found[0]) is None:
-        return None
-    chain = list(aliases[found[0]])  # type: ignore[arg-type]
-    for attr, called in found[1]:
-        if called and attr not in QUERY_METHODS:
-            break
-        chain.append(attr)
-    return tuple(chain[:6]) if chain else None
-
-
-def attribute_chains(node: ast.AST, param: str) -> dict[tuple[str, ...], ast.expr]:
-    """The maximal attribute chains read from the name `param` inside `node`, each with the
-    first expression reading it; loop variables and plain assignments are followed as
-    aliases (a name bound twice differently is dropped). Rebinding `param` reads nothing."""
-    aliases: dict[str, tuple[str, ...] | None] = {param: ()}
-    nodes = _body_nodes(node)
-    for _ in range(2):  # aliases of aliases
-        for item in nodes:
-            if isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
-                target, source = item.target, item.iter
-            elif isinstance(item, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
-                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
-                if any(isinstance(t, ast.Name) and t.id == param for t in targets):
-                    return {}
-                if len(targets) != 1 or isinstance(item, ast.AugAssign) or item.value is None:
-                    continue
-                target, source = targets[0], item.value
-            else:
-                continue
-            if isinstance(target, ast.Name) and target.id != param:
-                chain = _chain(source, aliases)
-                known = aliases.get(target.id, chain)
-                aliases[target.id] = chain if chain is not None and known == chain else None
-    callees = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
-    chains: dict[tuple[str, ...], ast.expr] = {}
-    for item in nodes:
-        if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
-            continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
-        if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:
-            chain = _chain(item, aliases)
-            if chain and (chain not in chains or _before(item, chains[chain])):
-                chains[chain] = item
-    return {c: n for c, n in chains.items() if not any(o[: len(c)] == c and o != c for o in chains)}
-
-
-def _body_nodes(node: ast.AST) -> list[ast.AST]:
-    """The nodes of `node`, not entering nested functions, lambdas or classes: their code
-    runs later, if ever (`build_name(parts, fallback=lambda: obj.customer.name)`)."""
-    found = [node]
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        found.append(item)
-        stack.extend(ast.iter_child_nodes(item))
-    return found
-
-
-def _before(a: ast.expr, b: ast.expr) -> bool:
-    return (a.lineno, a.col_offset) < (b.lineno, b.col_offset)
-
-
 def _reads(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple[str, ...]:
     """The attribute chains a method reads from `param`, as sorted dotted strings."""
     return tuple(sorted(".".join(c) for c in attribute_chains(node, param))[:_MAX_READS])
@@ -461,6 +383,7 @@ def extract(tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -
         functions=tuple(extractor.functions),
         statements=tuple(extractor.statements),
         calls=tuple(extractor.calls),
+        summaries=tuple(extractor.summaries),
     )
     return facts, extractor.locations
 

@@ -1,7 +1,7 @@
 """FileFacts: what one file declares that other files need.
 
 Facts are generic and cheap to extract (classes, functions, module statements, calls,
-imports); the ProjectModel interprets them as models, serializers, views, URL patterns,
+imports, and a summary of each function body); the ProjectModel interprets them as models, serializers, views, URL patterns,
 admin registrations, settings, migrations and tasks. They are frozen and hashable and
 hold no positions, so an edit that moves code or changes a function body leaves them
 equal (early cutoff). Positions live beside them in `Locations`.
@@ -78,6 +78,34 @@ class FunctionFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Pass:
+    """A parameter (or a chain read from it) handed to another function:
+    `label(row.customer)` inside `def f(row)` is Pass("app.helpers.label", 0, "row", ("customer",)).
+    `callee` is qualified through imports; "self.x" is a method of the same object."""
+
+    callee: str
+    slot: int | str  # the argument's position, or its keyword
+    param: str
+    chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a function's body does, position-free (see `facts/summaries.py`): what it
+    returns, which chains it reads from each parameter, and which parameters it passes
+    to which functions."""
+
+    params: tuple[str, ...]
+    returns: tuple[Value, ...] = ()
+    names: tuple[tuple[str, Value], ...] = ()  # local names its returns use, each assigned once
+    reads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (parameter, chain)
+    passes: tuple[Pass, ...] = ()
+
+    def reads_of(self, param: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(chain for name, chain in self.reads if name == param)
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A module-level binding, in order, for the settings evaluator and URL confs.
 
@@ -108,9 +136,16 @@ class FileFacts:
     functions: tuple[FunctionFact, ...] = ()
     statements: tuple[Statement, ...] = ()
     calls: tuple[Call, ...] = ()  # module-level expression-statement calls (admin.site.register, router.register)
+    # Function and method summaries by local name ("helper", "Order.label"). Kept out of the
+    # "module" and "class" fact keys: each is its own ("summary", qualname) key, so a body
+    # edit re-checks only the files that asked for that summary.
+    summaries: tuple[tuple[str, Summary], ...] = ()
 
     def class_(self, name: str) -> ClassFact | None:
         return next((c for c in self.classes if c.name == name), None)
+
+    def summary(self, name: str) -> Summary | None:
+        return next((s for n, s in self.summaries if n == name), None)
 
 
 @dataclass(slots=True)

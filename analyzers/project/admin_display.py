@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from django_expert.analyzers.facts.extract import attribute_chains
+from django_expert.analyzers.facts.chains import attribute_chains
 from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value
 
 _REGISTER = ("django.contrib.admin.register", "django.contrib.admin.decorators.register")

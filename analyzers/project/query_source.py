@@ -6,6 +6,7 @@ and ask it for a `Flow` per function; what they learn of other files comes from 
 from __future__ import annotations
 
 import ast
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ def source_flows(ctx) -> SourceFlows:
 # Text a function holding a queryset contains (a cheap guard before any flow is followed).
 _QUERY_MARKERS = ("objects", "queryset", ".all(", ".filter(", ".exclude(", "_set", "get_object_or_404",
                   "get_list_or_404", "_manager", "select_related", "prefetch_related", "order_by(")
+
+
+_LOOP_OVER_CALL = re.compile(r"\bfor\b.*\bin\s+[\w.]+\(")
 
 
 class Locals:
@@ -210,7 +214,9 @@ class SourceFlows:
             return self.functions
         return [owner for owner in self.functions if any(
             marker in line for line in self.lines[owner.function.lineno - 1:owner.function.end_lineno]
-            for marker in _QUERY_MARKERS) or any(  # `author: Author`: its related managers
+            for marker in _QUERY_MARKERS) or any(  # `for x in selectors.open_orders()`: a function's rows
+            _LOOP_OVER_CALL.search(line) for line in self.lines[owner.function.lineno - 1:owner.function.end_lineno]
+        ) or any(  # `author: Author`: its related managers
             isinstance(a.annotation, (ast.Name, ast.Attribute)) for a in owner.function.args.args)]
 
     def class_node(self, name: str) -> ast.ClassDef | None:
@@ -262,6 +268,9 @@ class SourceFlows:
         back to their first assignment (`qs = Book.objects...; qs = qs.filter()` -> the first)."""
         root = node
         while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+            inner = _rows_argument(root)
+            if inner is not None:  # `sorted(qs, ...)`, `Paginator(qs, 25).get_page(n)`: the rows are qs
+                return self.origin(function, inner, line, depth + 1)
             if isinstance(root, ast.Call):
                 root = root.func.value if isinstance(root.func, ast.Attribute) else root.func
             elif isinstance(root, ast.Attribute):
@@ -307,6 +316,20 @@ class SourceFlows:
             if isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model" for t in item.targets):
                 return "model", item
         return None, cls
+
+
+def _rows_argument(node: ast.expr) -> ast.expr | None:
+    """The queryset argument of a call that keeps its rows (see querysets._SAME_ROWS)."""
+    if not isinstance(node, ast.Call) or not node.args or isinstance(node.args[0], ast.Starred):
+        return None
+    if isinstance(node.func, ast.Name) and node.func.id in ("list", "sorted", "tuple", "reversed"):
+        return node.args[0]
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("get_page", "page"):
+        paginator = node.func.value
+        if isinstance(paginator, ast.Call) and (getattr(paginator.func, "id", None) or
+                                                 getattr(paginator.func, "attr", None)) == "Paginator":
+            return _rows_argument(paginator) or (paginator.args[0] if paginator.args else None)
+    return None
 
 
 _RENDERERS = {"django.shortcuts.render": 1, "django.template.response.TemplateResponse": 1,

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django_expert.analyzers.facts.extract import QUERY_METHODS
+from django_expert.analyzers.facts.chains import QUERY_METHODS
 from django_expert.analyzers.facts.types import FileFacts
 from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, string
 from django_expert.analyzers.project.templates import ITERATE
@@ -43,6 +43,8 @@ _ONE_METHODS = frozenset({"get", "first", "last", "latest", "earliest"})
 _GET_OBJECT = frozenset({"django.shortcuts.get_object_or_404"})
 INSTANCE = "<instance>"  # Call(INSTANCE, (Ref(model),)): a parameter annotated with a model class
 _GET_LIST = frozenset({"django.shortcuts.get_list_or_404"})
+_SAME_ROWS = frozenset({"list", "sorted", "tuple", "reversed"})
+_PAGE_METHODS = frozenset({".get_page", ".page"})
 _MAX_DEPTH = 12
 # Manager and QuerySet classes of Django whose get_queryset() loads nothing extra.
 _PLAIN_MANAGERS = frozenset({
@@ -117,6 +119,7 @@ class Need:
     owner: str  # the model that declares the last hop's attribute
     chain: tuple[str, ...] = field(default=(), compare=False)
     index: int = field(default=0, compare=False)  # which of the read chains needs it
+    via: str = field(default="", compare=False)  # the function (qualname) reading it, if not the code itself
 
     @property
     def path(self) -> str:
@@ -209,14 +212,48 @@ class Flow:
             case Call(func=func) if func in _GET_OBJECT or func in _GET_LIST:
                 base = self._model_or_rows(value.args[0] if value.args else None, line)
                 return replace(base, many=func in _GET_LIST) if base is not None and base.many else None
+            case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
+                return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
+            case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
+                    if func in _PAGE_METHODS and paginator.rpartition(".")[2] == "Paginator":
+                return self.rows(rows, line)  # Paginator(qs, 25).get_page(n): a slice of the rows
             case Call(func=func) if func and "." in func:
                 head, _, method = func.rpartition(".")
                 if head == "self" and method == "get_queryset" and self.cls:
                     return self.method_rows(self.cls, "get_queryset")
-                return self._apply(self._dotted(head, line), method, value, line)
+                found = self._apply(self._dotted(head, line), method, value, line)
+                if found is None and func.partition(".")[0] in _top_packages(self.project):
+                    return self._function_rows(func)  # a function of the project, by its qualified name
+                return found
             case Ref(name=name):
                 return self._dotted(name, line)
         return None
+
+    def _function_rows(self, name: str) -> Rows | None:
+        """The rows a helper, selector or other function returns (its summary's returns,
+        which must agree on the model), wherever it is defined."""
+        from django_expert.analyzers.project.summaries import function_summary
+
+        found = function_summary(self.project, name)
+        if found is None or not found[1].returns or self.depth > _MAX_DEPTH - 4:
+            return None
+        return self._summary_rows(found[0], found[1], None)
+
+    def _summary_rows(self, qualname: str, summary, cls: str | None) -> Rows | None:
+        module = _module_of(self.project, qualname)
+        names = dict(summary.names)
+        flow = Flow(self.project, module, cls, (lambda name, line: (names[name], line) if name in names else None),
+                    None, qualname.rpartition(".")[0] if cls else None, self.depth, self.default)
+        results = [flow.rows(value) for value in summary.returns]
+        if not results or any(r is None for r in results):
+            return None
+        first = results[0]
+        if any(r.model.qualname != first.model.qualname or r.many != first.many for r in results):
+            return None
+        loads = first.loads
+        for other in results[1:]:
+            loads = loads.union(other.loads)
+        return Rows(first.model, first.many, loads)
 
     def _model_or_rows(self, value: Value | None, line: int) -> Rows | None:
         if isinstance(value, Ref):
@@ -300,7 +337,9 @@ class Flow:
                 continue
             if fact.returns is not None:
                 return self._nested(ref.module, cls, ref.qualname).rows(fact.returns)
-            return self.bodies(ref.qualname, method, cls) if self.bodies else None
+            if self.bodies is not None and ref.module == self.module:
+                return self.bodies(ref.qualname, method, cls)
+            return self._method_summary_rows(ref.qualname, method, cls)
         if method != "get_queryset":
             return None
         return self.default if self.default is not None else self._view_queryset()
@@ -414,8 +453,39 @@ class Flow:
             ref = self.project.resolve_class(qualname)
             fact = ref.fact.method(method) if ref is not None else None
             if fact is not None:
+                if fact.returns is None:  # several statements: the returns of its summary
+                    from django_expert.analyzers.project.summaries import method_summary
+
+                    found = method_summary(self.project, ref.qualname, method)
+                    if found is None or len(found[1].returns) != 1 or found[1].names:
+                        return None
+                    return _SelfFlow(self.project, ref.module, base, self.depth).rows(found[1].returns[0])
                 return _SelfFlow(self.project, ref.module, base, self.depth).rows(fact.returns)
         return None
+
+
+    def _method_summary_rows(self, defining: str, method: str, cls: str) -> Rows | None:
+        """A multi-statement method of a class in another file (a base view, a mixin)."""
+        from django_expert.analyzers.project.summaries import summary_fact
+
+        qualname = f"{defining}.{method}"
+        record_summary(self.project, qualname)
+        summary = summary_fact(self.project, qualname)
+        return self._summary_rows(qualname, summary, cls) if summary is not None and summary.returns else None
+
+
+def record_summary(project: ProjectModel, qualname: str) -> None:
+    from django_expert.analyzers.project.model import record
+
+    record([("summary", qualname)])
+
+
+def _module_of(project: ProjectModel, qualname: str) -> str:
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:cut]) in project.facts:
+            return ".".join(parts[:cut])
+    return qualname.rpartition(".")[0]
 
 
 class _SelfFlow(Flow):
@@ -496,8 +566,23 @@ def _methods(project: ProjectModel, model: ModelInfo):
             yield from ref.fact.methods
 
 
-def _method(project: ProjectModel, model: ModelInfo, name: str):
-    return next((m for m in _methods(project, model) if m.name == name), None)
+def method_reads(project: ProjectModel, model: ModelInfo, name: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(chain, reading function) a model method or property reads from its instance: its
+    body's reads and those of the functions it passes the instance to (summaries)."""
+    from django_expert.analyzers.project.summaries import reads_through
+
+    for qualname in project.mro(model.qualname):
+        ref = project.resolve_class(qualname)
+        method = ref.fact.method(name) if ref is not None else None
+        if method is None:
+            continue
+        found = project.facts.get(ref.module)
+        record_summary(project, f"{ref.qualname}.{name}")
+        summary = found.summary(f"{ref.fact.name}.{name}") if found is not None else None
+        if summary is None or not summary.params:
+            return tuple((tuple(r.split(".")), "") for r in method.reads)
+        return reads_through(project, f"{ref.qualname}.{name}", summary.params[0])
+    return ()
 
 
 @dataclass
@@ -506,6 +591,7 @@ class _Walk:
     loads: Loads
     needs: dict[str, Need] = field(default_factory=dict)
     depth: int = 0
+    via: str = ""  # the function whose body reads the chain being walked ("" for the code itself)
 
     def covered(self, hops: tuple[Hop, ...]) -> bool:
         attrs = "__".join(h.attr for h in hops)
@@ -520,7 +606,8 @@ class _Walk:
     def need(self, hops: tuple[Hop, ...], model: ModelInfo | None, owner: ModelInfo, chain, index) -> None:
         if not self.covered(hops):
             key = "__".join(h.attr for h in hops)
-            self.needs.setdefault(key, Need(hops, model.label if model else "", owner.label, chain, index))
+            self.needs.setdefault(key, Need(hops, model.label if model else "", owner.label, chain, index,
+                                            self.via))
 
     def chain(self, model: ModelInfo, chain: tuple[str, ...], hops: tuple[Hop, ...], many: bool,
               queryset: bool, pending: ModelInfo | None, whole: tuple[str, ...], index: int) -> None:
@@ -573,11 +660,14 @@ class _Walk:
                     self.need(path, target, model, whole, index)
                 return (target, path, False, None, many) if target else None
             return target, path, True, model, many
-        method = _method(self.project, model, segment)
-        if method is not None and method.reads and self.depth < 3:
+        reads = method_reads(self.project, model, segment) if self.depth < 3 else ()
+        if reads:
             self.depth += 1
-            for read in method.reads:
-                self.chain(model, tuple(read.split(".")), hops, many, False, None, whole, index)
+            outer = self.via
+            for chain, via in reads:
+                self.via = outer or via
+                self.chain(model, chain, hops, many, False, None, whole, index)
+            self.via = outer
             self.depth -= 1
         return None
 

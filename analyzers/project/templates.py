@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django_expert.analyzers.facts.chains import ITERATE
+
 _TOKEN = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.DOTALL)
 _VARIABLE = re.compile(r"[A-Za-z_][\w]*(?:\.[\w]+)*")
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "as", "with", "only", "by", "from", "for", "reversed",
@@ -21,7 +23,6 @@ _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "as", "with", "only", "by
 # Tags whose body is not template code.
 _RAW = {"comment": "endcomment", "verbatim": "endverbatim"}
 MAX_INCLUDE_DEPTH = 6
-ITERATE = "[]"  # a chain segment: the rows of the queryset before it, one by one
 _ONCE_PER_LOOP = {("forloop", "first"), ("forloop", "last")}
 # Filters that turn their value into text (so an object is rendered with `str()`).
 _TEXT_FILTERS = frozenset({"default", "default_if_none", "escape", "force_escape", "safe", "upper", "lower",

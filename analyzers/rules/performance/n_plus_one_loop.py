@@ -39,10 +39,10 @@ The fix adds the lookups where the queryset is built, merged into an existing
 
 from __future__ import annotations
 
-from django_expert.analyzers.facts.extract import attribute_chains
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, span_tuple
+from django_expert.analyzers.project.summaries import body_reads, shown, where
 from django_expert.analyzers.project.querysets import (
     ITERATE,
     fix_plan,
@@ -62,28 +62,43 @@ def check(ctx):
     flows = source_flows(ctx)
     for owner in flows.query_functions:
         flow = flows.flow(owner.function, owner.qualname)
+        caller = f"{owner.qualname or ctx.module}.{owner.function.name}"
         for loop, target, iterable in loops(owner.function):
             rows = flow.rows(flows.values(iterable), iterable.lineno)
             if not trustworthy(rows) or not rows.many:
                 continue
-            reads = list(attribute_chains(loop, target).items())
-            needs = unloaded(ctx.project, rows, [(ITERATE, *chain) for chain, _ in reads])
+            reads = body_reads(ctx.project, caller, loop, target, flows.values)
+            needs = unloaded(ctx.project, rows, [(ITERATE, *chain) for chain, _, _ in reads])
             if not needs:
                 continue
             origin = flows.origin(owner.function, iterable, iterable.lineno)
-            where = ctx.span(origin)
+            built = ctx.span(origin)
             fixing = fix_plan(rows, needs)
             select, prefetch = fixing if fixing else ([], [])
             loaders = loader_text(*(fixing or plan(needs)))
+            _, node, via = reads[needs[0].index]
+            via = needs[0].via or via
+            located = where(ctx.project, via) if via else None
+            inside = f" in `{_short(via)}()`" + (f" ({shown(ctx.project, located[0])}:{located[1].start.line + 1})"
+                                                 if located else "") if via else ""
+            related = [Related(str(ctx.path), built, f"the `{rows.model.name}` queryset is built here")]
+            if located:
+                related.append(Related(located[0], located[1], f"`{_short(via)}()` reads it"))
             yield ctx.report(
-                reads[needs[0].index][1],
-                f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read for every "
+                node,
+                f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "
                 f"`{rows.model.name}` of the loop at line {iterable.lineno}, but the queryset built at line "
-                f"{where.start.line + 1} does not {loaders}: one query per row",
+                f"{built.start.line + 1} does not {loaders}: one query per row",
                 fix_title=f"Add {loader_text(select, prefetch)} where the queryset is built" if fixing else "",
-                fix_data=(span_tuple(where), tuple(select), tuple(prefetch)),
-                related=(Related(str(ctx.path), where, f"the `{rows.model.name}` queryset is built here"),),
+                fix_data=(span_tuple(built), tuple(select), tuple(prefetch)),
+                related=tuple(related),
             )
+
+
+def _short(qualname: str) -> str:
+    """`Invoice.label` or `describe` from a qualified name (a class is capitalised)."""
+    parts = qualname.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 1 and parts[-2][:1].isupper() else parts[-1]
 
 
 @fixer("DJE501")

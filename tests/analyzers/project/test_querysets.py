@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from django_expert.analyzers.facts.extract import attribute_chains, extract
+from django_expert.analyzers.facts.chains import attribute_chains
+from django_expert.analyzers.facts.extract import extract
 from django_expert.analyzers.facts.values import Call, Const, Ref
 from django_expert.analyzers.project.querysets import Flow, Loads, plan, unloaded
 from django_expert.analyzers.source import LineIndex

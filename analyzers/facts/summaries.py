@@ -1,0 +1,161 @@
+"""Function summaries: one walk of a function body, kept as position-free facts.
+
+A summary says what other files need to know of a body without reading it:
+
+- `returns`: every `return`'s expression as a Value (names qualified through imports),
+  with `names`, the local variables those expressions use that are assigned exactly once
+  (`qs = Book.objects.filter(...); return qs`), so the queryset a helper, a selector or a
+  custom QuerySet method returns can be followed from another file;
+- `reads`: the attribute chains read from each parameter (`self` included), method calls
+  kept as the last segment (`invoice.project.name`, `row.label()`), loops followed
+  (`for i in order.items.all(): i.product`);
+- `passes`: each parameter, or a chain read from it, handed to another function
+  (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
+  and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
+
+Nothing here is certain about the values at runtime; it is what the code says when it
+runs. A body the walk cannot read completely (nested functions run later, if ever) only
+contributes less, so rules built on summaries miss cases rather than invent them.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Chains, body_nodes
+from django_expert.analyzers.facts.types import Pass, Summary
+from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, dotted_name
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+_MAX_READS = 48
+_MAX_PASSES = 32
+_MAX_RETURNS = 8
+_BINDINGS = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withitem, ast.NamedExpr,
+             ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler)
+
+
+def summarise(function: Function, value: ValueBuilder) -> Summary | None:
+    """The summary of `function`, or None when it says nothing (no return, read or pass)."""
+    args = function.args
+    params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+    nodes = body_nodes(function)
+    chains = Chains(function, params, methods=True, nodes=nodes)
+    reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
+    passes = tuple(dict.fromkeys(found for found, _ in passes_in(nodes, chains, value)))
+    returns, names = _returns(nodes, params, value)
+    if not (reads or passes or returns):
+        return None
+    return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES])
+
+
+def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):
+    """(Pass, call node) for every argument that is a tracked name or a chain of one."""
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        callee = _callee(node.func, value)
+        if callee is None:
+            continue
+        slots = [(i, a) for i, a in enumerate(node.args)]
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            slots = slots[:next(i for i, a in enumerate(node.args) if isinstance(a, ast.Starred))]
+        slots += [(k.arg, k.value) for k in node.keywords if k.arg]
+        for slot, argument in slots:
+            origin = chains.origin(argument)
+            if origin is None:
+                continue
+            yield Pass(callee, slot, origin[0], origin[1]), node
+
+
+def _callee(func: ast.expr, value: ValueBuilder) -> str | None:
+    """The qualified name of a called function, or "self.<method>"; None for anything else
+    (a method of a parameter or of a value: its class is not known here)."""
+    name = dotted_name(func)
+    if name is None:
+        return None
+    head = name.partition(".")[0]
+    if head in ("self", "cls"):
+        return "self." + name.partition(".")[2] if name.count(".") == 1 else None
+    if name.rpartition(".")[2] in QUERY_METHODS:
+        return None  # `Book.objects.filter(owner=user)`: the ORM, not a summarised function
+    qualified = value.qualify(name)
+    return qualified if qualified != name or "." not in name else None
+
+
+def _returns(nodes: list[ast.AST], params: tuple[str, ...], value: ValueBuilder):
+    """(return Values, the once-assigned local names they use, with their Values)."""
+    returned = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None][:_MAX_RETURNS]
+    if not returned:
+        return (), ()
+    assigned: dict[str, list[ast.expr]] = {}
+    bound: set[str] = set(params)
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            assigned.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, ast.Assign):
+            bound.update(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(node, _BINDINGS):
+            bound.update(_bound(node))
+    single = {name: values[0] for name, values in assigned.items() if len(values) == 1 and name not in bound}
+    names: dict[str, object] = {}
+    todo = [n for expression in returned for n in _roots(expression)]
+    while todo:
+        name = todo.pop()
+        if name in single and name not in names and len(names) < 8:
+            names[name] = value(single[name])
+            todo.extend(_roots(single[name]))
+    kept = tuple(v for v in (_rows_shape(value(r)) for r in returned) if v is not None)
+    names = {name: shape for name, shape in ((n, _rows_shape(v)) for n, v in names.items()) if shape is not None}
+    return kept, tuple(sorted(names.items()))
+
+
+# Calls whose arguments tell which rows a queryset has or loads (everything else is kept
+# as its callee only: what a view passes to JsonResponse() is nobody else's business, and
+# editing it must leave the summary equal).
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+_ROW_ARGUMENTS = frozenset({"select_related", "prefetch_related", "annotate", "alias", "only", "defer", "values",
+                            "values_list", "iterator", "get_page", "page", "Paginator", "get_object_or_404",
+                            "get_list_or_404", "list", "sorted", "tuple", "reversed", "Prefetch", "as_manager"})
+
+
+def _rows_shape(found: Value) -> Value | None:
+    """The part of a returned Value a queryset flow can use; None for what cannot be rows
+    (a constant, `self.name`, `str(x)`, `text.upper()`)."""
+    if isinstance(found, Ref):
+        segments = found.name.split(".")
+        return found if len(segments) == 1 or _MANAGERS & set(segments) or QUERY_METHODS & set(segments) else None
+    if not isinstance(found, Call):
+        return None
+    last = found.func.rpartition(".")[2]
+    if last in VALUE_METHODS or ("." not in found.func and found.func and last not in _ROW_ARGUMENTS):
+        return None
+    receiver = _rows_shape(found.receiver) if found.receiver is not None else None
+    if found.receiver is not None and receiver is None:
+        return None
+    if last in _ROW_ARGUMENTS:
+        return Call(found.func, tuple(_rows_shape(a) or a for a in found.args), found.kwargs, receiver)
+    return Call(found.func, (), (), receiver)
+
+
+def _roots(expression: ast.expr) -> list[str]:
+    return [n.id for n in ast.walk(expression) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+
+
+def _bound(node: ast.AST) -> set[str]:
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        target = node.target
+    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+        target = node.target
+    elif isinstance(node, ast.withitem):
+        target = node.optional_vars
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        return set(node.names)
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    elif isinstance(node, ast.ExceptHandler):
+        return {node.name} if node.name else set()
+    else:
+        return set()
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target is not None else set()

@@ -1,0 +1,170 @@
+"""Summaries across functions and files: the call graph the rules follow.
+
+`facts/summaries.py` keeps, per function, what its body returns, reads from its
+parameters and passes on. Here those summaries are resolved against the project:
+
+- `function_summary(project, name)`: a function or method by qualified name, through
+  re-exports (`from .selectors import books_for` in a package `__init__`);
+- `method_summary(project, cls, name)`: a method through the class's MRO (mixins and
+  base classes in other modules);
+- `reads_through(project, qualname, param)`: every chain a call of `qualname` reads from
+  `param`, its own and those of the functions it passes `param` (or a chain of it) to, up
+  to `MAX_DEPTH` calls deep, each with the function that reads it (for messages). Unknown
+  callees contribute nothing: rules built on this miss reads, they never invent them.
+
+Every lookup records a ("summary", qualname) fact key, so a caller's file is re-checked
+exactly when a summary it used changed; `reads_through` is memoised per model and
+depended on through its answer (`ProjectModel.memo`), so a deep call chain costs once.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django_expert.analyzers.facts.chains import Chains
+from django_expert.analyzers.facts.summaries import passes_in
+from django_expert.analyzers.facts.types import Summary
+from django_expert.analyzers.facts.values import ValueBuilder
+from django_expert.analyzers.project.model import record
+
+if TYPE_CHECKING:
+    from django_expert.analyzers.project.model import ProjectModel
+
+MAX_DEPTH = 4
+_MAX_REEXPORTS = 4
+
+Read = tuple[tuple[str, ...], str]  # (chain, qualname of the function reading it)
+
+
+def summary_fact(project: ProjectModel, qualname: str) -> Summary | None:
+    """The summary stored under `qualname` ("pkg.mod.func", "pkg.mod.Class.method"),
+    recording nothing (the engine's fingerprint of a ("summary", ...) key)."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        facts = project.facts.get(".".join(parts[:cut]))
+        if facts is not None:
+            return facts.summary(".".join(parts[cut:]))
+    return None
+
+
+def function_summary(project: ProjectModel, name: str) -> tuple[str, Summary] | None:
+    """(qualname, summary) of the function or method `name`, following re-exports."""
+    for _ in range(_MAX_REEXPORTS):
+        record([("summary", name)])
+        found = summary_fact(project, name)
+        if found is not None:
+            return name, found
+        module, _, local = name.rpartition(".")
+        facts = project.facts.get(module)
+        if facts is None:
+            return None
+        record([("module", module)])
+        target = next((i.target for i in facts.imports if i.local == local), None)
+        if target is None or target == name:
+            return None
+        name = target
+    return None
+
+
+def method_summary(project: ProjectModel, cls: str, method: str) -> tuple[str, Summary] | None:
+    """(qualname, summary) of `cls().method`, from the first class of the MRO defining it."""
+    for qualname in project.mro(cls):
+        ref = project.resolve_class(qualname)
+        if ref is None or ref.fact.method(method) is None:
+            continue
+        record([("summary", f"{ref.qualname}.{method}")])
+        found = summary_fact(project, f"{ref.qualname}.{method}")
+        return (f"{ref.qualname}.{method}", found) if found is not None else None
+    return None
+
+
+def callee_summary(project: ProjectModel, caller: str, callee: str) -> tuple[str, Summary, int] | None:
+    """(qualname, summary, offset) of what `callee` names inside `caller` ("self.x": a method
+    of the caller's class; offset 1: its first parameter is the object)."""
+    if callee.startswith("self."):
+        cls = caller.rpartition(".")[0]
+        if project.resolve_class(cls) is None:
+            return None
+        found = method_summary(project, cls, callee[5:])
+        return (*found, 1) if found else None
+    found = function_summary(project, callee)
+    if found is None:
+        return None
+    qualname, summary = found
+    # A class's method called through the class (`Invoice.label(x)`) takes the object first.
+    return qualname, summary, 0
+
+
+def parameter(summary: Summary, slot: int | str, offset: int) -> str | None:
+    """The parameter an argument in `slot` binds."""
+    if isinstance(slot, str):
+        return slot if slot in summary.params else None
+    index = slot + offset
+    return summary.params[index] if index < len(summary.params) else None
+
+
+def reads_through(project: ProjectModel, qualname: str, param: str) -> tuple[Read, ...]:
+    """Every chain a call of `qualname` reads from its parameter `param` (see the module
+    docstring); () when the function is unknown."""
+    return project.memo(_reads_through, qualname, param)
+
+
+def _reads_through(project: ProjectModel, qualname: str, param: str, depth: int = 0,
+                   seen: frozenset[tuple[str, str]] = frozenset()) -> tuple[Read, ...]:
+    found = function_summary(project, qualname)
+    if found is None or depth > MAX_DEPTH or (qualname, param) in seen:
+        return ()
+    summary = found[1]
+    seen = seen | {(qualname, param)}
+    reads: dict[tuple[str, ...], str] = {chain: qualname for chain in summary.reads_of(param)}
+    for passed in summary.passes:
+        if passed.param != param:
+            continue
+        callee = callee_summary(project, qualname, passed.callee)
+        if callee is None:
+            continue
+        target = parameter(callee[1], passed.slot, callee[2])
+        if target is None:
+            continue
+        for chain, via in _reads_through(project, callee[0], target, depth + 1, seen):
+            reads.setdefault((*passed.chain, *chain), via)
+    return tuple(sorted(reads.items()))
+
+
+def body_reads(project: ProjectModel, caller: str, node: ast.AST, name: str,
+               value: ValueBuilder) -> list[tuple[tuple[str, ...], ast.expr, str]]:
+    """(chain, expression, reading function) for every chain code at `node` reads from
+    `name`: directly (`row.customer.name`, `row.label()`), or through the functions it
+    passes `name` or a chain of it to (`describe(row)`); `caller` is the qualified name
+    of the function holding `node` (for `self.method(row)`)."""
+    chains = Chains(node, (name,), methods=True)
+    found = [(chain, at, "") for chain, at in chains.reads().get(name, {}).items()]
+    for passed, call in passes_in(chains.nodes, chains, value):
+        callee = callee_summary(project, caller, passed.callee)
+        target = parameter(callee[1], passed.slot, callee[2]) if callee else None
+        if target is None:
+            continue
+        found.extend(((*passed.chain, *chain), call, via) for chain, via in reads_through(project, callee[0], target))
+    return found
+
+
+def where(project: ProjectModel, qualname: str) -> tuple[str, object] | None:
+    """(path, span) of a function or method, for related information in findings."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        if module in project.facts:
+            path = project.path_of(module)
+            span = project.locations_of(module).get(".".join(parts[cut:]))
+            return (str(path), span) if path is not None and span is not None else None
+    return None
+
+
+def shown(project: ProjectModel, path: str) -> str:
+    """A file of the project as messages name it: relative to the project root."""
+    try:
+        return Path(path).relative_to(project.layout.root).as_posix()
+    except ValueError:
+        return Path(path).name
