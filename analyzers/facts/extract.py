@@ -255,7 +255,8 @@ class _Extractor:
         return tuple(self.value(d) for d in node.decorator_list)
 
     def _summarise(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        found = summarise(node, self.value)
+        found = summarise(node, self.value,
+                          lambda level, target: resolve_relative(self.module, self.is_package, level, target))
         if found is not None:
             self.summaries.append((name, found))
 

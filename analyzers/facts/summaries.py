@@ -21,6 +21,7 @@ contributes less, so rules built on summaries miss cases rather than invent them
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Chains, body_nodes
 from django_expert.analyzers.facts.types import Pass, Summary
@@ -34,11 +35,14 @@ _BINDINGS = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withit
              ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler)
 
 
-def summarise(function: Function, value: ValueBuilder) -> Summary | None:
-    """The summary of `function`, or None when it says nothing (no return, read or pass)."""
+def summarise(function: Function, value: ValueBuilder,
+              absolute: Callable[[int, str | None], str] | None = None) -> Summary | None:
+    """The summary of `function`, or None when it says nothing (no return, read or pass).
+    `absolute(level, module)` names the module of a relative import inside the body."""
     args = function.args
     params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
     nodes = body_nodes(function)
+    value = _with_local_imports(nodes, value, absolute)
     chains = Chains(function, params, methods=True, nodes=nodes)
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
     passes = tuple(dict.fromkeys(found for found, _ in passes_in(nodes, chains, value)))
@@ -46,6 +50,30 @@ def summarise(function: Function, value: ValueBuilder) -> Summary | None:
     if not (reads or passes or returns):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES])
+
+
+def _with_local_imports(nodes: list[ast.AST], value: ValueBuilder,
+                        absolute: Callable[[int, str | None], str] | None) -> ValueBuilder:
+    """`value`, also qualifying the names a function imports in its own body (done to
+    avoid a circular import: `from .helpers import describe` inside a model method)."""
+    local: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and absolute is not None:
+            base = absolute(node.level, node.module)
+            local.update({a.asname or a.name: f"{base}.{a.name}" for a in node.names if a.name != "*" and base})
+        elif isinstance(node, ast.Import):
+            local.update({a.asname: a.name for a in node.names if a.asname})
+    if not local:
+        return value
+    outer = value.qualify
+
+    def qualify(dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        if head in local:
+            return f"{local[head]}.{rest}" if rest else local[head]
+        return outer(dotted)
+
+    return ValueBuilder(qualify, value.env_names)
 
 
 def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):

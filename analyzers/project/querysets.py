@@ -202,6 +202,11 @@ class Flow:
 
     def _rows(self, value: Value, line: int) -> Rows | None:
         match value:
+            case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
+                return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
+            case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
+                    if func in _PAGE_METHODS and paginator.rpartition(".")[2] == "Paginator":
+                return self.rows(rows, line)  # Paginator(qs, 25).get_page(n): a slice of the rows
             case Call(func=func, receiver=receiver) if func.startswith(".") and receiver is not None:
                 if func == ".get_queryset" and isinstance(receiver, Call) and receiver.func == "super":
                     return self._super_queryset()
@@ -212,11 +217,6 @@ class Flow:
             case Call(func=func) if func in _GET_OBJECT or func in _GET_LIST:
                 base = self._model_or_rows(value.args[0] if value.args else None, line)
                 return replace(base, many=func in _GET_LIST) if base is not None and base.many else None
-            case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
-                return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
-            case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
-                    if func in _PAGE_METHODS and paginator.rpartition(".")[2] == "Paginator":
-                return self.rows(rows, line)  # Paginator(qs, 25).get_page(n): a slice of the rows
             case Call(func=func) if func and "." in func:
                 head, _, method = func.rpartition(".")
                 if head == "self" and method == "get_queryset" and self.cls:

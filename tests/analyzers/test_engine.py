@@ -243,3 +243,67 @@ def test_editing_a_split_settings_component_rechecks_the_settings_module(tmp_pat
     rechecked = edit(engine, root / "site_cfg/settings/components/base.py", "DEBUG = False", "DEBUG = True")
     assert settings in rechecked and root / "app/views.py" not in rechecked
     assert "DJE401" in codes(engine, settings)
+
+
+# -- summaries: a helper's body is depended on through its summary only ----------------------
+
+HELPERS = {
+    **FILES,
+    "library/helpers.py": """
+        def describe(book):
+            parts = [book.title]
+            return " ".join(parts)
+
+
+        def shout(text):
+            return text.upper()
+    """,
+    "library/reports.py": """
+        from .helpers import describe
+        from .models import Book
+
+
+        def lines():
+            return [describe(book) for book in Book.objects.all()]
+    """,
+    "library/unrelated.py": """
+        from .helpers import shout
+
+
+        def greet():
+            return shout("hello")
+    """,
+}
+
+
+@pytest.fixture
+def helpers_engine(tmp_path) -> tuple[Engine, Path]:
+    root = tmp_path / "helpers"
+    write(root, HELPERS)
+    engine = Engine([root], cache_dir=tmp_path / "cache")
+    engine.index()
+    engine.all_findings()
+    return engine, root
+
+
+def test_a_helper_edit_that_changes_its_summary_rechecks_exactly_its_callers(helpers_engine):
+    engine, root = helpers_engine
+    reports = root / "library/reports.py"
+    assert "DJE501" not in codes(engine, reports)
+    before = engine.stats.copy()
+    stale = edit(engine, root / "library/helpers.py", "parts = [book.title]", "parts = [book.title, book.author.name]")
+    assert stale == {root / "library/helpers.py", reports}, "the caller of describe(), not the caller of shout()"
+    engine.all_findings()
+    assert engine.stats["check"] == before["check"] + 2
+    finding = next(f for f in engine.findings(reports) if f.code == "DJE501")
+    assert "read in `describe()`" in finding.message
+
+
+def test_a_helper_edit_that_keeps_its_summary_rechecks_nothing_else(helpers_engine):
+    engine, root = helpers_engine
+    before = engine.stats.copy()
+    stale = edit(engine, root / "library/helpers.py", 'return " ".join(parts)', 'return " - ".join(parts)')
+    engine.all_findings()
+    assert stale == {root / "library/helpers.py"}
+    assert engine.stats["model_build"] == before["model_build"], "an equal summary: no new model"
+    assert engine.stats["check"] == before["check"] + 1

@@ -39,6 +39,10 @@ def call(name):
     return "call", f"library.reports.{name}"
 
 
+def flow(name):
+    return "call", f"library.flows.{name}"
+
+
 # (case id, rule or None, file, top-level symbol the finding is in, how to run it)
 CASES = [
     # DJE501: loops in library/reports.py
@@ -64,6 +68,23 @@ CASES = [
     ("loop-nested-select", None, "library/reports.py", "nested_selected_countries", call("nested_selected_countries")),
     ("loop-refined-variable", None, "library/reports.py", "refined_variable", call("refined_variable")),
     ("loop-related-manager-plain", None, "library/reports.py", "one_author_books", call("one_author_books")),
+    # DJE501 across functions and files (library/flows.py, helpers.py, selectors.py, models.py)
+    ("flow-model-method", "DJE501", "library/flows.py", "bylines", flow("bylines")),
+    ("flow-helper", "DJE501", "library/flows.py", "described", flow("described")),
+    ("flow-helper-two-deep", "DJE501", "library/flows.py", "described_twice", flow("described_twice")),
+    ("flow-method-calls-helper", "DJE501", "library/flows.py", "summary_lines", flow("summary_lines")),
+    ("flow-helper-m2m", "DJE501", "library/flows.py", "tags_per_book", flow("tags_per_book")),
+    ("flow-selector", "DJE501", "library/flows.py", "selector_authors", flow("selector_authors")),
+    ("flow-sorted", "DJE501", "library/flows.py", "sorted_authors", flow("sorted_authors")),
+    ("flow-list-helper-chain", "DJE501", "library/flows.py", "listed_authors", flow("listed_authors")),
+    ("flow-paginator", "DJE501", "library/flows.py", "first_page_authors", flow("first_page_authors")),
+    ("flow-helper-selected", None, "library/flows.py", "described_selected", flow("described_selected")),
+    ("flow-helper-free", None, "library/flows.py", "titles_only", flow("titles_only")),
+    ("flow-selector-selects", None, "library/flows.py", "selector_selected_authors",
+     flow("selector_selected_authors")),
+    ("flow-helper-prefetch-object", None, "library/flows.py", "tags_prefetched_object",
+     flow("tags_prefetched_object")),
+    ("flow-sorted-selected", None, "library/flows.py", "sorted_selected_authors", flow("sorted_selected_authors")),
     # DJE502: DRF list endpoints in library/api.py
     ("drf-nested-serializer", "DJE502", "library/api.py", "BookNestedList", ("get", "/api/books/nested/")),
     ("drf-source", "DJE502", "library/api.py", "BookSourceList", ("get", "/api/books/source/")),

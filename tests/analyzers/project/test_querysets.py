@@ -182,3 +182,46 @@ def test_attribute_chains_skip_writes_and_deferred_code():
             alias.city.name
     """))
     assert set(attribute_chains(tree.body[0], "row")) == {("parent", "name"), ("shop", "city", "name")}
+
+
+# -- across functions and files (project/summaries.py) -------------------------------------------
+
+from django_expert.analyzers.project.summaries import function_summary, reads_through  # noqa: E402
+
+
+def _flows_project():
+    return project_from_sources({
+        "shop.models": """
+            from django.db import models
+
+            class Customer(models.Model):
+                name = models.CharField(max_length=10)
+
+            class Order(models.Model):
+                customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+                def label(self):
+                    return describe_customer(self)
+        """,
+        "shop.helpers": """
+            def describe(order):
+                return order.customer.name
+
+            def ping(order):
+                return pong(order)
+
+            def pong(order):
+                return ping(order)
+        """,
+        "shop": """
+            from .helpers import describe
+        """,
+    }, settings=None)
+
+
+def test_reads_follow_re_exports_and_stop_on_cycles():
+    project = _flows_project()
+    assert function_summary(project, "shop.describe")[0] == "shop.helpers.describe"
+    assert reads_through(project, "shop.helpers.describe", "order") == ((("customer", "name"), "shop.helpers.describe"),)
+    assert reads_through(project, "shop.helpers.ping", "order") == ()  # ping -> pong -> ping: ends
+    assert reads_through(project, "shop.nothing", "x") == ()

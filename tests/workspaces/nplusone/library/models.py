@@ -81,6 +81,16 @@ class Book(models.Model):
     def author_name(self):
         return self.author.name
 
+    def byline(self):
+        words = [self.title, "by"]
+        words.append(self.author.name)
+        return " ".join(words)
+
+    def summary_line(self):
+        from .helpers import describe
+
+        return describe(self)
+
     def get_absolute_url(self):
         return reverse("book-detail", args=[self.pk])
 

@@ -1,0 +1,94 @@
+"""Function summaries: what one walk of a body keeps (facts/summaries.py)."""
+
+import ast
+import textwrap
+
+from django_expert.analyzers.facts.extract import extract
+from django_expert.analyzers.facts.types import Pass
+from django_expert.analyzers.facts.values import Call, Ref
+from django_expert.analyzers.source import LineIndex
+
+
+def summaries(source: str, module: str = "shop.services") -> dict:
+    text = textwrap.dedent(source)
+    facts, _ = extract(ast.parse(text), module, False, LineIndex(text))
+    return dict(facts.summaries)
+
+
+def test_reads_keep_method_calls_and_follow_loops_but_not_value_methods():
+    found = summaries("""
+        def total(order):
+            for item in order.items.all():
+                item.product.price
+            return order.customer.label() + order.number.upper()
+    """)["total"]
+    assert set(found.reads_of("order")) == {("items", "all", "product", "price"), ("customer", "label"), ("number",)}
+
+
+def test_passes_name_the_callee_through_imports_and_the_chain_handed_over():
+    found = summaries("""
+        from .helpers import describe
+        from . import fmt
+
+        def lines(order):
+            for item in order.items.all():
+                describe(item)
+            fmt.money(order.total, currency="EUR")
+            return order.lines.filter(x=1)
+    """)["lines"]
+    assert Pass("shop.helpers.describe", 0, "order", ("items", "all")) in found.passes
+    assert Pass("shop.fmt.money", 0, "order", ("total",)) in found.passes
+    assert not any(p.callee.endswith(".filter") for p in found.passes), "ORM calls are not summarised functions"
+
+
+def test_returns_keep_the_queryset_shape_and_once_assigned_locals():
+    found = summaries("""
+        from .models import Order
+
+        def open_orders(user):
+            qs = Order.objects.filter(owner=user).select_related("customer")
+            return qs
+    """)["open_orders"]
+    assert found.returns == (Ref("qs"),)
+    (name, value), = found.names
+    assert name == "qs" and isinstance(value, Call) and value.func == ".select_related"
+    assert value.receiver == Call("shop.models.Order.objects.filter", (), ())  # filter's arguments: not rows
+
+
+def test_an_edit_that_does_not_change_what_others_see_keeps_the_summary_equal():
+    before = summaries("""
+        from django.http import JsonResponse
+
+        def ping(request, obj):
+            label = obj.name
+            return JsonResponse({"ok": True, "label": label})
+    """)
+    after = summaries("""
+        from django.http import JsonResponse
+
+        def ping(request, obj):
+            label = obj.name.strip()
+            return JsonResponse({"ok": False, "n": 1, "label": label})
+    """)
+    assert before == after
+
+
+def test_a_rebound_parameter_reads_nothing_and_nested_functions_are_left_out():
+    found = summaries("""
+        def f(row, other):
+            row = row.parent
+            def later():
+                return other.author.name
+            return other.title
+    """)
+    assert found["f"].reads == (("other", ("title",)),)
+
+
+def test_imports_inside_the_body_qualify_calls():
+    found = summaries("""
+        class Book:
+            def line(self):
+                from .helpers import describe
+                return describe(self)
+    """, module="shop.models")["Book.line"]
+    assert found.passes == (Pass("shop.helpers.describe", 0, "self", ()),)
