@@ -47,9 +47,47 @@ def summarise(function: Function, value: ValueBuilder,
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
     passes = tuple(dict.fromkeys(found for found, _ in passes_in(nodes, chains, value)))
     returns, names = _returns(nodes, params, value)
-    if not (reads or passes or returns):
+    queries, calls = _queries_and_calls(nodes, value)
+    if not (reads or passes or returns or queries or calls):
         return None
-    return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES])
+    return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
+                   calls[:_MAX_PASSES])
+
+
+# Queryset methods that run a query when called (iterating a queryset does too).
+RUNS_QUERY = frozenset({"get", "first", "last", "latest", "earliest", "count", "exists", "aggregate", "in_bulk",
+                        "create", "get_or_create", "update_or_create", "update", "delete", "bulk_create",
+                        "bulk_update"})
+
+
+def query_call(node: ast.Call, value: ValueBuilder) -> str | None:
+    """The qualified manager call of `Model.objects.<...>.get(...)` & co. when it runs a
+    query ("shop.models.Customer.objects.get"); None otherwise."""
+    if not isinstance(node.func, ast.Attribute) or node.func.attr not in RUNS_QUERY:
+        return None
+    root = node.func.value
+    while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in QUERY_METHODS:
+        root = root.func.value
+    name = dotted_name(root)
+    if name is None or name.rpartition(".")[2] not in _MANAGERS:
+        return None
+    return f"{value.qualify(name)}.{node.func.attr}"
+
+
+def _queries_and_calls(nodes: list[ast.AST], value: ValueBuilder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    queries: dict[str, None] = {}
+    calls: dict[str, None] = {}
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        query = query_call(node, value)
+        if query is not None:
+            queries[query] = None
+            continue
+        callee = callee_name(node.func, value)
+        if callee is not None and "." in callee:
+            calls[callee] = None
+    return tuple(sorted(queries)), tuple(sorted(calls))
 
 
 def _with_local_imports(nodes: list[ast.AST], value: ValueBuilder,
@@ -81,7 +119,7 @@ def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):
     for node in nodes:
         if not isinstance(node, ast.Call):
             continue
-        callee = _callee(node.func, value)
+        callee = callee_name(node.func, value)
         if callee is None:
             continue
         slots = [(i, a) for i, a in enumerate(node.args)]
@@ -95,7 +133,7 @@ def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):
             yield Pass(callee, slot, origin[0], origin[1]), node
 
 
-def _callee(func: ast.expr, value: ValueBuilder) -> str | None:
+def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:
     """The qualified name of a called function, or "self.<method>"; None for anything else
     (a method of a parameter or of a value: its class is not known here)."""
     name = dotted_name(func)

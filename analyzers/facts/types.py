@@ -100,6 +100,10 @@ class Summary:
     names: tuple[tuple[str, Value], ...] = ()  # local names its returns use, each assigned once
     reads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (parameter, chain)
     passes: tuple[Pass, ...] = ()
+    # ORM calls the body runs (`shop.models.Customer.objects.get`, qualified), and every
+    # function it calls by name: with the callees' own, the queries one call runs.
+    queries: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
 
     def reads_of(self, param: str) -> tuple[tuple[str, ...], ...]:
         return tuple(chain for name, chain in self.reads if name == param)

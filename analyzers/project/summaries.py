@@ -168,3 +168,49 @@ def shown(project: ProjectModel, path: str) -> str:
         return Path(path).relative_to(project.layout.root).as_posix()
     except ValueError:
         return Path(path).name
+
+
+Query = tuple[str, str]  # (the ORM call, "shop.models.Customer.objects.get"; the function running it)
+_CACHING = ("cache", "memoize", "memoized", "lru_cache")
+
+
+def queries_through(project: ProjectModel, qualname: str) -> tuple[Query, ...]:
+    """The queries one call of `qualname` runs: its own ORM calls on a model's manager
+    and those of the functions it calls, `MAX_DEPTH` deep; a function whose result is
+    cached (`@lru_cache`, `@cached`, `@memoize`) runs none per call."""
+    return project.memo(_queries_through, qualname)
+
+
+def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
+                     seen: frozenset[str] = frozenset()) -> tuple[Query, ...]:
+    found = function_summary(project, qualname)
+    if found is None or depth > MAX_DEPTH or qualname in seen or _cached(project, found[0]):
+        return ()
+    qualname, summary = found
+    seen = seen | {qualname}
+    queries: dict[str, str] = {}
+    for query in summary.queries:
+        manager = query.rpartition(".")[0]
+        if project.model(manager.rpartition(".")[0]) is not None:
+            queries.setdefault(query, qualname)
+    for callee in summary.calls:
+        target = callee_summary(project, qualname, callee)
+        if target is not None:
+            for query, via in _queries_through(project, target[0], depth + 1, seen):
+                queries.setdefault(query, via)
+    return tuple(sorted(queries.items()))
+
+
+def _cached(project: ProjectModel, qualname: str) -> bool:
+    module, _, name = qualname.rpartition(".")
+    facts = project.facts.get(module)
+    if facts is not None:
+        function = next((f for f in facts.functions if f.name == name), None)
+        decorators = [repr(d) for d in function.decorators] if function else []
+    else:
+        cls_module, _, cls = module.rpartition(".")
+        facts = project.facts.get(cls_module)
+        fact = facts.class_(cls) if facts is not None else None
+        method = fact.method(name) if fact is not None else None
+        decorators = list(method.decorators) if method else []
+    return any(word in d.lower() for d in decorators for word in _CACHING)

@@ -1,4 +1,4 @@
-"""Django judges the N+1 rules (DJE501–DJE504) on tests/workspaces/nplusone.
+"""Django judges the N+1 rules (DJE501–DJE504, and DJE506's queries per item) on tests/workspaces/nplusone.
 
 Every case of the workspace is listed below with the rule that must flag it (None: a
 lookalike that must stay silent) and how to exercise it for real. The probe
@@ -139,6 +139,21 @@ CASES = [
 ]
 FLAGGED = [c for c in CASES if c[1]]
 
+# DJE506 (no automatic fix: the oracle counts, the fix tests do not apply).
+LOOP_CASES = [
+    ("loop-helper-query", "DJE506", "library/loops.py", "publishers_per_author",
+     ("call", "library.loops.publishers_per_author")),
+    ("loop-helper-query-two-deep", "DJE506", "library/loops.py", "publisher_names_per_author",
+     ("call", "library.loops.publisher_names_per_author")),
+    ("loop-posted-ids", "DJE506", "library/loops.py", "tags_by_posted_ids", ("get", "/tags/by-id/?{tag_ids}")),
+    ("loop-csv-rows", "DJE506", "library/loops.py", "import_csv_titles", ("call", "library.loops.import_csv_titles")),
+    ("loop-helper-without-query", None, "library/loops.py", "author_names_without_queries",
+     ("call", "library.loops.author_names_without_queries")),
+    ("loop-constant", None, "library/loops.py", "constant_tags", ("call", "library.loops.constant_tags")),
+    ("loop-posted-ids-in-bulk", None, "library/loops.py", "tags_by_posted_ids_in_bulk",
+     ("get", "/tags/by-id/bulk/?{tag_ids}")),
+]
+
 
 def copy_workspace(destination: Path) -> Path:
     shutil.copytree(WORKSPACE, destination, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
@@ -146,7 +161,7 @@ def copy_workspace(destination: Path) -> Path:
 
 
 def probe(root: Path) -> dict:
-    cases = [{"id": case_id, "kind": how[0], "target": how[1]} for case_id, _, _, _, how in CASES]
+    cases = [{"id": case_id, "kind": how[0], "target": how[1]} for case_id, _, _, _, how in CASES + LOOP_CASES]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     proc = subprocess.run([sys.executable, str(PROBE), str(root), SETTINGS, json.dumps(cases)],
@@ -157,13 +172,13 @@ def probe(root: Path) -> dict:
     return result["cases"]
 
 
-def findings_by_symbol(root: Path) -> dict[tuple[str, str], list]:
+def findings_by_symbol(root: Path, codes: tuple[str, ...] = CODES) -> dict[tuple[str, str], list]:
     engine = Engine([root], use_cache=False)
     engine.index()
     found = defaultdict(list)
     for path, findings in engine.all_findings().items():
         for finding in findings:
-            if finding.code in CODES:
+            if finding.code in codes:
                 found[(path.relative_to(root).as_posix(), _symbol(path, finding.span.start.line + 1))].append(finding)
     return found
 
@@ -261,3 +276,21 @@ def test_lookalikes_are_untouched_by_the_fixes():
 def test_nothing_is_reported_after_the_fixes():
     _, found = fixed()
     assert {key: [f.message for f in fs] for key, fs in found.items()} == {}
+
+
+def test_the_analyser_flags_exactly_the_query_in_loop_cases():
+    found = findings_by_symbol(WORKSPACE, ("DJE506",))
+    expected = {(file, symbol): code for _, code, file, symbol, _ in LOOP_CASES if code}
+    assert {key: [f.code for f in fs] for key, fs in found.items()} == {key: [code] for key, code in expected.items()}
+
+
+@pytest.mark.parametrize("case", LOOP_CASES, ids=[c[0] for c in LOOP_CASES])
+def test_django_counts_a_query_per_item_where_dje506_says_so(case):
+    case_id, code, *_ = case
+    counts = original()[case_id]
+    small, large = counts["3"], counts["9"]
+    assert small["status"] == large["status"] == 200, (small["status"], large["status"], small["output"][:500])
+    if code:
+        assert large["queries"] > small["queries"], f"flagged, but {small['queries']} -> {large['queries']} queries"
+    else:
+        assert large["queries"] == small["queries"], f"silent, but {small['queries']} -> {large['queries']} queries"

@@ -1,12 +1,16 @@
 """DJE506 query-in-loop
 
 ## What it does
-Finds queries run once per row inside a loop over a queryset: `Model.objects.get(...)`,
-`.filter(...).first()`, `.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`,
-`.update(...)`, `.delete()` on a manager or queryset, and `row.save()` / `row.delete()` on
-the loop's own rows (unless the model overrides `save()`/`delete()`, which bulk operations
-would skip). Reads of the rows' relations (`row.author`, `row.tags.all()`) are DJE501's;
-test modules and migrations are skipped.
+Finds queries run once per item inside a loop over a queryset, over data a client sends
+(`request.data[...]`, `request.POST.getlist(...)`, `json.loads(request.body)`) or over the
+rows of a file (`csv.reader(...)`): `Model.objects.get(...)`, `.filter(...).first()`,
+`.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`, `.update(...)`, `.delete()`
+on a manager or queryset, `row.save()` / `row.delete()` on the loop's own rows (unless the
+model overrides `save()`/`delete()`, which bulk operations would skip), and a call of a
+project function that runs such a query itself or in the functions it calls (up to four
+calls deep; a function cached with `@lru_cache`/`@cached` is not). A loop over a constant
+list is not reported. Reads of the rows' relations (`row.author`, `row.tags.all()`) are
+DJE501's; test modules and migrations are skipped.
 
 ## Why is this bad?
 The loop makes one round trip to the database per row: 1,000 rows, 1,000 queries. Django
@@ -43,7 +47,10 @@ from __future__ import annotations
 
 import ast
 
+from django_expert.analyzers.facts.summaries import callee_name
+from django_expert.analyzers.findings import Related
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, walk_scope
+from django_expert.analyzers.project.summaries import callee_summary, queries_through, where
 from django_expert.analyzers.rules.registry import rule
 
 # Queryset methods that run a query, with what to do instead.
@@ -72,23 +79,90 @@ def check(ctx):
         return
     flows = source_flows(ctx)
     reported: set[int] = set()
-    for owner in flows.query_functions:
+    for owner in flows.functions:
         flow = flows.flow(owner.function, owner.qualname)
+        caller = f"{owner.qualname or ctx.module}.{owner.function.name}"
         for loop, target, iterable in loops(owner.function):
-            rows = flow.rows(flows.values(iterable), iterable.lineno)
-            if rows is None or not rows.many or id(loop) in reported:
+            if id(loop) in reported:
                 continue
-            found = list(_queries(ctx.project, flows, flow, loop, target, rows.model))
+            rows = flow.rows(flows.values(iterable), iterable.lineno) if owner in flows.query_functions else None
+            if rows is not None and rows.many:
+                each = f"every `{rows.model.name}`"
+                found = list(_queries(ctx.project, flows, flow, loop, target, rows.model))
+            elif _grows(flows, owner.function, iterable):
+                each = "every item"
+                found = list(_queries(ctx.project, flows, flow, loop, target, None))
+            else:
+                continue
+            found += _helper_queries(ctx, flows, caller, loop)
             if not found:
                 continue
             reported.update(id(n) for n in ast.walk(loop) if isinstance(n, (ast.For, ast.AsyncFor)))
-            node, what, advice = found[0]
+            found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+            node, what, advice = found[0][:3]
             more = f" (and {len(found) - 1} more in this loop)" if len(found) > 1 else ""
+            related = tuple(Related(*found[0][3], f"`{found[0][4]}()` runs it") for _ in (0,) if len(found[0]) > 3)
             yield ctx.report(
                 node,
-                f"`{_short(ast.get_source_segment(ctx.text, node))}` {what} for every `{rows.model.name}` of the "
+                f"`{_short(ast.get_source_segment(ctx.text, node))}` {what} for {each} of the "
                 f"loop at line {iterable.lineno}{more}: {advice}",
+                related=related,
             )
+
+
+# Where a loop's items come from a client or a file, its length is theirs to choose.
+_CLIENT_DATA = frozenset({"data", "POST", "GET", "FILES", "query_params", "body"})
+_READERS = frozenset({"csv.reader", "csv.DictReader", "json.loads", "json.load"})
+
+
+def _grows(flows, function, iterable: ast.expr) -> bool:
+    """A loop over request data (`request.data["items"]`, `request.POST.getlist("ids")`,
+    `json.loads(request.body)`) or rows read from a file (`csv.reader(f)`): as many items as
+    the client sends."""
+    expressions = [iterable]
+    if isinstance(iterable, ast.Name):
+        found = flows.locals_of(function).assignment(iterable.id, iterable.lineno)
+        if found is not None and hasattr(found[1], "lineno"):
+            expressions.append(found[1])
+    for expression in expressions:
+        for node in ast.walk(expression):
+            if isinstance(node, ast.Attribute) and node.attr in _CLIENT_DATA and _is_request(node.value):
+                return True
+            if isinstance(node, ast.Call):
+                callee = flows.values(node.func)
+                if getattr(callee, "name", None) in _READERS:
+                    return True
+    return False
+
+
+def _is_request(node: ast.expr) -> bool:
+    """`request` or `self.request`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "request" and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return isinstance(node, ast.Name) and node.id == "request"
+
+
+def _helper_queries(ctx, flows, caller: str, loop) -> list:
+    """(call, what, advice, (path, span), function) for each call in the loop body of a
+    project function that runs a query itself or through the functions it calls."""
+    found = []
+    for node in walk_scope(loop):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = callee_name(node.func, flows.values)
+        target = callee_summary(ctx.project, caller, callee) if callee else None
+        queries = queries_through(ctx.project, target[0]) if target else ()
+        if not queries:
+            continue
+        query, via = queries[0]
+        manager, _, method = query.rpartition(".")
+        located = where(ctx.project, via)
+        model = manager.rpartition(".")[0].rpartition(".")[2]
+        name = via.rpartition(".")[2]
+        item = (node, f"runs a `{model}` query (`.{method}()` in `{name}()`)",
+                f"fetch what `{name}()` needs for all items before the loop, in one query")
+        found.append((*item, located, name) if located else item)
+    return found
 
 
 def _queries(project, flows, flow, loop, target: str, model):
@@ -100,7 +174,7 @@ def _queries(project, flows, flow, loop, target: str, model):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method, receiver = node.func.attr, node.func.value
-        if isinstance(receiver, ast.Name) and receiver.id == target and method in _ROW_WRITES:
+        if model is not None and isinstance(receiver, ast.Name) and receiver.id == target and method in _ROW_WRITES:
             if not _custom_write(project, model, method):
                 inserting = method == "save" and (copies or any(
                     k.arg == "force_insert" and isinstance(k.value, ast.Constant) and k.value.value

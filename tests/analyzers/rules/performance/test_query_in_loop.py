@@ -67,3 +67,69 @@ def test_noqa(tmp_path):
             for book in Book.objects.all():
                 book.save()  # noqa: DJE506
     """}, CODE)
+
+
+def test_a_helper_running_a_query_per_row_is_reported_with_where_it_runs(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/lookups.py": """
+        from functools import lru_cache
+
+        from app.models import Review
+
+
+        def latest_review(book):
+            return Review.objects.filter(book=book).order_by("-pk").first()
+
+
+        def rating_of(book):
+            review = latest_review(book)
+            return review.rating if review else None
+
+
+        @lru_cache(maxsize=None)
+        def cached_review(pk):
+            return Review.objects.get(pk=pk)
+    """, "app/jobs.py": """
+        from app.lookups import cached_review, rating_of
+        from app.models import Book
+
+
+        def ratings():
+            return [rating_of(book) for book in Book.objects.all()]
+
+
+        def cached():
+            return [cached_review(book.pk) for book in Book.objects.all()]
+    """}, CODE)
+    assert len(found) == 1
+    assert found[0].message.startswith("`rating_of(book)` runs a `Review` query (`.first()` in `latest_review()`)")
+    assert found[0].related and found[0].related[0].path.endswith("app/lookups.py")
+
+
+def test_a_query_per_item_a_client_sends_or_per_csv_row_is_reported(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/views.py": """
+        import csv
+        import json
+
+        from app.models import Tag
+
+
+        def tag_ids(request):
+            for pk in request.POST.getlist("tag"):
+                Tag.objects.get(pk=pk)
+            payload = json.loads(request.body)
+            for item in payload:
+                Tag.objects.create(name=item["name"])
+
+
+        def load(upload):
+            for row in csv.reader(upload):
+                Tag.objects.get_or_create(name=row[0])
+
+
+        def constant():
+            for name in ("a", "b"):
+                Tag.objects.get_or_create(name=name)
+    """}, CODE)
+    assert [f.message.split("`")[1] for f in found] == [
+        'Tag.objects.get(pk=pk)', 'Tag.objects.create(name=item["name"])', "Tag.objects.get_or_create(name=row[0])"]
+    assert all("for every item of the loop" in f.message for f in found)

@@ -22,3 +22,14 @@ def title_only(book):
 
 def author_name_of(author):
     return author.name
+
+
+def publisher_of(author):
+    from .models import Publisher
+
+    return Publisher.objects.filter(pk=author.publisher_id).first()
+
+
+def publisher_name_of(author):
+    publisher = publisher_of(author)
+    return publisher.name if publisher else ""

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api, loops, views
 
 router = SimpleRouter()
 router.register("api/reviewed-books", api.BookReviewCountViewSet, basename="reviewed-book")
@@ -32,5 +32,7 @@ urlpatterns = [
     path("api/books/author-pk/", api.BookAuthorPkList.as_view()),
     path("api/authors/books-prefetched/", api.AuthorBooksPrefetchedList.as_view()),
     path("api/books/source-selected/", api.BookSourceSelectedList.as_view()),
+    path("tags/by-id/", loops.tags_by_posted_ids),
+    path("tags/by-id/bulk/", loops.tags_by_posted_ids_in_bulk),
     path("", include(router.urls)),
 ]
