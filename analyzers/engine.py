@@ -30,7 +30,7 @@ from django_expert.analyzers.facts.extract import extract
 from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.findings import Finding, Fix, Severity
 from django_expert.analyzers.parsing import parse_module
-from django_expert.analyzers.project.layout import ProjectLayout
+from django_expert.analyzers.project.layout import ProjectLayout, relative_posix
 from django_expert.analyzers.project.model import ProjectModel, Recording
 from django_expert.analyzers.rules.context import RuleContext, run_rules
 from django_expert.analyzers.source import DecodeError, LineIndex, Span, decode
@@ -100,10 +100,8 @@ class FileState:
     @property
     def relative(self) -> str:
         root = self.project.layout.root if self.project else self.path.parent
-        try:
-            return self.path.relative_to(root).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        relative = relative_posix(self.path, root)
+        return self.path.as_posix() if relative is None else relative
 
 
 @dataclass
@@ -176,17 +174,23 @@ class Engine:
         excludes = [p for project in self.projects for p in project.config.exclude]
         for directory, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+            folder = Path(directory)
             for name in sorted(filenames):
-                path = Path(directory, name)
+                path = folder / name
                 if name.endswith(".py") or is_deploy_file(name) or is_template_file(path):
-                    relative = path.relative_to(root).as_posix()
+                    if not excludes:
+                        yield path
+                        continue
+                    relative = relative_posix(path, root)
+                    if relative is None:  # what relative_to raises
+                        raise ValueError(f"{path} is not in the subpath of {root}")
                     if not any(fnmatch(relative, pattern) for pattern in excludes):
                         yield path
 
     def _project_of(self, path: Path) -> ProjectState | None:
         best = None
         for project in self.projects:
-            if path.is_relative_to(project.layout.root):
+            if relative_posix(path, project.layout.root) is not None:
                 if best is None or len(project.layout.root.parts) > len(best.layout.root.parts):
                     best = project
         return best

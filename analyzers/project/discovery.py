@@ -34,7 +34,7 @@ from pathlib import Path
 from django_expert.analyzers.facts.extract import resolve_relative
 from django_expert.analyzers.files import read_bytes
 from django_expert.analyzers.parsing import parse_module
-from django_expert.analyzers.project.layout import ProjectLayout
+from django_expert.analyzers.project.layout import ProjectLayout, relative_posix
 from django_expert.analyzers.source import DecodeError, decode
 
 SKIP_DIRS = frozenset({
@@ -97,12 +97,12 @@ def _walk(workspace: Path, exclude: tuple[str, ...]) -> dict[Path, _Dir]:
         except OSError:
             continue
         info = _Dir(folder)
-        children: list[Path] = []
+        children: list[str] = []
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     info.subdirs.add(entry.name)
-                    children.append(Path(entry.path))
+                    children.append(entry.name)
                 elif entry.is_file():
                     info.files.add(entry.name)
             except OSError:
@@ -112,12 +112,11 @@ def _walk(workspace: Path, exclude: tuple[str, ...]) -> dict[Path, _Dir]:
         found[folder] = info
         if depth >= _MAX_DEPTH:
             continue
-        for child in sorted(children, reverse=True):
-            name = child.name
+        for name in sorted(children, reverse=True):  # siblings: sorted by name is sorted by path
             if name in SKIP_DIRS or name.endswith(".egg-info") or (name.startswith(".") and name != "."):
                 continue
-            relative = child.relative_to(workspace).as_posix()
-            if exclude and _excluded(relative, name, exclude):
+            child = folder / name
+            if exclude and _excluded(child.relative_to(workspace).as_posix(), name, exclude):
                 continue
             stack.append((child, depth + 1))
     return found
@@ -248,10 +247,36 @@ def module_file(source_roots: tuple[Path, ...], module: str) -> Path | None:
     return None
 
 
-def _module_of(source_roots: tuple[Path, ...], path: Path) -> str | None:
-    layout = ProjectLayout(root=source_roots[0], name="", source_roots=source_roots, settings_module=None)
+def _module_of(source_roots: tuple[Path, ...] | ProjectLayout, path: Path) -> str | None:
+    layout = source_roots if isinstance(source_roots, ProjectLayout) else _naming(source_roots)
     found = layout.module_name(path)
     return found[0] if found and found[0] else None
+
+
+def _naming(source_roots: tuple[Path, ...]) -> ProjectLayout:
+    """A layout that only names modules under `source_roots` (built once, asked per file)."""
+    return ProjectLayout(root=source_roots[0], name="", source_roots=source_roots, settings_module=None)
+
+
+def _is_dir(folder: Path, name: str, dirs: dict[Path, _Dir]) -> bool:
+    """`(folder / name).is_dir()`, answered from the walk's listing when it has the folder
+    (a symlink is neither a subdir nor a file there: the disk answers)."""
+    info = dirs.get(folder)
+    if info is not None:
+        if name in info.subdirs:
+            return True
+        if name in info.files:
+            return False
+    return (folder / name).is_dir()
+
+
+def _is_file(folder: Path, name: str, dirs: dict[Path, _Dir]) -> bool:
+    """`(folder / name).is_file()`, answered from the walk's listing when it has the folder
+    (its files are the entries that are files, symlinks followed, as `is_file()` says)."""
+    info = dirs.get(folder)
+    if info is not None:
+        return name in info.files
+    return (folder / name).is_file()
 
 
 def _star_imports(path: Path, module: str) -> set[str]:
@@ -281,6 +306,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
 
     family: set[str] = set()
     folders: set[Path] = set()
+    naming = _naming(source_roots)
     if settings_module:
         path = module_file(source_roots, settings_module)
         if path is not None:
@@ -296,7 +322,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
                     package = Path(entry.path)
                     if "__init__.py" in files(package):
                         folders.add(package)
-                        if (package / "settings").is_dir():
+                        if _is_dir(package, "settings", dirs):
                             folders.add(package / "settings")
             except OSError:
                 continue
@@ -307,7 +333,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
             continue
         modules: dict[str, Path] = {}
         for name in names[:_MAX_SETTINGS_FILES]:
-            module = _module_of(source_roots, folder / name)
+            module = _module_of(naming, folder / name)
             if module:
                 modules[module] = folder / name
         in_settings_package = folder.name == "settings"
@@ -492,16 +518,17 @@ def _packaging_roots(root: Path) -> list[Path]:
     return roots
 
 
-def _entry_scripts(root: Path, source_roots: tuple[Path, ...]) -> list[Path]:
+def _entry_scripts(root: Path, source_roots: tuple[Path, ...], dirs: dict[Path, _Dir] | None = None) -> list[Path]:
     """wsgi.py / asgi.py files of the project's top-level packages (and the root itself)."""
+    dirs = dirs or {}
     scripts: list[Path] = []
     for base in source_roots:
         for name in ("wsgi.py", "asgi.py"):
-            if (base / name).is_file():
+            if _is_file(base, name, dirs):
                 scripts.append(base / name)
         for package in _top_folders(base):
             for name in ("wsgi.py", "asgi.py"):
-                if (package / name).is_file():
+                if _is_file(package, name, dirs):
                     scripts.append(package / name)
     return scripts
 
@@ -541,7 +568,7 @@ def _build(
             break
         folder = folder.parent
     scripts: dict[str, list[str]] = {}
-    for script in _entry_scripts(root, source_roots):
+    for script in _entry_scripts(root, source_roots, dirs):
         label = _relative(script, root)
         tree = _parse(script, problems, label)
         module = settings_from_source(tree) if tree is not None else None
@@ -648,6 +675,8 @@ def _settings_packages(source_roots: tuple[Path, ...], root: Path) -> list[tuple
 
 _DEPLOY_FILES = ("Procfile", "Procfile.*", "Dockerfile*", "*.Dockerfile", "docker-compose*.yml", "docker-compose*.yaml",
                  "compose*.yml", "compose*.yaml", "*.service", "app.yaml", "fly.toml")
+# One pattern for all: `fnmatchcase(name, p)` for any p (each translation is anchored).
+_DEPLOY_FILE = re.compile("|".join(fnmatch.translate(pattern) for pattern in _DEPLOY_FILES))
 _DEPLOYED = re.compile(r"""(?:DJANGO_SETTINGS_MODULE["']?\s*[=:\s]\s*|--settings[=\s])["']?([A-Za-z_][\w.]*)""")
 
 
@@ -658,10 +687,11 @@ def _deployed_settings(root: Path, dirs: dict[Path, _Dir], problems: list[str]) 
     so, by the caller, are modules star-importing such a module."""
     found: dict[str, str] = {}
     for folder in sorted(dirs):
-        if folder != root and root not in folder.parents or len(folder.relative_to(root).parts) > 3:
+        relative = relative_posix(folder, root)  # None: not under the root
+        if relative is None or (relative != "." and relative.count("/") >= 3):  # more than 3 parts below
             continue
         for name in sorted(dirs[folder].files):
-            if not any(fnmatch.fnmatchcase(name, pattern) for pattern in _DEPLOY_FILES):
+            if not _DEPLOY_FILE.match(name):
                 continue
             label = _relative(folder / name, root)
             text = _read_text(folder / name, problems, label) or ""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PosixPath
 
 
 @dataclass(frozen=True)
@@ -46,24 +47,74 @@ class ProjectLayout:
 
     def module_name(self, path: Path) -> tuple[str, bool] | None:
         """The dotted module name of a .py file under a source root, and whether it is a package."""
+        if type(path) is not PosixPath:  # Windows paths compare case-insensitively: pathlib decides
+            return self._module_name_of_parts(path)
+        # POSIX paths are normalised strings: a root is a prefix of the path ending at a "/"
+        # (what `relative_to` checks part by part, without building Paths, once per file).
+        text = str(path)
+        for root, prefix in self._source_prefixes:
+            if text == root:
+                return self._module_name_of_parts(path)  # the root itself: what pathlib says
+            if not text.startswith(prefix):
+                continue
+            parts = text[len(prefix):].split("/")
+            name = parts[-1]
+            dot = name.rfind(".")
+            if 0 < dot < len(name) - 1:  # `with_suffix("")`: the last suffix, never a dotfile's name
+                parts[-1] = name[:dot]
+            named = _named(parts)
+            if named is not None:
+                return named
+        return None
+
+    @cached_property
+    def _source_prefixes(self) -> tuple[tuple[str, str], ...]:
+        """(root, root + "/") of the source roots, deepest first."""
+        roots = sorted(self.source_roots, key=lambda p: len(p.parts), reverse=True)
+        return tuple((str(root), str(root) if str(root).endswith("/") else str(root) + "/") for root in roots)
+
+    def _module_name_of_parts(self, path: Path) -> tuple[str, bool] | None:
         for source_root in sorted(self.source_roots, key=lambda p: len(p.parts), reverse=True):
             try:
                 relative = path.relative_to(source_root)
             except ValueError:
                 continue
-            parts = list(relative.with_suffix("").parts)
-            is_package = parts[-1] == "__init__"
-            if is_package:
-                parts.pop()
-            if all(part.isidentifier() for part in parts) or _migration_parts(parts):
-                return ".".join(parts), is_package
-            if parts and all(part.isidentifier() for part in parts[:-1]):
-                # `settings.dist.py`, `local-settings.py`: not importable, but run by
-                # django-split-settings' include() or by hand; named so they are analysed.
-                stem = re.sub(r"\W", "__", parts[-1])
-                if stem.isidentifier() and not is_package:
-                    return ".".join([*parts[:-1], stem]), False
+            named = _named(list(relative.with_suffix("").parts))
+            if named is not None:
+                return named
         return None
+
+
+def relative_posix(path: Path, root: Path) -> str | None:
+    """`path.relative_to(root).as_posix()`, None where that raises; on absolute POSIX paths
+    (normalised strings) a comparison of strings, without building Paths (once per file)."""
+    if type(path) is PosixPath and type(root) is PosixPath:
+        text, base = str(path), str(root)
+        if base.startswith("/") and text.startswith("/"):
+            if text == base:
+                return "."
+            prefix = base if base.endswith("/") else base + "/"
+            return text[len(prefix):] if text.startswith(prefix) else None
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _named(parts: list[str]) -> tuple[str, bool] | None:
+    """The module name of a file's parts below a source root (suffix removed), if it has one."""
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    if all(part.isidentifier() for part in parts) or _migration_parts(parts):
+        return ".".join(parts), is_package
+    if parts and all(part.isidentifier() for part in parts[:-1]):
+        # `settings.dist.py`, `local-settings.py`: not importable, but run by
+        # django-split-settings' include() or by hand; named so they are analysed.
+        stem = re.sub(r"\W", "__", parts[-1])
+        if stem.isidentifier() and not is_package:
+            return ".".join([*parts[:-1], stem]), False
+    return None
 
 
 def _migration_parts(parts: list[str]) -> bool:
