@@ -48,10 +48,37 @@ def summarise(function: Function, value: ValueBuilder,
     passes = tuple(dict.fromkeys(found for found, _ in passes_in(nodes, chains, value)))
     returns, names = _returns(nodes, params, value)
     queries, calls = _queries_and_calls(nodes, value)
-    if not (reads or passes or returns or queries or calls):
+    sinks = _sinks(function, nodes, params, value)
+    if not (reads or passes or returns or queries or calls or sinks):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
-                   calls[:_MAX_PASSES])
+                   calls[:_MAX_PASSES], sinks)
+
+
+def _sinks(function: Function, nodes: list[ast.AST], params: tuple[str, ...],
+           value: ValueBuilder) -> tuple[tuple[str, str], ...]:
+    """(parameter, kind) for each parameter whose value reaches SQL text or a shell command
+    in this body (the taint analysis of DJE407/DJE411, following one parameter at a time)."""
+    from django_expert.analyzers.facts import sinks  # imports the taint analysis, which needs extract
+
+    calls = [(n, _qualified(n.func, value)) for n in nodes if isinstance(n, ast.Call)]
+    calls = [(n, name) for n, name in calls if any(sinks.sql_arguments(n, name)) or
+             sinks.command_argument(n, name) is not None]
+    if not calls:
+        return ()
+    found: list[tuple[str, str]] = []
+    for param in params:
+        if param in ("self", "cls", "request"):
+            continue
+        taint = sinks.Taint(function, value.qualify, untrusted=frozenset({param}))
+        for kind in dict.fromkeys(k for call, name in calls for k in sinks.reached(call, name, taint)):
+            found.append((param, kind))
+    return tuple(found)
+
+
+def _qualified(func: ast.expr, value: ValueBuilder) -> str | None:
+    name = dotted_name(func)
+    return value.qualify(name) if name else None
 
 
 # Queryset methods that run a query when called (iterating a queryset does too).
@@ -128,9 +155,44 @@ def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):
         slots += [(k.arg, k.value) for k in node.keywords if k.arg]
         for slot, argument in slots:
             origin = chains.origin(argument)
-            if origin is None:
+            if origin is not None:
+                yield Pass(callee, slot, origin[0], origin[1]), node
                 continue
-            yield Pass(callee, slot, origin[0], origin[1]), node
+            derived = _derived_from(argument, chains)
+            if derived is not None:  # `helper(term.strip())`, `helper(f"%{term}%")`: its data, not its attributes
+                yield Pass(callee, slot, derived, (DERIVED,)), node
+
+
+DERIVED = "*"  # a Pass chain: a value computed from the parameter (its data flows, its attributes do not)
+
+
+def _derived_from(argument: ast.expr, chains: Chains) -> str | None:
+    """The one parameter a string-like expression is computed from (`term.strip()`,
+    `f"{term}%"`, `"x" + term`, `str(term)`), else None."""
+    if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Attribute) \
+            and argument.func.attr in VALUE_METHODS:
+        inner = chains.origin(argument.func.value) if not isinstance(argument.func.value, ast.Name) else \
+            chains.aliases.get(argument.func.value.id)
+        return inner[0] if inner else _derived_from(argument.func.value, chains)
+    if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and argument.func.id == "str" \
+            and len(argument.args) == 1:
+        return _origin_or_derived(argument.args[0], chains)
+    if isinstance(argument, ast.JoinedStr):
+        found = {_origin_or_derived(v.value, chains) for v in argument.values if isinstance(v, ast.FormattedValue)}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+    if isinstance(argument, ast.BinOp) and isinstance(argument.op, (ast.Add, ast.Mod)):
+        found = {_origin_or_derived(argument.left, chains), _origin_or_derived(argument.right, chains)}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+    return None
+
+
+def _origin_or_derived(node: ast.expr, chains: Chains) -> str | None:
+    if isinstance(node, ast.Constant):
+        return None
+    origin = chains.aliases.get(node.id) if isinstance(node, ast.Name) else chains.origin(node)
+    return origin[0] if origin else _derived_from(node, chains)
 
 
 def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+VALIDATED = frozenset({"cleaned_data", "validated_data"})
 REQUEST_DATA = frozenset({"GET", "POST", "data", "query_params", "body", "headers", "COOKIES", "META", "FILES"})
 # META keys the server fills in, not the client.
 _SERVER_META = frozenset({"REMOTE_ADDR", "SERVER_NAME", "SERVER_PORT", "REMOTE_HOST", "SERVER_PROTOCOL"})
@@ -70,7 +71,7 @@ class Taint:
 
     def __init__(self, function: Function, qualify, owner: ast.ClassDef | None = None,
                  module_constants: frozenset[str] = frozenset(), module: str = "",
-                 sources: frozenset[str] = REQUEST_DATA) -> None:
+                 sources: frozenset[str] = REQUEST_DATA, untrusted: frozenset[str] = frozenset()) -> None:
         self.function = function
         self.sources = sources  # the request attributes counted as client data
         self.module = module
@@ -86,6 +87,7 @@ class Taint:
                 self.untrusted_names.add(args.vararg.arg)
             if args.kwarg:
                 self.untrusted_names.add(args.kwarg.arg)
+        self.untrusted_names.update(untrusted)  # names to follow (a summary follows one parameter)
         self.params = frozenset(params) | {a.arg for a in (args.vararg, args.kwarg) if a}
         self.assignments: dict[str, list[ast.expr | None]] = {}
         self._collect()
@@ -172,6 +174,8 @@ class Taint:
             case ast.Attribute(value=value, attr=attr):
                 if self.is_request(value):
                     return attr in self.sources
+                if attr in VALIDATED and self.sources is REQUEST_DATA:
+                    return True  # a form's cleaned_data, a serializer's validated_data: the client's, checked for type only
                 return self.untrusted(value)
             case ast.Subscript(value=value, slice=key):
                 if self._server_meta(value, key):

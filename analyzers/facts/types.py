@@ -92,8 +92,8 @@ class Pass:
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a function's body does, position-free (see `facts/summaries.py`): what it
-    returns, which chains it reads from each parameter, and which parameters it passes
-    to which functions."""
+    returns, which chains it reads from each parameter, which parameters it passes to which
+    functions, the queries it runs, and which parameters reach SQL or a shell command."""
 
     params: tuple[str, ...]
     returns: tuple[Value, ...] = ()
@@ -104,6 +104,10 @@ class Summary:
     # function it calls by name: with the callees' own, the queries one call runs.
     queries: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
+    sinks: tuple[tuple[str, str], ...] = ()  # (parameter, "sql" | "shell"): its value reaches that sink
+
+    def sinks_of(self, param: str) -> tuple[str, ...]:
+        return tuple(kind for name, kind in self.sinks if name == param)
 
     def reads_of(self, param: str) -> tuple[tuple[str, ...], ...]:
         return tuple(chain for name, chain in self.reads if name == param)

@@ -89,6 +89,8 @@ PROJECTS = [
     ("subapps", "subapps", "tracker_site.settings", {}, ["trk.Product", "trk.Finding", "trk.Endpoint"]),
     ("two-projects-api", "two_projects/api", "config.settings.dev", {}, ["accounts.Profile"]),
     ("two-projects-tools", "two_projects/tools", "toolsite.settings", {}, ["auth.User"]),
+    # Request data reaching SQL and shell commands through helpers (tests/oracle/test_taint_oracle.py).
+    ("taint", "taint", "taint.settings", {}, ["shop.Product"]),
 ]
 
 

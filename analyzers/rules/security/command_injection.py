@@ -35,31 +35,29 @@ if a shell is unavoidable, quote every value with `shlex.quote()`.
 
 from __future__ import annotations
 
-import ast
 
 from django_expert.analyzers.facts.calls import call_index
-from django_expert.analyzers.facts.names import Names, argument, keyword
-from django_expert.analyzers.facts.taint import Taint, definitions
+from django_expert.analyzers.facts.names import Names
+from django_expert.analyzers.facts.sinks import command_argument, command_built_from
+from django_expert.analyzers.facts.taint import Taint
+from django_expert.analyzers.findings import Related
+from django_expert.analyzers.project.summaries import shown, tainted_calls, where
 from django_expert.analyzers.rules.registry import rule
 
-SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-         "asyncio.create_subprocess_shell", "commands.getoutput"}
-SUBPROCESS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
-              "subprocess.Popen"}
-
-
-@rule("DJE411", "command-injection", triggers=("subprocess", "os.system", "popen", "system(", "shell"))
+@rule("DJE411", "command-injection", triggers=("subprocess", "os.system", "popen", "system(", "shell", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
+    if ctx.project is not None:
+        yield from _across_functions(ctx)
     for scope in call_index(ctx.tree).functions():
         function, owner = scope.function, scope.owner
         sinks = [(call, command) for call in scope.calls
-                 for command in [_command(names, call)] if command is not None]
+                 for command in [command_argument(call, names.call(call))] if command is not None]
         if not sinks:
             continue
         taint = Taint(function, names.qualify, owner, module=ctx.module)
         for call, command in sinks:
-            if not any(taint.untrusted(v) for v in [command, *definitions(taint, command)]):
+            if not command_built_from(taint, command):
                 continue
             yield ctx.report(
                 call,
@@ -68,17 +66,17 @@ def check(ctx):
             )
 
 
-def _command(names: Names, call: ast.Call) -> ast.expr | None:
-    """What the shell (or the OS) will run, for the calls that run commands."""
-    name = names.call(call)
-    if name in SHELL:
-        return argument(call, 0, "cmd")
-    if name not in SUBPROCESS:
-        return None
-    command = argument(call, 0, "args")
-    shell = keyword(call, "shell")
-    if isinstance(shell, ast.Constant) and shell.value is True:
-        return command
-    if isinstance(command, (ast.List, ast.Tuple)) and command.elts and not isinstance(command.elts[0], ast.Starred):
-        return command.elts[0]  # without a shell only the program name is dangerous
-    return None
+def _across_functions(ctx):
+    """Request data handed to a project function whose body (or a callee's) puts it in a sink."""
+    for found in tainted_calls(ctx):
+        if found.kind != "shell":
+            continue
+        located = where(ctx.project, found.via)
+        short = found.callee.rpartition(".")[2]
+        via = found.via.rpartition(".")[2]
+        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
+        yield ctx.report(
+            found.call,
+            f"request data passed to `{short}()` in `{found.function}` reaches a shell command{where_text}: a client can run its own commands on the server; pass a list of arguments without a shell there",
+            related=(Related(located[0], located[1], f"`{via}()` uses it here"),) if located else (),
+        )

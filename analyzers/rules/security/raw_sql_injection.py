@@ -45,37 +45,34 @@ import ast
 import re
 
 from django_expert.analyzers.facts.calls import call_index
-from django_expert.analyzers.facts.names import Names, argument, keyword
-from django_expert.analyzers.facts.taint import Taint, built_parts, definitions, literal_text
-from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.facts.names import Names
+from django_expert.analyzers.facts.sinks import sql_arguments, sql_built_from
+from django_expert.analyzers.facts.taint import Taint
+from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import quote_of, replace_checked, string_literal
+from django_expert.analyzers.project.summaries import shown, tainted_calls, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
-RAW_SQL = {"django.db.models.expressions.RawSQL", "django.db.models.RawSQL"}
-SQL = re.compile(r"\b(select|insert|update|delete|where|from|values|order\s+by|set|create|drop|alter|join)\b",
-                 re.IGNORECASE)
 PLACEHOLDER = re.compile(r"%.")
 FIX_TITLE = "Pass the values as query parameters"
 
 
 @rule("DJE407", "raw-sql-injection", fix=Applicability.UNSAFE,
-      triggers=(".execute(", ".executemany(", ".raw(", "RawSQL(", ".extra("))
+      triggers=(".execute(", ".executemany(", ".raw(", "RawSQL(", ".extra(", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
+    if ctx.project is not None:
+        yield from _across_functions(ctx)
     for scope in call_index(ctx.tree).functions():
         function, owner = scope.function, scope.owner
         sinks = [(node, sql, kind) for node in scope.calls
-                 for sql, kind in _sql_arguments(node, names)]
+                 for sql, kind in sql_arguments(node, names.call(node))]
         if not sinks:
             continue
         taint = Taint(function, names.qualify, owner, module=ctx.module)
         for call, sql, kind in sinks:
-            values = definitions(taint, sql)
-            parts = [p for value in values for p in built_parts(value) or ()]
-            if not any(taint.untrusted(p) for p in parts):
-                continue
-            if kind == "maybe" and not SQL.search(" ".join(literal_text(v) for v in values)):
+            if not sql_built_from(taint, sql, kind):
                 continue
             fix = _parameterised(ctx, call, sql) if kind != "extra" else None
             yield ctx.report(
@@ -85,23 +82,6 @@ def check(ctx):
                 fix_title=FIX_TITLE if fix else "",
                 fix_data=fix or (),
             )
-
-
-def _sql_arguments(call: ast.Call, names: Names):
-    """(sql expression, kind) for each SQL text a call takes."""
-    func = call.func
-    if names.call(call) in RAW_SQL:
-        sql = argument(call, 0, "sql")
-        yield from [(sql, "sql")] if sql is not None else []
-    elif isinstance(func, ast.Attribute) and func.attr in ("execute", "executemany", "raw"):
-        sql = argument(call, 0, "sql" if func.attr != "raw" else "raw_query")
-        yield from [(sql, "maybe")] if sql is not None else []
-    elif isinstance(func, ast.Attribute) and func.attr == "extra":
-        for name in ("where", "select", "tables", "order_by"):
-            value = keyword(call, name)
-            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else \
-                [v for v in value.values if v is not None] if isinstance(value, ast.Dict) else []
-            yield from ((item, "extra") for item in items)
 
 
 def _callee(call: ast.Call) -> str:
@@ -176,3 +156,19 @@ def fix(source: FixSource, finding):
     *span, expected, new = finding.fix_data
     text = replace_checked(source, tuple(span), expected, new)
     return source.fix(FIX_TITLE, Applicability.UNSAFE, text) if text else None
+
+
+def _across_functions(ctx):
+    """Request data handed to a project function whose body (or a callee's) puts it in a sink."""
+    for found in tainted_calls(ctx):
+        if found.kind != "sql":
+            continue
+        located = where(ctx.project, found.via)
+        short = found.callee.rpartition(".")[2]
+        via = found.via.rpartition(".")[2]
+        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
+        yield ctx.report(
+            found.call,
+            f"request data passed to `{short}()` in `{found.function}` reaches SQL text{where_text}: a client can change the query (SQL injection); pass the values as query parameters there",
+            related=(Related(located[0], located[1], f"`{via}()` uses it here"),) if located else (),
+        )

@@ -1,0 +1,5 @@
+from django import forms
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(max_length=200)

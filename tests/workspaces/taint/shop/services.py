@@ -1,0 +1,30 @@
+"""Services the views hand request data to: some build SQL or a shell command from it."""
+
+import subprocess
+
+from django.db import connection
+
+
+def find_products(term):
+    sql = "SELECT id, name FROM shop_product WHERE name LIKE '%%%s%%' ORDER BY id" % term
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[1] for row in cursor.fetchall()]
+
+
+def find_products_relayed(term):
+    return find_products(term.strip())
+
+
+def find_products_safely(term):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name FROM shop_product WHERE name LIKE %s ORDER BY id", [f"%{term}%"])
+        return [row[1] for row in cursor.fetchall()]
+
+
+def thumbnail(name):
+    return subprocess.run(f"convert {name} thumbnail.png", shell=True, check=False).returncode
+
+
+def thumbnail_safely(name):
+    return subprocess.run(["convert", name, "thumbnail.png"], check=False).returncode

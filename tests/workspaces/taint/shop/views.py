@@ -1,0 +1,36 @@
+from django.http import JsonResponse
+
+from .forms import SearchForm
+from .services import find_products, find_products_relayed, find_products_safely, thumbnail, thumbnail_safely
+
+
+def search_products(request):
+    return JsonResponse({"names": find_products(request.GET["q"])})
+
+
+def search_relayed(request):
+    term = request.GET.get("q", "")
+    return JsonResponse({"names": find_products_relayed(term)})
+
+
+def search_with_form(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"names": []})
+    return JsonResponse({"names": find_products(form.cleaned_data["q"])})
+
+
+def search_safely(request):
+    return JsonResponse({"names": find_products_safely(request.GET["q"])})
+
+
+def search_constant(request):
+    return JsonResponse({"names": find_products("Chair")})
+
+
+def make_thumbnail(request):
+    return JsonResponse({"code": thumbnail(request.GET["name"])})
+
+
+def make_thumbnail_safely(request):
+    return JsonResponse({"code": thumbnail_safely(request.GET["name"])})

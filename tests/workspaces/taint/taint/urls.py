@@ -1,0 +1,13 @@
+from django.urls import path
+
+from shop import views
+
+urlpatterns = [
+    path("search/", views.search_products),
+    path("search/relayed/", views.search_relayed),
+    path("search/form/", views.search_with_form),
+    path("search/safe/", views.search_safely),
+    path("search/constant/", views.search_constant),
+    path("thumbnail/", views.make_thumbnail),
+    path("thumbnail/safe/", views.make_thumbnail_safely),
+]
