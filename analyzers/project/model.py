@@ -5,7 +5,7 @@ rules run, the engine installs a recorder; each public query adds the keys it re
 the engine learns which files to re-check when a fact changes (see `analyzers/engine.py`).
 
 Fact keys: ("class", qualname) a class's facts; ("module", module) a module's imports,
-statements, calls and functions; ("classes",) the set of all classes (anything that
+statements, calls and functions; ("summary", qualname) one function's body summary; ("classes",) the set of all classes (anything that
 scans every class, e.g. reverse relations); ("layout",) discovery's answers.
 """
 
