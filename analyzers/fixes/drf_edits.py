@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 from django_expert.analyzers.fixes import FixSource
-from django_expert.analyzers.fixes.edit_calls import _class, _replace, meta_assignment
+from django_expert.analyzers.fixes.edit_calls import _class, _replace, _replaced, meta_assignment
 
 
 def _meta(cls: cst.ClassDef) -> cst.ClassDef | None:
@@ -100,31 +100,43 @@ def _is_docstring(item: cst.BaseStatement) -> bool:
 def add_class_attribute(source: FixSource, class_name: str, code: str) -> str | None:
     """Add `code` (one statement) to class `class_name`, after its docstring and the class
     attributes that open its body (before the first method or nested class)."""
-    cls = _class(source.module, class_name)
+    tree = class_attribute_added(source.module, class_name, code)
+    return tree.code if tree is not None else None
+
+
+def class_attribute_added(tree: cst.Module, class_name: str, code: str) -> cst.Module | None:
+    """`add_class_attribute` on a tree, returning the new tree."""
+    cls = _class(tree, class_name)
     if cls is None or not isinstance(cls.body, cst.IndentedBlock):
         return None
-    line = cst.parse_statement(code, config=source.module.config_for_parsing)
+    line = cst.parse_statement(code, config=tree.config_for_parsing)
     body = [item for item in cls.body.body if not _is_pass(item)]
     position = 0
     while position < len(body) and isinstance(body[position], cst.SimpleStatementLine):
         position += 1
     body.insert(position, line)
-    return _replace(source.module, cls, cls.with_changes(body=cls.body.with_changes(body=body)))
+    return _replaced(tree, cls, cls.with_changes(body=cls.body.with_changes(body=body)))
 
 
 def add_decorator_after(source: FixSource, function_name: str, after: str, code: str) -> str | None:
     """Put decorator `code` right below the decorator whose name ends with `after` on the
     module-level function `function_name`."""
-    function = next((s for s in source.module.body if isinstance(s, cst.FunctionDef)
+    tree = decorator_added_after(source.module, function_name, after, code)
+    return tree.code if tree is not None else None
+
+
+def decorator_added_after(tree: cst.Module, function_name: str, after: str, code: str) -> cst.Module | None:
+    """`add_decorator_after` on a tree, returning the new tree."""
+    function = next((s for s in tree.body if isinstance(s, cst.FunctionDef)
                      and s.name.value == function_name), None)
     if function is None:
         return None
     decorators = list(function.decorators)
     for index, decorator in enumerate(decorators):
         expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-        if source.module.code_for_node(expression).endswith(after):
+        if tree.code_for_node(expression).endswith(after):
             decorators.insert(index + 1, cst.Decorator(cst.parse_expression(code)))
-            return _replace(source.module, function, function.with_changes(decorators=decorators))
+            return _replaced(tree, function, function.with_changes(decorators=decorators))
     return None
 
 
@@ -136,6 +148,21 @@ def ensure_import(text: str, module: str, name: str) -> tuple[str, str]:
     `from module import name` after the last top-level import.
     """
     tree = cst.parse_module(text)
+    new, written = import_ensured(tree, module, name)
+    return (text if new is tree else new.code), written
+
+
+def _dotted(tree: cst.Module, node: cst.CSTNode) -> str:
+    """`tree.code_for_node(node)` of an import's name, without generating code for a plain name."""
+    if isinstance(node, cst.Name) and not node.lpar and not node.rpar:
+        return node.value
+    return tree.code_for_node(node)
+
+
+def import_ensured(tree: cst.Module, module: str, name: str) -> tuple[cst.Module, str]:
+    """`ensure_import` on a tree: (the tree, itself when nothing was added, and the
+    expression to write). Fixes that edit a file in several places parse it once and write
+    its code once."""
     package, _, short = module.rpartition(".")
     last_import = -1
     extendable: cst.ImportFrom | None = None
@@ -145,26 +172,27 @@ def ensure_import(text: str, module: str, name: str) -> tuple[str, str]:
         for small in statement.body:
             if isinstance(small, cst.ImportFrom) and not small.relative and not isinstance(small.names, cst.ImportStar):
                 last_import = index
-                source_module = tree.code_for_node(small.module) if small.module else ""
+                source_module = _dotted(tree, small.module) if small.module else ""
                 if source_module == module and extendable is None:
                     extendable = small
                 for alias in small.names:
-                    local = alias.asname.name.value if alias.asname else tree.code_for_node(alias.name)
-                    if source_module == module and tree.code_for_node(alias.name) == name:
-                        return text, local
-                    if source_module == package and tree.code_for_node(alias.name) == short:
-                        return text, f"{local}.{name}"
+                    imported = _dotted(tree, alias.name)
+                    local = alias.asname.name.value if alias.asname else imported
+                    if source_module == module and imported == name:
+                        return tree, local
+                    if source_module == package and imported == short:
+                        return tree, f"{local}.{name}"
             elif isinstance(small, (cst.Import, cst.ImportFrom)):
                 last_import = index
                 for alias in small.names if isinstance(small, cst.Import) else ():
-                    if tree.code_for_node(alias.name) == module:
+                    if _dotted(tree, alias.name) == module:
                         local = alias.asname.name.value if alias.asname else module
-                        return text, f"{local}.{name}"
+                        return tree, f"{local}.{name}"
     if extendable is not None:
         names = _appended(list(extendable.names), cst.ImportAlias(cst.Name(name)))
-        return _replace(tree, extendable, extendable.with_changes(names=names)), name
+        return _replaced(tree, extendable, extendable.with_changes(names=names)), name
     line = cst.parse_statement(f"from {module} import {name}\n")
     body = list(tree.body)
     position = last_import + 1 if last_import >= 0 else (1 if body and _is_docstring(body[0]) else 0)
     body.insert(position, line)
-    return tree.with_changes(body=body).code, name
+    return tree.with_changes(body=body), name

@@ -27,15 +27,20 @@ class _ReplaceNode(cst.CSTTransformer):
 def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> str:
     """The module's code with `old` replaced by `new`, transforming only the top-level
     statement that holds `old` (a whole-module visit costs seconds on big files)."""
+    return _replaced(module, old, new).code
+
+
+def _replaced(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+    """`_replace`'s new tree, for fixes that make several edits and write the code once."""
     body = list(module.body)
     for index, statement in enumerate(body):
         if statement is old:
             body[index] = new
-            return module.with_changes(body=body).code
+            return module.with_changes(body=body)
         if _holds(statement, old):
             body[index] = statement.visit(_ReplaceNode(old, new))
-            return module.with_changes(body=body).code
-    return module.visit(_ReplaceNode(old, new)).code
+            return module.with_changes(body=body)
+    return module.visit(_ReplaceNode(old, new))
 
 
 def _holds(root: cst.CSTNode, node: cst.CSTNode) -> bool:

@@ -42,7 +42,7 @@ from __future__ import annotations
 from django_expert.analyzers.facts.values import Mapping
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
-from django_expert.analyzers.fixes.drf_edits import add_class_attribute, add_decorator_after, ensure_import
+from django_expert.analyzers.fixes.drf_edits import class_attribute_added, decorator_added_after, import_ensured
 from django_expert.analyzers.project import drf
 from django_expert.analyzers.rules.registry import fixer, rule
 
@@ -91,16 +91,17 @@ def default_explained(ctx, module: str):
 
 @fixer("DJE304")
 def fix(source: FixSource, finding):
+    # One libcst tree, the file's, edited in turn; its code is written once.
     name, kind = finding.fix_data
-    _, written = ensure_import(source.text, PERMISSIONS, "IsAuthenticated")
+    _, written = import_ensured(source.module, PERMISSIONS, "IsAuthenticated")
     if kind == "class":
-        text = add_class_attribute(source, name, f"permission_classes = [{written}]\n")
+        tree = class_attribute_added(source.module, name, f"permission_classes = [{written}]\n")
     else:
-        _, decorator = ensure_import(source.text, "rest_framework.decorators", "permission_classes")
-        text = add_decorator_after(source, name, "api_view", f"{decorator}([{written}])")
-        if text is not None:
-            text, _ = ensure_import(text, "rest_framework.decorators", "permission_classes")
-    if text is None:
+        _, decorator = import_ensured(source.module, "rest_framework.decorators", "permission_classes")
+        tree = decorator_added_after(source.module, name, "api_view", f"{decorator}([{written}])")
+        if tree is not None:
+            tree, _ = import_ensured(tree, "rest_framework.decorators", "permission_classes")
+    if tree is None:
         return None
-    text, _ = ensure_import(text, PERMISSIONS, "IsAuthenticated")
-    return source.fix(FIX_TITLE, Applicability.UNSAFE, text)
+    tree, _ = import_ensured(tree, PERMISSIONS, "IsAuthenticated")
+    return source.fix(FIX_TITLE, Applicability.UNSAFE, tree.code)
