@@ -38,18 +38,63 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 Origin = tuple[str, tuple[str, ...]]  # (the parameter, the chain read from it)
 
 
-def body_nodes(node: ast.AST) -> list[ast.AST]:
-    """The nodes of `node`, not entering nested functions, lambdas or classes: their code
-    runs later, if ever (`build_name(parts, fallback=lambda: obj.customer.name)`)."""
-    found = [node]
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _SCOPES):
-            continue
-        found.append(item)
-        stack.extend(ast.iter_child_nodes(item))
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)  # no children, nothing to read
+_SKIPPED = _SCOPES + _LEAVES
+_BINDS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr)
+_LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
+
+
+class Body:
+    """The nodes of a body, found in one walk and sorted by what the analyses ask for: not
+    entering nested functions, lambdas or classes (their code runs later, if ever:
+    `build_name(parts, fallback=lambda: obj.customer.name)`)."""
+
+    __slots__ = ("nodes", "binds", "loops", "loads", "calls", "returns", "others")
+
+    def __init__(self, root: ast.AST) -> None:
+        nodes = [root]
+        lists = ([], [], [], [], [], [])  # binds, loops, loads, calls, returns, others
+        binds, loops, loads, calls, returns, others = lists
+        kinds = _KINDS
+        stack = [root]
+        while stack:
+            item = stack.pop()
+            for field in item._fields:
+                value = getattr(item, field, None)
+                for child in value if type(value) is list else (value,):
+                    kind = kinds.get(type(child), _NODE)
+                    if kind is _SKIP:
+                        continue
+                    nodes.append(child)
+                    stack.append(child)
+                    if kind is _NODE:
+                        continue
+                    if kind == "call":
+                        loads.append(child)
+                        calls.append(child)
+                    else:
+                        lists[kind].append(child)
+        if isinstance(root, _LOOPS):
+            loops.append(root)
+        self.nodes, self.binds, self.loops, self.loads = nodes, binds, loops, loads
+        self.calls, self.returns, self.others = calls, returns, others
+
+
+def _subclasses(base: type) -> list[type]:
+    found = []
+    for cls in base.__subclasses__():
+        found += [cls, *_subclasses(cls)]
     return found
+
+
+_NODE, _SKIP = object(), object()
+# What each concrete node type is to `Body` (one dict lookup per node, not a chain of isinstance).
+_KINDS: dict[type, object] = {
+    type(None): _SKIP, str: _SKIP, int: _SKIP, float: _SKIP, bool: _SKIP, bytes: _SKIP, complex: _SKIP,
+    **{cls: _SKIP for base in (*_LEAVES, *_SCOPES) for cls in (base, *_subclasses(base))},
+    **{cls: 0 for cls in _BINDS}, **{cls: 1 for cls in _LOOPS}, ast.Attribute: 2, ast.Call: "call", ast.Return: 4,
+    **{cls: 5 for cls in (ast.withitem, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler)},
+}
 
 
 def _segments(node: ast.expr) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
@@ -71,33 +116,31 @@ class Chains:
     """The chains read from several parameters of one body, in one walk of it."""
 
     def __init__(self, node: ast.AST, params: tuple[str, ...] | list[str], methods: bool = False,
-                 nodes: list[ast.AST] | None = None) -> None:
+                 body: Body | None = None) -> None:
         self.methods = methods
-        self.nodes = body_nodes(node) if nodes is None else nodes
+        self.body = body = Body(node) if body is None else body
+        self.nodes = body.nodes
         self.aliases: dict[str, Origin | None] = {p: (p, ()) for p in params}
         rebound = set()
-        for item in self.nodes:
-            if isinstance(item, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
-                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
-                rebound.update(t.id for t in targets if isinstance(t, ast.Name) and t.id in self.aliases)
+        for item in body.binds:
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            rebound.update(t.id for t in targets if isinstance(t, ast.Name) and t.id in self.aliases)
         self.params = tuple(p for p in params if p not in rebound)
         for param in rebound:
             self.aliases[param] = None
-        for _ in range(2):  # aliases of aliases
-            for item in self.nodes:
-                if isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
-                    target, source, loop = item.target, item.iter, True
-                elif isinstance(item, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-                    targets = item.targets if isinstance(item, ast.Assign) else [item.target]
-                    if len(targets) != 1 or item.value is None:
-                        continue
-                    target, source, loop = targets[0], item.value, False
-                else:
-                    continue
-                if isinstance(target, ast.Name) and target.id not in params:
-                    origin = self.origin(source, loop)
-                    known = self.aliases.get(target.id, origin)
-                    self.aliases[target.id] = origin if origin is not None and known == origin else None
+        sources = [(item.target, item.iter, True) for item in body.loops]
+        for item in body.binds:
+            if isinstance(item, ast.AugAssign):
+                continue
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            if len(targets) == 1 and item.value is not None:
+                sources.append((targets[0], item.value, False))
+        sources = [(t, v, loop) for t, v, loop in sources if isinstance(t, ast.Name) and t.id not in params]
+        for _ in range(2 if sources else 0):  # aliases of aliases
+            for target, source, loop in sources:
+                origin = self.origin(source, loop)
+                known = self.aliases.get(target.id, origin)
+                self.aliases[target.id] = origin if origin is not None and known == origin else None
 
     def origin(self, node: ast.expr, iterated: bool = False) -> Origin | None:
         """(parameter, chain) an expression reads; `iterated`: its rows are looped over."""
@@ -121,9 +164,9 @@ class Chains:
 
     def reads(self) -> dict[str, dict[tuple[str, ...], ast.expr]]:
         """The maximal chains read from each parameter, with the first expression reading each."""
-        callees = {id(n.func) for n in self.nodes if isinstance(n, ast.Call)}
+        callees = {id(n.func) for n in self.body.calls}
         found: dict[str, dict[tuple[str, ...], ast.expr]] = {p: {} for p in self.params}
-        for item in self.nodes:
+        for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
                 continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
             if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:  # `obj.f()`: the call reads

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Chains, body_nodes
+from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, dotted_name
 
@@ -41,27 +41,27 @@ def summarise(function: Function, value: ValueBuilder,
     `absolute(level, module)` names the module of a relative import inside the body."""
     args = function.args
     params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-    nodes = body_nodes(function)
-    value = _with_local_imports(nodes, value, absolute)
-    chains = Chains(function, params, methods=True, nodes=nodes)
+    body = Body(function)
+    value = _with_local_imports(body, value, absolute)
+    chains = Chains(function, params, methods=True, body=body)
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
-    passes = tuple(dict.fromkeys(found for found, _ in passes_in(nodes, chains, value)))
-    returns, names = _returns(nodes, params, value)
-    queries, calls = _queries_and_calls(nodes, value)
-    sinks = _sinks(function, nodes, params, value)
+    passes = tuple(dict.fromkeys(found for found, _ in passes_in(chains, value)))
+    returns, names = _returns(body, params, value)
+    queries, calls = _queries_and_calls(body, value)
+    sinks = _sinks(function, body, params, value)
     if not (reads or passes or returns or queries or calls or sinks):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
                    calls[:_MAX_PASSES], sinks)
 
 
-def _sinks(function: Function, nodes: list[ast.AST], params: tuple[str, ...],
+def _sinks(function: Function, body: Body, params: tuple[str, ...],
            value: ValueBuilder) -> tuple[tuple[str, str], ...]:
     """(parameter, kind) for each parameter whose value reaches SQL text or a shell command
     in this body (the taint analysis of DJE407/DJE411, following one parameter at a time)."""
     from django_expert.analyzers.facts import sinks  # imports the taint analysis, which needs extract
 
-    calls = [(n, _qualified(n.func, value)) for n in nodes if isinstance(n, ast.Call)]
+    calls = [(n, _qualified(n.func, value)) for n in body.calls]
     calls = [(n, name) for n, name in calls if any(sinks.sql_arguments(n, name)) or
              sinks.command_argument(n, name) is not None]
     if not calls:
@@ -101,12 +101,10 @@ def query_call(node: ast.Call, value: ValueBuilder) -> str | None:
     return f"{value.qualify(name)}.{node.func.attr}"
 
 
-def _queries_and_calls(nodes: list[ast.AST], value: ValueBuilder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...], tuple[str, ...]]:
     queries: dict[str, None] = {}
     calls: dict[str, None] = {}
-    for node in nodes:
-        if not isinstance(node, ast.Call):
-            continue
+    for node in body.calls:
         query = query_call(node, value)
         if query is not None:
             queries[query] = None
@@ -117,12 +115,12 @@ def _queries_and_calls(nodes: list[ast.AST], value: ValueBuilder) -> tuple[tuple
     return tuple(sorted(queries)), tuple(sorted(calls))
 
 
-def _with_local_imports(nodes: list[ast.AST], value: ValueBuilder,
+def _with_local_imports(body: Body, value: ValueBuilder,
                         absolute: Callable[[int, str | None], str] | None) -> ValueBuilder:
     """`value`, also qualifying the names a function imports in its own body (done to
     avoid a circular import: `from .helpers import describe` inside a model method)."""
     local: dict[str, str] = {}
-    for node in nodes:
+    for node in body.others:
         if isinstance(node, ast.ImportFrom) and absolute is not None:
             base = absolute(node.level, node.module)
             local.update({a.asname or a.name: f"{base}.{a.name}" for a in node.names if a.name != "*" and base})
@@ -141,10 +139,10 @@ def _with_local_imports(nodes: list[ast.AST], value: ValueBuilder,
     return ValueBuilder(qualify, value.env_names)
 
 
-def passes_in(nodes: list[ast.AST], chains: Chains, value: ValueBuilder):
+def passes_in(chains: Chains, value: ValueBuilder):
     """(Pass, call node) for every argument that is a tracked name or a chain of one."""
-    for node in nodes:
-        if not isinstance(node, ast.Call):
+    for node in chains.body.calls:
+        if not node.args and not node.keywords:
             continue
         callee = callee_name(node.func, value)
         if callee is None:
@@ -210,14 +208,14 @@ def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:
     return qualified if qualified != name or "." not in name else None
 
 
-def _returns(nodes: list[ast.AST], params: tuple[str, ...], value: ValueBuilder):
+def _returns(body: Body, params: tuple[str, ...], value: ValueBuilder):
     """(return Values, the once-assigned local names they use, with their Values)."""
-    returned = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None][:_MAX_RETURNS]
+    returned = [n.value for n in body.returns if n.value is not None][:_MAX_RETURNS]
     if not returned:
         return (), ()
     assigned: dict[str, list[ast.expr]] = {}
     bound: set[str] = set(params)
-    for node in nodes:
+    for node in (*body.binds, *body.loops, *body.others):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:

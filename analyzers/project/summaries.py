@@ -142,7 +142,7 @@ def body_reads(project: ProjectModel, caller: str, node: ast.AST, name: str,
     of the function holding `node` (for `self.method(row)`)."""
     chains = Chains(node, (name,), methods=True)
     found = [(chain, at, "") for chain, at in chains.reads().get(name, {}).items()]
-    for passed, call in passes_in(chains.nodes, chains, value):
+    for passed, call in passes_in(chains, value):
         if passed.chain[:1] == (DERIVED,):
             continue
         callee = callee_summary(project, caller, passed.callee)
