@@ -62,7 +62,9 @@ class Body:
             for field in item._fields:
                 value = getattr(item, field, None)
                 for child in value if type(value) is list else (value,):
-                    kind = kinds.get(type(child), _NODE)
+                    kind = kinds.get(type(child))
+                    if kind is None:  # first met: a plain node, or a value (Ellipsis, a constant's type)
+                        kind = kinds[type(child)] = _NODE if isinstance(child, ast.AST) else _SKIP
                     if kind is _SKIP:
                         continue
                     nodes.append(child)
