@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
+from pathlib import Path, PosixPath
 
 from django_expert.analyzers import cache as facts_cache
 from django_expert.analyzers import files
@@ -351,6 +351,9 @@ class Engine:
         state = self.files.get(Path(path))
         if state is None or state.library:
             return []
+        return self._findings_of(state)
+
+    def _findings_of(self, state: FileState) -> list[Finding]:
         self._revalidate(state)
         findings = list(self._check(state))
         if state.problem is not None:
@@ -358,7 +361,8 @@ class Engine:
         return findings
 
     def all_findings(self) -> dict[Path, list[Finding]]:
-        return {path: self.findings(path) for path, state in sorted(self.files.items()) if not state.library}
+        return {path: self._findings_of(state) for path, state in sorted(self.files.items(), key=_path_order)
+                if not state.library}
 
     def _revalidate(self, state: FileState) -> None:
         """Drop cached findings whose recorded fact keys changed since they were computed."""
@@ -577,6 +581,13 @@ def _maybe_relation(value) -> bool:
 def _digest(value: object) -> str:
     data = value if isinstance(value, bytes) else repr(value).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def _path_order(item: tuple[Path, object]) -> object:
+    """Sort key of (path, ...) items in Path order: a POSIX path compares by its parts, so
+    the tuple of parts sorts the same without a Python-level comparison per pair."""
+    path = item[0]
+    return path.parts if type(path) is PosixPath else path
 
 
 def _module_name(path: Path, root: Path) -> tuple[str, bool]:

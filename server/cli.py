@@ -259,8 +259,9 @@ class Targets:
         targets.roots = [r for r in targets.roots if not any(r != o and r.is_relative_to(o) for o in targets.roots)]
         return targets
 
-    def _base(self, path: Path) -> Path | None:
-        """The deepest given folder holding `path` (compared as strings: called per file)."""
+    def _base(self, path: Path | str) -> Path | None:
+        """The deepest given folder holding `path` (compared as strings: called per file;
+        a str must be normalised, as str(Path) is)."""
         text, best, longest = str(path), None, -1
         for base in self.bases:
             folder = str(base)
@@ -270,8 +271,9 @@ class Targets:
         return best
 
     def covers(self, path: str) -> bool:
-        resolved = Path(path)
-        return resolved in self.files or self._base(resolved) is not None
+        if self.files and Path(path) in self.files:
+            return True
+        return self._base(_normalised(path)) is not None
 
     def filename(self, path: str) -> str:
         resolved = Path(path)
@@ -437,6 +439,15 @@ def _write(text: str, fmt: str) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
+
+
+def _normalised(path: str) -> str:
+    """`str(Path(path))`, without building the Path when `path` already is normalised (an
+    absolute POSIX path without empty or "." parts, as the engine's paths are)."""
+    if os.sep == "/" and path.startswith("/") and "//" not in path and "/./" not in path \
+            and not path.endswith(("/", "/.")):
+        return path
+    return str(Path(path))
 
 
 def _count(number: int, word: str) -> str:

@@ -191,7 +191,8 @@ class _Resolver:
         path = self.project.paths.get(module)
         if path is not None:
             facts = self.facts.get(module)
-            return Path(path).parent if facts is not None and facts.is_package else Path(path)
+            path = path if isinstance(path, Path) else Path(path)
+            return path.parent if facts is not None and facts.is_package else path
         if module in self._indexed_packages():
             for source_root in self.project.layout.source_roots:
                 folder = source_root.joinpath(*module.split("."))

@@ -166,19 +166,41 @@ def applicable_rules(ctx: RuleContext) -> Iterator[Rule]:
     """The enabled rules whose cheap guards pass for this file."""
     deploy = ctx.is_deploy_file
     contains = ctx.text.__contains__
+    config, relative = ctx.config, ctx.relative
+    # The scopes this file is not in (every rule was asked these of each file: asked once).
+    blocked = set() if deploy else {"deploy"}
+    if not deploy and not ctx.is_settings:
+        blocked.add("settings")
+    if not deploy and not ctx.is_migration:
+        blocked.add("migration")
     for rule in all_rules().values():  # the cheap guards first: a rule is ~100 per file
         scope = rule.scope
-        if (scope == "deploy") != deploy:
-            continue
-        if scope == "settings" and not ctx.is_settings:
-            continue
-        if scope == "migration" and not ctx.is_migration:
+        if scope in blocked or (deploy and scope != "deploy"):
             continue
         if rule.triggers and not any(map(contains, rule.triggers)):
             continue
-        if not ctx.config.enabled(rule.code, ctx.relative):
+        if not _enabled(config, rule.code, relative):
             continue
         yield rule
+
+
+# select/ignore answers by configuration and code: without per-file-ignores a rule's answer
+# is the same in every file (a Config is frozen), so it is asked once per run, not per file.
+_ENABLED: dict[int, tuple[Config, dict[str, bool]]] = {}
+
+
+def _enabled(config: Config, code: str, relative: str) -> bool:
+    if config.per_file_ignores:
+        return config.enabled(code, relative)
+    entry = _ENABLED.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_ENABLED) >= 64:
+            _ENABLED.clear()
+        entry = _ENABLED[id(config)] = (config, {})
+    answer = entry[1].get(code)
+    if answer is None:
+        answer = entry[1][code] = config.enabled(code, relative)
+    return answer
 
 
 def run_rules(ctx: RuleContext) -> Iterator[Finding]:
