@@ -164,22 +164,75 @@ class Chains:
             chain.append(attr)
         return (param, tuple(chain[:_MAX_CHAIN])) if chain else None
 
+    def assigned(self) -> set[tuple[str, tuple[str, ...]]]:
+        """(parameter, (attribute,)) for each attribute the body assigns on a parameter."""
+        found = set()
+        for item in self.body.loads:
+            if isinstance(item, ast.Attribute) and isinstance(item.ctx, ast.Store):
+                origin = self.origin(item)
+                if origin is not None and origin[1]:
+                    found.add((origin[0], origin[1][:1]))
+        return found
+
     def reads(self) -> dict[str, dict[tuple[str, ...], ast.expr]]:
-        """The maximal chains read from each parameter, with the first expression reading each."""
+        """The maximal chains read from each parameter, with the first expression reading each.
+        Left out: a relation the body assigns itself (`row.rack = rack` before `row.rack.name`:
+        no query), and reads in a branch only a new, unsaved object takes (`if not self.pk:`,
+        `if self._state.adding:`): rows from a queryset never take it."""
         callees = {id(n.func) for n in self.body.calls}
         found: dict[str, dict[tuple[str, ...], ast.expr]] = {p: {} for p in self.params}
+        assigned = self.assigned()
+        unsaved = _unsaved_branches(self.body)
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
                 continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
+            if unsaved and id(item) in unsaved:
+                continue
             if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:  # `obj.f()`: the call reads
                 origin = self.origin(item)
-                if origin is None or not origin[1] or origin[0] not in found:
+                if origin is None or not origin[1] or origin[0] not in found or (origin[0], origin[1][:1]) in assigned:
                     continue
                 chains = found[origin[0]]
                 if origin[1] not in chains or _before(item, chains[origin[1]]):
                     chains[origin[1]] = item
         return {p: {c: n for c, n in chains.items() if not any(o[: len(c)] == c and o != c for o in chains)}
                 for p, chains in found.items()}
+
+
+def _unsaved_branches(body: Body) -> set[int]:
+    """Ids of the nodes under a branch taken only by an object not saved yet: the body of
+    `if not self.pk:` / `if self.pk is None:` / `if self._state.adding:` / `if is_new:`
+    (a name assigned one of those), the `else` of `if self.pk:`."""
+    flags = {t.id for item in body.binds if isinstance(item, ast.Assign) and _new_object_test(item.value) is True
+             for t in item.targets if isinstance(t, ast.Name)}
+    found: set[int] = set()
+    for node in body.nodes:
+        if isinstance(node, ast.If):
+            new = _new_object_test(node.test, flags)
+            branch = node.body if new is True else node.orelse if new is False else ()
+            for statement in branch:
+                found.update(id(n) for n in ast.walk(statement))
+    return found
+
+
+def _new_object_test(test: ast.expr, flags: set[str] = frozenset()) -> bool | None:
+    """True: the test holds for an unsaved object only; False: for a saved one only; None: neither."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _new_object_test(test.operand, flags)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Name):
+        return True if test.id in flags else None
+    if isinstance(test, ast.Attribute):
+        if test.attr == "adding" and isinstance(test.value, ast.Attribute) and test.value.attr == "_state":
+            return True
+        if test.attr in ("pk", "id") and isinstance(test.value, ast.Name):
+            return False  # `if self.pk:` holds for a saved object
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None:
+        saved = _new_object_test(test.left, flags)
+        if saved is False:
+            return True if isinstance(test.ops[0], ast.Is) else False if isinstance(test.ops[0], ast.IsNot) else None
+    return None
 
 
 def attribute_chains(node: ast.AST, param: str, methods: bool = False) -> dict[tuple[str, ...], ast.expr]:

@@ -108,6 +108,7 @@ class Hop:
     single: bool  # forward FK/O2O or reverse O2O: select_related can follow it
     nullable: bool = False
     reverse: bool = False
+    back: str = ""  # a reverse foreign key's field on the rows: Django sets it to the owner, no query
 
 
 @dataclass(frozen=True)
@@ -386,7 +387,10 @@ class Flow:
         found = relation(self.project, model, attr)
         if found is None or found[0].single or found[1] is None:
             return None
-        return self._manager(found[1], found[1].default_manager or "objects")
+        rows = self._manager(found[1], found[1].default_manager or "objects")
+        if rows is not None and found[0].back:  # `order.items.all()`: each item's `order` is that order
+            rows = replace(rows, loads=rows.loads.add([found[0].back]))
+        return rows
 
     def _apply(self, base: Rows | None, method: str, call: Call, line: int) -> Rows | None:
         if base is None or not base.many:
@@ -555,7 +559,8 @@ def relation(project: ProjectModel, model: ModelInfo, attr: str) -> tuple[Hop, M
     for rel in model.reverse_relations():
         if rel.accessor == attr and not rel.hidden:
             target = project.model(rel.related_model)
-            return Hop(attr, rel.name if rel.one_to_one else attr, rel.one_to_one, True, True), target
+            back = rel.field if rel.rel_class == "ManyToOneRel" else ""
+            return Hop(attr, rel.name if rel.one_to_one else attr, rel.one_to_one, True, True, back), target
     return None
 
 
@@ -645,6 +650,8 @@ class _Walk:
         or None when the walk ends here (a column, a method, something unknown)."""
         if segment in ("pk", model.pk) or (not hops and segment in self.loads.annotations):
             return None
+        if hops and hops[-1].back == segment:
+            return None  # `author.books.all()` rows read `.author`: the author they came from
         prefix = "__".join(h.attr for h in hops)
         for path, lookup in self.loads.to_attr:
             if path == (f"{prefix}__{segment}" if prefix else segment):

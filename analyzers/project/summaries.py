@@ -134,6 +134,12 @@ def _reads_through(project: ProjectModel, qualname: str, param: str, depth: int 
     return tuple(sorted(reads.items()))
 
 
+def assigned_attributes(node: ast.AST, name: str) -> set[str]:
+    """The attributes code at `node` assigns on `name` (`row.rack = rack`): reading them
+    afterwards, there or in a function it calls, runs no query."""
+    return {chain[0] for param, chain in Chains(node, (name,)).assigned() if param == name}
+
+
 def body_reads(project: ProjectModel, caller: str, node: ast.AST, name: str,
                value: ValueBuilder) -> list[tuple[tuple[str, ...], ast.expr, str]]:
     """(chain, expression, reading function) for every chain code at `node` reads from
@@ -141,7 +147,8 @@ def body_reads(project: ProjectModel, caller: str, node: ast.AST, name: str,
     passes `name` or a chain of it to (`describe(row)`); `caller` is the qualified name
     of the function holding `node` (for `self.method(row)`)."""
     chains = Chains(node, (name,), methods=True)
-    found = [(chain, at, "") for chain, at in chains.reads().get(name, {}).items()]
+    direct = sorted(chains.reads().get(name, {}).items(), key=lambda item: (item[1].lineno, item[1].col_offset))
+    found = [(chain, at, "") for chain, at in direct]  # the loop's own reads first: findings point at them
     for passed, call in passes_in(chains, value):
         if passed.chain[:1] == (DERIVED,):
             continue

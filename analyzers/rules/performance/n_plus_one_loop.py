@@ -42,7 +42,7 @@ from __future__ import annotations
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, span_tuple
-from django_expert.analyzers.project.summaries import body_reads, shown, where
+from django_expert.analyzers.project.summaries import assigned_attributes, body_reads, shown, where
 from django_expert.analyzers.project.querysets import (
     ITERATE,
     fix_plan,
@@ -69,6 +69,8 @@ def check(ctx):
                 continue
             reads = body_reads(ctx.project, caller, loop, target, flows.values)
             needs = unloaded(ctx.project, rows, [(ITERATE, *chain) for chain, _, _ in reads])
+            assigned = assigned_attributes(loop, target)
+            needs = [need for need in needs if need.hops[0].attr not in assigned]
             if not needs:
                 continue
             origin = flows.origin(owner.function, iterable, iterable.lineno)

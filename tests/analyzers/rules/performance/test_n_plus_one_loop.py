@@ -251,3 +251,53 @@ def test_a_loop_that_leaves_after_its_first_row_is_not_reported(tmp_path):
             for book in Book.objects.order_by("pk"):
                 return book.author.name
     """}, CODE)
+
+
+# -- across functions: what a senior reviewer would not call an N+1 (judged on real projects) ----
+
+def test_reads_through_a_helper_and_a_model_method_are_reported_with_the_function_reading(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/helpers.py": """
+        def label(book):
+            parts = [book.title]
+            parts.append(book.author.name)
+            return " ".join(parts)
+    """, "app/reports.py": """
+        from app.helpers import label
+        from app.models import Book
+
+
+        def labels():
+            return [label(book) for book in Book.objects.all()]
+    """}, CODE)
+    assert len(found) == 1 and "is read in `label()` (app/helpers.py:1)" in found[0].message
+    assert found[0].related[1].path.endswith("app/helpers.py")
+
+
+def test_an_assigned_relation_a_new_object_branch_and_a_reverse_managers_owner_are_not_n_plus_one(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/helpers.py": """
+        def stamp(book):
+            if not book.pk:
+                book.editor.name
+            return book.title
+    """, "app/reports.py": """
+        from app.helpers import stamp
+        from app.models import Author, Book
+
+
+        def reassign(author: Author):
+            for book in Book.objects.all():
+                book.author = author
+                book.author.name
+
+
+        def new_only():
+            return [stamp(book) for book in Book.objects.all()]
+
+
+        def owners(book: Book):
+            return [review.book.title for review in book.reviews.all()]
+
+
+        def back(author: Author):
+            return [book.author.name for book in author.books.all()]
+    """}, CODE)
