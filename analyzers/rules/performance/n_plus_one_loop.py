@@ -3,11 +3,16 @@
 ## What it does
 Finds loops and comprehensions over a queryset that read, for each row, a relation the
 queryset does not load: a foreign key or one-to-one (`book.author.name`), a reverse or
-many-to-many manager (`author.books.all()`, `.count()`, iterating it), or a model property,
-method or `__str__` known to read one. Reading `book.author_id` is free and not reported.
+many-to-many manager (`author.books.all()`, `.count()`, iterating it), in the loop itself
+or in what it calls per row — a model property, method or `__str__`, or a helper function
+the row is passed to (`describe(book)`), up to four calls deep and across files; the
+message names the function that reads it. Reading `book.author_id` is free and not
+reported, nor is a relation the loop assigns itself, a read only a new unsaved object
+makes (`if not self.pk:`), or the parent of rows from `parent.children.all()`.
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
-QuerySet method, a local variable, `self.get_queryset()`, a related manager
-(`author.books.all()`). Test modules are skipped.
+QuerySet method, a local variable, `self.get_queryset()` (in any base class or mixin), a
+related manager (`author.books.all()`), a helper or selector function returning it,
+`list()`/`sorted()`, or a Paginator page. Test modules are skipped.
 
 ## Why is this bad?
 Each such read runs one query per row: 100 books, 101 queries (the "N+1" problem). It is

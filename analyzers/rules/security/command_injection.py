@@ -5,7 +5,10 @@ Finds shell commands built from data the HTTP client sent: `os.system()`, `os.po
 `subprocess.getoutput()`, `asyncio.create_subprocess_shell()`, and `subprocess.run()` /
 `call()` / `check_output()` / `Popen()` with `shell=True`, whose command comes from
 `request.GET`/`POST`/`data`/..., a URL parameter of the view or a local variable holding
-one of those (also a program name taken from the request without a shell).
+one of those (also a program name taken from the request without a shell). Also across
+functions and files: a view passing such a value to a project function that builds a
+command from that parameter, itself or further down (up to four calls deep); the finding
+is on the call and names the function running the command.
 
 ## Why is this bad?
 The shell reads the whole string as a command line: a value such as `x; rm -rf /` or

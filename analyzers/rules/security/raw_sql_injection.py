@@ -4,7 +4,11 @@
 Finds raw SQL — `cursor.execute()`, `Model.objects.raw()`, `RawSQL()`, `.extra()` — whose
 SQL text is built with an f-string, `%`, `.format()` or `+` from data the HTTP client
 sent: `request.GET`/`POST`/`data`/`query_params`/`body`/`headers`/`COOKIES`/`META`, a URL
-parameter of the view, or a local variable holding one of those.
+parameter of the view, a form's `cleaned_data` or a serializer's `validated_data`, or a
+local variable holding one of those. Also across functions and files: a view passing such
+a value to a project function that builds SQL from that parameter, itself or in a function
+it passes the value on to (up to four calls deep); the finding is on the call, and names
+the function holding the SQL.
 
 Values the analyser cannot trace to the request (table names from `_meta`, settings,
 constants) are left alone.
