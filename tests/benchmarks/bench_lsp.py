@@ -109,6 +109,21 @@ def make_project(root: Path) -> dict:
                     model = Product
                     fields = "__all__"
             """)
+    # A helper whose summary an edit changes (it starts or stops reading `product.category`),
+    # and the report that calls it for every row: the caller must be re-checked, nothing else.
+    _write(root / "catalog" / "helpers.py", """
+        def describe(product):
+            parts = [product.name]
+            return " ".join(parts)
+        """)
+    _write(root / "orders" / "reports.py", """
+        from catalog.helpers import describe
+        from catalog.models import Product
+
+
+        def lines():
+            return [describe(product) for product in Product.objects.all()]
+        """)
     target = root / "orders" / "views.py"
     lines = [
         "from django.shortcuts import get_object_or_404, render",
@@ -146,6 +161,8 @@ def make_project(root: Path) -> dict:
         "models": models,
         "field_line": field_line,
         "dependants": [root / app / "serializers.py" for app in APPS],
+        "helper": root / "catalog" / "helpers.py",
+        "caller": root / "orders" / "reports.py",
     }
 
 
@@ -275,6 +292,9 @@ class LspResult:
     edit_missed: int = 0
     model_ms: list[float] = field(default_factory=list)
     model_missed: int = 0
+    summary_ms: list[float] = field(default_factory=list)  # a helper edit that changes its summary
+    summary_caller_ms: list[float] = field(default_factory=list)  # ... -> its caller's diagnostics
+    summary_missed: int = 0
     dependants: int = 0
     hover_ms: list[float] = field(default_factory=list)
     completion_ms: list[float] = field(default_factory=list)
@@ -328,7 +348,7 @@ async def _run(command: list[str], project: Path, spots: dict, edits: int, env: 
         target, models = spots["target"], spots["models"]
         target_uri, models_uri = _uri(target), _uri(models)
         mark = len(client.published)
-        for path in (target, models):
+        for path in (target, models, spots["helper"]):
             await client.notify("textDocument/didOpen", {"textDocument": {
                 "uri": _uri(path), "languageId": "python", "version": 1, "text": path.read_text()}})
         if await client.wait_published({target_uri}, mark, timeout=120) is None:
@@ -381,7 +401,31 @@ async def _run(command: list[str], project: Path, spots: dict, edits: int, env: 
                 result.model_ms.append((arrived - sent) * 1000)
         await client.quiet(0.3)
 
-        # 3. Hover and completion round trips.
+        # 3. A helper's body edited so that its summary changes (a relation read or not).
+        helper_uri, caller_uri = _uri(spots["helper"]), _uri(spots["caller"])
+        reads = ("product.name", "product.category.label")
+        version = 1
+        for i in range(edits):
+            version += 1
+            old, new = reads[i % 2], reads[(i + 1) % 2]
+            mark = len(client.published)
+            await client.notify("textDocument/didChange", {
+                "textDocument": {"uri": helper_uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": 1, "character": 13},
+                                              "end": {"line": 1, "character": 13 + len(old)}},
+                                    "text": new}],
+            })
+            sent = time.perf_counter()
+            edited = await client.wait_published({helper_uri}, mark, min_version=version, timeout=5)
+            caller = await client.wait_published({caller_uri}, mark, timeout=5)
+            if edited is None or caller is None:
+                result.summary_missed += 1
+            else:
+                result.summary_ms.append((edited - sent) * 1000)
+                result.summary_caller_ms.append((caller - sent) * 1000)
+        await client.quiet(0.3)
+
+        # 4. Hover and completion round trips.
         for method, (row, column), bucket in (("textDocument/hover", spots["hover"], result.hover_ms),
                                               ("textDocument/completion", spots["completion"],
                                                result.completion_ms)):
