@@ -1,8 +1,8 @@
-"""Where data becomes code: the calls that run SQL or a shell command, and whether a value
-the taint analysis tracks reaches the dangerous part of them.
+"""Where data becomes code: the calls that run SQL or a shell command or redirect the
+browser, and whether a value the taint analysis tracks reaches the dangerous part of them.
 
-Shared by the rules that report it in one function (DJE407 raw-sql-injection, DJE411
-command-injection) and by function summaries (`facts/summaries.py`), which record which
+Shared by the rules that report it in one function (DJE407 raw-sql-injection, DJE409
+open-redirect, DJE411 command-injection) and by function summaries (`facts/summaries.py`), which record which
 parameters of a function reach a sink, so a view passing request data to a helper that
 builds the SQL is found across functions and files.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from django_expert.analyzers.facts.names import argument, keyword
-from django_expert.analyzers.facts.taint import Taint, built_parts, definitions, literal_text
+from django_expert.analyzers.facts.taint import Taint, built_parts, definitions, literal_text, own_nodes
 
 RAW_SQL = {"django.db.models.expressions.RawSQL", "django.db.models.RawSQL"}
 SQL = re.compile(r"\b(select|insert|update|delete|where|from|values|order\s+by|set|create|drop|alter|join)\b",
@@ -79,8 +79,14 @@ def command_built_from(taint: Taint, command: ast.expr) -> bool:
     return any(taint.untrusted(v) for v in [command, *definitions(taint, command)])
 
 
+def redirect_target(call: ast.Call, name: str | None) -> ast.expr | None:
+    """Where a redirect sends the browser, for the calls that redirect."""
+    return argument(call, 0, REDIRECTS[name]) if name in REDIRECTS else None
+
+
 def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
-    """The sink kinds ("sql", "shell") a tracked value reaches through `call`."""
+    """The sink kinds ("sql", "shell", "redirect") a tracked value reaches through `call`;
+    a redirect counts when the value decides the host (see `controls_host`)."""
     for sql, kind in sql_arguments(call, name):
         if sql_built_from(taint, sql, kind) or kind != "extra" and whole_sql(taint, sql):
             yield "sql"
@@ -88,3 +94,76 @@ def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
     command = command_argument(call, name)
     if command is not None and command_built_from(taint, command):
         yield "shell"
+    target = redirect_target(call, name)
+    if target is not None and controls_host(taint, target, frozenset()):
+        yield "redirect"
+
+
+REDIRECTS = {
+    "django.shortcuts.redirect": "to",
+    "django.http.HttpResponseRedirect": "redirect_to",
+    "django.http.HttpResponsePermanentRedirect": "redirect_to",
+    "django.http.response.HttpResponseRedirect": "redirect_to",
+    "django.http.response.HttpResponsePermanentRedirect": "redirect_to",
+}
+CHECKS = ("url_has_allowed_host_and_scheme", "is_safe_url")
+# Where a link can put a target. Not the Referer header: it names the page the visitor
+# came from, so "redirect back" sends them nowhere they were not already.
+PARAMETERS = frozenset({"GET", "POST", "query_params", "data"})
+# A literal start that already fixes the host: "/path" (not "//"), "https://host/", "?x=", "#top".
+FIXED_HOST = re.compile(r"^(/[^/\\]|[a-z][a-z0-9+.-]*://[^/?#]+[/?#]|[?#]|[^:/?#]*[/?#])", re.IGNORECASE)
+
+
+def is_url_check(name: str | None) -> bool:
+    """`url_has_allowed_host_and_scheme()` & co., by a call's qualified callee."""
+    return (name or "").rpartition(".")[2] in CHECKS
+
+
+def controls_host(taint: Taint, node: ast.expr, seen: frozenset[str]) -> bool:
+    """Whether request data can decide where the URL points (its scheme and host): it must
+    come first, before any literal that fixes the host. A query string or path appended to a
+    URL the code chose (`reverse(...) + "?" + request.GET.urlencode()`) cannot."""
+    prefix = ""
+    for piece in _pieces(node):
+        if isinstance(piece, str):
+            prefix += piece
+            if FIXED_HOST.match(prefix):
+                return False
+            continue
+        if isinstance(piece, ast.Name) and piece.id in taint.assignments:
+            if piece.id in seen:
+                continue
+            return any(controls_host(taint, value, seen | {piece.id}) for value in definitions(taint, piece))
+        if isinstance(piece, (ast.BoolOp, ast.IfExp)):
+            options = piece.values if isinstance(piece, ast.BoolOp) else [piece.body, piece.orelse]
+            return any(controls_host(taint, option, seen) for option in options)
+        return taint.untrusted(piece)
+    return False
+
+
+def _pieces(node: ast.expr) -> list:
+    """A string expression as its pieces in order: literal text (str) and expressions."""
+    match node:
+        case ast.Constant(value=str() as text):
+            return [text]
+        case ast.JoinedStr(values=values):
+            return [v.value for v in values]  # literal text, or the interpolated expression
+        case ast.BinOp(op=ast.Add(), left=left, right=right):
+            return _pieces(left) + _pieces(right)
+        case ast.BinOp(op=ast.Mod(), left=ast.Constant(value=str() as template), right=right):
+            values = list(right.elts) if isinstance(right, ast.Tuple) else [right]
+            chunks = re.split(r"%[sdr]", template)
+            if len(chunks) != len(values) + 1:
+                return [node]
+            pieces = [item for pair in zip(chunks, values) for item in pair]
+            return [*pieces, chunks[-1]]
+    return [node]
+
+
+def guarded(taint: Taint, function) -> bool:
+    """Whether a condition passes request data to a function (`if allowed(url):`); a method
+    of the value itself (`url.startswith("/")`) is no check (`//evil.example` passes it)."""
+    tests = [n.test for n in own_nodes(function) if isinstance(n, (ast.If, ast.IfExp, ast.While, ast.Assert))]
+    return any(isinstance(node, ast.Call) and not isinstance(node.func, ast.Attribute)
+               and any(taint.untrusted(a) for a in [*node.args, *(k.value for k in node.keywords)])
+               for test in tests for node in ast.walk(test))

@@ -61,17 +61,20 @@ def _sinks(function: Function, body: Body, params: tuple[str, ...],
     in this body (the taint analysis of DJE407/DJE411, following one parameter at a time)."""
     from django_expert.analyzers.facts import sinks  # imports the taint analysis, which needs extract
 
-    calls = [(n, _qualified(n.func, value)) for n in body.calls]
-    calls = [(n, name) for n, name in calls if any(sinks.sql_arguments(n, name)) or
-             sinks.command_argument(n, name) is not None]
+    named = [(n, _qualified(n.func, value)) for n in body.calls]
+    calls = [(n, name) for n, name in named if any(sinks.sql_arguments(n, name)) or
+             sinks.command_argument(n, name) is not None or sinks.redirect_target(n, name) is not None]
     if not calls:
         return ()
+    checked = any(sinks.is_url_check(name) for _, name in named)  # the function validates a URL itself
     found: list[tuple[str, str]] = []
     for param in params:
         if param in ("self", "cls", "request"):
             continue
         taint = sinks.Taint(function, value.qualify, untrusted=frozenset({param}))
         for kind in dict.fromkeys(k for call, name in calls for k in sinks.reached(call, name, taint)):
+            if kind == "redirect" and (checked or sinks.guarded(taint, function)):
+                continue
             found.append((param, kind))
     return tuple(found)
 

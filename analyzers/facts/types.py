@@ -104,7 +104,7 @@ class Summary:
     # function it calls by name: with the callees' own, the queries one call runs.
     queries: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
-    sinks: tuple[tuple[str, str], ...] = ()  # (parameter, "sql" | "shell"): its value reaches that sink
+    sinks: tuple[tuple[str, str], ...] = ()  # (parameter, "sql" | "shell" | "redirect"): its value reaches that sink
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

@@ -276,6 +276,7 @@ def tainted_calls(ctx) -> list[TaintedCall]:
 def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) -> list[TaintedCall]:
     from django_expert.analyzers.facts.calls import call_index
     from django_expert.analyzers.facts.names import Names
+    from django_expert.analyzers.facts.sinks import PARAMETERS, guarded, is_url_check
     from django_expert.analyzers.facts.taint import Taint
 
     names = Names(facts, tree)
@@ -294,6 +295,9 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
         if not candidates:
             continue
         taint = Taint(function, names.qualify, owner, module=module)
+        # A URL counts from the places a link can set (not the Referer), unless this function checks it.
+        links = Taint(function, names.qualify, owner, module=module, sources=PARAMETERS)
+        checked = any(is_url_check(names.call(call)) for call in scope.calls) or guarded(links, function)
         for call, (qualname, summary, offset), sinks in candidates:
             arguments = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
             arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
@@ -302,6 +306,7 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
                 if param is None or not taint.untrusted(argument):
                     continue
                 for name, kind, via in sinks:
-                    if name == param:
-                        found.append(TaintedCall(call, function.name, qualname, kind, via))
+                    if name != param or kind == "redirect" and (checked or not links.untrusted(argument)):
+                        continue
+                    found.append(TaintedCall(call, function.name, qualname, kind, via))
     return found

@@ -7,7 +7,8 @@ up on an in-memory database, creates three products, then for each case
 `{"id", "url", "param", "payload"}` requests `url?param=payload` through the test client
 and records every SQL text the database received (before parameters are bound, through
 `connection.execute_wrapper`) and every command `subprocess.run` was asked to run (stubbed:
-nothing is executed). Prints `{id: {"status", "sql_texts", "sql_params", "commands", "body"}}`.
+nothing is executed). Prints `{id: {"status", "sql_texts", "sql_params", "commands", "body",
+"location"}}` (`location`: where a redirect sends the browser).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def main(workspace: str, cases: list[dict]) -> dict:
         with connection.execute_wrapper(record):
             response = client.get(case["url"], {case["param"]: case["payload"]})
         results[case["id"]] = {"status": response.status_code, "sql_texts": texts, "sql_params": params,
-                               "commands": list(commands), "body": response.content.decode()}
+                               "commands": list(commands), "body": response.content.decode(),
+                               "location": response.get("Location")}
     return results
 
 

@@ -1,4 +1,4 @@
-"""Django proves the cross-function taint findings (DJE407, DJE411) on tests/workspaces/taint.
+"""Django proves the cross-function taint findings (DJE407, DJE409, DJE411) on tests/workspaces/taint.
 
 Every view of the workspace is listed with the rule that must flag it (None: a lookalike
 that must stay silent). The probe (`taint_probe.py`, a subprocess running Django) sends a
@@ -24,16 +24,19 @@ WORKSPACE = Path(__file__).resolve().parents[1] / "workspaces" / "taint"
 PROBE = Path(__file__).resolve().with_name("taint_probe.py")
 SQL_PAYLOAD = "zzz' OR 1=1 OR name LIKE '"
 SHELL_PAYLOAD = "x.png; touch /tmp/pwned"
+REDIRECT_PAYLOAD = "https://evil.example/phish"
 
 # (id, rule or None, line of the view's call in shop/views.py, url, parameter, payload)
 CASES = [
-    ("sql-through-helper", "DJE407", 8, "/search/", "q", SQL_PAYLOAD),
-    ("sql-through-two-helpers", "DJE407", 13, "/search/relayed/", "q", SQL_PAYLOAD),
-    ("sql-through-form-cleaned-data", "DJE407", 20, "/search/form/", "q", SQL_PAYLOAD),
+    ("sql-through-helper", "DJE407", 16, "/search/", "q", SQL_PAYLOAD),
+    ("sql-through-two-helpers", "DJE407", 21, "/search/relayed/", "q", SQL_PAYLOAD),
+    ("sql-through-form-cleaned-data", "DJE407", 28, "/search/form/", "q", SQL_PAYLOAD),
     ("sql-parameterised", None, None, "/search/safe/", "q", SQL_PAYLOAD),
     ("sql-constant", None, None, "/search/constant/", "q", SQL_PAYLOAD),
-    ("shell-through-helper", "DJE411", 32, "/thumbnail/", "name", SHELL_PAYLOAD),
+    ("shell-through-helper", "DJE411", 40, "/thumbnail/", "name", SHELL_PAYLOAD),
     ("shell-argument-list", None, None, "/thumbnail/safe/", "name", SHELL_PAYLOAD),
+    ("redirect-through-helper", "DJE409", 48, "/next/", "next", REDIRECT_PAYLOAD),
+    ("redirect-checked-in-helper", None, None, "/next/checked/", "next", REDIRECT_PAYLOAD),
 ]
 
 
@@ -52,9 +55,9 @@ def test_the_analyser_flags_exactly_the_views_whose_payload_reaches_a_sink():
     engine = Engine([WORKSPACE], use_cache=False)
     engine.index()
     found = sorted((f.code, f.span.start.line + 1) for f in engine.findings(WORKSPACE / "shop/views.py")
-                   if f.code in ("DJE407", "DJE411"))
+                   if f.code in ("DJE407", "DJE409", "DJE411"))
     assert found == sorted((code, line) for _, code, line, *_ in CASES if code)
-    assert not [f for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in ("DJE407", "DJE411")]
+    assert not [f for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in ("DJE407", "DJE409", "DJE411")]
 
 
 def test_the_payload_arrives_in_the_sql_text_exactly_where_dje407_says_so():
@@ -77,3 +80,10 @@ def test_the_payload_reaches_a_shell_exactly_where_dje411_says_so():
     assert flagged and flagged[0]["shell"] and SHELL_PAYLOAD in flagged[0]["args"]
     safe = results["shell-argument-list"]["commands"]
     assert safe and not safe[0]["shell"] and safe[0]["args"][1] == SHELL_PAYLOAD, "an argument, not shell code"
+
+
+def test_the_browser_is_sent_to_the_payload_exactly_where_dje409_says_so():
+    results = probe()
+    flagged, checked = results["redirect-through-helper"], results["redirect-checked-in-helper"]
+    assert flagged["status"] == 302 and flagged["location"] == REDIRECT_PAYLOAD
+    assert checked["status"] == 302 and checked["location"] == "/"

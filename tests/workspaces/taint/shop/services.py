@@ -3,6 +3,8 @@
 import subprocess
 
 from django.db import connection
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def find_products(term):
@@ -28,3 +30,13 @@ def thumbnail(name):
 
 def thumbnail_safely(name):
     return subprocess.run(["convert", name, "thumbnail.png"], check=False).returncode
+
+
+def go_to(url):
+    return redirect(url)
+
+
+def go_to_checked(url, host):
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={host}):
+        url = "/"
+    return redirect(url)

@@ -1,7 +1,15 @@
 from django.http import JsonResponse
 
 from .forms import SearchForm
-from .services import find_products, find_products_relayed, find_products_safely, thumbnail, thumbnail_safely
+from .services import (
+    find_products,
+    find_products_relayed,
+    find_products_safely,
+    go_to,
+    go_to_checked,
+    thumbnail,
+    thumbnail_safely,
+)
 
 
 def search_products(request):
@@ -34,3 +42,15 @@ def make_thumbnail(request):
 
 def make_thumbnail_safely(request):
     return JsonResponse({"code": thumbnail_safely(request.GET["name"])})
+
+
+def next_page(request):
+    return go_to(request.GET["next"])
+
+
+def next_page_checked(request):
+    return go_to_checked(request.GET["next"], request.get_host())
+
+
+def back_to_referer(request):
+    return go_to(request.META.get("HTTP_REFERER", "/"))

@@ -10,4 +10,7 @@ urlpatterns = [
     path("search/constant/", views.search_constant),
     path("thumbnail/", views.make_thumbnail),
     path("thumbnail/safe/", views.make_thumbnail_safely),
+    path("next/", views.next_page),
+    path("next/checked/", views.next_page_checked),
+    path("back/", views.back_to_referer),
 ]
