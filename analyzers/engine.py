@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path, PosixPath
+from pathlib import Path
 
 from django_expert.analyzers import cache as facts_cache
 from django_expert.analyzers import files
@@ -30,7 +30,7 @@ from django_expert.analyzers.facts.extract import extract
 from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.findings import Finding, Fix, Severity
 from django_expert.analyzers.parsing import parse_module
-from django_expert.analyzers.project.layout import ProjectLayout, relative_posix
+from django_expert.analyzers.project.layout import ProjectLayout, path_order, relative_posix
 from django_expert.analyzers.project.model import ProjectModel, Recording
 from django_expert.analyzers.rules.context import RuleContext, run_rules
 from django_expert.analyzers.source import DecodeError, LineIndex, Span, decode
@@ -584,10 +584,8 @@ def _digest(value: object) -> str:
 
 
 def _path_order(item: tuple[Path, object]) -> object:
-    """Sort key of (path, ...) items in Path order: a POSIX path compares by its parts, so
-    the tuple of parts sorts the same without a Python-level comparison per pair."""
-    path = item[0]
-    return path.parts if type(path) is PosixPath else path
+    """Sort key of (path, ...) items in Path order (see layout.path_order)."""
+    return path_order(item[0])
 
 
 def _module_name(path: Path, root: Path) -> tuple[str, bool]:

@@ -34,7 +34,7 @@ from pathlib import Path
 from django_expert.analyzers.facts.extract import resolve_relative
 from django_expert.analyzers.files import read_bytes
 from django_expert.analyzers.parsing import parse_module
-from django_expert.analyzers.project.layout import ProjectLayout, relative_posix
+from django_expert.analyzers.project.layout import ProjectLayout, path_order, relative_posix
 from django_expert.analyzers.source import DecodeError, decode
 
 SKIP_DIRS = frozenset({
@@ -326,7 +326,7 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
                             folders.add(package / "settings")
             except OSError:
                 continue
-    for folder in sorted(folders):
+    for folder in sorted(folders, key=path_order):
         try:
             names = sorted(name for name in files(folder) if name.endswith(".py"))
         except OSError:
@@ -655,8 +655,9 @@ def _build(
 def _top_folders(base: Path) -> list[Path]:
     """The folders directly in `base` that can be packages (identifier names, not skipped)."""
     try:
-        return sorted(Path(e.path) for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
-                      and e.name.isidentifier() and e.name not in SKIP_DIRS)
+        # Siblings: sorted by name is sorted by path.
+        return [base / name for name in sorted(e.name for e in os.scandir(base) if e.is_dir(follow_symlinks=False)
+                                               and e.name.isidentifier() and e.name not in SKIP_DIRS)]
     except OSError:
         return []
 
@@ -686,7 +687,7 @@ def _deployed_settings(root: Path, dirs: dict[Path, _Dir], problems: list[str]) 
     local or CI are left out (they describe a development setup, not the deployment), and
     so, by the caller, are modules star-importing such a module."""
     found: dict[str, str] = {}
-    for folder in sorted(dirs):
+    for folder in sorted(dirs, key=path_order):
         relative = relative_posix(folder, root)  # None: not under the root
         if relative is None or (relative != "." and relative.count("/") >= 3):  # more than 3 parts below
             continue
@@ -750,7 +751,7 @@ def discover(
     taken = [r for r, _, _ in roots]
 
     # pytest configuration naming a settings module, without manage.py
-    for path in sorted(dirs):
+    for path in sorted(dirs, key=path_order):
         info = dirs[path]
         if not info.files & set(_CONFIG_FILES) or _inside(path, taken):
             continue
@@ -760,7 +761,7 @@ def discover(
             taken.append(path)
 
     # a package holding settings + urls + wsgi/asgi
-    for path in sorted(dirs):
+    for path in sorted(dirs, key=path_order):
         info = dirs[path]
         has_settings = "settings.py" in info.files or "settings" in info.subdirs
         if not (has_settings and "urls.py" in info.files and info.files & {"wsgi.py", "asgi.py"}):

@@ -101,6 +101,12 @@ def relative_posix(path: Path, root: Path) -> str | None:
         return None
 
 
+def path_order(path: Path) -> object:
+    """A sort key giving Path order: on POSIX a path compares by its parts, so their tuple
+    sorts the same without a Python-level comparison per pair (thousands of folders)."""
+    return path.parts if type(path) is PosixPath else path
+
+
 def _named(parts: list[str]) -> tuple[str, bool] | None:
     """The module name of a file's parts below a source root (suffix removed), if it has one."""
     is_package = parts[-1] == "__init__"
