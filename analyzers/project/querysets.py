@@ -38,7 +38,7 @@ MANAGER = "django.db.models.Manager"
 QUERYSET = "django.db.models.QuerySet"
 _ROW_METHODS = frozenset({"all", "filter", "exclude", "order_by", "distinct", "reverse", "using", "select_for_update",
                           "complex_filter", "alias", "annotate", "select_related", "prefetch_related", "only",
-                          "defer", "values", "values_list", "iterator", "extra", "none", "get_queryset"})
+                          "defer", "values", "values_list", "iterator", "extra", "none", "get_queryset", "fetch_mode"})
 _ONE_METHODS = frozenset({"get", "first", "last", "latest", "earliest"})
 _GET_OBJECT = frozenset({"django.shortcuts.get_object_or_404"})
 INSTANCE = "<instance>"  # Call(INSTANCE, (Ref(model),)): a parameter annotated with a model class
@@ -70,11 +70,16 @@ class Loads:
     values: bool = False  # values()/values_list(): rows are dicts or tuples, not instances
     deferred: bool = False  # only()/defer()
     iterator: bool = False  # iterator() without chunk_size: prefetch_related is refused
+    # Django 6.1's `fetch_mode(models.FETCH_PEERS | RAISE | FETCH_ONE)`: with FETCH_PEERS a
+    # foreign key or one-to-one read on one row fetches it for all the rows at once (no N+1);
+    # with RAISE an unloaded one raises FieldFetchBlocked. Related managers are unaffected.
+    fetch_mode: str = ""
 
     def union(self, other: Loads) -> Loads:
         """What either of two querysets loads (for a value built differently on two paths)."""
         merged = self.merge(other)
         return replace(merged, select_all=self.select_all or other.select_all,
+                       fetch_mode=self.fetch_mode if self.fetch_mode == other.fetch_mode else "",
                        annotations=self.annotations | other.annotations, values=self.values or other.values,
                        deferred=self.deferred or other.deferred, iterator=self.iterator or other.iterator)
 
@@ -422,6 +427,11 @@ class Flow:
             return replace(base, loads=replace(loads, deferred=True))
         if method in ("extra", "none"):
             return replace(base, loads=replace(loads, certain=False))
+        if method == "fetch_mode":
+            mode = call.args[0].name.rpartition(".")[2] if call.args and isinstance(call.args[0], Ref) else ""
+            if mode not in ("FETCH_PEERS", "RAISE", "FETCH_ONE"):
+                return replace(base, loads=replace(loads, certain=False))
+            return replace(base, loads=replace(loads, fetch_mode=mode))
         if method == "iterator" and call.kwarg("chunk_size") is None and not call.args:
             return replace(base, loads=replace(loads, iterator=True))
         return base
@@ -599,6 +609,8 @@ class _Walk:
     via: str = ""  # the function whose body reads the chain being walked ("" for the code itself)
 
     def covered(self, hops: tuple[Hop, ...]) -> bool:
+        if self.loads.fetch_mode == "FETCH_PEERS" and all(h.single for h in hops):
+            return True  # fetched for every row of the queryset at once, and so on down the tree
         attrs = "__".join(h.attr for h in hops)
         lookups = "__".join(h.lookup for h in hops)
         if attrs in self.loads.loaded or lookups in self.loads.loaded:

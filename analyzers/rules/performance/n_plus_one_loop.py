@@ -8,7 +8,9 @@ or in what it calls per row — a model property, method or `__str__`, or a help
 the row is passed to (`describe(book)`), up to four calls deep and across files; the
 message names the function that reads it. Reading `book.author_id` is free and not
 reported, nor is a relation the loop assigns itself, a read only a new unsaved object
-makes (`if not self.pk:`), or the parent of rows from `parent.children.all()`.
+makes (`if not self.pk:`), the parent of rows from `parent.children.all()`, or a foreign
+key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for all the
+rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise.
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
 QuerySet method, a local variable, `self.get_queryset()` (in any base class or mixin), a
 related manager (`author.books.all()`), a helper or selector function returning it,
@@ -91,11 +93,14 @@ def check(ctx):
             related = [Related(str(ctx.path), built, f"the `{rows.model.name}` queryset is built here")]
             if located:
                 related.append(Related(located[0], located[1], f"`{_short(via)}()` reads it"))
+            raises = rows.loads.fetch_mode == "RAISE" and any(n.single for n in needs)
+            outcome = ("with `fetch_mode(RAISE)`: the read raises FieldFetchBlocked" if raises else
+                       "one query per row")
             yield ctx.report(
                 node,
                 f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "
                 f"`{rows.model.name}` of the loop at line {iterable.lineno}, but the queryset built at line "
-                f"{built.start.line + 1} does not {loaders}: one query per row",
+                f"{built.start.line + 1} does not {loaders}: {outcome}",
                 fix_title=f"Add {loader_text(select, prefetch)} where the queryset is built" if fixing else "",
                 fix_data=(span_tuple(built), tuple(select), tuple(prefetch)),
                 related=tuple(related),

@@ -301,3 +301,25 @@ def test_an_assigned_relation_a_new_object_branch_and_a_reverse_managers_owner_a
         def back(author: Author):
             return [book.author.name for book in author.books.all()]
     """}, CODE)
+
+
+def test_django_6_1_fetch_modes(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from django.db import models
+
+        from app.models import Book
+
+
+        def peers():
+            return [book.author.name for book in Book.objects.fetch_mode(models.FETCH_PEERS)]
+
+
+        def peers_still_prefetch_managers():
+            return [book.tags.count() for book in Book.objects.fetch_mode(models.FETCH_PEERS)]
+
+
+        def strict():
+            return [book.author.name for book in Book.objects.fetch_mode(models.RAISE)]
+    """}, CODE)
+    assert [(f.span.start.line, "Book.tags" in f.message, "raises FieldFetchBlocked" in f.message) for f in found] == [
+        (10, True, False), (14, False, True)]
