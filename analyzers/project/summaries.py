@@ -310,3 +310,59 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
                         continue
                     found.append(TaintedCall(call, function.name, qualname, kind, via))
     return found
+
+
+# -- template filters and tags --------------------------------------------------------------------
+
+_REGISTERS = {"filter": "filter", "simple_tag": "tag", "inclusion_tag": "tag"}
+
+
+def template_functions(project: ProjectModel) -> dict[tuple[str, str], tuple[str, int]]:
+    """(kind "filter" | "tag", registered name) -> (function qualname, parameters before the
+    template's arguments: 1 with `takes_context=True`), for the functions the project's
+    `templatetags` modules register with `@register.filter` / `simple_tag` / `inclusion_tag`.
+    A name two libraries register is left out (which one a template loads is not followed)."""
+    return dict(project.memo(_template_functions))
+
+
+def _template_functions(project: ProjectModel) -> tuple:
+    from django_expert.analyzers.facts.values import Call, Const, Ref
+
+    found: dict[tuple[str, str], tuple[str, int] | None] = {}
+    for module, facts in project.facts.items():
+        if ".templatetags." not in f".{module}.":
+            continue
+        for function in facts.functions:
+            for decorator in function.decorators:
+                callee = decorator.name if isinstance(decorator, Ref) else \
+                    decorator.func if isinstance(decorator, Call) else ""
+                kind = _REGISTERS.get(callee.rpartition(".")[2])
+                if kind is None:
+                    continue
+                name, offset = function.name, 0
+                if isinstance(decorator, Call):
+                    explicit = decorator.kwarg("name") or (decorator.args[0] if decorator.args else None)
+                    if isinstance(explicit, Const) and isinstance(explicit.value, str):
+                        name = explicit.value
+                    context = decorator.kwarg("takes_context")
+                    offset = 1 if isinstance(context, Const) and context.value is True else 0
+                key = (kind, name)
+                found[key] = None if key in found else (f"{module}.{function.name}", offset)
+    return tuple(sorted((key, value) for key, value in found.items() if value is not None))
+
+
+def template_expander(project: ProjectModel):
+    """What `templates.reads_of` calls to learn what a filter or tag reads from an argument."""
+    functions = template_functions(project)
+
+    def expand(kind: str, name: str, position: int) -> tuple[tuple[str, ...], ...]:
+        target = functions.get((kind, name))
+        if target is None:
+            return ()
+        found = function_summary(project, target[0])
+        index = position + target[1]
+        if found is None or index >= len(found[1].params):
+            return ()
+        return tuple(chain for chain, _ in reads_through(project, found[0], found[1].params[index]))
+
+    return expand

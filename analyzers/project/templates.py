@@ -227,8 +227,8 @@ class _Parser:
             return Node("with", line, tuple(body), bindings=_bindings(args[1:] if args[:1] == ["with"] else args, line))
         if f"end{name}" in self.ends:
             body, orelse = self._container(name, ("else", "elif", "empty", "plural"))
-            return Node("other", line, tuple(body), tuple(orelse), reads=_reads(args, line))
-        return Node("other", line, reads=_reads(args, line)) if args else None
+            return Node("other", line, tuple(body), tuple(orelse), reads=_reads(args, line), name=name)
+        return Node("other", line, reads=_reads(args, line), name=name) if args else None
 
     def _tag_for(self, args: list[str], line: int) -> Node | None:
         if "in" not in args:
@@ -315,14 +315,21 @@ def _override(items: tuple[Item, ...], blocks: dict[str, Node]) -> tuple[Item, .
     return tuple(out)
 
 
+# What a project's template filter or tag reads from its arguments: (kind "filter" | "tag",
+# name, argument position) -> the chains its function reads from that argument.
+Expand = Callable[[str, str, int], tuple[tuple[str, ...], ...]]
+
+
 def reads_of(template: Template, names: dict[str, tuple[str, ...]],
-             load: Callable[[str], Template | None]) -> list[Read]:
+             load: Callable[[str], Template | None], expand: Expand | None = None) -> list[Read]:
     """Every chain the template reads from the context variables `names` (variable ->
     prefix: `{"books": ()}` makes `{% for b in books %}{{ b.x }}` read ("[]", "x"));
-    `{% with %}`, loop variables and `{% include %}` are followed."""
+    `{% with %}`, loop variables and `{% include %}` are followed, and with `expand` what the
+    project's own filters and tags read from the values given to them
+    (`{{ b|byline }}`, `{% book_card b %}`)."""
     found: list[Read] = []
     nodes, path = effective_nodes(template, load)
-    _follow(nodes, dict(names), path, load, found, 0)
+    _follow(nodes, dict(names), path, load, found, 0, expand)
     return found
 
 
@@ -336,22 +343,29 @@ def _resolve(var: Var, env: dict[str, tuple[str, ...] | None]) -> tuple[str, ...
     return prefix + rest
 
 
-def _follow(items, env, path, load, found, depth) -> None:
+def _follow(items, env, path, load, found, depth, expand: Expand | None = None) -> None:
     for item in items:
         if isinstance(item, Var):
             chain = _resolve(item, env)
             if chain is not None:
                 rendered = item.rendered and all(f in _TEXT_FILTERS for f in item.filters)
                 found.append(Read(chain, path, item.line, rendered))
+                if expand is not None and item.filters:  # the first filter gets the value itself
+                    found.extend(Read(chain + more, path, item.line) for more in expand("filter", item.filters[0], 0))
             continue
         for var in (item.source, *item.reads, *(v for _, v in item.bindings)):
             if var is not None:
                 chain = _resolve(var, env)
                 if chain is not None:
                     found.append(Read(chain, path, var.line))
+        if expand is not None and item.kind == "other" and item.name:
+            for position, var in enumerate(item.reads):
+                chain = _resolve(var, env)
+                if chain is not None:
+                    found.extend(Read(chain + more, path, var.line) for more in expand("tag", item.name, position))
         inner = dict(env)
         if item.kind == "if" and len(item.reads) == 1 and item.reads[0].path in _ONCE_PER_LOOP:
-            _follow(item.orelse, env, path, load, found, depth)  # the body runs for one row only
+            _follow(item.orelse, env, path, load, found, depth, expand)  # the body runs for one row only
             continue
         if item.kind == "for" and item.source is not None:
             chain = _resolve(item.source, env)
@@ -368,7 +382,7 @@ def _follow(items, env, path, load, found, depth) -> None:
                     for name, var in item.bindings:
                         scope[name] = _resolve(var, env)
                     nodes, root = effective_nodes(included, load)
-                    _follow(nodes, scope, root, load, found, depth + 1)
+                    _follow(nodes, scope, root, load, found, depth + 1, expand)
             continue
-        _follow(item.body, inner, item.file or path, load, found, depth)
-        _follow(item.orelse, env, path, load, found, depth)
+        _follow(item.body, inner, item.file or path, load, found, depth, expand)
+        _follow(item.orelse, env, path, load, found, depth, expand)

@@ -4,7 +4,9 @@
 Finds views whose template loops over a queryset from the context and reads, for each
 row, a relation the queryset does not load: `{{ book.author.name }}`,
 `{% for tag in book.tags.all %}`, `{{ author.books.count }}`, `{{ book }}` when the
-model's `__str__` reads a relation, and the same through `{% with %}`, `{% include %}`
+model's `__str__` reads a relation, a project filter or tag given the row that reads one
+(`{{ book|byline }}`, `{% tag_count book %}`: the function registered in a `templatetags`
+module, followed through its summary), and the same through `{% with %}`, `{% include %}`
 and `{% extends %}`/`{% block %}`. Views are `render()`/`TemplateResponse` calls with a
 context dict, `ListView` (`object_list`, `<model>_list`, `page_obj`), `DetailView`
 (relations of the object's related rows) and what `get_context_data` adds
@@ -67,6 +69,7 @@ from django_expert.analyzers.project.querysets import (
     unloaded,
 )
 from django_expert.analyzers.project.templates import reads_of
+from django_expert.analyzers.project.summaries import template_expander
 from django_expert.analyzers.rules.registry import fixer, rule
 from django_expert.analyzers.source import Span
 
@@ -148,7 +151,7 @@ def _judge(ctx, template_name, names, rows):
     template = ctx.project.template(template_name)
     if template is None:
         return None
-    reads = reads_of(template, {name: () for name in names}, ctx.project.template)
+    reads = reads_of(template, {name: () for name in names}, ctx.project.template, template_expander(ctx.project))
     needs = unloaded(ctx.project, rows, [rendered(r.chain) if r.rendered else r.chain for r in reads])
     return (needs, reads) if needs else None
 

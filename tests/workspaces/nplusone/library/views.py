@@ -17,6 +17,11 @@ def book_cards(request):
     return render(request, "library/book_cards.html", context)
 
 
+def book_tagged(request):
+    books = Book.objects.all()
+    return render(request, "library/book_tagged.html", {"books": books})
+
+
 class BookTagListView(ListView):
     model = Book
     template_name = "library/book_tag_list.html"
@@ -52,6 +57,11 @@ class RecentBooksView(TemplateView):
 
 
 # -- lookalikes -----------------------------------------------------------------------------
+
+
+def book_titles_filtered(request):
+    books = Book.objects.all()
+    return render(request, "library/book_titles_filtered.html", {"books": books})
 
 
 def book_titles(request):
