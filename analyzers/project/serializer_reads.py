@@ -1,6 +1,7 @@
 """What a DRF serializer reads from each instance it serializes, as attribute chains, worked
 out from facts the way DRF builds its fields: declared fields with their `source`, nested
-serializers, `SerializerMethodField` bodies (`MethodFact.reads`), related fields (a
+serializers, `SerializerMethodField` bodies (`MethodFact.reads`, and what the helpers they
+pass `obj` to read, from summaries), related fields (a
 primary-key field reads `author_id` only; a many field iterates `.all()`), `depth`, and
 the model fields `Meta.fields` lists.
 """
@@ -86,8 +87,22 @@ def _method_field(project, serializer: str, name: str, call: Call, module: str, 
         ref = project.resolve_class(qualname)
         fact = ref.fact.method(method) if ref is not None else None
         if fact is not None:
-            return [tuple(r.split(".")) for r in fact.reads], ref.module, f"{ref.fact.name}.{method}"
+            own = [tuple(r.split(".")) for r in fact.reads]
+            return own + _through_helpers(project, f"{ref.qualname}.{method}", own), ref.module, \
+                f"{ref.fact.name}.{method}"
     return [], module, key
+
+
+def _through_helpers(project, qualname: str, own: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """What the method reads from `obj` in the functions it passes `obj` to (`return
+    describe(obj)`), from its summary; its own reads are already in `own`."""
+    from django_expert.analyzers.project.summaries import function_summary, reads_through
+
+    found = function_summary(project, qualname)
+    if found is None or len(found[1].params) < 2:
+        return []
+    return [chain for chain, via in reads_through(project, found[0], found[1].params[1])
+            if via != found[0] and chain not in own]
 
 
 def _meta(project: ProjectModel, serializer: str) -> tuple[str | None, dict[str, Value] | None]:

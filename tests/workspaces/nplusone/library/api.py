@@ -8,6 +8,7 @@ from .serializers import (
     AuthorBooksSerializer,
     BookAuthorPkSerializer,
     BookAuthorStringSerializer,
+    BookDescribedSerializer,
     BookDepthSerializer,
     BookNestedSerializer,
     BookReviewCountSerializer,
@@ -21,6 +22,11 @@ from .serializers import (
 class BookNestedList(generics.ListAPIView):
     queryset = Book.objects.all()
     serializer_class = BookNestedSerializer
+
+
+class BookDescribedList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookDescribedSerializer
 
 
 class BookSourceList(generics.ListAPIView):
@@ -90,3 +96,8 @@ class BookSourceSelectedList(generics.ListAPIView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("author")
+
+
+class BookDescribedSelectedList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author")
+    serializer_class = BookDescribedSerializer

@@ -75,3 +75,16 @@ class BookAuthorPkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Book
         fields = ["id", "title", "author", "editor"]
+
+
+class BookDescribedSerializer(serializers.ModelSerializer):
+    line = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Book
+        fields = ["id", "line"]
+
+    def get_line(self, obj):
+        from .helpers import describe
+
+        return describe(obj)

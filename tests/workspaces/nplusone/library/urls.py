@@ -25,6 +25,8 @@ urlpatterns = [
     path("books/<int:pk>/", views.book_detail, name="book-detail"),
     path("api/books/nested/", api.BookNestedList.as_view()),
     path("api/books/source/", api.BookSourceList.as_view()),
+    path("api/books/described/", api.BookDescribedList.as_view()),
+    path("api/books/described-selected/", api.BookDescribedSelectedList.as_view()),
     path("api/books/tag-ids/", api.BookTagIdsList.as_view()),
     path("api/books/author-string/", api.BookAuthorStringList.as_view()),
     path("api/books/depth/", api.BookDepthList.as_view()),
