@@ -155,6 +155,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _internal_error(error, args.verbose)
     finally:
         handler.summarize()
+        if argv is None:  # the process's own command line: it exits next
+            _leave_objects_to_exit()
+
+
+def _leave_objects_to_exit() -> None:
+    """Spare the collector a last pass over everything the run built: at exit, CPython
+    collects every cycle still alive (the engine, its models and their indexes) and frees
+    it object by object, 20-25% of a big `check` (1.0 s of 4.4 on 4,000 model files), while
+    the process's end frees its memory at once. Frozen objects are never collected; callers
+    that run `main()` in a longer-lived process pass `argv` and keep the usual collection."""
+    import gc
+
+    gc.freeze()
 
 
 def _internal_error(error: Exception, verbose: bool) -> int:

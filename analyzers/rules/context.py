@@ -20,7 +20,7 @@ from django_expert.analyzers.facts.types import FileFacts, Locations
 from django_expert.analyzers.findings import Applicability, Finding, Related, Severity
 from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.model import ProjectModel
-from django_expert.analyzers.rules.registry import Rule, all_rules
+from django_expert.analyzers.rules.registry import Rule, guards
 from django_expert.analyzers.source import LineIndex, Span
 
 log = logging.getLogger(__name__)
@@ -173,11 +173,16 @@ def applicable_rules(ctx: RuleContext) -> Iterator[Rule]:
         blocked.add("settings")
     if not deploy and not ctx.is_migration:
         blocked.add("migration")
-    for rule in all_rules().values():  # the cheap guards first: a rule is ~100 per file
+    # The cheap guards first: of ~60 rules a file's text admits a few. The rules without
+    # triggers, and those with a trigger in the text, in code order.
+    index = guards()
+    admitted = set(index.untriggered)
+    for trigger in filter(contains, index.by_trigger):
+        admitted.update(index.by_trigger[trigger])
+    for position in sorted(admitted):
+        rule = index.rules[position]
         scope = rule.scope
         if scope in blocked or (deploy and scope != "deploy"):
-            continue
-        if rule.triggers and not any(map(contains, rule.triggers)):
             continue
         if not _enabled(config, rule.code, relative):
             continue

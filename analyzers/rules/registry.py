@@ -118,6 +118,34 @@ def all_rules() -> dict[str, Rule]:
     return _by_code.copy()
 
 
+@dataclass(frozen=True)
+class Guards:
+    """The rules by code, indexed by trigger: a file's candidate rules are those without
+    triggers plus those of the triggers its text contains (each trigger looked for once)."""
+
+    rules: tuple[Rule, ...]  # by code
+    untriggered: tuple[int, ...]  # positions in `rules` of the rules without triggers
+    by_trigger: dict[str, tuple[int, ...]]  # trigger -> positions of the rules it admits
+
+
+_guards: tuple[dict[str, Rule], Guards] | None = None
+
+
+def guards() -> Guards:
+    """`Guards` of `all_rules()`, rebuilt only when the rules changed."""
+    global _guards
+    all_rules()
+    if _guards is None or _guards[0] is not _by_code:
+        rules = tuple(_by_code.values()) if _by_code is not None else ()
+        by_trigger: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules):
+            for trigger in dict.fromkeys(rule.triggers):
+                by_trigger.setdefault(trigger, []).append(position)
+        untriggered = tuple(position for position, rule in enumerate(rules) if not rule.triggers)
+        _guards = (_by_code, Guards(rules, untriggered, {t: tuple(p) for t, p in by_trigger.items()}))
+    return _guards[1]
+
+
 def doc_sections(doc: str) -> dict[str, str]:
     """The '## Section' blocks of a rule docstring, by title."""
     sections: dict[str, str] = {}
