@@ -88,9 +88,18 @@ class RuleContext:
 
     def models_here(self):
         """The models declared in this file (abstract ones included), asking the project only
-        about these classes so the findings depend on nothing else."""
+        about these classes so the findings depend on nothing else. Asked once per file (a
+        model file's rules ask it ~6 times): the fact keys it reads are recorded for the whole
+        file's check, so the later askers record nothing new."""
         if self.project is None:
-            return
+            return iter(())
+        asked = self.__dict__.setdefault("_asked_here", {})
+        found = asked.get("models")  # the other keys are tuples of bases
+        if found is None:
+            found = asked["models"] = tuple(self._models_here())
+        return iter(found)
+
+    def _models_here(self):
         for cls in self.facts.classes:
             qualname = f"{self.module}.{cls.name}"
             if "django.db.models.Model" in self.project.mro(qualname):
@@ -99,9 +108,17 @@ class RuleContext:
                     yield model
 
     def classes_here(self, *bases: str):
-        """(ClassFact, qualname) of the classes in this file that subclass one of `bases`."""
+        """(ClassFact, qualname) of the classes in this file that subclass one of `bases`
+        (asked once per file and `bases`, like `models_here`)."""
         if self.project is None:
-            return
+            return iter(())
+        asked = self.__dict__.setdefault("_asked_here", {})
+        found = asked.get(bases)
+        if found is None:
+            found = asked[bases] = tuple(self._classes_here(bases))
+        return iter(found)
+
+    def _classes_here(self, bases: tuple[str, ...]):
         for cls in self.facts.classes:
             qualname = f"{self.module}.{cls.name}"
             if self.project.is_subclass(qualname, *bases):
