@@ -63,6 +63,9 @@ class _Dir:
     path: Path
     files: set[str] = field(default_factory=set)
     subdirs: set[str] = field(default_factory=set)
+    # Entries that are neither (a symlink to a folder, a socket, one that could not be read):
+    # only these need the disk to say what they are.
+    others: set[str] = field(default_factory=set)
 
 
 # -- the walk ------------------------------------------------------------------------------
@@ -105,7 +108,10 @@ def _walk(workspace: Path, exclude: tuple[str, ...]) -> dict[Path, _Dir]:
                     children.append(entry.name)
                 elif entry.is_file():
                     info.files.add(entry.name)
+                else:
+                    info.others.add(entry.name)
             except OSError:
+                info.others.add(entry.name)
                 continue
         if "pyvenv.cfg" in info.files and folder != workspace:
             continue  # a virtualenv of any name
@@ -260,12 +266,12 @@ def _naming(source_roots: tuple[Path, ...]) -> ProjectLayout:
 
 def _is_dir(folder: Path, name: str, dirs: dict[Path, _Dir]) -> bool:
     """`(folder / name).is_dir()`, answered from the walk's listing when it has the folder
-    (a symlink is neither a subdir nor a file there: the disk answers)."""
+    (a symlink to a folder is neither a subdir nor a file there: the disk answers)."""
     info = dirs.get(folder)
     if info is not None:
         if name in info.subdirs:
             return True
-        if name in info.files:
+        if name not in info.others:  # a file, or nothing of that name
             return False
     return (folder / name).is_dir()
 
@@ -333,9 +339,10 @@ def _settings_family(source_roots: tuple[Path, ...], settings_module: str | None
             continue
         modules: dict[str, Path] = {}
         for name in names[:_MAX_SETTINGS_FILES]:
-            module = _module_of(naming, folder / name)
+            path = folder / name
+            module = _module_of(naming, path)
             if module:
-                modules[module] = folder / name
+                modules[module] = path
         in_settings_package = folder.name == "settings"
         for module, path in modules.items():
             if path.stem.startswith("settings") and path.stem != "__init__":
