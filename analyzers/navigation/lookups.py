@@ -459,7 +459,8 @@ class _Walk:
         # get the automatic primary key unless they declare one.
         implicit_pk = model.abstract and name == "id" and not any(f.primary_key for f in model.fields)
         return (implicit_pk or not known.fields_complete(model) or known.reverse_open(model)
-                or name in known.class_attrs(model) or known.decorated(model))
+                or name in known.class_attrs(model) or known.decorated(model)
+                or _unproven_reverse(self.project, model, name))
 
     # -- completion
 
@@ -665,3 +666,36 @@ def _field_option(found: FieldInfo) -> Option:
 def _reverse_option(relation: ReverseRelation, label: str | None) -> Option:
     return Option(label or relation.name, REVERSE, reverse_summary(relation), sort=f"2~{label}")
 
+
+_RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignObject", "ParentalKey",
+                    "ParentalManyToManyField", "TreeForeignKey")
+
+
+def _unproven_reverse(project, model: ModelInfo, name: str) -> bool:
+    """Whether `name` may be the reverse query name a class the analyser cannot prove a
+    model gives `model` (see `_unproven_relation_targets`)."""
+    targets = {model.label, model.name, model.qualname}
+    return any(target in targets and query == name for target, query in project.memo(_unproven_relation_targets))
+
+
+def _unproven_relation_targets(project) -> frozenset[tuple[str, str]]:
+    """(target as written — "app.Model", "Model", a qualified name —, reverse query name) of
+    the relation fields declared in classes that are not known models:
+    `class Test_Import(TimeStampedModel)` with a base from an unindexed library may well be
+    a model, and give its target a reverse relation (`test_import`) nobody can see."""
+    from django_expert.analyzers.facts.values import Call, Ref
+
+    found: set[tuple[str, str]] = set()
+    for module, facts in project.facts.items():
+        for cls in facts.classes:
+            relations = [v for _, v in cls.attrs if isinstance(v, Call) and v.func.rpartition(".")[2] in _RELATION_FIELDS]
+            if not relations or project.model(f"{module}.{cls.name}") is not None:
+                continue
+            for call in relations:
+                target = call.kwarg("to") or (call.args[0] if call.args else None)
+                name = string(target) if string(target) else target.name if isinstance(target, Ref) else None
+                query = string(call.kwarg("related_query_name")) or string(call.kwarg("related_name")) \
+                    or cls.name.lower()
+                if name:
+                    found.update({(name, query), (name.rpartition(".")[2], query)})
+    return frozenset(found)

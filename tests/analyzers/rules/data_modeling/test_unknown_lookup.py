@@ -134,3 +134,32 @@ class AbstractTypo(models.Model):
     engine, root = engine_for(tmp_path, {"reviews/models.py": models})
     messages = [f.message for f in engine.findings(root / "reviews/models.py") if f.code == "DJE209"]
     assert messages == ["reviews.AbstractTypo has no field or relation named 'idd'"]
+
+
+def test_a_relation_declared_by_a_class_of_an_unknown_base_keeps_the_reverse_name_open(tmp_path):
+    """`class Import(TimeStampedModel)` with django_extensions' base (not indexed) may be a
+    model: its foreign key may give `Run` a reverse `import` lookup nobody can see."""
+    models = '''
+from django.db import models
+from django_extensions.db.models import TimeStampedModel
+
+
+class Run(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Import(TimeStampedModel):
+    run = models.ForeignKey("app.Run", on_delete=models.CASCADE)
+'''
+    views = '''
+from django.db.models import Count
+
+from app.models import Run
+
+
+def runs():
+    return Run.objects.annotate(imports=Count("import__id")).filter(nmae="x")
+'''
+    engine, root = engine_for(tmp_path, {"app/models.py": models, "app/views.py": views})
+    messages = [f.message for f in engine.findings(root / "app/views.py") if f.code == "DJE209"]
+    assert messages == ["app.Run has no field or relation named 'nmae'; did you mean 'name'?"]
