@@ -74,12 +74,14 @@ class Loads:
     # foreign key or one-to-one read on one row fetches it for all the rows at once (no N+1);
     # with RAISE an unloaded one raises FieldFetchBlocked. Related managers are unaffected.
     fetch_mode: str = ""
+    scoped: bool = False  # rows of one object's related manager (`order.payments.all()`): filtered by an indexed key
 
     def union(self, other: Loads) -> Loads:
         """What either of two querysets loads (for a value built differently on two paths)."""
         merged = self.merge(other)
         return replace(merged, select_all=self.select_all or other.select_all,
                        fetch_mode=self.fetch_mode if self.fetch_mode == other.fetch_mode else "",
+                       scoped=self.scoped and other.scoped,
                        annotations=self.annotations | other.annotations, values=self.values or other.values,
                        deferred=self.deferred or other.deferred, iterator=self.iterator or other.iterator)
 
@@ -393,6 +395,8 @@ class Flow:
         if found is None or found[0].single or found[1] is None:
             return None
         rows = self._manager(found[1], found[1].default_manager or "objects")
+        if rows is not None:
+            rows = replace(rows, loads=replace(rows.loads, scoped=True))
         if rows is not None and found[0].back:  # `order.items.all()`: each item's `order` is that order
             rows = replace(rows, loads=rows.loads.add([found[0].back]))
         return rows

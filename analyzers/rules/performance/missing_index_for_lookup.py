@@ -5,7 +5,9 @@ Finds model fields that views look rows up by on every request — DRF's `lookup
 Django's `slug_field` of a `DetailView`/`UpdateView`/`DeleteView` — when nothing indexes
 them: not the primary key, not `unique`, no `db_index=True`, not a foreign key, and not in
 a `Meta.indexes` entry, a unique constraint or `unique_together` (a view usually scopes its
-queryset by the other fields of such a composite index).
+queryset by the other fields of such a composite index). A view whose queryset is one
+object's related rows (`order.payments.all()`) is left alone: the foreign key's index
+narrows the lookup to a handful of rows.
 (`SlugField` is indexed by default.) The finding is on the field, with each view as
 related information.
 
@@ -89,7 +91,7 @@ def _lookup_index(project) -> dict[tuple[str, str], list[str]]:
             if not name or name == "pk" or not project.is_subclass(ref.qualname, *bases):
                 continue
             rows = Flow(project, ref.module, ref.qualname).method_rows(ref.qualname, "get_queryset")
-            if rows is not None:
+            if rows is not None and not rows.loads.scoped:  # one object's related rows: its key's index serves
                 found.setdefault((rows.model.qualname, name), []).append(ref.qualname)
     return found
 

@@ -120,3 +120,34 @@ def test_noqa(tmp_path):
             queryset = Ticket.objects.all()
             lookup_field = "code"
     """}, CODE)
+
+
+def test_a_view_over_one_objects_related_rows_is_left_alone(tmp_path):
+    """`order.payments.all()` (built in a multi-statement get_queryset): the foreign key's
+    index narrows the lookup to one order's payments (found on pretix's PaymentViewSet)."""
+    check_noop(tmp_path, {"app/models.py": """
+        from django.db import models
+
+
+        class Order(models.Model):
+            code = models.CharField(max_length=12, unique=True)
+
+
+        class Payment(models.Model):
+            order = models.ForeignKey(Order, related_name="payments", on_delete=models.CASCADE)
+            local_id = models.PositiveIntegerField()
+    """, "app/views.py": """
+        from django.shortcuts import get_object_or_404
+        from rest_framework import viewsets
+
+        from app.models import Order, Payment
+
+
+        class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Payment.objects.none()
+            lookup_field = "local_id"
+
+            def get_queryset(self):
+                order = get_object_or_404(Order, code=self.kwargs["order"])
+                return order.payments.all()
+    """}, CODE)
