@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from django_expert.server.collector import tune_for_analysis
+from django_expert.server.collector import tune_for_server
 
 
 def serve(tcp: str | None = None) -> None:
@@ -20,7 +20,7 @@ def serve(tcp: str | None = None) -> None:
             raise ValueError(f"--tcp expects HOST:PORT, got {tcp!r}")
         address = (host or "127.0.0.1", int(port))
     configure_logging()
-    tune_for_analysis()
+    tune_for_server()  # and the analysis schedule while indexing (lifecycle.index)
     from django_expert.server.lsp.server import build_server
 
     server = build_server()

@@ -21,6 +21,7 @@ from lsprotocol import types
 
 from django_expert.analyzers.config import Config, ConfigError
 from django_expert.analyzers.engine import Engine
+from django_expert.server.collector import bulk_analysis
 from django_expert.server.lsp import convert, diagnostics
 from django_expert.server.lsp.server import DjangoExpertServer, Folder
 
@@ -130,12 +131,13 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
     def index_and_check() -> int:
         engine = folder.engine
         engine.overrides = folder.overrides
-        engine.index(lambda done, total: report("reading", 0, done, total))
-        paths = [path for path, state in engine.files.items() if not state.library]
-        for done, path in enumerate(paths, 1):
-            engine.findings(path)  # computed now, with progress, rather than on first publish
-            if done % 50 == 0 or done == len(paths):
-                report("checking", 50, done, len(paths))
+        with bulk_analysis():  # a cold check's schedule (server/collector.py)
+            engine.index(lambda done, total: report("reading", 0, done, total))
+            paths = [path for path, state in engine.files.items() if not state.library]
+            for done, path in enumerate(paths, 1):
+                engine.findings(path)  # computed now, with progress, rather than on first publish
+                if done % 50 == 0 or done == len(paths):
+                    report("checking", 50, done, len(paths))
         return len(paths)
 
     count = await ls.analyse(index_and_check, default=0)

@@ -57,10 +57,12 @@ CHUNKS = [
 
 def serve() -> None:
     """The real server, plus the requests only this benchmark sends."""
+    from django_expert.server.collector import tune_for_server
     from django_expert.server.lsp import configure_logging
     from django_expert.server.lsp.server import build_server
 
     configure_logging()
+    tune_for_server()  # the collector's schedule of `django-expert lsp` (server/lsp/__init__.py)
     tracing = bool(os.environ.get("DJANGO_EXPERT_FUZZ_TRACE"))
     if tracing:
         import tracemalloc
