@@ -200,8 +200,9 @@ def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
     seen = seen | {qualname}
     queries: dict[str, str] = {}
     for query in summary.queries:
-        manager = query.rpartition(".")[0]
-        if project.model(manager.rpartition(".")[0]) is not None:
+        manager, _, method = query.rpartition(".")
+        model = project.model(manager.rpartition(".")[0])
+        if model is not None and not manager_overrides(project, model.qualname, manager.rpartition(".")[2], method):
             queries.setdefault(query, qualname)
     for callee in summary.calls:
         target = callee_summary(project, qualname, callee)
@@ -209,6 +210,37 @@ def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
             for query, via in _queries_through(project, target[0], depth + 1, seen):
                 queries.setdefault(query, via)
     return tuple(sorted(queries.items()))
+
+
+def manager_overrides(project: ProjectModel, model: str, manager: str, method: str) -> bool:
+    """Whether the project's manager class behind `Model.<manager>` defines `method` itself
+    (a `get()` serving a cached singleton, say): what it does is not a plain query."""
+    for owner in project.mro(model):
+        ref = project.resolve_class(owner)
+        value = ref.fact.attr(manager) if ref is not None else None
+        if value is None:
+            continue
+        from django_expert.analyzers.facts.values import Call
+
+        if not isinstance(value, Call) or not value.func:
+            return False
+        cls = value.func.rpartition(".")[0] if value.func.endswith(".as_manager") else value.func
+        if cls in _PLAIN_MANAGERS:
+            return False
+        for q in project.mro(cls):
+            found = project.resolve_class(q)
+            if found is None:
+                return q not in _PLAIN_MANAGERS  # a manager nobody can read may do anything
+            if found.fact.method(method) is not None:
+                return True
+        return False
+    return False
+
+
+_PLAIN_MANAGERS = frozenset({"django.db.models.Manager", "django.db.models.manager.Manager",
+                             "django.db.models.QuerySet", "django.db.models.query.QuerySet",
+                             "django.db.models.manager.BaseManager", "django.contrib.auth.models.UserManager",
+                             "django.contrib.auth.base_user.BaseUserManager", "object"})
 
 
 def _cached(project: ProjectModel, qualname: str) -> bool:

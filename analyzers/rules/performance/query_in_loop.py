@@ -50,7 +50,7 @@ import ast
 from django_expert.analyzers.facts.summaries import callee_name
 from django_expert.analyzers.findings import Related
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, walk_scope
-from django_expert.analyzers.project.summaries import callee_summary, queries_through, where
+from django_expert.analyzers.project.summaries import callee_summary, manager_overrides, queries_through, where
 from django_expert.analyzers.rules.registry import rule
 
 # Queryset methods that run a query, with what to do instead.
@@ -183,8 +183,18 @@ def _queries(project, flows, flow, loop, target: str, model):
         elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver):
             rows = flow.rows(flows.values(receiver), node.lineno)
             creating = method in ("create", "get_or_create", "update_or_create")
+            if rows is not None and rows.many and _overridden(project, rows.model, receiver, method):
+                continue  # `System_Settings.objects.get()` answered by the project's own manager (a cache)
             if rows is not None and rows.many and not (creating and _custom_write(project, rows.model, "save")):
                 yield node, "runs a query", _QUERIES[method]
+
+
+def _overridden(project, model, receiver, method: str) -> bool:
+    """`Model.<manager>.<method>()` where the project's manager class defines `method`."""
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        receiver = receiver.func.value
+    manager = receiver.attr if isinstance(receiver, ast.Attribute) else None
+    return manager is not None and manager_overrides(project, model.qualname, manager, method)
 
 
 def _locks(receiver) -> bool:

@@ -133,3 +133,34 @@ def test_a_query_per_item_a_client_sends_or_per_csv_row_is_reported(tmp_path):
     assert [f.message.split("`")[1] for f in found] == [
         'Tag.objects.get(pk=pk)', 'Tag.objects.create(name=item["name"])', "Tag.objects.get_or_create(name=row[0])"]
     assert all("for every item of the loop" in f.message for f in found)
+
+
+def test_a_manager_that_defines_the_method_itself_is_not_a_plain_query(tmp_path):
+    """DefectDojo's `System_Settings.objects.get()` returns a cached singleton: its manager
+    defines get(); and a manager class nobody can read may do the same."""
+    check_noop(tmp_path, {"app/models.py": MODELS + """
+
+    class CachedManager(models.Manager):
+        def get(self, *args, **kwargs):
+            return self.first()
+
+
+    class Settings(models.Model):
+        name = models.CharField(max_length=10)
+        objects = CachedManager()
+""", "app/helpers.py": """
+        from app.models import Settings
+
+
+        def setting():
+            return Settings.objects.get()
+    """, "app/jobs.py": """
+        from app.helpers import setting
+        from app.models import Book, Settings
+
+
+        def run():
+            for book in Book.objects.all():
+                setting()
+                Settings.objects.get()
+    """}, CODE)
