@@ -76,10 +76,20 @@ def check(ctx):
 
 
 def _lookups(ctx, mine):
-    """(model, field name, views) for the lookups views of the project make on these models."""
-    for (qualname, name), views in ctx.project.memo(_lookup_index).items():
-        if qualname in mine:
-            yield mine[qualname], name, views
+    """(model, field name, views) for the lookups views of the project make on these models,
+    in the index's order; the index grouped by model once per model (a file of one model
+    must not scan every lookup of a project of thousands)."""
+    ctx.project.memo(_lookup_index)  # the fact key this file depends on
+    grouped = ctx.project.derived(_by_model)
+    for _, qualname, name, views in sorted((p, q, n, v) for q in mine for p, n, v in grouped.get(q, ())):
+        yield mine[qualname], name, views
+
+
+def _by_model(project) -> dict[str, list[tuple[int, str, list[str]]]]:
+    grouped: dict[str, list[tuple[int, str, list[str]]]] = {}
+    for position, ((qualname, name), views) in enumerate(project.memo(_lookup_index).items()):
+        grouped.setdefault(qualname, []).append((position, name, views))
+    return grouped
 
 
 def _lookup_index(project) -> dict[tuple[str, str], list[str]]:
