@@ -78,7 +78,8 @@ def serve() -> None:
 
     @server.feature(MEMORY_METHOD)
     def memory(ls, params):
-        """What the server holds now: pending futures, parso's cached modules, and with
+        """What the server holds now: pending futures, parso's cached modules (in the server
+        process; jedi's own are in its child, whose RSS is reported), and with
         tracing a snapshot named `params.mark` and the top growth since `params.since`."""
         import sys as system
 
@@ -90,6 +91,9 @@ def serve() -> None:
                 "parso_lines": sum(len(item.lines or ()) for item in cached), "growth": [],
                 "rss": rss_mb(os.getpid()), "rss_trimmed": None, "threads": rss_mb(os.getpid(), "Threads"),
                 "anon": rss_mb(os.getpid(), "RssAnon"), "file": rss_mb(os.getpid(), "RssFile")}
+        jedi = getattr(system.modules.get("django_expert.analyzers.navigation.jedi_fallback"), "_INSTANCE", None)
+        if getattr(jedi, "pid", None):  # jedi's child process (analyzers/navigation/jedi_fallback.py)
+            held["jedi_rss"], held["jedi_starts"] = rss_mb(jedi.pid), jedi.starts
         if getattr(params, "trim", False):  # what a full collection and glibc would give back
             import ctypes
             import gc
@@ -338,7 +342,9 @@ def print_report(report: Report, log: str, seconds: float) -> None:
                   + f"; {held['threads']:.0f} threads, RSS {held['rss']:.1f} MB (anonymous {held['anon']:.1f}, "
                   f"files {held['file']:.1f})"
                   + (f", {held['rss_trimmed']:.1f} MB after gc.collect() ({held['collected']} objects) and "
-                     "malloc_trim" if held.get("rss_trimmed") else ""))
+                     "malloc_trim" if held.get("rss_trimmed") else "")
+                  + (f"; jedi's process RSS {held['jedi_rss']:.1f} MB (started {held['jedi_starts']} times)"
+                     if held.get("jedi_rss") else ""))
     if report.held_end.get("growth"):
         print(f"tracemalloc: {report.held_after_500['traced_mb']:.1f} MB traced after 500 edits, "
               f"{report.held_end['traced_mb']:.1f} MB at the end")
