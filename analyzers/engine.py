@@ -155,7 +155,7 @@ class Engine:
         paths = [p for root in self.roots for p in self._python_files(root)]
         cached = facts_cache.load(self.cache_dir, self.roots) if self.use_cache else {}
         for done, path in enumerate(paths, 1):
-            self._read(path, cached.get(str(path)))
+            self._read(path, cached.get(str(path)), walked=True)
             if progress and (done % 50 == 0 or done == len(paths)):
                 progress(done, len(paths))
         for project in self.projects:
@@ -205,7 +205,7 @@ class Engine:
                     elif state.library and state.module:
                         project.files.setdefault(state.module, state)  # one library, several projects
 
-    def _read(self, path: Path, cached, library=None) -> FileState:
+    def _read(self, path: Path, cached, library=None, walked: bool = False) -> FileState:
         if library:
             project, source_root = library
             named = _module_name(path, source_root)
@@ -217,7 +217,7 @@ class Engine:
             state.module, state.is_package = named
         self.files[path] = state
         try:  # only regular files, never a symlink leading out of the analysed folders
-            data = files.read_bytes(path, within=[library[1]] if library else self.roots)
+            data = files.read_bytes(path, within=[library[1]] if library else self.roots, walked=walked)
         except OSError as error:
             state.problem = _problem(path, f"cannot read file: {error.strerror or type(error).__name__}")
             return state

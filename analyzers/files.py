@@ -51,9 +51,12 @@ def inside(path: Path | str, folders: Iterable[Path | str]) -> bool:
     return False
 
 
-def read_bytes(path: Path | str, limit: int = DEFAULT_LIMIT, within: Iterable[Path | str] | None = None) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes (see the module docstring)."""
-    if within is not None and not inside(path, within):
+def read_bytes(path: Path | str, limit: int = DEFAULT_LIMIT, within: Iterable[Path | str] | None = None,
+               walked: bool = False) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (see the module docstring).
+    `walked`: the path was found by `os.walk` from a resolved folder of `within` (which never
+    enters a symlinked folder), so only its last part can lead elsewhere."""
+    if within is not None and (not walked or os.path.islink(path)) and not inside(path, within):
         raise UnreadableFile("a symlink leading outside the workspace", path)
     try:
         descriptor = os.open(path, _FLAGS)
