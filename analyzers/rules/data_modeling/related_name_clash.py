@@ -40,16 +40,12 @@ code using the old accessor must follow.
 from __future__ import annotations
 
 import json
-from weakref import WeakKeyDictionary
 
 from django_expert.analyzers.facts.values import string
 from django_expert.analyzers.findings import Applicability, Severity
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.model_edits import set_keyword
 from django_expert.analyzers.rules.registry import fixer, rule
-
-_BY_MODULE: WeakKeyDictionary = WeakKeyDictionary()
-
 
 @rule("DJE203", "related-name-clash", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("Key", "OneToOne", "ManyToMany", "ForeignObject"))
@@ -79,18 +75,21 @@ def check(ctx):
 def relations_declared_in(project, module: str) -> list:
     """(model, field) for the relation fields Django checks (local fields of registered
     models) whose declaration is in `module`; built once per project."""
-    index = _BY_MODULE.get(project)
-    models = project.models()  # records ("classes",): any model may clash with any other
-    if index is None:
-        index = {}
-        for model in models:
-            if not model.registered:
-                continue
-            for field in model.local_fields:
-                if field.is_relation and not field.private and field.related_qualname is not None:
-                    index.setdefault(field.module, []).append((model, field))
-        _BY_MODULE[project] = index
-    return index.get(module, [])
+    project.models()  # records ("classes",): any model may clash with any other
+    return project.derived(_relations_by_module).get(module, [])
+
+
+def _relations_by_module(project) -> dict[str, list]:
+    """The relation fields of registered models by declaring module, kept on the model (a
+    module-level WeakKeyDictionary keyed by it kept every model alive: its values refer to it)."""
+    index: dict[str, list] = {}
+    for model in project.models():
+        if not model.registered:
+            continue
+        for field in model.local_fields:
+            if field.is_relation and not field.private and field.related_qualname is not None:
+                index.setdefault(field.module, []).append((model, field))
+    return index
 
 
 def clashes(project, model, field) -> list[str]:

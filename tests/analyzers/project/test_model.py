@@ -14,7 +14,6 @@ import shutil
 import weakref
 from pathlib import Path
 
-import pytest
 
 from django_expert.analyzers.engine import Engine
 from django_expert.analyzers.navigation import features
@@ -76,11 +75,6 @@ def test_navigation_and_project_indexes_release_the_previous_model(tmp_path):
     assert live[0] is engine.projects[0].model
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DJE203 (analyzers/rules/data_modeling/related_name_clash.py) still keeps its per-model "
-    "index in a module-level WeakKeyDictionary whose values (ModelInfo -> ModelsIndex -> "
-    "_Builder -> ProjectModel) refer to the key; it needs `project.derived(...)` like the "
-    "navigation indexes. Remove this mark when it does."))
 def test_a_checked_project_keeps_one_live_model_after_50_rebuilds(tmp_path):
     engine, built = _rebuild_many(tmp_path, check=True)
     live = _live(built)
