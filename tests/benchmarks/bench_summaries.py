@@ -97,9 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default="django,django-oscar,wagtail")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--paths", default="", help="also these folders (NAME=PATH,...), e.g. GitHub projects")
     arguments = parser.parse_args()
     tune_for_analysis()
-    rows = [measure(name, bench_corpora.fetch(name), arguments.repeat) for name in arguments.corpora.split(",")]
+    targets = [(name, bench_corpora.fetch(name)) for name in arguments.corpora.split(",") if name]
+    targets += [(item.partition("=")[0], Path(item.partition("=")[2])) for item in arguments.paths.split(",") if item]
+    rows = [measure(name, root, arguments.repeat) for name, root in targets]
     print("CPU seconds (wall in brackets), best of", arguments.repeat, "in one process")
     print(f"{'corpus':<14}{'files':>7}{'ast.parse':>16}{'extract -':>16}{'extract +':>16}"
           f"{'check -':>17}{'check +':>17}{'check +/-':>11}")
