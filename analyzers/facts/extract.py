@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from django_expert.analyzers.facts.chains import QUERY_METHODS, attribute_chains
+from django_expert.analyzers.facts.chains import QUERY_METHODS, Body, Chains
 from django_expert.analyzers.facts.summaries import summarise
 from django_expert.analyzers.facts.types import (
     ClassFact,
@@ -79,6 +79,7 @@ class _Extractor:
         self.statements: list[Statement] = []
         self.calls: list[Call] = []
         self.summaries: list[tuple[str, Summary]] = []
+        self._last_body: tuple[ast.AST | None, Body | None] = (None, None)
         self.guard: Value | None = _ALWAYS
 
     # -- names -------------------------------------------------------------------------
@@ -254,9 +255,16 @@ class _Extractor:
     def _decorators(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> tuple:
         return tuple(self.value(d) for d in node.decorator_list)
 
+    def _body(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Body:
+        """One walk of a body for the method's reads and its summary alike."""
+        if self._last_body[0] is not node:
+            self._last_body = (node, Body(node))
+        return self._last_body[1]
+
     def _summarise(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         found = summarise(node, self.value,
-                          lambda level, target: resolve_relative(self.module, self.is_package, level, target))
+                          lambda level, target: resolve_relative(self.module, self.is_package, level, target),
+                          self._body(node))
         if found is not None:
             self.summaries.append((name, found))
 
@@ -326,9 +334,9 @@ class _Extractor:
         positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
         reads: tuple[str, ...] = ()
         if node.name == "__str__" or any(d in _PROPERTIES for d in decorators):
-            reads = _reads(node, positional[0]) if positional else ()
+            reads = _reads(node, positional[0], self._body(node)) if positional else ()
         elif node.name in getters and positional:
-            reads = _reads(node, positional[1] if len(positional) > 1 else positional[0])
+            reads = _reads(node, positional[1] if len(positional) > 1 else positional[0], self._body(node))
         calls = tuple(v for v in (self.value(d) for d in node.decorator_list if isinstance(d, ast.Call))
                       if isinstance(v, Call))
         return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns, reads, calls)
@@ -367,9 +375,10 @@ def _is_query_chain(node: ast.expr) -> bool:
     return seen_query and rooted
 
 
-def _reads(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple[str, ...]:
+def _reads(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str, body: Body) -> tuple[str, ...]:
     """The attribute chains a method reads from `param`, as sorted dotted strings."""
-    return tuple(sorted(".".join(c) for c in attribute_chains(node, param))[:_MAX_READS])
+    chains = Chains(node, (param,), body=body).reads().get(param, {})
+    return tuple(sorted(".".join(c) for c in chains)[:_MAX_READS])
 
 
 def extract(tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -> tuple[FileFacts, Locations]:

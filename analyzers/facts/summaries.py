@@ -36,12 +36,12 @@ _BINDINGS = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withit
 
 
 def summarise(function: Function, value: ValueBuilder,
-              absolute: Callable[[int, str | None], str] | None = None) -> Summary | None:
+              absolute: Callable[[int, str | None], str] | None = None, body: Body | None = None) -> Summary | None:
     """The summary of `function`, or None when it says nothing (no return, read or pass).
     `absolute(level, module)` names the module of a relative import inside the body."""
     args = function.args
     params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-    body = Body(function)
+    body = Body(function) if body is None else body
     value = _with_local_imports(body, value, absolute)
     chains = Chains(function, params, methods=True, body=body)
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
