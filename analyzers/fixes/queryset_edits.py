@@ -122,6 +122,8 @@ def with_lookups(expression: cst.BaseExpression, select: list[str], prefetch: li
             wrapped = _loader(wrapped, method, lookups)
         return result.visit(_Replace(loader, wrapped)) if loader is not result else wrapped
     innermost = _chain_calls(result)[-1] if _chain_calls(result) else None
+    if innermost is not None and innermost.func.attr.value == "get_model":
+        innermost = None  # `apps.get_model("app", "M").objects.all()`: the model's getter, not a queryset call
     if innermost is not None and _is_dotted(innermost.func.value) and not (
             isinstance(innermost.func.value, cst.Name) and innermost.func.value.value in ("self", "super")):
         receiver = innermost.func.value

@@ -171,7 +171,18 @@ class ExpressionValues(ValueBuilder):
             return self(node.value)
         if isinstance(node, ast.Await):
             return self(node.value)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            # `get_user_model().objects`: an attribute of a call's result, kept as ATTRIBUTE + name
+            return Call(ATTRIBUTE + node.attr, (), (), self(node.value))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute) \
+                and isinstance(node.func.value.value, ast.Call):
+            return Call("." + node.func.attr, tuple(self(a) for a in node.args),
+                        tuple((k.arg or "**", self(k.value)) for k in node.keywords), self(node.func.value))
         return super().__call__(node)
+
+
+ATTRIBUTE = ".@"  # ExpressionValues: `f().name` is Call(ATTRIBUTE + "name", receiver=f())
+_MODEL_GETTERS = frozenset({"django.contrib.auth.get_user_model", "django.apps.apps.get_model"})
 
 
 class Flow:
@@ -210,6 +221,10 @@ class Flow:
 
     def _rows(self, value: Value, line: int) -> Rows | None:
         match value:
+            case Call(func=func, receiver=Call(func=getter) as made) if func.startswith(ATTRIBUTE) \
+                    and getter in _MODEL_GETTERS:  # `get_user_model().objects`, `apps.get_model(...).objects`
+                model = self._model_of_getter(made)
+                return self._manager(model, func[len(ATTRIBUTE):]) if model is not None else None
             case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
                 return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
             case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
@@ -263,6 +278,28 @@ class Flow:
             loads = loads.union(other.loads)
         return Rows(first.model, first.many, loads)
 
+    def _model_of_getter(self, call: Call) -> ModelInfo | None:
+        """The model `get_user_model()` or `apps.get_model("app", "Model")` returns."""
+        if call.func == "django.contrib.auth.get_user_model":
+            return self.project.model("settings.AUTH_USER_MODEL", self.module)
+        names = [string(a) for a in call.args]
+        if len(names) == 2 and None not in names:
+            return self.project.model(".".join(names))  # type: ignore[arg-type]
+        if len(names) == 1 and names[0] and names[0].count(".") == 1:
+            return self.project.model(names[0])
+        return None
+
+    def _module_alias(self, name: str) -> ModelInfo | None:
+        """A module-level `User = get_user_model()` (or `apps.get_model(...)`) of this file."""
+        facts = self.project.facts.get(self.module)
+        for statement in reversed(facts.statements if facts is not None else ()):
+            if statement.kind == "assign" and statement.name == name and not statement.path:
+                value = statement.value
+                if isinstance(value, Call) and value.func in _MODEL_GETTERS:
+                    return self._model_of_getter(value)
+                return None
+        return None
+
     def _model_or_rows(self, value: Value | None, line: int) -> Rows | None:
         if isinstance(value, Ref):
             model = self.project.model(value.name, self.module)
@@ -277,6 +314,10 @@ class Flow:
         found = self.names(parts[0], line) if self.names is not None else None
         if found is not None:
             return self._attrs(self.rows(found[0], found[1]), parts[1:], line)
+        if len(parts) > 1 and "." not in parts[0] and parts[0][:1].isupper():
+            alias = self._module_alias(parts[0])
+            if alias is not None:
+                return self._attrs(self._manager(alias, parts[1]), parts[2:], line)
         facts = self.project.facts.get(self.module)
         starred = facts is not None and any(i.local == "*" for i in facts.imports)
         # A class name imported inside the function (`from .models import Item`) stays bare.

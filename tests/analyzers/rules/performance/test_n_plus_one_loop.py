@@ -323,3 +323,26 @@ def test_django_6_1_fetch_modes(tmp_path):
     """}, CODE)
     assert [(f.span.start.line, "Book.tags" in f.message, "raises FieldFetchBlocked" in f.message) for f in found] == [
         (10, True, False), (14, False, True)]
+
+
+def test_rows_from_get_user_model_and_the_app_registry(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+
+        Book = apps.get_model("app", "Book")
+        User = get_user_model()
+
+
+        def authors():
+            return [book.author.name for book in Book.objects.all()]
+
+
+        def users():
+            return [user.groups.count() for user in User.objects.all()]
+
+
+        def users_inline():
+            return [user.groups.count() for user in get_user_model().objects.all()]
+    """}, CODE)
+    assert [f.span.start.line for f in found] == [8, 12, 16]

@@ -1,7 +1,8 @@
 """N+1 queries across functions and files (DJE501): the relation is read in a model
 method, a helper or two helpers deep, or the rows come from a selector, `sorted()`,
-`list()` or a Paginator page. The second group is the lookalikes that must stay silent."""
+`list()`, a Paginator page or the app registry (`apps.get_model`). The second group is the lookalikes that must stay silent."""
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
@@ -51,6 +52,10 @@ def first_page_authors():
     return [book.author.name for book in page]
 
 
+def registry_authors():
+    return [book.author.name for book in apps.get_model("library", "Book").objects.all()]
+
+
 # -- lookalikes: nothing is read per row ----------------------------------------------------
 
 
@@ -74,3 +79,7 @@ def tags_prefetched_object():
 def sorted_selected_authors():
     books = sorted(Book.objects.select_related("author"), key=lambda book: book.title)
     return [book.author.name for book in books]
+
+
+def registry_selected_authors():
+    return [book.author.name for book in apps.get_model("library.Book").objects.select_related("author")]
