@@ -93,7 +93,7 @@ class Pass:
 class Summary:
     """What a function's body does, position-free (see `facts/summaries.py`): what it
     returns, which chains it reads from each parameter, which parameters it passes to which
-    functions, the queries it runs, and which parameters reach SQL or a shell command."""
+    functions, the queries it runs, and which parameters reach SQL, a shell command or a redirect."""
 
     params: tuple[str, ...]
     returns: tuple[Value, ...] = ()
