@@ -225,6 +225,8 @@ class Flow:
                     and getter in _MODEL_GETTERS:  # `get_user_model().objects`, `apps.get_model(...).objects`
                 model = self._model_of_getter(made)
                 return self._manager(model, func[len(ATTRIBUTE):]) if model is not None else None
+            case Call(func=func, receiver=Call() as made) if func == ATTRIBUTE + "qs":
+                return self._filterset_rows(made, line)  # `BookFilter(request.GET, queryset=qs).qs`
             case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
                 return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
             case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
@@ -278,6 +280,12 @@ class Flow:
             loads = loads.union(other.loads)
         return Rows(first.model, first.many, loads)
 
+    def _filterset_rows(self, call: Call, line: int) -> Rows | None:
+        """The rows of a django-filter FilterSet's `.qs`: its `queryset=` argument, filtered
+        (what it loads is what that queryset loads)."""
+        queryset = call.kwarg("queryset") or (call.args[1] if len(call.args) > 1 else None)
+        return self.rows(queryset, line) if queryset is not None else None
+
     def _model_of_getter(self, call: Call) -> ModelInfo | None:
         """The model `get_user_model()` or `apps.get_model("app", "Model")` returns."""
         if call.func == "django.contrib.auth.get_user_model":
@@ -312,6 +320,8 @@ class Flow:
         if parts[0] == "self":
             return self._self(parts[1:], line)
         found = self.names(parts[0], line) if self.names is not None else None
+        if found is not None and parts[1:2] == ["qs"] and isinstance(found[0], Call):
+            return self._attrs(self._filterset_rows(found[0], found[1]), parts[2:], line)
         if found is not None:
             return self._attrs(self.rows(found[0], found[1]), parts[1:], line)
         if len(parts) > 1 and "." not in parts[0] and parts[0][:1].isupper():

@@ -346,3 +346,31 @@ def test_rows_from_get_user_model_and_the_app_registry(tmp_path):
             return [user.groups.count() for user in get_user_model().objects.all()]
     """}, CODE)
     assert [f.span.start.line for f in found] == [8, 12, 16]
+
+
+def test_rows_of_a_filtersets_qs(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/views.py": """
+        from app.filters import BookFilter
+        from app.models import Book
+
+
+        def listing(request):
+            books = BookFilter(request.GET, queryset=Book.objects.all()).qs
+            return [book.author.name for book in books]
+
+
+        def listing_variable(request):
+            filtered = BookFilter(request.GET, queryset=Book.objects.select_related("author"))
+            return [book.author.name for book in filtered.qs]
+    """, "app/filters.py": """
+        import django_filters
+
+        from app.models import Book
+
+
+        class BookFilter(django_filters.FilterSet):
+            class Meta:
+                model = Book
+                fields = ["title"]
+    """}, CODE)
+    assert [f.span.start.line for f in found] == [6]  # the look-alike loads the author
