@@ -12,7 +12,7 @@ import ast
 from dataclasses import replace
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, Body, Chains
-from django_expert.analyzers.facts.summaries import summarise
+from django_expert.analyzers.facts.summaries import summarise, summarised
 from django_expert.analyzers.facts.types import (
     ClassFact,
     FileFacts,
@@ -80,6 +80,7 @@ class _Extractor:
         self.calls: list[Call] = []
         self.summaries: list[tuple[str, Summary]] = []
         self._last_body: tuple[ast.AST | None, Body | None] = (None, None)
+        self.summarised = summarised(module)
         self.guard: Value | None = _ALWAYS
 
     # -- names -------------------------------------------------------------------------
@@ -262,6 +263,8 @@ class _Extractor:
         return self._last_body[1]
 
     def _summarise(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not self.summarised:
+            return
         found = summarise(node, self.value,
                           lambda level, target: resolve_relative(self.module, self.is_package, level, target),
                           self._body(node))

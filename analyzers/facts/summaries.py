@@ -35,6 +35,20 @@ _BINDINGS = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withit
              ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler)
 
 
+# Code whose functions nobody else calls: a test suite, migrations (Django runs them). Their
+# bodies are not summarised (a large share of a project's functions, none of its callers).
+_TEST_PARTS = frozenset({"tests", "test", "testing", "test_utils", "testutils", "test_project", "testproject",
+                         "testapp", "test_app", "migrations", "south_migrations"})
+
+
+def summarised(module: str) -> bool:
+    """Whether functions of `module` get summaries (not tests, not migrations)."""
+    parts = module.split(".")
+    last = parts[-1] if parts else ""
+    return not (_TEST_PARTS & set(parts) or last.startswith(("test_", "tests")) or last.endswith("_tests")
+                or last == "conftest")
+
+
 def summarise(function: Function, value: ValueBuilder,
               absolute: Callable[[int, str | None], str] | None = None, body: Body | None = None) -> Summary | None:
     """The summary of `function`, or None when it says nothing (no return, read or pass).
