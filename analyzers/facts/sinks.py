@@ -1,8 +1,9 @@
-"""Where data becomes code: the calls that run SQL or a shell command or redirect the
-browser, and whether a value the taint analysis tracks reaches the dangerous part of them.
+"""Where data becomes code: the calls that run SQL or a shell command, redirect the
+browser or mark HTML safe, and whether a value the taint analysis tracks reaches the
+dangerous part of them.
 
-Shared by the rules that report it in one function (DJE407 raw-sql-injection, DJE409
-open-redirect, DJE411 command-injection) and by function summaries (`facts/summaries.py`), which record which
+Shared by the rules that report it in one function (DJE407 raw-sql-injection, DJE408
+mark-safe-untrusted, DJE409 open-redirect, DJE411 command-injection) and by function summaries (`facts/summaries.py`), which record which
 parameters of a function reach a sink, so a view passing request data to a helper that
 builds the SQL is found across functions and files.
 """
@@ -19,6 +20,10 @@ from django_expert.analyzers.facts.taint import Taint, built_parts, definitions,
 RAW_SQL = {"django.db.models.expressions.RawSQL", "django.db.models.RawSQL"}
 SQL = re.compile(r"\b(select|insert|update|delete|where|from|values|order\s+by|set|create|drop|alter|join)\b",
                  re.IGNORECASE)
+MARK_SAFE = {"django.utils.safestring.mark_safe", "django.utils.safestring.SafeString",
+             "django.utils.safestring.SafeText", "django.utils.html.mark_safe"}
+# What another site can make a visitor's browser send (for HTML); headers and cookies it cannot set.
+CROSS_SITE = frozenset({"GET", "POST", "data", "query_params", "body", "FILES"})
 SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
          "asyncio.create_subprocess_shell", "commands.getoutput"}
 SUBPROCESS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -85,7 +90,7 @@ def redirect_target(call: ast.Call, name: str | None) -> ast.expr | None:
 
 
 def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
-    """The sink kinds ("sql", "shell", "redirect") a tracked value reaches through `call`;
+    """The sink kinds ("sql", "shell", "redirect", "html") a tracked value reaches through `call`;
     a redirect counts when the value decides the host (see `controls_host`)."""
     for sql, kind in sql_arguments(call, name):
         if sql_built_from(taint, sql, kind) or kind != "extra" and whole_sql(taint, sql):
@@ -97,6 +102,15 @@ def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
     target = redirect_target(call, name)
     if target is not None and controls_host(taint, target, frozenset()):
         yield "redirect"
+    if name in MARK_SAFE and call.args and not isinstance(call.args[0], ast.Starred) \
+            and html_built_from(taint, call.args[0]):
+        yield "html"
+
+
+def html_built_from(taint: Taint, html: ast.expr) -> bool:
+    """Whether HTML marked safe is (or is built from) a tracked value."""
+    parts = [p for value in definitions(taint, html) for p in built_parts(value) or ()]
+    return taint.untrusted(html) or any(taint.untrusted(p) for p in parts)
 
 
 REDIRECTS = {

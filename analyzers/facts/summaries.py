@@ -77,7 +77,8 @@ def _sinks(function: Function, body: Body, params: tuple[str, ...],
 
     named = [(n, _qualified(n.func, value)) for n in body.calls]
     calls = [(n, name) for n, name in named if any(sinks.sql_arguments(n, name)) or
-             sinks.command_argument(n, name) is not None or sinks.redirect_target(n, name) is not None]
+             sinks.command_argument(n, name) is not None or sinks.redirect_target(n, name) is not None
+             or name in sinks.MARK_SAFE]
     if not calls:
         return ()
     checked = any(sinks.is_url_check(name) for _, name in named)  # the function validates a URL itself

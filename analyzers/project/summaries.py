@@ -308,7 +308,7 @@ def tainted_calls(ctx) -> list[TaintedCall]:
 def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) -> list[TaintedCall]:
     from django_expert.analyzers.facts.calls import call_index
     from django_expert.analyzers.facts.names import Names
-    from django_expert.analyzers.facts.sinks import PARAMETERS, guarded, is_url_check
+    from django_expert.analyzers.facts.sinks import CROSS_SITE, PARAMETERS, guarded, is_url_check
     from django_expert.analyzers.facts.taint import Taint
 
     names = Names(facts, tree)
@@ -330,6 +330,8 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
         # A URL counts from the places a link can set (not the Referer), unless this function checks it.
         links = Taint(function, names.qualify, owner, module=module, sources=PARAMETERS)
         checked = any(is_url_check(names.call(call)) for call in scope.calls) or guarded(links, function)
+        # HTML counts from what another site can make a browser send (not headers or cookies).
+        pages = Taint(function, names.qualify, owner, module=module, sources=CROSS_SITE)
         for call, (qualname, summary, offset), sinks in candidates:
             arguments = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
             arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
@@ -339,6 +341,8 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
                     continue
                 for name, kind, via in sinks:
                     if name != param or kind == "redirect" and (checked or not links.untrusted(argument)):
+                        continue
+                    if kind == "html" and not pages.untrusted(argument):
                         continue
                     found.append(TaintedCall(call, function.name, qualname, kind, via))
     return found

@@ -1,4 +1,4 @@
-"""Django proves the cross-function taint findings (DJE407, DJE409, DJE411) on tests/workspaces/taint.
+"""Django proves the cross-function taint findings (DJE407, DJE408, DJE409, DJE411) on tests/workspaces/taint.
 
 Every view of the workspace is listed with the rule that must flag it (None: a lookalike
 that must stay silent). The probe (`taint_probe.py`, a subprocess running Django) sends a
@@ -25,18 +25,21 @@ PROBE = Path(__file__).resolve().with_name("taint_probe.py")
 SQL_PAYLOAD = "zzz' OR 1=1 OR name LIKE '"
 SHELL_PAYLOAD = "x.png; touch /tmp/pwned"
 REDIRECT_PAYLOAD = "https://evil.example/phish"
+HTML_PAYLOAD = "<script>alert(1)</script>"
 
 # (id, rule or None, line of the view's call in shop/views.py, url, parameter, payload)
 CASES = [
-    ("sql-through-helper", "DJE407", 16, "/search/", "q", SQL_PAYLOAD),
-    ("sql-through-two-helpers", "DJE407", 21, "/search/relayed/", "q", SQL_PAYLOAD),
-    ("sql-through-form-cleaned-data", "DJE407", 28, "/search/form/", "q", SQL_PAYLOAD),
+    ("sql-through-helper", "DJE407", 18, "/search/", "q", SQL_PAYLOAD),
+    ("sql-through-two-helpers", "DJE407", 23, "/search/relayed/", "q", SQL_PAYLOAD),
+    ("sql-through-form-cleaned-data", "DJE407", 30, "/search/form/", "q", SQL_PAYLOAD),
     ("sql-parameterised", None, None, "/search/safe/", "q", SQL_PAYLOAD),
     ("sql-constant", None, None, "/search/constant/", "q", SQL_PAYLOAD),
-    ("shell-through-helper", "DJE411", 40, "/thumbnail/", "name", SHELL_PAYLOAD),
+    ("shell-through-helper", "DJE411", 42, "/thumbnail/", "name", SHELL_PAYLOAD),
     ("shell-argument-list", None, None, "/thumbnail/safe/", "name", SHELL_PAYLOAD),
-    ("redirect-through-helper", "DJE409", 48, "/next/", "next", REDIRECT_PAYLOAD),
+    ("redirect-through-helper", "DJE409", 50, "/next/", "next", REDIRECT_PAYLOAD),
     ("redirect-checked-in-helper", None, None, "/next/checked/", "next", REDIRECT_PAYLOAD),
+    ("html-through-helper", "DJE408", 62, "/highlight/", "q", HTML_PAYLOAD),
+    ("html-escaped-in-helper", None, None, "/highlight/safe/", "q", HTML_PAYLOAD),
 ]
 
 
@@ -55,9 +58,9 @@ def test_the_analyser_flags_exactly_the_views_whose_payload_reaches_a_sink():
     engine = Engine([WORKSPACE], use_cache=False)
     engine.index()
     found = sorted((f.code, f.span.start.line + 1) for f in engine.findings(WORKSPACE / "shop/views.py")
-                   if f.code in ("DJE407", "DJE409", "DJE411"))
+                   if f.code in ("DJE407", "DJE408", "DJE409", "DJE411"))
     assert found == sorted((code, line) for _, code, line, *_ in CASES if code)
-    assert not [f for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in ("DJE407", "DJE409", "DJE411")]
+    assert not [f for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in ("DJE407", "DJE408", "DJE409", "DJE411")]
 
 
 def test_the_payload_arrives_in_the_sql_text_exactly_where_dje407_says_so():
@@ -87,3 +90,10 @@ def test_the_browser_is_sent_to_the_payload_exactly_where_dje409_says_so():
     flagged, checked = results["redirect-through-helper"], results["redirect-checked-in-helper"]
     assert flagged["status"] == 302 and flagged["location"] == REDIRECT_PAYLOAD
     assert checked["status"] == 302 and checked["location"] == "/"
+
+
+def test_the_payload_runs_as_script_exactly_where_dje408_says_so():
+    results = probe()
+    assert HTML_PAYLOAD in results["html-through-helper"]["body"]
+    safe = results["html-escaped-in-helper"]["body"]
+    assert HTML_PAYLOAD not in safe and "&lt;script&gt;" in safe

@@ -6,7 +6,10 @@ Finds HTML marked safe without escaping what went into it:
   request data (`request.GET`, `request.POST`, URL parameters, ...), or of request data
   itself;
 - `format_html()` called with a string that is already interpolated (`format_html(f"...")`,
-  `format_html("..." % x)`) and no arguments: the values are never escaped.
+  `format_html("..." % x)`) and no arguments: the values are never escaped;
+- across functions and files: a view passing request data to a project function that
+  marks HTML built from that parameter safe (itself or further down, up to four calls
+  deep); the finding is on the call and names the function.
 
 ## Why is this bad?
 `mark_safe` tells Django's templates not to escape a string. When part of it comes from
@@ -44,25 +47,25 @@ import re
 
 from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
-from django_expert.analyzers.facts.taint import Taint, built_parts, definitions, module_constants
-from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.facts.sinks import CROSS_SITE, MARK_SAFE, html_built_from
+from django_expert.analyzers.facts.taint import Taint, built_parts, module_constants
+from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.drf_edits import ensure_import
 from django_expert.analyzers.fixes.span_edits import quote_of, replace_checked, string_literal
+from django_expert.analyzers.project.summaries import shown, tainted_calls, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
-MARK_SAFE = {"django.utils.safestring.mark_safe", "django.utils.safestring.SafeString",
-             "django.utils.safestring.SafeText", "django.utils.html.mark_safe"}
 FORMAT_HTML = "django.utils.html.format_html"
 FIX_TITLE = "Build it with format_html"
-# What another site can make a visitor's browser send; headers and cookies it cannot set.
-CROSS_SITE = frozenset({"GET", "POST", "data", "query_params", "body", "FILES"})
 
 
 @rule("DJE408", "mark-safe-untrusted", fix=Applicability.UNSAFE,
-      triggers=("mark_safe", "SafeString", "SafeText", "format_html"))
+      triggers=("mark_safe", "SafeString", "SafeText", "format_html", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
+    if ctx.project is not None:
+        yield from _across_functions(ctx)
     constants = module_constants(ctx.tree)
     for scope in call_index(ctx.tree).functions():
         function, owner = scope.function, scope.owner
@@ -73,9 +76,7 @@ def check(ctx):
         taint = Taint(function, names.qualify, owner, constants, ctx.module, sources=CROSS_SITE)
         for call in sinks:
             html, callee = call.args[0], names.call(call).rpartition(".")[2]
-            values = definitions(taint, html)
-            parts = [p for value in values for p in built_parts(value) or ()]
-            untrusted = taint.untrusted(html) or any(taint.untrusted(p) for p in parts)
+            untrusted = html_built_from(taint, html)
             if callee == "format_html" and not untrusted:
                 if len(call.args) > 1 or call.keywords or built_parts(html) is None or taint.constant(html):
                     continue
@@ -148,3 +149,20 @@ def fix(source: FixSource, finding):
         return None
     text, _ = ensure_import(text, "django.utils.html", "format_html")
     return source.fix(FIX_TITLE, Applicability.UNSAFE, text)
+
+
+def _across_functions(ctx):
+    """Request data handed to a project function that marks HTML built from it safe."""
+    for found in tainted_calls(ctx):
+        if found.kind != "html":
+            continue
+        located = where(ctx.project, found.via)
+        short = found.callee.rpartition(".")[2]
+        via = found.via.rpartition(".")[2]
+        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
+        yield ctx.report(
+            found.call,
+            f"request data passed to `{short}()` in `{found.function}` is marked safe as HTML{where_text}: a client "
+            f"can inject script (XSS); build the HTML with format_html there",
+            related=(Related(located[0], located[1], f"`{via}()` marks it safe here"),) if located else (),
+        )

@@ -4,7 +4,9 @@ import subprocess
 
 from django.db import connection
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 
 def find_products(term):
@@ -40,3 +42,11 @@ def go_to_checked(url, host):
     if not url_has_allowed_host_and_scheme(url, allowed_hosts={host}):
         url = "/"
     return redirect(url)
+
+
+def highlight(term):
+    return mark_safe(f"<mark>{term}</mark>")
+
+
+def highlight_safely(term):
+    return format_html("<mark>{}</mark>", term)

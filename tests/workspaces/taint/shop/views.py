@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 from .forms import SearchForm
 from .services import (
@@ -7,6 +7,8 @@ from .services import (
     find_products_safely,
     go_to,
     go_to_checked,
+    highlight,
+    highlight_safely,
     thumbnail,
     thumbnail_safely,
 )
@@ -54,3 +56,11 @@ def next_page_checked(request):
 
 def back_to_referer(request):
     return go_to(request.META.get("HTTP_REFERER", "/"))
+
+
+def search_highlight(request):
+    return HttpResponse(highlight(request.GET["q"]))
+
+
+def search_highlight_safely(request):
+    return HttpResponse(highlight_safely(request.GET["q"]))

@@ -13,4 +13,6 @@ urlpatterns = [
     path("next/", views.next_page),
     path("next/checked/", views.next_page_checked),
     path("back/", views.back_to_referer),
+    path("highlight/", views.search_highlight),
+    path("highlight/safe/", views.search_highlight_safely),
 ]
