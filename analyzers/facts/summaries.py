@@ -228,7 +228,8 @@ def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:
 
 def _returns(body: Body, params: tuple[str, ...], value: ValueBuilder):
     """(return Values, the once-assigned local names they use, with their Values)."""
-    returned = [n.value for n in body.returns if n.value is not None][:_MAX_RETURNS]
+    returned = [n.value for n in sorted(body.returns, key=lambda r: (r.lineno, r.col_offset))
+                if n.value is not None][:_MAX_RETURNS]
     if not returned:
         return (), ()
     assigned: dict[str, list[ast.expr]] = {}
@@ -269,6 +270,8 @@ def _rows_shape(found: Value) -> Value | None:
     (a constant, `self.name`, `str(x)`, `text.upper()`)."""
     if isinstance(found, Ref):
         segments = found.name.split(".")
+        if segments[-1][:1].isupper():  # a class (`return BookListSerializer`): which serializer a view uses
+            return found
         return found if len(segments) == 1 or _MANAGERS & set(segments) or QUERY_METHODS & set(segments) else None
     if not isinstance(found, Call):
         return None

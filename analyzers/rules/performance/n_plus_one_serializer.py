@@ -4,8 +4,10 @@
 Finds DRF list endpoints (a view or viewset with `ListModelMixin`, or a serializer called
 with `many=True` on a queryset) whose serializer reads, for each object, a relation the
 queryset does not load: a nested serializer, `source="author.name"`, a
-`SerializerMethodField` whose `get_<name>` reads `obj.<relation>`, a `StringRelatedField`
-or `SlugRelatedField`, a many-to-many or reverse relation in `Meta.fields`, or `depth`.
+`SerializerMethodField` whose `get_<name>` reads `obj.<relation>` (itself or in a helper
+it passes `obj` to), a `StringRelatedField` or `SlugRelatedField`, a many-to-many or
+reverse relation in `Meta.fields`, or `depth`. When `get_serializer_class()` chooses among
+serializers at runtime, only the relations every candidate reads are reported.
 A foreign key rendered as a primary key (`PrimaryKeyRelatedField`) reads `author_id` only
 and is not reported. The finding is on the view's queryset, where the fix goes, and points
 at the serializer field that reads the relation.
@@ -105,11 +107,12 @@ def check(ctx):
 
 
 def _class_case(ctx, flows, qualname: str):
-    """(serializer, rows) of a DRF view that lists with its own `list()`."""
+    """(serializers, rows) of a DRF view that lists with its own `list()`: one serializer,
+    or every candidate a `get_serializer_class()` chooses among at runtime (see `_judge`)."""
     if not ctx.project.is_subclass(qualname, GENERIC_VIEW) or _overrides_list(ctx.project, qualname):
         return None
-    serializer = _serializer_class(ctx.project, qualname)
-    return (serializer, flows.view_rows(qualname)) if serializer else None
+    serializers = _serializer_classes(ctx.project, qualname)
+    return (serializers, flows.view_rows(qualname)) if serializers else None
 
 
 def _reported_on_parent(ctx, flows, cls, qualname, origin, case, needs) -> bool:
@@ -125,19 +128,32 @@ def _reported_on_parent(ctx, flows, cls, qualname, origin, case, needs) -> bool:
     return judged is not None and {n.path for n in judged[0]} == {n.path for n in needs}
 
 
-def _judge(ctx, serializer: str, rows):
-    """(needs, reads) when the serializer reads relations of `rows` that are not loaded."""
+def _judge(ctx, serializers, rows):
+    """(needs, reads) when the serializer reads relations of `rows` that are not loaded;
+    for several candidates (chosen at runtime), the relations every one of them fetches
+    per row, with the first candidate's reads."""
     if not trustworthy(rows) or not rows.many:
         return None
-    reads = serializer_reads(ctx.project, serializer)
-    if not reads:
-        return None
-    needs = unloaded(ctx.project, rows, [(ITERATE, *r.chain) for r in reads])
+    judged = []
+    for serializer in (serializers,) if isinstance(serializers, str) else serializers:
+        reads = serializer_reads(ctx.project, serializer)
+        if not reads:
+            return None
+        needs = unloaded(ctx.project, rows, [(ITERATE, *r.chain) for r in reads])
+        if not needs:
+            return None
+        judged.append((needs, reads))
+    common = set.intersection(*({n.path for n in needs} for needs, _ in judged))
+    needs, reads = judged[0]
+    needs = [n for n in needs if n.path in common]
     return (needs, reads) if needs else None
 
 
 def _report(ctx, case, origin, at, view: str, cls_name: str, needs, reads):
-    serializer, rows = case
+    serializers, rows = case
+    names = (serializers,) if isinstance(serializers, str) else serializers
+    shown = " or ".join(f"`{n.rpartition('.')[2]}`" for n in names) + (
+        " (chosen by `get_serializer_class()`)" if len(names) > 1 else "")
     fixing = fix_plan(rows, needs) if origin is not None else None
     select, prefetch = fixing if fixing else ([], [])
     first = reads[needs[0].index]
@@ -145,7 +161,7 @@ def _report(ctx, case, origin, at, view: str, cls_name: str, needs, reads):
                for r in dict.fromkeys(reads[n.index] for n in needs)]
     return ctx.report(
         at,
-        f"N+1 queries: `{serializer.rpartition('.')[2]}` reads {relation_names(needs)} for every "
+        f"N+1 queries: {shown} reads {relation_names(needs)} for every "
         f"`{rows.model.name}` it lists (`{first.label}`), but the queryset of `{view}` does not "
         f"{loader_text(*(fixing or plan(needs)))}: one query per object",
         fix_title=f"Add {loader_text(select, prefetch)} to the queryset" if fixing else "",
@@ -154,19 +170,34 @@ def _report(ctx, case, origin, at, view: str, cls_name: str, needs, reads):
     )
 
 
-def _serializer_class(project, view: str) -> str | None:
+def _serializer_classes(project, view: str) -> tuple[str, ...]:
+    """The serializer a view lists with: `serializer_class`, or what `get_serializer_class()`
+    returns — every class its returns name, when it chooses at runtime (its summary); () when
+    any return is not a serializer class the analyser knows."""
     for qualname in project.mro(view):
         ref = project.resolve_class(qualname)
         if ref is None:
             continue
         method = ref.fact.method("get_serializer_class")
         if method is not None:
-            value = method.returns
-            return value.name if isinstance(value, Ref) and project.is_subclass(value.name, BASE_SERIALIZER) else None
-        value = ref.fact.attr("serializer_class")
-        if value is not None:
-            return value.name if isinstance(value, Ref) and project.is_subclass(value.name, BASE_SERIALIZER) else None
-    return None
+            values = (method.returns,) if method.returns is not None else _returned(project, ref.qualname)
+        else:
+            values = (ref.fact.attr("serializer_class"),) if ref.fact.attr("serializer_class") is not None else ()
+            if not values:
+                continue
+        names = tuple(dict.fromkeys(v.name for v in values if isinstance(v, Ref)))
+        if not values or not all(isinstance(v, Ref) for v in values) or not all(
+                project.is_subclass(n, BASE_SERIALIZER) for n in names):
+            return ()
+        return names
+    return ()
+
+
+def _returned(project, cls: str) -> tuple:
+    from django_expert.analyzers.project.summaries import method_summary
+
+    found = method_summary(project, cls, "get_serializer_class")
+    return found[1].returns if found is not None and not found[1].names else ()
 
 
 def _overrides_list(project, view: str) -> bool:

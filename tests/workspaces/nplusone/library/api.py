@@ -29,6 +29,15 @@ class BookDescribedList(generics.ListAPIView):
     serializer_class = BookDescribedSerializer
 
 
+class BookChosenSerializerViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return BookDescribedSerializer
+        return BookNestedSerializer
+
+
 class BookSourceList(generics.ListAPIView):
     queryset = Book.objects.order_by("title")
     serializer_class = BookSourceSerializer
@@ -101,3 +110,12 @@ class BookSourceSelectedList(generics.ListAPIView):
 class BookDescribedSelectedList(generics.ListAPIView):
     queryset = Book.objects.select_related("author")
     serializer_class = BookDescribedSerializer
+
+
+class BookChosenSerializerSelectedViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.select_related("author")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return BookDescribedSerializer
+        return BookNestedSerializer

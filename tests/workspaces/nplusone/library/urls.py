@@ -5,6 +5,8 @@ from . import api, loops, views
 
 router = SimpleRouter()
 router.register("api/reviewed-books", api.BookReviewCountViewSet, basename="reviewed-book")
+router.register("api/chosen-books", api.BookChosenSerializerViewSet, basename="chosen-book")
+router.register("api/chosen-books-selected", api.BookChosenSerializerSelectedViewSet, basename="chosen-book-selected")
 
 urlpatterns = [
     path("books/", views.book_list, name="book-list"),
