@@ -220,6 +220,12 @@ def _new_object_test(test: ast.expr, flags: set[str] = frozenset()) -> bool | No
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         inner = _new_object_test(test.operand, flags)
         return None if inner is None else not inner
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "bool" \
+            and len(test.args) == 1:
+        return _new_object_test(test.args[0], flags)  # `not bool(self.pk)`
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and any(
+            _new_object_test(value, flags) is True for value in test.values):
+        return True  # `if is_new and not self.airflow:` runs for a new object only
     if isinstance(test, ast.Name):
         return True if test.id in flags else None
     if isinstance(test, ast.Attribute):
