@@ -120,6 +120,7 @@ class Chains:
     def __init__(self, node: ast.AST, params: tuple[str, ...] | list[str], methods: bool = False,
                  body: Body | None = None) -> None:
         self.methods = methods
+        self._unsaved: set[int] | None = None
         self.body = body = Body(node) if body is None else body
         self.nodes = body.nodes
         self.aliases: dict[str, Origin | None] = {p: (p, ()) for p in params}
@@ -164,6 +165,13 @@ class Chains:
             chain.append(attr)
         return (param, tuple(chain[:_MAX_CHAIN])) if chain else None
 
+    @property
+    def unsaved(self) -> set[int]:
+        """Ids of the nodes only a new, unsaved object runs (see `_unsaved_branches`)."""
+        if self._unsaved is None:
+            self._unsaved = _unsaved_branches(self.body)
+        return self._unsaved
+
     def assigned(self) -> set[tuple[str, tuple[str, ...]]]:
         """(parameter, (attribute,)) for each attribute the body assigns on a parameter."""
         found = set()
@@ -182,7 +190,7 @@ class Chains:
         callees = {id(n.func) for n in self.body.calls}
         found: dict[str, dict[tuple[str, ...], ast.expr]] = {p: {} for p in self.params}
         assigned = self.assigned()
-        unsaved = _unsaved_branches(self.body)
+        unsaved = self.unsaved
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
                 continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)

@@ -159,9 +159,10 @@ def _with_local_imports(body: Body, value: ValueBuilder,
 
 def passes_in(chains: Chains, value: ValueBuilder):
     """(Pass, call node) for every argument that is a tracked name or a chain of one."""
+    unsaved = chains.unsaved
     for node in chains.body.calls:
-        if not node.args and not node.keywords:
-            continue
+        if not node.args and not node.keywords or unsaved and id(node) in unsaved:
+            continue  # no argument, or a call only a new, unsaved object makes
         callee = callee_name(node.func, value)
         if callee is None:
             continue

@@ -92,3 +92,21 @@ def test_imports_inside_the_body_qualify_calls():
                 return describe(self)
     """, module="shop.models")["Book.line"]
     assert found.passes == (Pass("shop.helpers.describe", 0, "self", ()),)
+
+
+def test_what_only_a_new_object_does_is_left_out():
+    """netbox's Device.save(): `is_new = not bool(self.pk)`, then components instantiated
+    from the device type's templates only `if is_new:` — never for rows from a queryset."""
+    found = summaries("""
+        class Device:
+            def save(self):
+                is_new = not bool(self.pk)
+                if is_new and not self.airflow:
+                    self.airflow = self.device_type.airflow
+                if is_new:
+                    self.build(self.device_type.templates.all())
+                if self.rack:
+                    return self.rack.name
+    """, module="dcim.models")["Device.save"]
+    assert set(found.reads_of("self")) == {("pk",), ("rack", "name")}
+    assert not found.passes
