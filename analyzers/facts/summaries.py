@@ -224,7 +224,7 @@ def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:
     if name.rpartition(".")[2] in QUERY_METHODS:
         return None  # `Book.objects.filter(owner=user)`: the ORM, not a summarised function
     qualified = value.qualify(name)
-    return qualified if qualified != name or "." not in name else None
+    return qualified if qualified != name else None  # a builtin or a name nothing defines: no summary
 
 
 def _returns(body: Body, params: tuple[str, ...], value: ValueBuilder):
