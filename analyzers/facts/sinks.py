@@ -181,3 +181,7 @@ def guarded(taint: Taint, function) -> bool:
     return any(isinstance(node, ast.Call) and not isinstance(node.func, ast.Attribute)
                and any(taint.untrusted(a) for a in [*node.args, *(k.value for k in node.keywords)])
                for test in tests for node in ast.walk(test))
+
+
+# The sink functions themselves, by qualified name: a call of one is the rules' direct case.
+DIRECT_SINKS = frozenset({*RAW_SQL, *SHELL, *SUBPROCESS, *MARK_SAFE, *REDIRECTS})

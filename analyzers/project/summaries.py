@@ -308,7 +308,7 @@ def tainted_calls(ctx) -> list[TaintedCall]:
 def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) -> list[TaintedCall]:
     from django_expert.analyzers.facts.calls import call_index
     from django_expert.analyzers.facts.names import Names
-    from django_expert.analyzers.facts.sinks import CROSS_SITE, PARAMETERS, guarded, is_url_check
+    from django_expert.analyzers.facts.sinks import CROSS_SITE, DIRECT_SINKS, PARAMETERS, guarded, is_url_check
     from django_expert.analyzers.facts.taint import Taint
 
     names = Names(facts, tree)
@@ -320,6 +320,8 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
         candidates = []
         for call in scope.calls:
             callee = callee_name(call.func, values) if call.args or call.keywords else None
+            if callee in DIRECT_SINKS:
+                continue  # `mark_safe(x)` itself (when Django's own source is analysed): the rule's direct case
             target = callee_summary(project, caller, callee) if callee else None
             sinks = sinks_through(project, target[0]) if target else ()
             if sinks:
