@@ -10,7 +10,12 @@ parameters and passes on. Here those summaries are resolved against the project:
 - `reads_through(project, qualname, param)`: every chain a call of `qualname` reads from
   `param`, its own and those of the functions it passes `param` (or a chain of it) to, up
   to `MAX_DEPTH` calls deep, each with the function that reads it (for messages). Unknown
-  callees contribute nothing: rules built on this miss reads, they never invent them.
+  callees contribute nothing: rules built on this miss reads, they never invent them;
+- `queries_through(project, qualname)`: the ORM queries one call runs, the same way;
+- `template_functions` / `template_expander`: the project's template filters and tags by
+  registered name, and what they read from the values a template gives them.
+
+What request data reaches through calls (sinks) is in `project/tainted_calls.py`.
 
 Every lookup records a ("summary", qualname) fact key, so a caller's file is re-checked
 exactly when a summary it used changed; `reads_through` is memoised per model and
@@ -20,12 +25,11 @@ depended on through its answer (`ProjectModel.memo`), so a deep call chain costs
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.chains import Chains
-from django_expert.analyzers.facts.summaries import DERIVED, callee_name, passes_in
+from django_expert.analyzers.facts.summaries import DERIVED, passes_in
 from django_expert.analyzers.facts.types import Summary
 from django_expert.analyzers.facts.values import ValueBuilder
 from django_expert.analyzers.project.model import record
@@ -256,98 +260,6 @@ def _cached(project: ProjectModel, qualname: str) -> bool:
         method = fact.method(name) if fact is not None else None
         decorators = list(method.decorators) if method else []
     return any(word in d.lower() for d in decorators for word in _CACHING)
-
-
-Sink = tuple[str, str, str]  # (parameter, "sql" | "shell", the function whose body has the sink)
-
-
-def sinks_through(project: ProjectModel, qualname: str) -> tuple[Sink, ...]:
-    """The parameters of `qualname` whose value reaches SQL text or a shell command, in its
-    body or in the functions it passes them to (`MAX_DEPTH` deep)."""
-    return project.memo(_sinks_through, qualname)
-
-
-def _sinks_through(project: ProjectModel, qualname: str, depth: int = 0,
-                   seen: frozenset[str] = frozenset()) -> tuple[Sink, ...]:
-    found = function_summary(project, qualname)
-    if found is None or depth > MAX_DEPTH or qualname in seen:
-        return ()
-    qualname, summary = found
-    sinks: dict[tuple[str, str], str] = {(param, kind): qualname for param, kind in summary.sinks}
-    for passed in summary.passes:
-        callee = callee_summary(project, qualname, passed.callee)
-        target = parameter(callee[1], passed.slot, callee[2]) if callee else None
-        if target is None:
-            continue
-        for param, kind, via in _sinks_through(project, callee[0], depth + 1, seen | {qualname}):
-            if param == target:
-                sinks.setdefault((passed.param, kind), via)
-    return tuple(sorted((param, kind, via) for (param, kind), via in sinks.items()))
-
-
-@dataclass(frozen=True)
-class TaintedCall:
-    """A call in a function of the checked file that passes data an HTTP client chose to a
-    project function, which lets it reach a sink (`kind`) in `via`."""
-
-    call: ast.Call
-    function: str  # the function holding the call
-    callee: str
-    kind: str
-    via: str
-
-
-def tainted_calls(ctx) -> list[TaintedCall]:
-    """Every such call of the checked file (found once per check, shared by DJE407 and DJE411)."""
-    cached = ctx.__dict__.get("_tainted_calls")
-    if cached is None:
-        cached = ctx.__dict__["_tainted_calls"] = _tainted_calls(ctx.project, ctx.facts, ctx.tree, ctx.module)
-    return cached
-
-
-def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) -> list[TaintedCall]:
-    from django_expert.analyzers.facts.calls import call_index
-    from django_expert.analyzers.facts.names import Names
-    from django_expert.analyzers.facts.sinks import CROSS_SITE, DIRECT_SINKS, PARAMETERS, guarded, is_url_check
-    from django_expert.analyzers.facts.taint import Taint
-
-    names = Names(facts, tree)
-    values = ValueBuilder(names.qualify)
-    found: list[TaintedCall] = []
-    for scope in call_index(tree).functions():
-        function, owner = scope.function, scope.owner
-        caller = f"{module}.{owner.name}.{function.name}" if owner else f"{module}.{function.name}"
-        candidates = []
-        for call in scope.calls:
-            callee = callee_name(call.func, values) if call.args or call.keywords else None
-            if callee in DIRECT_SINKS:
-                continue  # `mark_safe(x)` itself (when Django's own source is analysed): the rule's direct case
-            target = callee_summary(project, caller, callee) if callee else None
-            sinks = sinks_through(project, target[0]) if target else ()
-            if sinks:
-                candidates.append((call, target, sinks))
-        if not candidates:
-            continue
-        taint = Taint(function, names.qualify, owner, module=module)
-        # A URL counts from the places a link can set (not the Referer), unless this function checks it.
-        links = Taint(function, names.qualify, owner, module=module, sources=PARAMETERS)
-        checked = any(is_url_check(names.call(call)) for call in scope.calls) or guarded(links, function)
-        # HTML counts from what another site can make a browser send (not headers or cookies).
-        pages = Taint(function, names.qualify, owner, module=module, sources=CROSS_SITE)
-        for call, (qualname, summary, offset), sinks in candidates:
-            arguments = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
-            arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
-            for slot, argument in arguments:
-                param = parameter(summary, slot, offset)
-                if param is None or not taint.untrusted(argument):
-                    continue
-                for name, kind, via in sinks:
-                    if name != param or kind == "redirect" and (checked or not links.untrusted(argument)):
-                        continue
-                    if kind == "html" and not pages.untrusted(argument):
-                        continue
-                    found.append(TaintedCall(call, function.name, qualname, kind, via))
-    return found
 
 
 # -- template filters and tags --------------------------------------------------------------------

@@ -43,8 +43,7 @@ from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.sinks import command_argument, command_built_from
 from django_expert.analyzers.facts.taint import Taint
-from django_expert.analyzers.findings import Related
-from django_expert.analyzers.project.summaries import shown, tainted_calls, where
+from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import rule
 
 @rule("DJE411", "command-injection", triggers=("subprocess", "os.system", "popen", "system(", "shell", "request"))
@@ -70,16 +69,10 @@ def check(ctx):
 
 
 def _across_functions(ctx):
-    """Request data handed to a project function whose body (or a callee's) puts it in a sink."""
-    for found in tainted_calls(ctx):
-        if found.kind != "shell":
-            continue
-        located = where(ctx.project, found.via)
-        short = found.callee.rpartition(".")[2]
-        via = found.via.rpartition(".")[2]
-        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
-        yield ctx.report(
-            found.call,
-            f"request data passed to `{short}()` in `{found.function}` reaches a shell command{where_text}: a client can run its own commands on the server; pass a list of arguments without a shell there",
-            related=(Related(located[0], located[1], f"`{via}()` uses it here"),) if located else (),
-        )
+    """Request data handed to a project function that puts it in this rule's sink."""
+    return findings_across(
+        ctx, "shell",
+        "request data passed to `{callee}()` in `{function}` reaches a shell command{where}: a client can"
+        " run its own commands on the server; pass a list of arguments without a shell there",
+        "uses it here",
+    )

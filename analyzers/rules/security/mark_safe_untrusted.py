@@ -49,11 +49,11 @@ from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.sinks import CROSS_SITE, MARK_SAFE, html_built_from
 from django_expert.analyzers.facts.taint import Taint, built_parts, module_constants
-from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.drf_edits import ensure_import
 from django_expert.analyzers.fixes.span_edits import quote_of, replace_checked, string_literal
-from django_expert.analyzers.project.summaries import shown, tainted_calls, where
+from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import fixer, rule
 
 FORMAT_HTML = "django.utils.html.format_html"
@@ -152,17 +152,10 @@ def fix(source: FixSource, finding):
 
 
 def _across_functions(ctx):
-    """Request data handed to a project function that marks HTML built from it safe."""
-    for found in tainted_calls(ctx):
-        if found.kind != "html":
-            continue
-        located = where(ctx.project, found.via)
-        short = found.callee.rpartition(".")[2]
-        via = found.via.rpartition(".")[2]
-        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
-        yield ctx.report(
-            found.call,
-            f"request data passed to `{short}()` in `{found.function}` is marked safe as HTML{where_text}: a client "
-            f"can inject script (XSS); build the HTML with format_html there",
-            related=(Related(located[0], located[1], f"`{via}()` marks it safe here"),) if located else (),
-        )
+    """Request data handed to a project function that puts it in this rule's sink."""
+    return findings_across(
+        ctx, "html",
+        "request data passed to `{callee}()` in `{function}` is marked safe as HTML{where}: a client can "
+        "inject script (XSS); build the HTML with format_html there",
+        "marks it safe here",
+    )

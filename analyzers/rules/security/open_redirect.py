@@ -46,8 +46,7 @@ from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.sinks import PARAMETERS, controls_host, guarded, is_url_check, redirect_target
 from django_expert.analyzers.facts.taint import Taint
-from django_expert.analyzers.findings import Related
-from django_expert.analyzers.project.summaries import shown, tainted_calls, where
+from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import rule
 
 
@@ -76,18 +75,11 @@ def check(ctx):
 
 
 def _across_functions(ctx):
-    """A URL from the request handed to a project function that redirects to it unchecked."""
-    for found in tainted_calls(ctx):
-        if found.kind != "redirect":
-            continue
-        located = where(ctx.project, found.via)
-        short = found.callee.rpartition(".")[2]
-        via = found.via.rpartition(".")[2]
-        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
-        yield ctx.report(
-            found.call,
-            f"`{found.function}` passes a URL taken from the request to `{short}()`, which redirects to it{where_text} "
-            f"without checking it with url_has_allowed_host_and_scheme(): a link to this site can send visitors "
-            f"to any other site",
-            related=(Related(located[0], located[1], f"`{via}()` redirects here"),) if located else (),
-        )
+    """Request data handed to a project function that puts it in this rule's sink."""
+    return findings_across(
+        ctx, "redirect",
+        "`{function}` passes a URL taken from the request to `{callee}()`, which redirects to it{where} "
+        "without checking it with url_has_allowed_host_and_scheme(): a link to this site can send "
+        "visitors to any other site",
+        "redirects here",
+    )

@@ -52,10 +52,10 @@ from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.sinks import sql_arguments, sql_built_from
 from django_expert.analyzers.facts.taint import Taint
-from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import quote_of, replace_checked, string_literal
-from django_expert.analyzers.project.summaries import shown, tainted_calls, where
+from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import fixer, rule
 
 PLACEHOLDER = re.compile(r"%.")
@@ -163,16 +163,10 @@ def fix(source: FixSource, finding):
 
 
 def _across_functions(ctx):
-    """Request data handed to a project function whose body (or a callee's) puts it in a sink."""
-    for found in tainted_calls(ctx):
-        if found.kind != "sql":
-            continue
-        located = where(ctx.project, found.via)
-        short = found.callee.rpartition(".")[2]
-        via = found.via.rpartition(".")[2]
-        where_text = f" in `{via}()` ({shown(ctx.project, located[0])}:{located[1].start.line + 1})" if located else ""
-        yield ctx.report(
-            found.call,
-            f"request data passed to `{short}()` in `{found.function}` reaches SQL text{where_text}: a client can change the query (SQL injection); pass the values as query parameters there",
-            related=(Related(located[0], located[1], f"`{via}()` uses it here"),) if located else (),
-        )
+    """Request data handed to a project function that puts it in this rule's sink."""
+    return findings_across(
+        ctx, "sql",
+        "request data passed to `{callee}()` in `{function}` reaches SQL text{where}: a client can change"
+        " the query (SQL injection); pass the values as query parameters there",
+        "uses it here",
+    )
