@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django_expert.analyzers.facts.values import Const, Ref, Value
-from django_expert.analyzers.project.querysets import INSTANCE, ExpressionValues, Flow, Rows, qualifier
+from django_expert.analyzers.project.querysets import INSTANCE, ExpressionValues, Flow, Rows, agreeing, qualifier
 from django_expert.analyzers.source import text_lines
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -248,16 +248,7 @@ class SourceFlows:
             return None
         flow = Flow(self.project, self.module, cls, self.locals_of(function), self.bodies, defining,
                     default=self.default)
-        results = [flow.rows(self.values(r.value), r.lineno) for r in self.returns(function)]
-        if not results or any(r is None for r in results):
-            return None
-        first = results[0]
-        if any(r.model.qualname != first.model.qualname or r.many != first.many for r in results):
-            return None
-        loads = first.loads
-        for other in results[1:]:
-            loads = loads.union(other.loads)
-        return Rows(first.model, first.many, loads)
+        return agreeing([flow.rows(self.values(r.value), r.lineno) for r in self.returns(function)])
 
     @staticmethod
     def returns(function: Function) -> list[ast.Return]:

@@ -47,7 +47,7 @@ _SAME_ROWS = frozenset({"list", "sorted", "tuple", "reversed"})
 _PAGE_METHODS = frozenset({".get_page", ".page"})
 _MAX_DEPTH = 12
 # Manager and QuerySet classes of Django whose get_queryset() loads nothing extra.
-_PLAIN_MANAGERS = frozenset({
+PLAIN_MANAGERS = frozenset({
     MANAGER, QUERYSET, "django.db.models.manager.Manager", "django.db.models.manager.BaseManager",
     "django.db.models.query.QuerySet", "object", "django.contrib.auth.models.UserManager",
     "django.contrib.auth.base_user.BaseUserManager", "django.db.models.manager.BaseManager.from_queryset",
@@ -265,20 +265,14 @@ class Flow:
         return self._summary_rows(found[0], found[1], None)
 
     def _summary_rows(self, qualname: str, summary, cls: str | None) -> Rows | None:
-        module = _module_of(self.project, qualname)
+        from django_expert.analyzers.project.summaries import split_qualname
+
+        found = split_qualname(self.project, qualname)
+        module = found[0] if found else qualname.rpartition(".")[0]
         names = dict(summary.names)
         flow = Flow(self.project, module, cls, (lambda name, line: (names[name], line) if name in names else None),
                     None, qualname.rpartition(".")[0] if cls else None, self.depth, self.default)
-        results = [flow.rows(value) for value in summary.returns]
-        if not results or any(r is None for r in results):
-            return None
-        first = results[0]
-        if any(r.model.qualname != first.model.qualname or r.many != first.many for r in results):
-            return None
-        loads = first.loads
-        for other in results[1:]:
-            loads = loads.union(other.loads)
-        return Rows(first.model, first.many, loads)
+        return agreeing([flow.rows(value) for value in summary.returns])
 
     def _filterset_rows(self, call: Call, line: int) -> Rows | None:
         """The rows of a django-filter FilterSet's `.qs`: its `queryset=` argument, filtered
@@ -423,12 +417,12 @@ class Flow:
         found = self._class_attr(model.qualname, name)
         if found is None:
             return base if name == "objects" and model.default_manager in (None, "objects") else None
-        manager = _manager_class(found[1])
+        manager = manager_class(found[1])
         if manager is None:
             return replace(base, loads=replace(base.loads, certain=False))
         for qualname in self.project.mro(manager):
             ref = self.project.resolve_class(qualname)
-            if ref is None and qualname not in _PLAIN_MANAGERS:
+            if ref is None and qualname not in PLAIN_MANAGERS:
                 # A manager the analyser cannot read (a library's) may load anything.
                 return replace(base, loads=replace(base.loads, certain=False))
             fact = ref.fact.method("get_queryset") if ref is not None else None
@@ -517,7 +511,7 @@ class Flow:
     def _custom(self, base: Rows, method: str) -> Rows | None:
         """A custom manager/QuerySet method: followed when its body is one `return self...`."""
         found = self._class_attr(base.model.qualname, base.model.default_manager or "objects")
-        manager = _manager_class(found[1]) if found is not None else None
+        manager = manager_class(found[1]) if found is not None else None
         for qualname in self.project.mro(manager) if manager else ():
             ref = self.project.resolve_class(qualname)
             fact = ref.fact.method(method) if ref is not None else None
@@ -549,12 +543,18 @@ def record_summary(project: ProjectModel, qualname: str) -> None:
     record([("summary", qualname)])
 
 
-def _module_of(project: ProjectModel, qualname: str) -> str:
-    parts = qualname.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        if ".".join(parts[:cut]) in project.facts:
-            return ".".join(parts[:cut])
-    return qualname.rpartition(".")[0]
+def agreeing(results: list[Rows | None]) -> Rows | None:
+    """The rows of a function with several returns: they must all be known and agree on the
+    model and on one-or-many; what any of them loads counts as loaded."""
+    if not results or any(r is None for r in results):
+        return None
+    first = results[0]
+    if any(r.model.qualname != first.model.qualname or r.many != first.many for r in results):
+        return None
+    loads = first.loads
+    for other in results[1:]:
+        loads = loads.union(other.loads)
+    return Rows(first.model, first.many, loads)
 
 
 class _SelfFlow(Flow):
@@ -589,7 +589,7 @@ def _packages(project: ProjectModel) -> frozenset[str]:
     return frozenset(module.partition(".")[0] for module in project.facts)
 
 
-def _manager_class(value: Value) -> str | None:
+def manager_class(value: Value) -> str | None:
     """The manager class of `objects = BookManager()` / `BookQuerySet.as_manager()`."""
     if isinstance(value, Call) and value.func.endswith(".as_manager"):
         return value.func.rpartition(".")[0] or None

@@ -43,15 +43,22 @@ _MAX_REEXPORTS = 4
 Read = tuple[tuple[str, ...], str]  # (chain, qualname of the function reading it)
 
 
-def summary_fact(project: ProjectModel, qualname: str) -> Summary | None:
-    """The summary stored under `qualname` ("pkg.mod.func", "pkg.mod.Class.method"),
-    recording nothing (the engine's fingerprint of a ("summary", ...) key)."""
+def split_qualname(project: ProjectModel, qualname: str) -> tuple[str, str] | None:
+    """(module, local name) of "pkg.mod.func" / "pkg.mod.Class.method": the longest prefix
+    that is an indexed module; None when no prefix is."""
     parts = qualname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        facts = project.facts.get(".".join(parts[:cut]))
-        if facts is not None:
-            return facts.summary(".".join(parts[cut:]))
+        module = ".".join(parts[:cut])
+        if module in project.facts:
+            return module, ".".join(parts[cut:])
     return None
+
+
+def summary_fact(project: ProjectModel, qualname: str) -> Summary | None:
+    """The summary stored under `qualname`, recording nothing (the engine's fingerprint of a
+    ("summary", ...) key)."""
+    found = split_qualname(project, qualname)
+    return project.facts[found[0]].summary(found[1]) if found else None
 
 
 def function_summary(project: ProjectModel, name: str) -> tuple[str, Summary] | None:
@@ -166,14 +173,11 @@ def body_reads(project: ProjectModel, caller: str, node: ast.AST, name: str,
 
 def where(project: ProjectModel, qualname: str) -> tuple[str, object] | None:
     """(path, span) of a function or method, for related information in findings."""
-    parts = qualname.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        module = ".".join(parts[:cut])
-        if module in project.facts:
-            path = project.path_of(module)
-            span = project.locations_of(module).get(".".join(parts[cut:]))
-            return (str(path), span) if path is not None and span is not None else None
-    return None
+    found = split_qualname(project, qualname)
+    if found is None:
+        return None
+    path, span = project.path_of(found[0]), project.locations_of(found[0]).get(found[1])
+    return (str(path), span) if path is not None and span is not None else None
 
 
 def shown(project: ProjectModel, path: str) -> str:
@@ -219,32 +223,27 @@ def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
 def manager_overrides(project: ProjectModel, model: str, manager: str, method: str) -> bool:
     """Whether the project's manager class behind `Model.<manager>` defines `method` itself
     (a `get()` serving a cached singleton, say): what it does is not a plain query."""
+    from django_expert.analyzers.facts.values import Call
+    from django_expert.analyzers.project.querysets import PLAIN_MANAGERS, manager_class
+
     for owner in project.mro(model):
         ref = project.resolve_class(owner)
         value = ref.fact.attr(manager) if ref is not None else None
         if value is None:
             continue
-        from django_expert.analyzers.facts.values import Call
-
-        if not isinstance(value, Call) or not value.func:
-            return False
-        cls = value.func.rpartition(".")[0] if value.func.endswith(".as_manager") else value.func
-        if cls in _PLAIN_MANAGERS:
+        cls = manager_class(value)
+        if cls is None:  # not a call (False), or a manager built by a method call nobody can read (True)
+            return isinstance(value, Call) and value.func.startswith(".")
+        if cls in PLAIN_MANAGERS:
             return False
         for q in project.mro(cls):
             found = project.resolve_class(q)
             if found is None:
-                return q not in _PLAIN_MANAGERS  # a manager nobody can read may do anything
+                return q not in PLAIN_MANAGERS  # a manager nobody can read may do anything
             if found.fact.method(method) is not None:
                 return True
         return False
     return False
-
-
-_PLAIN_MANAGERS = frozenset({"django.db.models.Manager", "django.db.models.manager.Manager",
-                             "django.db.models.QuerySet", "django.db.models.query.QuerySet",
-                             "django.db.models.manager.BaseManager", "django.contrib.auth.models.UserManager",
-                             "django.contrib.auth.base_user.BaseUserManager", "object"})
 
 
 def _cached(project: ProjectModel, qualname: str) -> bool:

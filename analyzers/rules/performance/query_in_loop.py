@@ -79,13 +79,14 @@ def check(ctx):
         return
     flows = source_flows(ctx)
     reported: set[int] = set()
+    querying = {id(owner.function) for owner in flows.query_functions}
     for owner in flows.functions:
         flow = flows.flow(owner.function, owner.qualname)
         caller = f"{owner.qualname or ctx.module}.{owner.function.name}"
         for loop, target, iterable in loops(owner.function):
             if id(loop) in reported:
                 continue
-            rows = flow.rows(flows.values(iterable), iterable.lineno) if owner in flows.query_functions else None
+            rows = flow.rows(flows.values(iterable), iterable.lineno) if id(owner.function) in querying else None
             if rows is not None and rows.many:
                 each = f"every `{rows.model.name}`"
                 found = list(_queries(ctx.project, flows, flow, loop, target, rows.model))
