@@ -93,11 +93,14 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
         if not candidates:
             continue
         taint = Taint(function, names.qualify, owner, module=module)
+        kinds = {kind for *_, sinks in candidates for _, kind, _ in sinks}
         # A URL counts from the places a link can set (not the Referer), unless this function checks it.
-        links = Taint(function, names.qualify, owner, module=module, sources=PARAMETERS)
-        checked = any(is_url_check(names.call(call)) for call in scope.calls) or guarded(links, function)
+        links = Taint(function, names.qualify, owner, module=module, sources=PARAMETERS) \
+            if "redirect" in kinds else None
+        checked = links is not None and (any(is_url_check(names.call(call)) for call in scope.calls)
+                                         or guarded(links, function))
         # HTML counts from what another site can make a browser send (not headers or cookies).
-        pages = Taint(function, names.qualify, owner, module=module, sources=CROSS_SITE)
+        pages = Taint(function, names.qualify, owner, module=module, sources=CROSS_SITE) if "html" in kinds else None
         for call, (qualname, summary, offset), sinks in candidates:
             arguments = [(i, a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
             arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
