@@ -12,6 +12,8 @@ A summary says what other files need to know of a body without reading it:
 - `passes`: each parameter, or a chain read from it, handed to another function
   (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
+- `scopes`: the query chains narrowed by the requesting user (`facts/scoping.py`), from
+  which the authorization rules learn how the project scopes each model.
 
 Nothing here is certain about the values at runtime; it is what the code says when it
 runs. A body the walk cannot read completely (nested functions run later, if ever) only
@@ -24,6 +26,7 @@ import ast
 from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
+from django_expert.analyzers.facts import scoping
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, dotted_name
 
@@ -63,10 +66,11 @@ def summarise(function: Function, value: ValueBuilder,
     returns, names = _returns(body, params, value)
     queries, calls = _queries_and_calls(body, value)
     sinks = _sinks(function, body, params, value)
-    if not (reads or passes or returns or queries or calls or sinks):
+    scopes = scoping.scopes(function, body, value)
+    if not (reads or passes or returns or queries or calls or sinks or scopes):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
-                   calls[:_MAX_PASSES], sinks)
+                   calls[:_MAX_PASSES], sinks, scopes)
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],

@@ -93,7 +93,8 @@ class Pass:
 class Summary:
     """What a function's body does, position-free (see `facts/summaries.py`): what it
     returns, which chains it reads from each parameter, which parameters it passes to which
-    functions, the queries it runs, and which parameters reach SQL, a shell command or a redirect."""
+    functions, the queries it runs, which parameters reach SQL, a shell command or a
+    redirect, and which queries it narrows by the requesting user."""
 
     params: tuple[str, ...]
     returns: tuple[Value, ...] = ()
@@ -105,6 +106,8 @@ class Summary:
     queries: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
     sinks: tuple[tuple[str, str], ...] = ()  # (parameter, "sql" | "shell" | "redirect"): its value reaches that sink
+    # Query chains narrowed by the requesting user, "root|how" (see `facts/scoping.py`).
+    scopes: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)
