@@ -54,6 +54,88 @@ def loops(function):
                     yield node, generator.target.id, generator.iter
 
 
+def regrouped(flows, function, loop: ast.AST, iterable: ast.expr) -> ast.expr | None:
+    """The queryset a loop over regrouped rows really iterates, or None: the values of
+    `{b.pk: b for b in qs}` (`for b in by_pk.values()`), or a group of
+    `groups[b.shelf_id].append(b)` filled in `for b in qs` (`for b in groups[k]`, or over the
+    group an enclosing `for group in groups.values()` / `for k, group in groups.items()`
+    takes). Only a dict filled from one loop's rows counts, so the answer is those rows."""
+    if isinstance(iterable, ast.Call) and _method_of(iterable, "values") and not iterable.args:
+        return _dict_rows(flows, function, iterable.func.value, loop.lineno, groups=False)
+    if isinstance(iterable, ast.Subscript):
+        return _dict_rows(flows, function, iterable.value, loop.lineno, groups=True)
+    if not isinstance(iterable, ast.Name):
+        return None
+    for outer, line in _binders(function, loop):  # the enclosing loop that binds the group
+        target = outer.target
+        if _method_of(outer.iter, "values") and isinstance(target, ast.Name) and target.id == iterable.id or \
+                _method_of(outer.iter, "items") and isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
+                isinstance(target.elts[1], ast.Name) and target.elts[1].id == iterable.id:
+            return _dict_rows(flows, function, outer.iter.func.value, line, groups=True)
+    return None
+
+
+def _binders(function, loop: ast.AST):
+    """(for-loop or comprehension generator, line) that enclose `loop` or come before it
+    in the same comprehension."""
+    for node in walk_scope(function):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and node is not loop and \
+                node.lineno < loop.lineno <= node.end_lineno:
+            yield node, node.lineno
+        elif isinstance(node, _COMPREHENSIONS) and (node is loop or node.lineno <= loop.lineno <= node.end_lineno):
+            yield from ((generator, node.lineno) for generator in node.generators)
+
+
+def _method_of(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+
+
+def _dict_rows(flows, function, name: ast.expr, line: int, groups: bool) -> ast.expr | None:
+    """The rows a local dict was built from: a dict comprehension's (values are rows), or,
+    for `groups`, the one loop whose rows every `name[...].append(row)` adds."""
+    if not isinstance(name, ast.Name):
+        return None
+    found = flows.locals_of(function).assignment(name.id, line)
+    if found is None:
+        return None
+    built = found[1]
+    if not groups:
+        if isinstance(built, ast.DictComp) and len(built.generators) == 1 and \
+                isinstance(built.value, ast.Name) and built.value.id == getattr(built.generators[0].target, "id", None):
+            return built.generators[0].iter
+        return None
+    empty = isinstance(built, ast.Dict) and not built.keys or isinstance(built, ast.Call) and \
+        getattr(built.func, "id", getattr(built.func, "attr", None)) == "defaultdict" and \
+        len(built.args) == 1 and getattr(built.args[0], "id", None) == "list"
+    if not empty:
+        return None
+    sources = set()
+    for node in walk_scope(function):
+        if isinstance(node, ast.Call) and _method_of(node, "append") and _is_group_of(node.func.value, name.id):
+            filler = _loop_binding(function, node)
+            if filler is None or len(node.args) != 1 or getattr(node.args[0], "id", None) != filler.target.id:
+                return None
+            sources.add(filler)
+    return sources.pop().iter if len(sources) == 1 else None
+
+
+def _is_group_of(node: ast.expr, name: str) -> bool:
+    """`name[key]` or `name.setdefault(key, [])`."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and node.value.id == name
+    return _method_of(node, "setdefault") and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+
+
+def _loop_binding(function, node: ast.AST) -> ast.For | None:
+    """The innermost for-loop over a plain name that contains `node`."""
+    found = None
+    for loop in walk_scope(function):
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and \
+                loop.lineno < node.lineno <= loop.end_lineno and (found is None or loop.lineno > found.lineno):
+            found = loop
+    return found
+
+
 def is_test_module(relative: str) -> bool:
     """Test code (tests/ folders, test_*.py, conftest.py): query counts there do not matter."""
     parts = relative.split("/")

@@ -290,7 +290,9 @@ def _template_functions(project: ProjectModel) -> tuple:
                     continue
                 name, offset = function.name, 0
                 if isinstance(decorator, Call):
-                    explicit = decorator.kwarg("name") or (decorator.args[0] if decorator.args else None)
+                    # only `filter("name")` names positionally (inclusion_tag's first argument is its template)
+                    explicit = decorator.kwarg("name") or (decorator.args[0] if decorator.args and kind == "filter"
+                                                           else None)
                     if isinstance(explicit, Const) and isinstance(explicit.value, str):
                         name = explicit.value
                     context = decorator.kwarg("takes_context")

@@ -43,6 +43,10 @@ def flow(name):
     return "call", f"library.flows.{name}"
 
 
+def group(name):
+    return "call", f"library.groupings.{name}"
+
+
 # (case id, rule or None, file, top-level symbol the finding is in, how to run it)
 CASES = [
     # DJE501: loops in library/reports.py
@@ -88,6 +92,13 @@ CASES = [
     ("flow-helper-prefetch-object", None, "library/flows.py", "tags_prefetched_object",
      flow("tags_prefetched_object")),
     ("flow-sorted-selected", None, "library/flows.py", "sorted_selected_authors", flow("sorted_selected_authors")),
+    # DJE501 through rows regrouped in a dict (library/groupings.py)
+    ("group-defaultdict", "DJE501", "library/groupings.py", "books_by_author", group("books_by_author")),
+    ("group-by-pk", "DJE501", "library/groupings.py", "books_by_pk", group("books_by_pk")),
+    ("group-setdefault-items", "DJE501", "library/groupings.py", "tag_names_by_published",
+     group("tag_names_by_published")),
+    ("group-selected", None, "library/groupings.py", "books_by_author_selected", group("books_by_author_selected")),
+    ("group-free-reads", None, "library/groupings.py", "titles_by_pk", group("titles_by_pk")),
     # DJE502: DRF list endpoints in library/api.py
     ("drf-nested-serializer", "DJE502", "library/api.py", "BookNestedList", ("get", "/api/books/nested/")),
     ("drf-source", "DJE502", "library/api.py", "BookSourceList", ("get", "/api/books/source/")),
@@ -120,6 +131,9 @@ CASES = [
     ("tpl-detailview-related-rows", "DJE503", "library/views.py", "AuthorDetailView", ("get", "/authors/1/")),
     ("tpl-get-context-data", "DJE503", "library/views.py", "RecentBooksView", ("get", "/books/recent/")),
     ("tpl-filter-and-tag", "DJE503", "library/views.py", "book_tagged", ("get", "/books/tagged/")),
+    ("tpl-inclusion-tag", "DJE503", "library/templatetags/library_tags.py", "shelf", ("get", "/books/shelf/")),
+    ("tpl-inclusion-tag-selected", None, "library/templatetags/library_tags.py", "shelf_selected",
+     ("get", "/books/shelf-selected/")),
     ("tpl-fk-id-and-count", None, "library/views.py", "book_titles", ("get", "/books/titles/")),
     ("tpl-filter-free", None, "library/views.py", "book_titles_filtered", ("get", "/books/titles-filtered/")),
     ("tpl-selected", None, "library/views.py", "book_list_selected", ("get", "/books/selected/")),

@@ -14,7 +14,8 @@ rows at once); with `fetch_mode(models.RAISE)` the message says the read would r
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
 QuerySet method, a local variable, `self.get_queryset()` (in any base class or mixin), a
 related manager (`author.books.all()`), a helper or selector function returning it,
-`list()`/`sorted()`, or a Paginator page. Test modules are skipped.
+`list()`/`sorted()`, a Paginator page, or a dict regrouping the rows (`{b.pk: b for b in qs}`,
+`groups[b.shelf_id].append(b)` then a loop over the groups). Test modules are skipped.
 
 ## Why is this bad?
 Each such read runs one query per row: 100 books, 101 queries (the "N+1" problem). It is
@@ -48,7 +49,7 @@ from __future__ import annotations
 
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
-from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, span_tuple
+from django_expert.analyzers.project.query_source import is_test_module, loops, regrouped, source_flows, span_tuple
 from django_expert.analyzers.project.summaries import assigned_attributes, body_reads, shown, where
 from django_expert.analyzers.project.querysets import (
     ITERATE,
@@ -71,7 +72,11 @@ def check(ctx):
         flow = flows.flow(owner.function, owner.qualname)
         caller = f"{owner.qualname or ctx.module}.{owner.function.name}"
         for loop, target, iterable in loops(owner.function):
+            source = iterable
             rows = flow.rows(flows.values(iterable), iterable.lineno)
+            if not trustworthy(rows):  # `for b in groups[k]`: rows regrouped in a dict, built elsewhere
+                source = regrouped(flows, owner.function, loop, iterable) or iterable
+                rows = flow.rows(flows.values(source), source.lineno)
             if not trustworthy(rows) or not rows.many:
                 continue
             reads = body_reads(ctx.project, caller, loop, target, flows.values)
@@ -80,7 +85,7 @@ def check(ctx):
             needs = [need for need in needs if need.hops[0].attr not in assigned]
             if not needs:
                 continue
-            origin = flows.origin(owner.function, iterable, iterable.lineno)
+            origin = flows.origin(owner.function, source, source.lineno)
             built = ctx.span(origin)
             fixing = fix_plan(rows, needs)
             select, prefetch = fixing if fixing else ([], [])

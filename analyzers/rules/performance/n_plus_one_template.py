@@ -10,7 +10,8 @@ module, followed through its summary), and the same through `{% with %}`, `{% in
 and `{% extends %}`/`{% block %}`. Views are `render()`/`TemplateResponse` calls with a
 context dict, `ListView` (`object_list`, `<model>_list`, `page_obj`), `DetailView`
 (relations of the object's related rows) and what `get_context_data` adds
-(`context["books"] = ...`) for the view's `template_name`. The finding is where the
+(`context["books"] = ...`) for the view's `template_name`, and the context an
+`@register.inclusion_tag("x.html")` function returns for its template. The finding is where the
 queryset is built, with the template line as related information.
 
 ## Why is this bad?
@@ -78,7 +79,8 @@ DETAIL_MIXIN = "django.views.generic.detail.SingleObjectMixin"
 
 
 @rule("DJE503", "n-plus-one-template", fix=Applicability.SAFE,
-      triggers=("render", "TemplateResponse", "ListView", "DetailView", "template_name", "get_context_data"))
+      triggers=("render", "TemplateResponse", "ListView", "DetailView", "template_name", "get_context_data",
+                "inclusion_tag"))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return
@@ -103,19 +105,46 @@ def check(ctx):
                 judged = _judge(ctx, template, [name], rows) if not isinstance(origin, ast.Name) else None
                 if judged is not None:
                     yield _report(ctx, template, rows, origin, origin, f"`{name}`", "", *judged)
+        included = _inclusion_template(flows, owner.function)
+        if included is not None:
+            for name, value in _returned_context(flows, owner.function):
+                yield from _context_value(ctx, flows, flow, owner.function, included, name, value)
         for call in walk_scope(owner.function):
             found = render_call(flows, call)
             if found is None:
                 continue
             template, context = found
             for name, value in context_items(flows, owner.function, context):
-                rows = flow.rows(flows.values(value), value.lineno)
-                origin = flows.origin(owner.function, value, value.lineno)
-                if rows is not None and not rows.many and isinstance(origin, ast.Name):
-                    continue  # an object handed in (a parameter): its queryset is built elsewhere
-                judged = _judge(ctx, template, [name], rows)
-                if judged is not None:
-                    yield _report(ctx, template, rows, origin, origin, f"`{name}`", "", *judged)
+                yield from _context_value(ctx, flows, flow, owner.function, template, name, value)
+
+
+def _context_value(ctx, flows, flow, function, template, name, value):
+    rows = flow.rows(flows.values(value), value.lineno)
+    origin = flows.origin(function, value, value.lineno)
+    if rows is not None and not rows.many and isinstance(origin, ast.Name):
+        return  # an object handed in (a parameter): its queryset is built elsewhere
+    judged = _judge(ctx, template, [name], rows)
+    if judged is not None:
+        yield _report(ctx, template, rows, origin, origin, f"`{name}`", "", *judged)
+
+
+def _inclusion_template(flows, function) -> str | None:
+    """The template of `@register.inclusion_tag("x.html")` (or `filename=`) on a function."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and \
+                decorator.func.attr == "inclusion_tag":
+            name = decorator.args[0] if decorator.args else \
+                next((k.value for k in decorator.keywords if k.arg == "filename"), None)
+            return string(flows.values(name)) if name is not None else None
+    return None
+
+
+def _returned_context(flows, function):
+    """(key, value) of the context an inclusion tag returns: a dict literal, or a local dict
+    filled before the return."""
+    for node in walk_scope(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            yield from context_items(flows, function, node.value)
 
 
 def _class_case(ctx, flows, qualname: str):

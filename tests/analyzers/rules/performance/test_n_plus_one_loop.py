@@ -374,3 +374,85 @@ def test_rows_of_a_filtersets_qs(tmp_path):
                 fields = ["title"]
     """}, CODE)
     assert [f.span.start.line for f in found] == [6]  # the look-alike loads the author
+
+
+def test_rows_regrouped_in_a_dict_are_followed_to_their_queryset(tmp_path):
+    found = run(tmp_path, """
+        from collections import defaultdict
+
+        from app.models import Book
+
+
+        def by_author():
+            groups = defaultdict(list)
+            for book in Book.objects.filter(published=True):
+                groups[book.author_id].append(book)
+            return [[b.tags.count() for b in books] for books in groups.values()]
+
+
+        def by_pk():
+            by_pk = {b.pk: b for b in Book.objects.all()}
+            return [b.author.name for b in by_pk.values()]
+
+
+        def by_key_items():
+            groups = {}
+            for book in Book.objects.all():
+                groups.setdefault(book.author_id, []).append(book)
+            out = []
+            for author_id, books in groups.items():
+                for book in books:
+                    out.append(book.author.name)
+            return out
+    """)
+    assert [(f.span.start.line + 1, f.fix_title) for f in found] == [
+        (10, 'Add `prefetch_related("tags")` where the queryset is built'),
+        (15, 'Add `select_related("author")` where the queryset is built'),
+        (25, 'Add `select_related("author")` where the queryset is built')]
+    assert "the queryset built at line 8 " in found[0].message
+
+
+def test_regroupings_that_are_loaded_or_mixed_stay_silent(tmp_path):
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from collections import defaultdict
+
+        from app.models import Book
+
+
+        def selected():
+            groups = defaultdict(list)
+            for book in Book.objects.select_related("author"):
+                groups[book.author_id].append(book)
+            return [b.author.name for books in groups.values() for b in books]
+
+
+        def mixed(extra):
+            groups = defaultdict(list)
+            for book in Book.objects.all():
+                groups[book.author_id].append(book)
+            groups[0].append(extra)
+            return [b.author.name for b in groups[0]]
+
+
+        def keys_not_rows():
+            by_title = {b.title: b.pk for b in Book.objects.all()}
+            return [pk for pk in by_title.values()]
+    """}, CODE)
+
+
+def test_fix_of_a_regrouping_lands_at_the_queryset(tmp_path):
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/reports.py": """
+        from app.models import Book
+
+
+        def by_pk():
+            by_pk = {b.pk: b for b in Book.objects.all()}
+            return [b.author.name for b in by_pk.values()]
+    """}, CODE, {"app/reports.py": """
+        from app.models import Book
+
+
+        def by_pk():
+            by_pk = {b.pk: b for b in Book.objects.select_related("author")}
+            return [b.author.name for b in by_pk.values()]
+    """})

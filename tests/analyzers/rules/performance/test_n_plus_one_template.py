@@ -192,3 +192,70 @@ def test_fix_adds_a_queryset_to_a_view_that_only_names_its_model(tmp_path):
             queryset = models.Author.objects.prefetch_related("books__editor")
             template_name = "app/author_detail.html"
     """})
+
+
+def test_an_inclusion_tags_context_is_judged_with_its_template(tmp_path):
+    files = {"app/models.py": MODELS, **TEMPLATES, "app/templatetags/__init__.py": "", "app/views.py": "\n",
+             "app/templatetags/shelf.py": """
+        from django import template
+
+        from app.models import Book
+
+        register = template.Library()
+
+
+        @register.inclusion_tag("app/books.html")
+        def recent_books():
+            return {"books": Book.objects.order_by("-pk")[:10]}
+
+
+        @register.inclusion_tag(filename="app/books.html", takes_context=True)
+        def own_books(context):
+            books = Book.objects.filter(author__name=context["name"])
+            result = {"title": "Yours"}
+            result["books"] = books
+            return result
+
+
+        @register.inclusion_tag("app/books.html")
+        def selected_books():
+            return {"books": Book.objects.select_related("author")}
+
+
+        @register.inclusion_tag("app/titles.html")
+        def titles():
+            return {"books": Book.objects.all()}
+
+
+        @register.inclusion_tag("app/books.html")
+        def given(books):
+            return {"books": books}
+    """}
+    found = findings(tmp_path, files, CODE)
+    assert [(f.span.start.line + 1, f.fix_title) for f in found] == [
+        (10, 'Add `select_related("author")` to the queryset'),
+        (15, 'Add `select_related("author")` to the queryset')]
+    assert "template `app/books.html` reads `Book.author`" in found[0].message
+    check_fixed(tmp_path / "fixed", {**files, "app/templatetags/shelf.py": """
+        from django import template
+
+        from app.models import Book
+
+        register = template.Library()
+
+
+        @register.inclusion_tag("app/books.html")
+        def recent_books():
+            return {"books": Book.objects.order_by("-pk")[:10]}
+    """}, CODE, {"app/templatetags/shelf.py": """
+        from django import template
+
+        from app.models import Book
+
+        register = template.Library()
+
+
+        @register.inclusion_tag("app/books.html")
+        def recent_books():
+            return {"books": Book.objects.select_related("author").order_by("-pk")[:10]}
+    """})

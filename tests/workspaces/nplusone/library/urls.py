@@ -40,5 +40,7 @@ urlpatterns = [
     path("api/books/source-selected/", api.BookSourceSelectedList.as_view()),
     path("tags/by-id/", loops.tags_by_posted_ids),
     path("tags/by-id/bulk/", loops.tags_by_posted_ids_in_bulk),
+    path("books/shelf/", views.book_shelf, name="book-shelf"),
+    path("books/shelf-selected/", views.book_shelf_selected, name="book-shelf-selected"),
     path("", include(router.urls)),
 ]

@@ -94,3 +94,11 @@ class RecentTitlesView(TemplateView):
 def book_detail(request, pk):
     book = Book.objects.select_related("author").get(pk=pk)
     return render(request, "library/book_detail.html", {"book": book})
+
+
+def book_shelf(request):  # the {% shelf %} inclusion tag builds the queryset
+    return render(request, "library/book_shelf.html", {})
+
+
+def book_shelf_selected(request):
+    return render(request, "library/book_shelf_selected.html", {})

@@ -1,6 +1,9 @@
-"""Template filters and tags that read relations of the row they are given (DJE503 follows them)."""
+"""Template filters and tags that read relations of the row they are given (DJE503 follows them),
+and inclusion tags whose own queryset their template loops over."""
 
 from django import template
+
+from library.models import Book
 
 register = template.Library()
 
@@ -18,3 +21,13 @@ def plain_title(book):
 @register.simple_tag
 def tag_count(book):
     return book.tags.count()
+
+
+@register.inclusion_tag("library/_shelf.html")
+def shelf():
+    return {"books": Book.objects.order_by("-pk")}
+
+
+@register.inclusion_tag("library/_shelf.html")
+def shelf_selected():
+    return {"books": Book.objects.select_related("author").order_by("-pk")}
