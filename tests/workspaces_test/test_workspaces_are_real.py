@@ -91,6 +91,12 @@ PROJECTS = [
     ("two-projects-tools", "two_projects/tools", "toolsite.settings", {}, ["auth.User"]),
     # Request data reaching SQL and shell commands through helpers (tests/oracle/test_taint_oracle.py).
     ("taint", "taint", "taint.settings", {}, ["shop.Product"]),
+    # Organisations, memberships and the authorization defects of issue 13
+    # (tests/oracle/test_tenancy_oracle.py exploits each one).
+    ("tenancy-dev", "tenancy", "tenancy.settings.dev", {},
+     ["orgs.Organization", "orgs.Membership", "projects.Project", "projects.ProjectMembership", "projects.Task",
+      "projects.Comment", "projects.Document", "projects.Announcement", "authtoken.Token", "auth.User"]),
+    ("tenancy-prod", "tenancy", "tenancy.settings.prod", {}, ["orgs.Organization", "projects.Task"]),
 ]
 
 
