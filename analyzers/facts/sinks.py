@@ -1,9 +1,10 @@
 """Where data becomes code: the calls that run SQL or a shell command, redirect the
-browser or mark HTML safe, and whether a value the taint analysis tracks reaches the
-dangerous part of them.
+browser, mark HTML safe or build Python objects that can run code (pickle, unsafe YAML),
+and whether a value the taint analysis tracks reaches the dangerous part of them.
 
 Shared by the rules that report it in one function (DJE407 raw-sql-injection, DJE408
-mark-safe-untrusted, DJE409 open-redirect, DJE411 command-injection) and by function summaries (`facts/summaries.py`), which record which
+mark-safe-untrusted, DJE409 open-redirect, DJE410 unsafe-deserialization, DJE411
+command-injection) and by function summaries (`facts/summaries.py`), which record which
 parameters of a function reach a sink, so a view passing request data to a helper that
 builds the SQL is found across functions and files.
 """
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 
 from django_expert.analyzers.facts.names import argument, keyword
 from django_expert.analyzers.facts.taint import Taint, built_parts, definitions, literal_text, own_nodes
+from django_expert.analyzers.facts.values import dotted_name
 
 RAW_SQL = {"django.db.models.expressions.RawSQL", "django.db.models.RawSQL"}
 SQL = re.compile(r"\b(select|insert|update|delete|where|from|values|order\s+by|set|create|drop|alter|join)\b",
@@ -28,6 +30,31 @@ SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatuso
          "asyncio.create_subprocess_shell", "commands.getoutput"}
 SUBPROCESS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
               "subprocess.Popen"}
+
+
+YAML_LOADS = {"yaml.load": "safe_load", "yaml.load_all": "safe_load_all"}  # -> the safe function
+UNSAFE_LOADERS = {f"yaml.{name}" for name in ("Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader",
+                                              "CFullLoader")}
+CODE_LOADS = {f"{module}.{name}" for module in ("pickle", "cPickle", "_pickle", "dill", "marshal", "cloudpickle")
+              for name in ("loads", "load")} | {"jsonpickle.decode", "yaml.unsafe_load", "yaml.unsafe_load_all",
+                                                  "pickle.Unpickler"}
+
+
+def deserialised_argument(call: ast.Call, name: str | None, qualify) -> ast.expr | None:
+    """The data a call builds Python objects from, for the loaders that can run code:
+    pickle and its kin, and `yaml.load` without a safe loader (`qualify` names the loader)."""
+    if name in CODE_LOADS:
+        return call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+    if name in YAML_LOADS:
+        loader = keyword(call, "Loader") or argument(call, 1)
+        dotted = dotted_name(loader) if loader is not None else None
+        if loader is None or dotted and qualify(dotted) in UNSAFE_LOADERS:
+            return argument(call, 0, "stream")
+    return None
+
+
+def deserialised_from(taint: Taint, data: ast.expr) -> bool:
+    return taint.untrusted(data) or any(taint.untrusted(v) for v in definitions(taint, data))
 
 
 def sql_arguments(call: ast.Call, name: str | None) -> Iterator[tuple[ast.expr, str]]:
@@ -90,7 +117,7 @@ def redirect_target(call: ast.Call, name: str | None) -> ast.expr | None:
 
 
 def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
-    """The sink kinds ("sql", "shell", "redirect", "html") a tracked value reaches through `call`;
+    """The sink kinds ("sql", "shell", "redirect", "html", "code") a tracked value reaches through `call`;
     a redirect counts when the value decides the host (see `controls_host`)."""
     for sql, kind in sql_arguments(call, name):
         if sql_built_from(taint, sql, kind) or kind != "extra" and whole_sql(taint, sql):
@@ -105,6 +132,9 @@ def reached(call: ast.Call, name: str | None, taint: Taint) -> Iterator[str]:
     if name in MARK_SAFE and call.args and not isinstance(call.args[0], ast.Starred) \
             and html_built_from(taint, call.args[0]):
         yield "html"
+    data = deserialised_argument(call, name, taint.qualify)
+    if data is not None and deserialised_from(taint, data):
+        yield "code"
 
 
 def html_built_from(taint: Taint, html: ast.expr) -> bool:
@@ -184,4 +214,4 @@ def guarded(taint: Taint, function) -> bool:
 
 
 # The sink functions themselves, by qualified name: a call of one is the rules' direct case.
-DIRECT_SINKS = frozenset({*RAW_SQL, *SHELL, *SUBPROCESS, *MARK_SAFE, *REDIRECTS})
+DIRECT_SINKS = frozenset({*RAW_SQL, *SHELL, *SUBPROCESS, *MARK_SAFE, *REDIRECTS, *CODE_LOADS, *YAML_LOADS})

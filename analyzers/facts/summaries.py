@@ -75,14 +75,15 @@ def summarise(function: Function, value: ValueBuilder,
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],
            value: ValueBuilder) -> tuple[tuple[str, str], ...]:
-    """(parameter, kind) for each parameter whose value reaches SQL text or a shell command
-    in this body (the taint analysis of DJE407/DJE411, following one parameter at a time)."""
+    """(parameter, kind) for each parameter whose value reaches SQL text, a shell command, a
+    redirect, HTML marked safe or a code-running loader in this body (the taint analysis of
+    DJE407-DJE411, following one parameter at a time)."""
     from django_expert.analyzers.facts import sinks  # imports the taint analysis, which needs extract
 
     named = [(n, _qualified(n.func, value)) for n in body.calls]
     calls = [(n, name) for n, name in named if any(sinks.sql_arguments(n, name)) or
              sinks.command_argument(n, name) is not None or sinks.redirect_target(n, name) is not None
-             or name in sinks.MARK_SAFE]
+             or name in sinks.MARK_SAFE or name in sinks.CODE_LOADS or name in sinks.YAML_LOADS]
     if not calls:
         return ()
     checked = any(sinks.is_url_check(name) for _, name in named)  # the function validates a URL itself

@@ -105,7 +105,8 @@ class Summary:
     # function it calls by name: with the callees' own, the queries one call runs.
     queries: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
-    sinks: tuple[tuple[str, str], ...] = ()  # (parameter, "sql" | "shell" | "redirect"): its value reaches that sink
+    # (parameter, "sql" | "shell" | "redirect" | "html" | "code"): its value reaches that sink
+    sinks: tuple[tuple[str, str], ...] = ()
     # Query chains narrowed by the requesting user, "root|how" (see `facts/scoping.py`).
     scopes: tuple[str, ...] = ()
 

@@ -1,12 +1,13 @@
-"""Django proves the cross-function taint findings (DJE407, DJE408, DJE409, DJE411) on tests/workspaces/taint.
+"""Django proves the cross-function taint findings (DJE407-DJE411) on tests/workspaces/taint.
 
 Every view of the workspace is listed with the rule that must flag it (None: a lookalike
 that must stay silent). The probe (`taint_probe.py`, a subprocess running Django) sends a
 payload through the test client and records the SQL texts the database received before
-parameters were bound, and the commands `subprocess.run` was asked to run (nothing runs).
-Flagged: the payload arrives inside the SQL text or the shell command (and the injected
-SQL returns rows the search did not ask for); silent: it arrives only as a parameter, or
-not at all.
+parameters were bound, the commands `subprocess.run` was asked to run and the data
+`pickle.loads` / `yaml.load` were asked to load, with their loader (nothing runs or loads).
+Flagged: the payload arrives inside the SQL text, the shell command or a code-running
+loader (and the injected SQL returns rows the search did not ask for); silent: it arrives
+only as a parameter, at a loader that builds plain values, or not at all.
 """
 
 from __future__ import annotations
@@ -26,26 +27,41 @@ SQL_PAYLOAD = "zzz' OR 1=1 OR name LIKE '"
 SHELL_PAYLOAD = "x.png; touch /tmp/pwned"
 REDIRECT_PAYLOAD = "https://evil.example/phish"
 HTML_PAYLOAD = "<script>alert(1)</script>"
+# A pickle that would run a command and a YAML document that would: the probe records the
+# loader's call instead of loading (nothing is ever unpickled).
+PICKLE_PAYLOAD = "cos\nsystem\n(S'touch /tmp/pwned'\ntR."
+YAML_PAYLOAD = "!!python/object/apply:os.system ['touch /tmp/pwned']"
+CODES = ("DJE407", "DJE408", "DJE409", "DJE410", "DJE411")
 
 # (id, rule or None, line of the view's call in shop/views.py, url, parameter, payload)
 CASES = [
-    ("sql-through-helper", "DJE407", 18, "/search/", "q", SQL_PAYLOAD),
-    ("sql-through-two-helpers", "DJE407", 23, "/search/relayed/", "q", SQL_PAYLOAD),
-    ("sql-through-form-cleaned-data", "DJE407", 30, "/search/form/", "q", SQL_PAYLOAD),
+    ("sql-through-helper", "DJE407", 22, "/search/", "q", SQL_PAYLOAD),
+    ("sql-through-two-helpers", "DJE407", 27, "/search/relayed/", "q", SQL_PAYLOAD),
+    ("sql-through-form-cleaned-data", "DJE407", 34, "/search/form/", "q", SQL_PAYLOAD),
     ("sql-parameterised", None, None, "/search/safe/", "q", SQL_PAYLOAD),
     ("sql-constant", None, None, "/search/constant/", "q", SQL_PAYLOAD),
-    ("shell-through-helper", "DJE411", 42, "/thumbnail/", "name", SHELL_PAYLOAD),
+    ("shell-through-helper", "DJE411", 46, "/thumbnail/", "name", SHELL_PAYLOAD),
     ("shell-argument-list", None, None, "/thumbnail/safe/", "name", SHELL_PAYLOAD),
-    ("redirect-through-helper", "DJE409", 50, "/next/", "next", REDIRECT_PAYLOAD),
+    ("redirect-through-helper", "DJE409", 54, "/next/", "next", REDIRECT_PAYLOAD),
     ("redirect-checked-in-helper", None, None, "/next/checked/", "next", REDIRECT_PAYLOAD),
-    ("html-through-helper", "DJE408", 62, "/highlight/", "q", HTML_PAYLOAD),
+    ("html-through-helper", "DJE408", 66, "/highlight/", "q", HTML_PAYLOAD),
     ("html-escaped-in-helper", None, None, "/highlight/safe/", "q", HTML_PAYLOAD),
+    # Deserialisation: the raw body, and an uploaded file (`param` is the form field).
+    ("pickle-body-through-helper", "DJE410", 74, "/cart/restore/", "", PICKLE_PAYLOAD),
+    ("json-body-through-helper", None, None, "/cart/restore/safe/", "", PICKLE_PAYLOAD),
+    ("yaml-upload-through-helper", "DJE410", 78, "/config/import/", "config", YAML_PAYLOAD),
+    ("yaml-upload-safe-load", None, None, "/config/import/safe/", "config", YAML_PAYLOAD),
 ]
+
+
+def _how_sent(case) -> str:
+    """"query" (GET ?param=payload), "body" (POSTed as the raw body), "file" (uploaded as `param`)."""
+    return "body" if not case[4] else "file" if "upload" in case[0] else "query"
 
 
 @cache
 def probe() -> dict:
-    cases = [{"id": c[0], "url": c[3], "param": c[4], "payload": c[5]} for c in CASES]
+    cases = [{"id": c[0], "url": c[3], "param": c[4], "payload": c[5], "send": _how_sent(c)} for c in CASES]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     proc = subprocess.run([sys.executable, str(PROBE), str(WORKSPACE), json.dumps(cases)],
@@ -58,9 +74,11 @@ def test_the_analyser_flags_exactly_the_views_whose_payload_reaches_a_sink():
     engine = Engine([WORKSPACE], use_cache=False)
     engine.index()
     found = sorted((f.code, f.span.start.line + 1) for f in engine.findings(WORKSPACE / "shop/views.py")
-                   if f.code in ("DJE407", "DJE408", "DJE409", "DJE411"))
+                   if f.code in CODES)
     assert found == sorted((code, line) for _, code, line, *_ in CASES if code)
-    assert not [f for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in ("DJE407", "DJE408", "DJE409", "DJE411")]
+    in_services = [(f.code, f.message) for f in engine.findings(WORKSPACE / "shop/services.py") if f.code in CODES]
+    # only the helper's own `yaml.load(..., Loader=yaml.Loader)`, unsafe whatever it is given
+    assert [code for code, _ in in_services] == ["DJE410"] and "yaml.load" in in_services[0][1]
 
 
 def test_the_payload_arrives_in_the_sql_text_exactly_where_dje407_says_so():
@@ -97,3 +115,15 @@ def test_the_payload_runs_as_script_exactly_where_dje408_says_so():
     assert HTML_PAYLOAD in results["html-through-helper"]["body"]
     safe = results["html-escaped-in-helper"]["body"]
     assert HTML_PAYLOAD not in safe and "&lt;script&gt;" in safe
+
+
+def test_the_payload_reaches_a_code_running_loader_exactly_where_dje410_says_so():
+    results = probe()
+    for case_id, code, _, _, _, payload in CASES:
+        if case_id.startswith(("pickle", "json", "yaml")):
+            loaded = results[case_id]["loaded"]
+            assert results[case_id]["status"] == 200, (case_id, results[case_id]["body"][:300])
+            unsafe = [call for call in loaded if call["unsafe"]]
+            assert bool(unsafe) == (code == "DJE410"), (case_id, loaded)
+            assert all(call["data"] == payload for call in unsafe), (case_id, loaded)
+    assert results["json-body-through-helper"]["status"] == 200  # read as JSON, a plain value at most

@@ -6,7 +6,10 @@ Finds deserializers that can run code:
   `UnsafeLoader`, `FullLoader` and their C variants);
 - `pickle.loads()` / `pickle.load()` (also `dill`, `marshal`, `jsonpickle.decode`,
   `yaml.unsafe_load`) of data from the request: the body, a form or query value, an
-  uploaded file, a cookie, a header — directly or through local variables.
+  uploaded file, a cookie, a header — directly or through local variables;
+- request data passed to a project function that hands it to one of those loaders (or to
+  `yaml.load` without a safe loader), up to four calls deep and across files: the finding
+  is at the call in the view, naming the function that loads it.
 
 ## Why is this bad?
 Unpickling and full YAML loading construct arbitrary Python objects, and constructing
@@ -43,25 +46,23 @@ import re
 
 from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names, argument, keyword
-from django_expert.analyzers.facts.taint import Taint, definitions
+from django_expert.analyzers.facts.sinks import CODE_LOADS, UNSAFE_LOADERS, YAML_LOADS, deserialised_from
+from django_expert.analyzers.facts.taint import Taint
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import replace_checked
+from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import fixer, rule
 
-YAML_LOADS = {"yaml.load": "safe_load", "yaml.load_all": "safe_load_all"}
-UNSAFE_LOADERS = {f"yaml.{name}" for name in ("Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader",
-                                              "CFullLoader")}
-CODE_LOADS = {f"{module}.{name}" for module in ("pickle", "cPickle", "_pickle", "dill", "marshal", "cloudpickle")
-              for name in ("loads", "load")} | {"jsonpickle.decode", "yaml.unsafe_load", "yaml.unsafe_load_all",
-                                                  "pickle.Unpickler"}
 FIX_TITLE = "Use yaml.safe_load"
 LOADING = re.compile(r"\b(?:loads?|load_all|unsafe_load|decode|Unpickler)\s*\(")
 
 
 @rule("DJE410", "unsafe-deserialization", fix=Applicability.UNSAFE,
-      triggers=("yaml", "pickle", "marshal", "dill", "jsonpickle"))
+      triggers=("yaml", "pickle", "marshal", "dill", "jsonpickle", "request"))
 def check(ctx):
+    if ctx.project is not None:
+        yield from _across_functions(ctx)
     if not LOADING.search(ctx.text):
         return
     names = Names(ctx.facts, ctx.tree)
@@ -74,12 +75,22 @@ def check(ctx):
         taint = Taint(function, names.qualify, owner, module=ctx.module) if loads else None
         for call in loads:
             data = call.args[0]
-            if taint.untrusted(data) or any(taint.untrusted(v) for v in definitions(taint, data)):
+            if deserialised_from(taint, data):
                 yield ctx.report(
                     call,
                     f"`{names.call(call)}` loads data from the request in `{function.name}`: a crafted payload "
                     f"runs code on the server; accept JSON (or signed data) instead",
                 )
+
+
+def _across_functions(ctx):
+    """Request data handed to a project function that loads it with a code-running loader."""
+    return findings_across(
+        ctx, "code",
+        "request data passed to `{callee}()` in `{function}` is deserialised with a loader that can run code"
+        "{where}: a crafted payload runs code on the server; accept JSON (or signed data) there",
+        "loads it here",
+    )
 
 
 def _yaml(ctx, names: Names, nodes, where: str):

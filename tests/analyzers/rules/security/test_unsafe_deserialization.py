@@ -82,3 +82,84 @@ def test_fix_uses_safe_load(tmp_path):
             with open(path) as handle:
                 return yaml.safe_load(handle)
     """})
+
+
+SERVICES = """
+    import json
+    import pickle
+
+    import yaml
+
+
+    def restore(blob):
+        return pickle.loads(blob)
+
+
+    def restore_relayed(blob):
+        return restore(blob.strip())
+
+
+    def read_config(upload):
+        return yaml.load(upload.read(), Loader=yaml.Loader)
+
+
+    def read_config_safely(upload):
+        return yaml.load(upload.read(), Loader=yaml.SafeLoader)
+
+
+    def parse(blob):
+        return json.loads(blob)
+
+
+    def restore_snapshot(name):
+        with open("snapshots/latest.pickle", "rb") as f:
+            return name, pickle.load(f)
+"""
+
+
+def test_request_data_deserialised_by_a_helper_is_reported_at_the_call(tmp_path):
+    found = findings(tmp_path, {"manage.py": "", "app/services.py": SERVICES, "app/views.py": """
+        from app.services import read_config, restore, restore_relayed
+
+
+        def cart(request):
+            return restore(request.body)
+
+
+        def relayed(request):
+            data = request.COOKIES["cart"]
+            return restore_relayed(data)
+
+
+        def config(request):
+            return read_config(request.FILES["config"])
+    """}, CODE)
+    across = [f for f in found if "passed to" in f.message]
+    assert [(f.path.rpartition("/")[2], f.span.start.line + 1) for f in across] == [
+        ("views.py", 5), ("views.py", 10), ("views.py", 14)]
+    assert "request data passed to `restore()` in `cart` is deserialised" in across[0].message
+    assert "in `restore()` (app/services.py:7)" in across[0].message and across[0].related
+    assert "in `restore()`" in across[1].message  # two calls deep: named where it loads
+
+
+def test_helpers_given_trusted_data_or_loading_safely_stay_silent(tmp_path):
+    found = findings(tmp_path, {"manage.py": "", "app/services.py": SERVICES, "app/views.py": """
+        from app.services import parse, read_config_safely, restore, restore_snapshot
+
+
+        def cart(request):
+            return parse(request.body)
+
+
+        def config(request):
+            return read_config_safely(request.FILES["config"])
+
+
+        def snapshot(request):
+            return restore_snapshot(request.GET["name"])
+
+
+        def constant(request):
+            return restore(b"trusted")
+    """}, CODE)
+    assert [f for f in found if f.path.endswith("views.py")] == []

@@ -1,6 +1,11 @@
-"""Services the views hand request data to: some build SQL or a shell command from it."""
+"""Services the views hand request data to: some build SQL or a shell command from it, or
+load it with a deserialiser that can run code."""
 
+import json
+import pickle
 import subprocess
+
+import yaml
 
 from django.db import connection
 from django.shortcuts import redirect
@@ -50,3 +55,25 @@ def highlight(term):
 
 def highlight_safely(term):
     return format_html("<mark>{}</mark>", term)
+
+
+def restore_cart(blob):
+    return pickle.loads(blob)
+
+
+def read_config(upload):
+    return yaml.load(upload.read(), Loader=yaml.Loader)
+
+
+def restore_cart_safely(blob):
+    try:
+        return json.loads(blob)
+    except ValueError:
+        return None
+
+
+def read_config_safely(upload):
+    try:
+        return yaml.safe_load(upload.read())
+    except yaml.YAMLError:
+        return None

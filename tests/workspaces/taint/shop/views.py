@@ -9,6 +9,10 @@ from .services import (
     go_to_checked,
     highlight,
     highlight_safely,
+    read_config,
+    read_config_safely,
+    restore_cart,
+    restore_cart_safely,
     thumbnail,
     thumbnail_safely,
 )
@@ -64,3 +68,19 @@ def search_highlight(request):
 
 def search_highlight_safely(request):
     return HttpResponse(highlight_safely(request.GET["q"]))
+
+
+def restore_saved_cart(request):
+    return JsonResponse({"cart": restore_cart(request.body)})
+
+
+def import_config(request):
+    return JsonResponse({"config": read_config(request.FILES["config"])})
+
+
+def restore_saved_cart_safely(request):
+    return JsonResponse({"cart": restore_cart_safely(request.body)})
+
+
+def import_config_safely(request):
+    return JsonResponse({"config": read_config_safely(request.FILES["config"])})

@@ -15,4 +15,8 @@ urlpatterns = [
     path("back/", views.back_to_referer),
     path("highlight/", views.search_highlight),
     path("highlight/safe/", views.search_highlight_safely),
+    path("cart/restore/", views.restore_saved_cart),
+    path("cart/restore/safe/", views.restore_saved_cart_safely),
+    path("config/import/", views.import_config),
+    path("config/import/safe/", views.import_config_safely),
 ]
