@@ -38,6 +38,11 @@ class Config(BaseModel):
     production_settings: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = Field(default=2_000_000, gt=0)
+    # Authorization: models that are tenants ("orgs.Organization"; else inferred from names
+    # such as Organization, Workspace, Team), and the project's scoping helpers (method or
+    # function names, "for_user" or "projects.selectors.visible_tasks") beyond those learned.
+    tenant_models: tuple[str, ...] = ()
+    authorization_helpers: tuple[str, ...] = ()
     # The engagement: the project's name in reports and memory (else discovered), the memory
     # folder relative to the workspace, extra context documents, and the context file budget.
     project_name: str | None = None

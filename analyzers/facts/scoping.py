@@ -23,6 +23,21 @@ from django_expert.analyzers.facts.values import ValueBuilder, dotted_name
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 USER_PARAMS = frozenset({"user", "member", "viewer", "actor", "requester", "current_user", "request_user"})
+# Query methods given the user that do not narrow the rows (`create(owner=user)`,
+# `annotate(is_mine=...)`, `exclude(pk=user.pk)`, DRF's `filter_queryset(qs)`); any other
+# method given the user narrows: Django's `filter`/`get`, or a project helper (`for_user`).
+NOT_NARROWING = frozenset({
+    "annotate", "alias", "create", "update", "exclude", "filter_queryset", "get_queryset", "paginate_queryset",
+    "order_by", "extra", "values", "values_list", "aggregate", "get_or_create", "update_or_create", "bulk_create",
+    "bulk_update", "select_related", "prefetch_related", "distinct", "only", "defer", "using", "none", "all",
+    "count", "exists", "delete", "in_bulk", "set", "add", "remove", "clear", "union", "intersection",
+    "difference", "iterator", "raw", "save", "send", "delay", "apply_async", "format", "append", "log",
+    "info", "debug", "warning", "error", "exception", "render", "get_serializer", "serializer_class",
+})
+# Calls a user value reaches a query through: `Q(owner=user)`, a subquery
+# `filter(org__in=Membership.objects.filter(user=user).values("org"))`.
+_SUBQUERIES = frozenset({"Q", "Subquery", "Exists", "OuterRef", "filter", "values", "values_list", "all",
+                         "distinct", "only", "order_by", "select_related"})
 _MAX_SCOPES = 16
 
 
@@ -59,8 +74,9 @@ class UserValues:
                     self.names.add(target.id)
                     changed = True
 
-    def derived(self, node: ast.AST | None) -> bool:
-        """Whether any part of `node` is the requesting user or read from it."""
+    def derived(self, node: ast.AST | None, through_calls: bool = False) -> bool:
+        """Whether `node`'s value is the requesting user or read from it (with
+        `through_calls`, whether any part of it mentions the user)."""
         if node is None:
             return False
         stack = [node]
@@ -72,6 +88,9 @@ class UserValues:
                 return True
             if isinstance(item, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
+            if not through_calls and isinstance(item, ast.Call) and item is not node \
+                    and _callee(item) not in _SUBQUERIES:
+                continue  # `filter_queryset(qs)`, `str(user)`: the call's result is not the user
             stack.extend(ast.iter_child_nodes(item))
         return False
 
@@ -90,8 +109,16 @@ def calls_of(call: ast.Call) -> tuple[list[ast.Call], ast.expr]:
     return calls, node
 
 
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
 def given_user(values: UserValues, call: ast.Call) -> bool:
-    """Whether the call's own arguments derive from the requesting user."""
+    """Whether the call narrows rows by the requesting user: a narrowing method (or a
+    function) whose own arguments derive from the user."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in NOT_NARROWING:
+        return False
     return any(values.derived(a) for a in call.args) or any(values.derived(k.value) for k in call.keywords)
 
 

@@ -3,7 +3,7 @@
 ## What it does
 Finds DRF `ModelSerializer`s that let clients write what only the server should set:
 - the privilege fields of the user model (`is_staff`, `is_superuser`, `is_active`,
-  `groups`, `user_permissions`);
+  `groups`, `user_permissions`), also under another name (`admin = BooleanField(source="is_staff")`);
 - the user who owns an object (a foreign key to the user model named `user`, `owner`,
   `author`, `created_by`, ...);
 and user serializers that return `password` (the password hash) because it is not
@@ -83,7 +83,8 @@ def check(ctx):
         is_user = BASE_USER in project.mro(model.qualname)
         where = f"{cls.name}.Meta.fields" if cls.meta_attr("fields") is not None else cls.name
         for name in names:
-            field = model.field(name)
+            source = _source(declared.get(name))
+            field = model.field(source or name)
             if name in declared:
                 writable = drf.declared_writable(declared[name])
                 write_only = declared[name].kwarg("write_only") == Const(True)
@@ -98,13 +99,22 @@ def check(ctx):
                                  fix_data=(cls.name, "write_only", name))
             if not writable:
                 continue
-            owner = name in owners
-            if (is_user and name in PRIVILEGES or owner) and _reachable_by_users(project, qualname, owner):
-                risk = PRIVILEGES[name] if not owner else \
+            target = source or name
+            owner = target in owners
+            if (is_user and target in PRIVILEGES or owner) and _reachable_by_users(project, qualname, owner):
+                risk = PRIVILEGES[target] if not owner else \
                     f"a client can create or move a `{model.name}` into another user's name"
-                yield ctx.report(where, f"`{cls.name}` lets clients write `{name}` of `{model.name}`: {risk}; make it "
+                shown = f"`{name}` (`{target}`)" if source else f"`{name}`"
+                yield ctx.report(where, f"`{cls.name}` lets clients write {shown} of `{model.name}`: {risk}; make it "
                                         f"read-only", fix_title=_title(cls, name in declared, "read_only_fields"),
                                  fix_data=(cls.name, "read_only", name))
+
+
+def _source(declared) -> str | None:
+    """The model attribute a declared field writes when renamed: `BooleanField(source="is_staff")`."""
+    value = declared.kwarg("source") if declared is not None and hasattr(declared, "kwarg") else None
+    return value.value if isinstance(value, Const) and isinstance(value.value, str) and "." not in value.value \
+        and value.value != "*" else None
 
 
 def _options(meta):

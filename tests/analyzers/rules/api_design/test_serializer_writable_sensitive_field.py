@@ -230,3 +230,46 @@ def test_fix_makes_password_write_only(tmp_path):
                 fields = ["username", "password"]
                 extra_kwargs = {"password": {"write_only": True}}
     """})
+
+
+def test_privilege_fields_renamed_with_source(tmp_path):
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/views.py": """
+            from rest_framework import generics
+            from rest_framework.permissions import IsAuthenticated
+
+            from app.serializers import MeSerializer, ShownSerializer
+
+
+            class Me(generics.RetrieveUpdateAPIView):
+                serializer_class = MeSerializer
+                permission_classes = [IsAuthenticated]
+
+
+            class Shown(generics.RetrieveUpdateAPIView):
+                serializer_class = ShownSerializer
+                permission_classes = [IsAuthenticated]
+        """,
+        "app/serializers.py": """
+            from django.contrib.auth.models import User
+            from rest_framework import serializers
+
+
+            class MeSerializer(serializers.ModelSerializer):
+                admin = serializers.BooleanField(source="is_staff")
+
+                class Meta:
+                    model = User
+                    fields = ["id", "username", "admin"]
+
+
+            class ShownSerializer(serializers.ModelSerializer):
+                admin = serializers.BooleanField(source="is_staff", read_only=True)
+
+                class Meta:
+                    model = User
+                    fields = ["id", "username", "admin"]
+        """,
+    }, CODE)
+    assert [f.message.split(":")[0] for f in found] == ["`MeSerializer` lets clients write `admin` (`is_staff`) of `User`"]

@@ -1,0 +1,373 @@
+"""DJE416 unscoped-object-lookup
+
+## What it does
+Finds objects of a model owned by a user or a tenant (an organisation, workspace, team,
+account ...; `tenant-models` in the configuration) fetched by an id the client chose —
+`Task.objects.get(pk=request.data["task"])`, `get_object_or_404(Task, pk=pk)` with a URL
+parameter, `self.kwargs["pk"]`, the input of a serializer's `validate()` — from every row
+of the model, while other views of the project narrow the same model to the requesting
+user (`Task.objects.for_user(request.user)`, a `get_queryset()` filtering by
+`self.request.user`, a selector given the user). Also finds single-object views
+(`DetailView`, `UpdateView`, `DeleteView`, DRF retrieve/update/destroy) whose `model` or
+`queryset` is every row of such a model, with no `get_queryset()`/`get_object()` of their
+own and no object permission.
+
+It stays silent when the lookup is narrowed by the user (directly, through a local
+queryset, by any other filter value the client did not choose, or by a configured
+`authorization-helpers` name), when the function checks permissions itself (a condition
+on the user, `check_object_permissions()`, `has_perm()`), and for models the project never
+scopes anywhere (no evidence that they should be).
+
+## Why is this bad?
+The id is all it takes: a user of organisation B sends the id of organisation A's object
+and reads or changes it (broken object level authorization, the first item of the OWASP
+API Security Top 10). The sibling views show that the project means these objects to be
+private to their tenant.
+
+## Example
+```python
+@action(detail=False, methods=["post"])
+def archive(self, request):
+    project = Project.objects.get(pk=request.data["project"])
+```
+
+## Use instead
+```python
+@action(detail=False, methods=["post"])
+def archive(self, request):
+    project = Project.objects.for_user(request.user).get(pk=request.data["project"])
+```
+The quick fix narrows the lookup with the helper the sibling views use.
+
+## References
+- https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/
+- https://docs.djangoproject.com/en/stable/topics/auth/default/#limiting-access-to-logged-in-users
+- https://www.django-rest-framework.org/api-guide/filtering/#filtering-against-the-current-user
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.facts.calls import call_index
+from django_expert.analyzers.facts.chains import Body
+from django_expert.analyzers.facts.names import Names
+from django_expert.analyzers.facts.scoping import UserValues, bindings, calls_of, scoping_call
+from django_expert.analyzers.facts.taint import Taint
+from django_expert.analyzers.facts.values import dotted_name
+from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.fixes.span_edits import replace_checked
+from django_expert.analyzers.project import drf, tenancy
+from django_expert.analyzers.project.query_source import span_tuple
+from django_expert.analyzers.project.summaries import shown, where
+from django_expert.analyzers.rules.registry import fixer, rule
+
+VIEW_BASES = ("django.views.generic.base.View", drf.API_VIEW)
+SERIALIZER_BASES = ("rest_framework.serializers.BaseSerializer", "django.forms.forms.BaseForm")
+# Calls ending a chain that fetch or change the rows the chain selects.
+LOOKUPS = frozenset({"get", "first", "last", "latest", "earliest", "update", "delete", "get_or_create"})
+LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+# Serializer methods and the parameter holding the client's input.
+SERIALIZER_INPUT = {"validate": "attrs", "create": "validated_data", "update": "validated_data"}
+_CHECKS = ("perm", "check_", "can_", "authorize", "ensure_access", "require_")
+# Decorators that check no object access (anything else may: it is not read).
+_KNOWN_DECORATORS = ("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.",
+                     "django.db.transaction.", "django.utils.decorators.method_decorator", "staticmethod",
+                     "classmethod", "property", "functools.", "django.views.decorators.http.")
+# View methods whose override in a project base class may check access for every handler.
+_ACCESS_METHODS = ("dispatch", "initial", "check_permissions", "check_object_permissions", "test_func",
+                   "has_permission")
+SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framework.mixins.RetrieveModelMixin",
+                 "rest_framework.mixins.UpdateModelMixin", "rest_framework.mixins.DestroyModelMixin",
+                 "rest_framework.generics.RetrieveAPIView", "rest_framework.generics.RetrieveUpdateAPIView",
+                 "rest_framework.generics.RetrieveDestroyAPIView", "rest_framework.generics.RetrieveUpdateDestroyAPIView",
+                 "rest_framework.generics.UpdateAPIView", "rest_framework.generics.DestroyAPIView")
+
+
+@rule("DJE416", "unscoped-object-lookup", fix=Applicability.UNSAFE,
+      triggers=("get(", "get_object_or_404", "first(", "model =", "queryset ="))
+def check(ctx):
+    project = ctx.project
+    if project is None or ctx.is_migration or ctx.is_settings:
+        return
+    names = Names(ctx.facts, ctx.tree)
+    configured = tuple(ctx.config.tenant_models)
+    for scope in call_index(ctx.tree).functions():
+        kind = _owner_kind(ctx, scope.owner)
+        if kind is None and not _is_function_view(scope.function):
+            continue
+        yield from _lookups(ctx, names, scope, kind, configured)
+    yield from _views(ctx, configured)
+
+
+# -- lookups in function bodies -----------------------------------------------------------------
+
+
+def _owner_kind(ctx, owner: ast.ClassDef | None) -> str | None:
+    if owner is None:
+        return None
+    qualname = f"{ctx.module}.{owner.name}"
+    if ctx.project.is_subclass(qualname, *VIEW_BASES):
+        return "view"
+    if ctx.project.is_subclass(qualname, *SERIALIZER_BASES):
+        return "serializer"
+    return None
+
+
+def _is_function_view(function) -> bool:
+    args = function.args.args
+    return bool(args) and args[0].arg == "request"
+
+
+def _client_names(function, kind: str | None) -> frozenset[str]:
+    """Parameters holding client input besides request data: URL parameters of an `@action`,
+    a serializer's `validate(attrs)` / `validate_<field>(value)` input."""
+    params = [a.arg for a in function.args.args]
+    if kind == "serializer":
+        if function.name in SERIALIZER_INPUT and SERIALIZER_INPUT[function.name] in params:
+            return frozenset({SERIALIZER_INPUT[function.name]})
+        if function.name.startswith("validate_") and len(params) >= 2:
+            return frozenset({params[1]})
+        return frozenset()
+    if "request" in params:
+        return frozenset(params[params.index("request") + 1:])
+    return frozenset()
+
+
+def _lookups(ctx, names: Names, scope, kind: str | None, configured: tuple[str, ...]):
+    function, owner = scope.function, scope.owner
+    if _guarded(ctx, names, function, owner):
+        return
+    user = ctx.project.model("settings.AUTH_USER_MODEL")
+    user_label = user.label if user is not None else None
+    body = Body(function)
+    values = UserValues(function, body)
+    if _checks_permission(values, body):
+        return
+    taint = Taint(function, names.qualify, owner, module=ctx.module, untrusted=_client_names(function, kind))
+    bound = bindings(body)
+    helpers = set(ctx.config.authorization_helpers)
+    receivers = {id(c.func.value) for c in scope.calls if isinstance(c.func, ast.Attribute)}
+    qualname = f"{ctx.module}.{owner.name + '.' if owner else ''}{function.name}"
+    for call in scope.calls:
+        if id(call) in receivers:
+            continue
+        found = _lookup(ctx, names, call)
+        if found is None:
+            continue
+        model, chain, root = found
+        skipped = call.args[0] if not isinstance(call.func, ast.Attribute) else None  # get_object_or_404's rows
+        arguments = [v for c in chain for v in (*c.args, *(k.value for k in c.keywords)) if v is not skipped]
+        keys = [k.arg for c in chain for k in c.keywords if k.arg and _client(taint, k.value)]
+        if not any(_id_like(model, key) for key in keys) \
+                or any(not _client(taint, v) and not taint.constant(v) for v in arguments):
+            continue  # no client-chosen id, or narrowed by a value the client did not choose
+        if scoping_call(values, call, bound) is not None or any(_named(c) in helpers for c in chain):
+            continue
+        if model.label == user_label or tenancy.owner_path(ctx.project, model, configured) is None:
+            continue  # users are looked up by design (sign-in, invitations); untenanted models are public
+        siblings = [s for s in tenancy.scopings(ctx.project, model) if s.function != qualname]
+        if not any(s.usage for s in siblings):
+            continue
+        yield _report(ctx, call, function.name, owner, model, siblings, root, kind,
+                      tuple(a.arg for a in function.args.args))
+
+
+def _id_like(model, key: str) -> bool:
+    """A lookup key naming one object: the pk, an id, uuid or slug, or a relation's id.
+    Tokens, e-mail addresses and codes are how sign-in and invitation flows find their
+    object on purpose."""
+    first, _, rest = key.partition("__")
+    if rest and rest not in ("pk", "id", "exact", "uuid", "slug"):
+        return False
+    if first in ("pk", "id", "uuid", "slug") or first.endswith(("_id", "_pk", "_uuid", "_slug")):
+        return True
+    field = model.field(first)
+    return field is not None and (field.many_to_one or field.one_to_one)
+
+
+def _guarded(ctx, names: Names, function, owner) -> bool:
+    """Access is checked by something this rule cannot read: a decorator of the project's
+    own (`@allow_permission(...)`), a permission class of the project, or a project base
+    class taking over `dispatch()` / `initial()` / `check_permissions()`."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = names.qualify(dotted_name(target) or "?")
+        if not name.startswith(_KNOWN_DECORATORS):
+            return True
+    if owner is None:
+        return False
+    project, qualname = ctx.project, f"{ctx.module}.{owner.name}"
+    if any(drf.defines_method(project, qualname, name) is not False for name in _ACCESS_METHODS):
+        return True
+    return _object_permission(project, qualname, own_checks=True)
+
+
+def _checks_permission(values: UserValues, body: Body) -> bool:
+    """The function checks access itself: a condition on the user, or a permission call."""
+    for node in body.nodes:
+        if isinstance(node, (ast.If, ast.IfExp, ast.Assert, ast.While)) and values.derived(node.test, through_calls=True):
+            return True
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if any(part in name for part in _CHECKS) and name not in ("get_object_or_404",):
+                return True
+    return False
+
+
+def _client(taint: Taint, node: ast.expr) -> bool:
+    if taint.untrusted(node):
+        return True
+    match node:  # self.kwargs["pk"], self.kwargs.get("pk"): the URL's parameters
+        case ast.Subscript(value=ast.Attribute(value=ast.Name(id="self"), attr="kwargs")):
+            return True
+        case ast.Call(func=ast.Attribute(value=ast.Attribute(value=ast.Name(id="self"), attr="kwargs"), attr="get")):
+            return True
+    return False
+
+
+def _named(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else (dotted_name(call.func) or "")
+
+
+def _lookup(ctx, names: Names, call: ast.Call):
+    """(model, the chain's calls, the expression naming the rows) of a lookup on a model's
+    manager (`Task.objects....get(...)`) or `get_object_or_404(Task, ...)`."""
+    project = ctx.project
+    if isinstance(call.func, ast.Attribute) and call.func.attr in LOOKUPS:
+        chain, root = calls_of(call)
+        dotted = dotted_name(root)
+        model = tenancy.manager_model(project, names.qualify(dotted)) if dotted and "." in dotted else None
+        if model is None:
+            return None
+        return model, chain, root
+    name = dotted_name(call.func)
+    if name is None or names.qualify(name) not in LOOKUP_FUNCTIONS or not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.Call):
+        chain, root = calls_of(first)
+        dotted = dotted_name(root)
+        model = tenancy.manager_model(project, names.qualify(dotted)) if dotted else None
+        return (model, [call, *chain], root) if model is not None else None
+    dotted = dotted_name(first)
+    model = project.model(names.qualify(dotted), ctx.module) if dotted else None
+    return (model, [call], first) if model is not None else None
+
+
+def _report(ctx, call, function_name, owner, model, siblings, root, kind, params):
+    project = ctx.project
+    sibling = _shown_sibling(siblings)
+    where_ = where(project, sibling.function)
+    place = f" ({shown(project, where_[0])})" if where_ else ""
+    related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) if where_ else ()
+    owner_name = f"{owner.name}.{function_name}" if owner else function_name
+    message = (f"`{owner_name}` fetches a `{model.name}` by an id the client chose from every {model.name} of every "
+               f"tenant, while `{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
+               f"({_how(sibling)}): another tenant's id reaches their object")
+    fix = _fix_data(ctx, model, sibling, root, kind, params)
+    if fix is None:
+        return ctx.report(call, message, related=related)
+    title, data = fix
+    return ctx.report(call, message, related=related, fix_title=title, fix_data=data)
+
+
+def _shown_sibling(siblings: list[tenancy.Scoping]) -> tenancy.Scoping:
+    """The sibling a message names: code using a helper a fix can call, first."""
+    return min((s for s in siblings if s.usage), key=lambda s: (s.helper is None, not s.method, s.function))
+
+
+def _short(qualname: str) -> str:
+    parts = qualname.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 and parts[-2][:1].isupper() else parts[-1]
+
+
+def _how(sibling: tenancy.Scoping) -> str:
+    if sibling.how.startswith("call:"):
+        return f"`{sibling.how[5:].rpartition('.')[2]}(user)`"
+    method, _, keys = sibling.how.partition(":")
+    return f"`.{method}({keys}=user)`" if keys else f"`.{method}(user)`"
+
+
+def _fix_data(ctx, model, sibling, root, kind, params):
+    """Narrow the rows with the sibling's helper method: `Task.objects` ->
+    `Task.objects.for_user(request.user)`; `get_object_or_404(Task, ...)` the same."""
+    if sibling.helper is None or not sibling.method:
+        return None
+    user = tenancy.user_expression(kind, params)
+    if user is None:
+        return None
+    text = ast.get_source_segment(ctx.text, root)
+    if not text:
+        return None
+    manager = model.default_manager or "objects"
+    rows = text if isinstance(root, ast.Attribute) else f"{text}.{manager}"
+    new = f"{rows}.{sibling.helper}({user})"
+    return f"Narrow to the requesting user with `.{sibling.helper}({user})`", (span_tuple(ctx.span(root)), text, new)
+
+
+# -- single-object views over every row ---------------------------------------------------------
+
+
+def _views(ctx, configured):
+    project = ctx.project
+    for cls, qualname in ctx.classes_here(*SINGLE_OBJECT):
+        if any(drf.defines_method(project, qualname, name) is not False
+               for name in ("get_queryset", "get_object", "dispatch", "filter_queryset")):
+            continue
+        model, key, value = _rows(project, qualname)
+        if model is None or tenancy.owner_path(project, model, configured) is None:
+            continue
+        if _object_permission(project, qualname):
+            continue
+        siblings = [s for s in tenancy.scopings(project, model) if not s.function.startswith(f"{qualname}.")]
+        if not any(s.usage for s in siblings):
+            continue
+        sibling = _shown_sibling(siblings)
+        where_ = where(project, sibling.function)
+        place = f" ({shown(project, where_[0])})" if where_ else ""
+        related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) \
+            if where_ else ()
+        yield ctx.report(
+            f"{cls.name}.{key}" if ctx.locations.get(f"{cls.name}.{key}") else cls.name,
+            f"`{cls.name}` serves any `{model.name}` whose id is in the URL, of every tenant, while "
+            f"`{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user ({_how(sibling)}): "
+            f"define `get_queryset()` narrowed the same way",
+            related=related,
+        )
+
+
+def _rows(project, qualname):
+    queryset = drf.lookup(project, qualname, "queryset")
+    if not queryset.sure:
+        return None, None, None
+    if queryset.found:
+        model, unscoped = drf.queryset_model(project, queryset.value, queryset.owner.rpartition(".")[0])
+        return (model, "queryset", queryset.value) if unscoped else (None, None, None)
+    named = drf.lookup(project, qualname, "model")
+    if named.found and named.sure and named.value is not None and hasattr(named.value, "name"):
+        return project.model(named.value.name, named.owner.rpartition(".")[0]), "model", named.value
+    return None, None, None
+
+
+def _object_permission(project, qualname: str, own_checks: bool = False) -> bool:
+    """A permission class of the project (or an unknown one) that may check the object
+    (with `own_checks`, or the request: `has_permission` reading the URL's ids)."""
+    if not project.is_subclass(qualname, drf.API_VIEW):
+        return False
+    classes = drf.effective_permissions(project, qualname)
+    if classes is None:
+        return True
+    methods = ("has_object_permission", "has_permission") if own_checks else ("has_object_permission",)
+    return any(not c.startswith("rest_framework.") and any(drf.defines_method(project, c, m) is not False
+                                                            for m in methods) for c in classes)
+
+
+@fixer("DJE416")
+def fix(source: FixSource, finding):
+    if not finding.fix_data:
+        return None
+    span, expected, new = finding.fix_data
+    new_text = replace_checked(source, span, expected, new)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
