@@ -14,7 +14,7 @@ fresh deployment has it) on a temporary SQLite database, migrates, and creates t
   public announcement.
 
 Each case then runs its attack through `APIClient` / `Client` (every request over HTTPS to
-`tenancy.example.com`, the production host) inside a transaction that is rolled back
+the first host of ALLOWED_HOSTS: `tenancy.example.com` in production) inside a transaction that is rolled back
 afterwards, with the cache (the throttles' counters) cleared, so cases never see each
 other's writes. Prints `{case_id: {"exploited": bool, "status": int, "evidence": str}}`:
 `exploited` is read from the database or the response (the row was written, the other
@@ -38,7 +38,7 @@ sys.dont_write_bytecode = True
 
 PASSWORD = "correct-horse-battery-staple"
 WRONG = "not-the-password"
-HOST = "tenancy.example.com"
+HOST = "tenancy.example.com"  # replaced by the first of the settings' ALLOWED_HOSTS
 EVIL = "https://evil.example"
 ATTEMPTS = 20
 # Strings that only a member of the owning tenant may see.
@@ -69,6 +69,8 @@ def _probe(scratch: str, only: set[str] | None) -> dict:
     import django
 
     django.setup()
+    global HOST
+    HOST = next((host for host in settings.ALLOWED_HOSTS if host not in ("*", "") and not host.startswith(".")), HOST)
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 

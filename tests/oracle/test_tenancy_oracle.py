@@ -101,11 +101,14 @@ CASES: list[Case] = [
 BY_ID = {case.id: case for case in CASES}
 
 
-def probe(workspace: Path = WORKSPACE, only: list[str] | None = None) -> dict:
-    """The probe's verdicts for `workspace` (a copy may be changed first): {id: {exploited, status, evidence}}."""
+def probe(workspace: Path = WORKSPACE, only: list[str] | None = None, settings: str | None = None) -> dict:
+    """The probe's verdicts for `workspace` (a copy may be changed first): {id: {exploited, status, evidence}}.
+
+    `settings`: another settings module than the production one the probe loads by default."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "CORS", "BILLING"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     args = [sys.executable, str(PROBE), str(workspace)] + (["--only", ",".join(only)] if only else [])
+    args += ["--settings", settings] if settings else []
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, cwd=str(workspace))
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout)
@@ -152,6 +155,14 @@ def test_the_evidence_is_what_the_attack_promises():
     assert results["L6"]["status"] == 200, "public by design: served, with no tenant data"
     assert "in his own project: 201" in results["L2"]["evidence"], "the narrowed field still accepts his project"
     assert results["L1"]["evidence"].endswith("own project: 200")
+
+
+def test_the_settings_cases_are_production_only():
+    """Development settings have neither Basic authentication nor CORS for every origin: the
+    defects of T9 and T10 exist only in the module wsgi.py loads, where a rule must look."""
+    results = probe(only=["T9", "T10", "T1"], settings="tenancy.settings.dev")
+    assert not results["T9"]["exploited"] and not results["T10"]["exploited"], json.dumps(results, indent=1)
+    assert results["T1"]["exploited"], "the code's defects do not depend on the settings"
 
 
 # One fix an expert would make per flagged case: (case, file, old text, new text).
