@@ -9,6 +9,12 @@ differently is dropped, and a parameter rebound by an assignment reads nothing.
 A call of anything but a queryset method ends a chain (`self.name.upper()` reads "name");
 with `methods=True` the called method's name is kept as the chain's last segment
 (`book.label()` reads ("label",)), so a model method's own reads can be followed.
+
+With `guards=True` (function summaries), a chain read only past an early return on the
+object's own attribute (`if self.title: return self.title`) starts with the segment
+`GUARD + "title"`: it is read only when `title` is empty (the project decides whether a
+stored row can be). Reads of an object after its `delete()` are left out (no loader can
+serve them: they must be fresh).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import ast
 
 ITERATE = "[]"  # a chain segment: the rows of a queryset, iterated
+GUARD = "?"  # "?title" first in a chain: read only when the object's `title` is empty
 # Queryset methods: calling one keeps a chain going (`obj.items.all()`, `.count()`).
 QUERY_METHODS = frozenset({
     "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate",
@@ -118,8 +125,9 @@ class Chains:
     """The chains read from several parameters of one body, in one walk of it."""
 
     def __init__(self, node: ast.AST, params: tuple[str, ...] | list[str], methods: bool = False,
-                 body: Body | None = None) -> None:
+                 body: Body | None = None, guards: bool = False) -> None:
         self.methods = methods
+        self.guards = guards
         self._unsaved: set[int] | None = None
         self.body = body = Body(node) if body is None else body
         self.nodes = body.nodes
@@ -185,12 +193,15 @@ class Chains:
     def reads(self) -> dict[str, dict[tuple[str, ...], ast.expr]]:
         """The maximal chains read from each parameter, with the first expression reading each.
         Left out: a relation the body assigns itself (`row.rack = rack` before `row.rack.name`:
-        no query), and reads in a branch only a new, unsaved object takes (`if not self.pk:`,
-        `if self._state.adding:`): rows from a queryset never take it."""
+        no query), reads in a branch only a new, unsaved object takes (`if not self.pk:`,
+        `if self._state.adding:`, after `if self.pk: return`): rows from a queryset never take
+        it, and reads after the object's `delete()`. With `guards`, see the module docstring."""
         callees = {id(n.func) for n in self.body.calls}
         found: dict[str, dict[tuple[str, ...], ast.expr]] = {p: {} for p in self.params}
         assigned = self.assigned()
         unsaved = self.unsaved
+        deleted = self._deleted()
+        guarded = _past_early_returns(self.body.nodes[0], self.params) if self.guards else {}
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
                 continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
@@ -200,17 +211,65 @@ class Chains:
                 origin = self.origin(item)
                 if origin is None or not origin[1] or origin[0] not in found or (origin[0], origin[1][:1]) in assigned:
                     continue
+                if origin[0] in deleted and _before(deleted[origin[0]], item):
+                    continue
+                chain = origin[1]
+                guard = guarded.get(id(item))
+                if guard is not None and guard[0] == origin[0]:
+                    chain = (GUARD + guard[1], *chain)[:_MAX_CHAIN]
                 chains = found[origin[0]]
-                if origin[1] not in chains or _before(item, chains[origin[1]]):
-                    chains[origin[1]] = item
+                if chain not in chains or _before(item, chains[chain]):
+                    chains[chain] = item
         return {p: {c: n for c, n in chains.items() if not any(o[: len(c)] == c and o != c for o in chains)}
                 for p, chains in found.items()}
+
+
+    def _deleted(self) -> dict[str, ast.expr]:
+        """The first `delete()` of each parameter (`obj.delete()`, `super().delete()` for `self`)."""
+        found: dict[str, ast.expr] = {}
+        for call in self.body.calls:
+            func = call.func
+            if not isinstance(func, ast.Attribute) or func.attr != "delete":
+                continue
+            receiver = func.value
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+                param = "self" if "self" in self.params else None
+            else:
+                param = receiver.id if isinstance(receiver, ast.Name) and receiver.id in self.params else None
+            if param is not None and (param not in found or _before(call, found[param])):
+                found[param] = call
+        return found
+
+
+def _early_returns(root: ast.AST):
+    """(test, the statements after it) for each `if test: ... return` at the top of a
+    function body that has no `else` (what follows runs only when `test` is false)."""
+    if not isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    for position, statement in enumerate(root.body):
+        if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[-1], ast.Return):
+            yield statement.test, root.body[position + 1:]
+
+
+def _past_early_returns(root: ast.AST, params: tuple[str, ...]) -> dict[int, tuple[str, str]]:
+    """Ids of the nodes that run only when an early return on a parameter's own attribute
+    was not taken (`if self.title: return self.title`), with (parameter, attribute)."""
+    found: dict[int, tuple[str, str]] = {}
+    for test, rest in _early_returns(root):
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) and \
+                isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            test = test.left  # `if self.title is not None: return ...`
+        if isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id in params:
+            for statement in rest:
+                for node in ast.walk(statement):
+                    found.setdefault(id(node), (test.value.id, test.attr))
+    return found
 
 
 def _unsaved_branches(body: Body) -> set[int]:
     """Ids of the nodes under a branch taken only by an object not saved yet: the body of
     `if not self.pk:` / `if self.pk is None:` / `if self._state.adding:` / `if is_new:`
-    (a name assigned one of those), the `else` of `if self.pk:`."""
+    (a name assigned one of those), the `else` of `if self.pk:`, what follows `if self.pk: return`."""
     flags = {t.id for item in body.binds if isinstance(item, ast.Assign) and _new_object_test(item.value) is True
              for t in item.targets if isinstance(t, ast.Name)}
     found: set[int] = set()
@@ -220,6 +279,9 @@ def _unsaved_branches(body: Body) -> set[int]:
             branch = node.body if new is True else node.orelse if new is False else ()
             for statement in branch:
                 found.update(id(n) for n in ast.walk(statement))
+    for test, rest in _early_returns(body.nodes[0]):  # `if self.pk: return ...`: the rest is for new objects
+        if _new_object_test(test, flags) is False:
+            found.update(id(n) for statement in rest for n in ast.walk(statement))
     return found
 
 

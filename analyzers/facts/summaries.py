@@ -8,7 +8,8 @@ A summary says what other files need to know of a body without reading it:
   custom QuerySet method returns can be followed from another file;
 - `reads`: the attribute chains read from each parameter (`self` included), method calls
   kept as the last segment (`invoice.project.name`, `row.label()`), loops followed
-  (`for i in order.items.all(): i.product`);
+  (`for i in order.items.all(): i.product`); a chain read only past an early return on the
+  object's own attribute starts with `GUARD + attribute` (`chains.py`);
 - `passes`: each parameter, or a chain read from it, handed to another function
   (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
@@ -60,7 +61,7 @@ def summarise(function: Function, value: ValueBuilder,
     params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
     body = Body(function) if body is None else body
     value = _with_local_imports(body, value, absolute)
-    chains = Chains(function, params, methods=True, body=body)
+    chains = Chains(function, params, methods=True, body=body, guards=True)
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
     passes = tuple(dict.fromkeys(found for found, _ in passes_in(chains, value)))
     returns, names = _returns(body, params, value)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django_expert.analyzers.facts.chains import QUERY_METHODS
+from django_expert.analyzers.facts.chains import GUARD, QUERY_METHODS
 from django_expert.analyzers.facts.types import FileFacts
 from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, string
 from django_expert.analyzers.project.templates import ITERATE
@@ -128,6 +128,9 @@ class Need:
     chain: tuple[str, ...] = field(default=(), compare=False)
     index: int = field(default=0, compare=False)  # which of the read chains needs it
     via: str = field(default="", compare=False)  # the function (qualname) reading it, if not the code itself
+    # Read only past an early return on this attribute of the row (`if self.title: return`):
+    # only rows where it is empty fetch the relation.
+    guard: str = field(default="", compare=False)
 
     @property
     def path(self) -> str:
@@ -662,6 +665,7 @@ class _Walk:
     needs: dict[str, Need] = field(default_factory=dict)
     depth: int = 0
     via: str = ""  # the function whose body reads the chain being walked ("" for the code itself)
+    guard: str = ""  # the row's attribute an early return tested before the chain being walked
 
     def covered(self, hops: tuple[Hop, ...]) -> bool:
         if self.loads.fetch_mode == "FETCH_PEERS" and all(h.single for h in hops):
@@ -679,7 +683,7 @@ class _Walk:
         if not self.covered(hops):
             key = "__".join(h.attr for h in hops)
             self.needs.setdefault(key, Need(hops, model.label if model else "", owner.label, chain, index,
-                                            self.via))
+                                            self.via, self.guard))
 
     def chain(self, model: ModelInfo, chain: tuple[str, ...], hops: tuple[Hop, ...], many: bool,
               queryset: bool, pending: ModelInfo | None, whole: tuple[str, ...], index: int) -> None:
@@ -689,6 +693,11 @@ class _Walk:
         are `many`."""
         for position, segment in enumerate(chain):
             rest = chain[position + 1:]
+            if segment.startswith(GUARD):  # read only when the row's attribute is empty
+                if not hops and _always_set(self.project, model, segment[1:]):
+                    return  # a stored row always takes the early return
+                self.guard = self.guard or segment[1:]
+                continue
             if queryset:
                 if segment == "all":
                     if not rest and pending and many:
@@ -737,13 +746,22 @@ class _Walk:
         reads = method_reads(self.project, model, segment) if self.depth < 3 else ()
         if reads:
             self.depth += 1
-            outer = self.via
+            outer, guard = self.via, self.guard
             for chain, via in reads:
-                self.via = outer or via
+                self.via, self.guard = outer or via, guard
                 self.chain(model, chain, hops, many, False, None, whole, index)
-            self.via = outer
+            self.via, self.guard = outer, guard
             self.depth -= 1
         return None
+
+
+def _always_set(project: ProjectModel, model: ModelInfo, attr: str) -> bool:
+    """Whether every stored row of `model` has `attr` set: its primary key, or a foreign key
+    (one-to-one) that cannot be null."""
+    if attr in ("pk", model.pk):
+        return True
+    found = relation(project, model, attr[:-3] if attr.endswith("_id") else attr)
+    return found is not None and found[0].single and not found[0].nullable and not found[0].reverse
 
 
 def unloaded(project: ProjectModel, rows: Rows, chains: Iterable[tuple[str, ...]]) -> list[Need]:
@@ -802,7 +820,8 @@ def loader_text(select: list[str], prefetch: list[str]) -> str:
 
 def relation_names(needs: Iterable[Need], limit: int = 3) -> str:
     """"`Book.author`, `Book.tags`" for messages (the model declaring each relation)."""
-    names = list(dict.fromkeys(f"`{n.owner.rpartition('.')[2]}.{n.hops[-1].attr}`" for n in needs))
+    names = list(dict.fromkeys(f"`{n.owner.rpartition('.')[2]}.{n.hops[-1].attr}`"
+                               + (f" (only when `{n.guard}` is empty)" if n.guard else "") for n in needs))
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
 

@@ -92,6 +92,7 @@ CASES = [
     ("flow-helper-prefetch-object", None, "library/flows.py", "tags_prefetched_object",
      flow("tags_prefetched_object")),
     ("flow-sorted-selected", None, "library/flows.py", "sorted_selected_authors", flow("sorted_selected_authors")),
+    ("flow-method-past-early-return", None, "library/flows.py", "review_headlines", flow("review_headlines")),
     # DJE501 through rows regrouped in a dict (library/groupings.py)
     ("group-defaultdict", "DJE501", "library/groupings.py", "books_by_author", group("books_by_author")),
     ("group-by-pk", "DJE501", "library/groupings.py", "books_by_pk", group("books_by_pk")),

@@ -8,7 +8,9 @@ function reading `obj.author...`, a model property or method that reads one, the
 relation. It knows what Django loads by itself: with `list_select_related = False`, a
 foreign key named in `list_display` makes the changelist call `select_related()`, which
 follows non-null foreign keys only. A model registered without an admin class
-(`admin.site.register(Profile)`) shows its `__str__`, and is judged the same way.
+(`admin.site.register(Profile)`) shows its `__str__`, and is judged the same way. A read
+only past an early return on the row's own field (`if self.title: return self.title`) is
+left out: which rows reach it depends on the data, and a display name usually has it.
 
 ## Why is this bad?
 The changelist shows 100 rows per page: each unloaded relation is 100 extra queries per
@@ -82,6 +84,7 @@ def check(ctx):
         setting = _attr(ctx.project, qualname, "list_select_related")
         loads = _changelist_loads(own.loads, setting, reads)
         needs = unloaded(ctx.project, replace(own, loads=loads), chains) if loads is not None else []
+        needs = [n for n in needs if not n.guard]  # `if self.title: return self.title`: rows with one read nothing
         if not needs:
             continue
         # An explicit list replaces Django's automatic select_related(): it must name every
@@ -103,7 +106,8 @@ def check(ctx):
     for index, call in enumerate(ctx.facts.calls):
         model = plain_registration(ctx.project, ctx.facts, call)
         rows = flows.flow(None, None).manager_rows(model) if model is not None else None
-        needs = unloaded(ctx.project, rows, [(ITERATE, "__str__")]) if trustworthy(rows) else []
+        needs = [n for n in unloaded(ctx.project, rows, [(ITERATE, "__str__")]) if not n.guard] \
+            if trustworthy(rows) else []
         if not needs:
             continue
         fixable = all(n.single for n in needs)

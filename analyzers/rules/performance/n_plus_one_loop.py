@@ -8,9 +8,13 @@ or in what it calls per row — a model property, method or `__str__`, or a help
 the row is passed to (`describe(book)`), up to four calls deep and across files; the
 message names the function that reads it. Reading `book.author_id` is free and not
 reported, nor is a relation the loop assigns itself, a read only a new unsaved object
-makes (`if not self.pk:`), the parent of rows from `parent.children.all()`, or a foreign
+makes (`if not self.pk:`), a re-read after the row's `delete()`, the parent of rows from
+`parent.children.all()`, or a foreign
 key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for all the
-rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise.
+rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise. A
+read past an early return on the row's own field (`if self.title: return self.title`) is
+reported "only when `title` is empty", and not at all when every stored row has the field
+(its primary key, a non-null foreign key).
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
 QuerySet method, a local variable, `self.get_queryset()` (in any base class or mixin), a
 related manager (`author.books.all()`), a helper or selector function returning it,

@@ -110,3 +110,26 @@ def test_what_only_a_new_object_does_is_left_out():
     """, module="dcim.models")["Device.save"]
     assert set(found.reads_of("self")) == {("pk",), ("rack", "name")}
     assert not found.passes
+
+
+def test_reads_past_an_early_return_carry_its_guard_and_reads_after_delete_are_left_out():
+    found = summaries("""
+        class Product:
+            def __str__(self):
+                if self.title:
+                    return self.title
+                return self.parent.title
+
+            def label(self):
+                if self.pk:
+                    return self.name
+                return self.category.name
+
+            def remove(self):
+                self.product.name
+                super().delete()
+                return self.product.images.all()
+    """)
+    assert found["Product.__str__"].reads_of("self") == (("?title", "parent", "title"), ("title",))
+    assert found["Product.label"].reads_of("self") == (("name",), ("pk",))
+    assert found["Product.remove"].reads_of("self") == (("product", "name"),)

@@ -59,3 +59,28 @@ MODELS = """
         book = models.ForeignKey(Book, related_name="reviews", on_delete=models.CASCADE)
         rating = models.IntegerField()
 """
+
+# Chapters: per-row methods whose reads depend on an early return or follow a delete().
+CHAPTERS = MODELS + """
+    class Chapter(models.Model):
+        book = models.ForeignKey(Book, related_name="chapters", on_delete=models.CASCADE)
+        heading = models.CharField(max_length=50, blank=True)
+        editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL)
+
+        def __str__(self):
+            return self.display()
+
+        def display(self):
+            if self.heading:
+                return self.heading
+            return self.book.title
+
+        def label(self):
+            if self.book_id:
+                return "chapter"
+            return self.editor.name
+
+        def discard(self):
+            self.delete()
+            return self.book.chapters.count()
+"""

@@ -1,5 +1,5 @@
 from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
-from tests.analyzers.rules.performance.models import MODELS
+from tests.analyzers.rules.performance.models import CHAPTERS, MODELS
 
 CODE = "DJE504"
 
@@ -190,3 +190,20 @@ def test_a_model_registered_with_the_default_admin_is_judged_by_its_str(tmp_path
         admin.site.register(Book, list_select_related=["author"])  # Book.__str__ reads the author
         admin.site.register(Tag)
     """})
+
+
+def test_a_str_reading_a_relation_only_past_an_early_return_is_left_out(tmp_path):
+    check_noop(tmp_path, {"app/models.py": CHAPTERS, "app/admin.py": """
+        from django.contrib import admin
+
+        from app.models import Chapter
+
+        admin.site.register(Chapter)  # Chapter.__str__ reads the book only for chapters without a heading
+
+
+        class ChapterAdmin(admin.ModelAdmin):
+            list_display = ["__str__", "heading"]
+
+
+        admin.site.register(Chapter, ChapterAdmin, site=admin.AdminSite(name="other"))
+    """}, CODE)

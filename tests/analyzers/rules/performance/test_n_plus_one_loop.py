@@ -1,5 +1,5 @@
 from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
-from tests.analyzers.rules.performance.models import MODELS
+from tests.analyzers.rules.performance.models import CHAPTERS, MODELS
 
 CODE = "DJE501"
 
@@ -456,3 +456,24 @@ def test_fix_of_a_regrouping_lands_at_the_queryset(tmp_path):
             by_pk = {b.pk: b for b in Book.objects.select_related("author")}
             return [b.author.name for b in by_pk.values()]
     """})
+
+
+def test_reads_past_an_early_return_or_after_delete(tmp_path):
+    found = findings(tmp_path, {"app/models.py": CHAPTERS, "app/reports.py": """
+        from app.models import Chapter
+
+
+        def headings():
+            return [c.display() for c in Chapter.objects.all()]
+
+
+        def labels():  # every stored chapter has a book: the early return is always taken
+            return [c.label() for c in Chapter.objects.all()]
+
+
+        def discards():  # re-read after delete(): no loader could serve it
+            return [c.discard() for c in Chapter.objects.all()]
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [5]
+    assert "`Book.title`" not in found[0].message
+    assert "`Chapter.book` (only when `heading` is empty) is read in `Chapter.display()`" in found[0].message

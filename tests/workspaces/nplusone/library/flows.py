@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
 from .helpers import author_name_of, describe, describe_twice, tag_names, title_only
-from .models import Book, Tag
+from .models import Book, Review, Tag
 from .selectors import published_books, published_books_with_authors
 
 # -- N+1 ----------------------------------------------------------------------------------
@@ -83,3 +83,7 @@ def sorted_selected_authors():
 
 def registry_selected_authors():
     return [book.author.name for book in apps.get_model("library.Book").objects.select_related("author")]
+
+
+def review_headlines():
+    return [review.headline() for review in Review.objects.all()]
