@@ -440,6 +440,32 @@ def queryset_model(project: ProjectModel, value: Value | None, module: str) -> t
     return model, unscoped
 
 
+# Filter backends that narrow by query parameters, never by the requesting user.
+NOT_SCOPING = frozenset({"rest_framework.filters.SearchFilter", "rest_framework.filters.OrderingFilter",
+                         "django_filters.rest_framework.DjangoFilterBackend",
+                         "django_filters.rest_framework.backends.DjangoFilterBackend"})
+_ROW_OVERRIDES = ("get_queryset", "get_object", "filter_queryset")
+
+
+def serves_every_row(project: ProjectModel, qualname: str) -> bool:
+    """A view that neither overrides how it selects rows (`get_queryset()`, `get_object()`,
+    `filter_queryset()`) nor has a filter backend that may narrow them by the user (its own,
+    or the production default); False when unsure."""
+    if any(defines_method(project, qualname, name) is not False for name in _ROW_OVERRIDES):
+        return False
+    backends = lookup(project, qualname, "filter_backends")
+    if not backends.sure:
+        return False
+    if backends.found:
+        names = class_names(project, backends.value)
+        return names is not None and set(names) <= NOT_SCOPING
+    for module in production_settings(project):
+        names = class_names(project, drf_setting(project, module, "DEFAULT_FILTER_BACKENDS"))
+        if names is None or not set(names) <= NOT_SCOPING:
+            return False
+    return bool(production_settings(project))
+
+
 # -- who may write through a serializer ------------------------------------------------------------
 
 _WEAK_PERMISSIONS = frozenset({ALLOW_ANY, f"{_DRF}.permissions.IsAuthenticated",

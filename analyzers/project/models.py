@@ -291,9 +291,32 @@ class ModelsIndex:
             found = self.by_qualname(name)
         if found is None and "." not in name and from_module:
             found = self.by_label(f"{self._builder.app_label_of(from_module)}.{name}")
+        if found is None and ("." in name or from_module):
+            found = self._getter_alias(project, name if "." in name and not from_module else f"{from_module}.{name}")
         if found is None:
             record([("classes",)])  # a class added anywhere could answer next time
         return found
+
+    def _getter_alias(self, project: ProjectModel, qualname: str) -> ModelInfo | None:
+        """A module-level `User = get_user_model()` or `Task = apps.get_model("app", "Task")`."""
+        module, _, attr = qualname.rpartition(".")
+        facts = project.facts.get(module)
+        if facts is None:
+            return None
+        record([("module", module)])
+        for statement in reversed(facts.statements):
+            if statement.kind != "assign" or statement.name != attr or statement.path:
+                continue
+            value = statement.value
+            if isinstance(value, Call) and value.func in _GET_USER_MODEL:
+                record(self._builder.env.keys)
+                return self.by_label(self._builder.env.auth_user_model)
+            if isinstance(value, Call) and value.func == "django.apps.apps.get_model":
+                names = [a.value for a in value.args if isinstance(a, Const) and isinstance(a.value, str)]
+                label = ".".join(names) if len(names) == len(value.args) and len(names) in (1, 2) else ""
+                return self.by_label(label) if label.count(".") == 1 else None
+            return None
+        return None
 
     def _from_module(self, project: ProjectModel, name: str, from_module: str) -> ModelInfo | None:
         first, _, rest = name.partition(".")

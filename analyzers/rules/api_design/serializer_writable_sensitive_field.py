@@ -105,7 +105,8 @@ def check(ctx):
                 risk = PRIVILEGES[target] if not owner else \
                     f"a client can create or move a `{model.name}` into another user's name"
                 shown = f"`{name}` (`{target}`)" if source else f"`{name}`"
-                yield ctx.report(where, f"`{cls.name}` lets clients write {shown} of `{model.name}`: {risk}; make it "
+                own = f"{cls.name}.{name}"  # a field declared here is reported at its declaration
+                yield ctx.report(own if name in declared and ctx.locations.get(own) else where, f"`{cls.name}` lets clients write {shown} of `{model.name}`: {risk}; make it "
                                         f"read-only", fix_title=_title(cls, name in declared, "read_only_fields"),
                                  fix_data=(cls.name, "read_only", name))
 

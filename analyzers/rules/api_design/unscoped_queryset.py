@@ -46,11 +46,6 @@ from django_expert.analyzers.rules.registry import rule
 
 AUTHENTICATED = frozenset({"rest_framework.permissions.IsAuthenticated",
                            "rest_framework.permissions.IsAuthenticatedOrReadOnly"})
-# Filter backends that narrow by query parameters, never by the requesting user.
-NOT_SCOPING = frozenset({"rest_framework.filters.SearchFilter", "rest_framework.filters.OrderingFilter",
-                         "django_filters.rest_framework.DjangoFilterBackend",
-                         "django_filters.rest_framework.backends.DjangoFilterBackend"})
-OVERRIDES = ("get_queryset", "get_object", "filter_queryset")
 
 
 @rule("DJE307", "unscoped-queryset", triggers=("queryset",))
@@ -68,7 +63,7 @@ def check(ctx):
             continue
         model, unscoped = drf.queryset_model(project, queryset.value, queryset.owner.rpartition(".")[0])
         owners = drf.owner_fields(project, model) if model is not None and unscoped else []
-        if not owners or not _unscoped(project, qualname):
+        if not owners or not drf.serves_every_row(project, qualname):
             continue
         classes = drf.effective_permissions(project, qualname)
         if not classes or not set(classes) <= AUTHENTICATED:
@@ -79,19 +74,3 @@ def check(ctx):
             f"`{owners[0]}` is: the queryset is not filtered by the requesting user and no object permission "
             f"checks ownership",
         )
-
-
-def _unscoped(project, qualname: str) -> bool:
-    if any(drf.defines_method(project, qualname, name) is not False for name in OVERRIDES):
-        return False
-    backends = drf.lookup(project, qualname, "filter_backends")
-    if not backends.sure:
-        return False
-    if backends.found:
-        names = drf.class_names(project, backends.value)
-        return names is not None and set(names) <= NOT_SCOPING
-    for module in drf.production_settings(project):
-        names = drf.class_names(project, drf.drf_setting(project, module, "DEFAULT_FILTER_BACKENDS"))
-        if names is None or not set(names) <= NOT_SCOPING:
-            return False
-    return bool(drf.production_settings(project))

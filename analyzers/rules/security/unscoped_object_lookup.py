@@ -15,8 +15,11 @@ own and no object permission.
 It stays silent when the lookup is narrowed by the user (directly, through a local
 queryset, by any other filter value the client did not choose, or by a configured
 `authorization-helpers` name), when the function checks permissions itself (a condition
-on the user, `check_object_permissions()`, `has_perm()`), and for models the project never
-scopes anywhere (no evidence that they should be).
+on the user, `check_object_permissions()`, `has_perm()`) or verifies a signature
+(`hmac.compare_digest()`, a signed token), when a project decorator, permission class or
+`dispatch()` override may check access, for lookups by tokens, e-mail addresses or codes
+(sign-in and invitation flows find their object that way on purpose), for the user model,
+and for models the project never scopes anywhere (no evidence that they should be).
 
 ## Why is this bad?
 The id is all it takes: a user of organisation B sends the id of organisation A's object
@@ -70,7 +73,9 @@ LOOKUPS = frozenset({"get", "first", "last", "latest", "earliest", "update", "de
 LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 # Serializer methods and the parameter holding the client's input.
 SERIALIZER_INPUT = {"validate": "attrs", "create": "validated_data", "update": "validated_data"}
-_CHECKS = ("perm", "check_", "can_", "authorize", "ensure_access", "require_")
+_CHECKS = ("perm", "check_", "can_", "authorize", "ensure_access", "require_",
+           # a signed request (a webhook, a signed link): the signature is the authorization
+           "compare_digest", "constant_time_compare", "verify", "signature", "unsign")
 # Decorators that check no object access (anything else may: it is not read).
 _KNOWN_DECORATORS = ("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.",
                      "django.db.transaction.", "django.utils.decorators.method_decorator", "staticmethod",
@@ -258,12 +263,12 @@ def _lookup(ctx, names: Names, call: ast.Call):
 
 def _report(ctx, call, function_name, owner, model, siblings, root, kind, params):
     project = ctx.project
-    sibling = _shown_sibling(siblings)
+    sibling = _for_model(siblings, model)
     where_ = where(project, sibling.function)
     place = f" ({shown(project, where_[0])})" if where_ else ""
     related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) if where_ else ()
     owner_name = f"{owner.name}.{function_name}" if owner else function_name
-    message = (f"`{owner_name}` fetches a `{model.name}` by an id the client chose from every {model.name} of every "
+    message = (f"`{owner_name}` fetches {_a(model.name)} by an id the client chose from every {model.name} of every "
                f"tenant, while `{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
                f"({_how(sibling)}): another tenant's id reaches their object")
     fix = _fix_data(ctx, model, sibling, root, kind, params)
@@ -273,9 +278,14 @@ def _report(ctx, call, function_name, owner, model, siblings, root, kind, params
     return ctx.report(call, message, related=related, fix_title=title, fix_data=data)
 
 
-def _shown_sibling(siblings: list[tenancy.Scoping]) -> tenancy.Scoping:
-    """The sibling a message names: code using a helper a fix can call, first."""
-    return min((s for s in siblings if s.usage), key=lambda s: (s.helper is None, not s.method, s.function))
+def _for_model(siblings: list[tenancy.Scoping], model) -> tenancy.Scoping:
+    """The sibling a message names for `model`: preferably code named after the model."""
+    usages = [s for s in siblings if s.usage]
+    return min(usages, key=lambda s: (s.helper is None, not s.method, model.name not in s.function, s.function))
+
+
+def _a(name: str) -> str:
+    return f"an `{name}`" if name[:1] in "AEIOU" else f"a `{name}`"
 
 
 def _short(qualname: str) -> str:
@@ -324,7 +334,7 @@ def _views(ctx, configured):
         siblings = [s for s in tenancy.scopings(project, model) if not s.function.startswith(f"{qualname}.")]
         if not any(s.usage for s in siblings):
             continue
-        sibling = _shown_sibling(siblings)
+        sibling = _for_model(siblings, model)
         where_ = where(project, sibling.function)
         place = f" ({shown(project, where_[0])})" if where_ else ""
         related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) \

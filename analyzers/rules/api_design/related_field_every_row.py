@@ -1,0 +1,160 @@
+"""DJE309 related-field-every-row
+
+## What it does
+Finds writable relation fields of DRF serializers that accept the id of any row of a model
+owned by a user or a tenant: a declared `PrimaryKeyRelatedField`, `SlugRelatedField` or
+`HyperlinkedRelatedField` whose `queryset` is every row (`Project.objects.all()`), and the
+field a `ModelSerializer` generates for a foreign key or many-to-many in `Meta.fields`
+(its queryset is every row of the related model) — when a view writes through the
+serializer and other code of the project narrows the related model to the requesting
+user.
+
+It stays silent when the serializer narrows the field itself: an `__init__` or
+`get_fields()` of the serializer (or a base), a `validate_<field>()` method, a `validate()`
+that reads the field, or the field being read-only (`read_only=True`, `read_only_fields`,
+`extra_kwargs`, `editable=False`).
+
+## Why is this bad?
+DRF checks only that the id exists. A user of organisation B posts
+`{"project": <id of A's project>}` and creates a task inside organisation A, or moves
+their own object there; the response often echoes what it can now see of A's object.
+
+## Example
+```python
+class TaskSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+```
+
+## Use instead
+```python
+class TaskSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = Project.objects.for_user(request.user)
+```
+
+## References
+- https://www.django-rest-framework.org/api-guide/relations/#the-queryset-argument
+- https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
+from django_expert.analyzers.project import drf, tenancy
+from django_expert.analyzers.project.summaries import shown, where
+from django_expert.analyzers.findings import Related
+from django_expert.analyzers.rules.registry import rule
+
+RELATED_FIELDS = frozenset({"PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField",
+                            "ManyRelatedField"})
+NARROWING_METHODS = ("__init__", "get_fields")
+_ADMIN = "rest_framework.permissions.IsAdminUser"
+
+
+@rule("DJE309", "related-field-every-row", triggers=("Serializer",))
+def check(ctx):
+    project = ctx.project
+    if project is None:
+        return
+    configured = tuple(ctx.config.tenant_models)
+    classes = {node.name: node for node in ctx.tree.body if isinstance(node, ast.ClassDef)}
+    for cls, qualname in ctx.classes_here("rest_framework.serializers.BaseSerializer"):
+        if any(drf.defines_method(project, qualname, m) is not False for m in NARROWING_METHODS):
+            continue
+        if not _written_by_users(project, qualname):
+            continue
+        node = classes.get(cls.name)
+        for name, target, where_key in _relation_fields(project, cls, qualname):
+            if drf.defines_method(project, qualname, f"validate_{name}") is not False:
+                continue
+            if node is not None and _validate_reads(node, name):
+                continue
+            if tenancy.owner_path(project, target, configured) is None:
+                continue
+            siblings = [s for s in tenancy.scopings(project, target) if s.usage]
+            if not siblings:
+                continue
+            sibling = min(siblings, key=lambda s: (s.helper is None, s.function))
+            found = where(project, sibling.function)
+            place = f" ({shown(project, found[0])})" if found else ""
+            related = (Related(found[0], found[1], f"`{target.name}` narrowed to the requesting user here"),) \
+                if found else ()
+            yield ctx.report(
+                where_key,
+                f"`{cls.name}.{name}` accepts the id of any `{target.name}` of every tenant, while "
+                f"`{_short(sibling.function)}`{place} narrows `{target.name}` to the requesting user: a client can "
+                f"attach this object to another tenant's `{target.name}`; narrow the field's queryset in "
+                f"`__init__` (from `self.context[\"request\"].user`) or check it in `validate_{name}()`",
+                related=related,
+            )
+
+
+def _short(qualname: str) -> str:
+    parts = qualname.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 and parts[-2][:1].isupper() else parts[-1]
+
+
+def _relation_fields(project, cls, qualname: str):
+    """(field name, related model, where to report) of the writable relation fields: declared
+    in this class with an every-row queryset, or generated for this class's Meta."""
+    module = qualname.rpartition(".")[0]
+    for name, value in cls.attrs:
+        if not isinstance(value, Call) or value.func.rpartition(".")[2] not in RELATED_FIELDS:
+            continue
+        if not value.func.startswith("rest_framework.") or drf.declared_writable(value) is not True:
+            continue
+        model, every_row = drf.queryset_model(project, value.kwarg("queryset"), module)
+        if model is not None and every_row:
+            yield name, model, f"{cls.name}.{name}"
+    if cls.meta is None or not project.is_subclass(qualname, drf.MODEL_SERIALIZER):
+        return
+    meta = drf.serializer_meta(project, qualname)
+    model = drf.meta_model(project, qualname, meta) if meta else None
+    names = drf.serializer_field_names(project, qualname, meta, model) if model else None
+    declared = drf.declared_fields(project, qualname) if names else None
+    if declared is None:
+        return
+    read_only = strings(meta.get("read_only_fields")) if meta.get("read_only_fields") is not None else ()
+    extra = meta.get("extra_kwargs")
+    if read_only is None or extra is not None and not isinstance(extra, Mapping):
+        return
+    where_key = f"{cls.name}.Meta.fields" if cls.meta_attr("fields") is not None else cls.name
+    for name in names:
+        field = model.field(name)
+        if name in declared or field is None or not (field.many_to_one or field.one_to_one or field.many_to_many):
+            continue
+        if field.primary_key or name in read_only or field.options.get("editable") == Const(False):
+            continue
+        entry = extra.get(name) if extra is not None else None
+        if isinstance(entry, Mapping) and entry.get("read_only") == Const(True):
+            continue
+        target = project.model(field.related_model) if field.related_model else None
+        if target is not None:
+            yield name, target, where_key
+
+
+def _validate_reads(node: ast.ClassDef, name: str) -> bool:
+    """The serializer's own `validate()` mentions the field (`attrs["project"]`, `.get("project")`)."""
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "validate":
+            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(item))
+    return False
+
+
+def _written_by_users(project, serializer: str) -> bool:
+    """A view writes through the serializer and is not for admins only."""
+    for view in drf.serializer_views(project, serializer):
+        if not drf.writes(project, view):
+            continue
+        classes = drf.effective_permissions(project, view)
+        if classes is not None and _ADMIN in classes and "|" not in str(classes):
+            continue
+        return True
+    return False

@@ -1,0 +1,118 @@
+"""DJE309: writable relation fields accepting any row of a tenant's model (the exploits
+are proven on tests/workspaces/tenancy)."""
+
+from tests.analyzers.rules.helpers import findings
+from tests.analyzers.rules.security.test_unscoped_object_lookup import MODELS, SIBLINGS
+
+CODE = "DJE309"
+
+SERIALIZERS = """
+    from rest_framework import serializers
+
+    from app.models import Announcement, Project, Task
+
+
+    class TaskSerializer(serializers.ModelSerializer):
+        project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+
+
+    class GeneratedSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+
+
+    class NarrowedSerializer(serializers.ModelSerializer):
+        project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["project"].queryset = Project.objects.for_user(self.context["request"].user)
+
+
+    class CheckedSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+
+        def validate_project(self, project):
+            if not Project.objects.for_user(self.context["request"].user).filter(pk=project.pk).exists():
+                raise serializers.ValidationError("no")
+            return project
+
+
+    class ReadOnlySerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+            read_only_fields = ["project"]
+
+
+    class ReadSerializer(serializers.ModelSerializer):
+        project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+
+        class Meta:
+            model = Task
+            fields = ["id", "project"]
+"""
+
+VIEWS = """
+    from rest_framework import generics, viewsets
+    from rest_framework.permissions import IsAdminUser, IsAuthenticated
+
+    from app import serializers
+    from app.models import Task
+
+
+    class Tasks(viewsets.ModelViewSet):
+        serializer_class = serializers.TaskSerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class Generated(generics.CreateAPIView):
+        serializer_class = serializers.GeneratedSerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class Narrowed(generics.CreateAPIView):
+        serializer_class = serializers.NarrowedSerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class Checked(generics.CreateAPIView):
+        serializer_class = serializers.CheckedSerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class ReadOnly(generics.UpdateAPIView):
+        serializer_class = serializers.ReadOnlySerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class Read(generics.ListAPIView):
+        serializer_class = serializers.ReadSerializer
+        permission_classes = [IsAuthenticated]
+"""
+
+
+def test_every_row_relations_written_by_users(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/api.py": SIBLINGS,
+                                "app/serializers.py": SERIALIZERS, "app/views.py": VIEWS}, CODE)
+    assert sorted(f.message.split(" accepts")[0] for f in found) == [
+        "`GeneratedSerializer.project`", "`TaskSerializer.project`"]
+    assert "while `ProjectViewSet.get_queryset` (app/api.py) narrows `Project` to the requesting user" in found[0].message
+
+
+def test_silent_without_sibling_scoping(tmp_path):
+    unscoped = SERIALIZERS[:SERIALIZERS.index("    class NarrowedSerializer")]
+    views = VIEWS[:VIEWS.index("    class Narrowed(")]
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/serializers.py": unscoped, "app/views.py": views}, CODE)
+    assert found == []
