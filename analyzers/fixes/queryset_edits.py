@@ -210,9 +210,14 @@ def _class_body(source: FixSource, cls: cst.ClassDef, body: list) -> str:
 
 
 def fix_lookups(source: FixSource, finding):
-    """The fixer of the N+1 rules whose fix_data is (span, select lookups, prefetch lookups)."""
+    """The fixer of the N+1 rules whose fix_data is (span, select lookups, prefetch lookups),
+    or (span, (), (), "FETCH_PEERS") for Django 6.1's fetch mode (an unsafe fix: older
+    Django has no `fetch_mode()`)."""
     from django_expert.analyzers.findings import Applicability
 
+    if finding.fix_data[3:] == ("FETCH_PEERS",):
+        new_text = fetch_peers(source, finding.fix_data[0])
+        return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
     target, select, prefetch = finding.fix_data
     if not target or not select and not prefetch:
         return None
@@ -221,6 +226,20 @@ def fix_lookups(source: FixSource, finding):
     else:
         new_text = add_lookups(source, target, list(select), list(prefetch))
     return source.fix(finding.fix_title, Applicability.SAFE, new_text) if new_text else None
+
+
+def fetch_peers(source: FixSource, span: tuple[int, int, int, int]) -> str | None:
+    """The text with the queryset expression at `span` fetching with Django 6.1's
+    `.fetch_mode(models.FETCH_PEERS)`, importing the name where needed."""
+    from django_expert.analyzers.fixes.drf_edits import ensure_import
+
+    module, node = _expression_at(source, span)
+    if node is None:
+        return None
+    _, written = ensure_import(source.text, "django.db.models", "FETCH_PEERS")
+    call = cst.Call(func=cst.Attribute(value=node, attr=cst.Name("fetch_mode")),
+                    args=[cst.Arg(cst.parse_expression(written))])
+    return ensure_import(module.visit(_Replace(node, call)).code, "django.db.models", "FETCH_PEERS")[0]
 
 
 def fix_admin(source: FixSource, finding):

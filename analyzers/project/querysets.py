@@ -116,6 +116,7 @@ class Hop:
     nullable: bool = False
     reverse: bool = False
     back: str = ""  # a reverse foreign key's field on the rows: Django sets it to the owner, no query
+    generic: bool = False  # a GenericForeignKey: its rows are of any model (select_related cannot follow it)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,9 @@ class Need:
     # Read only past an early return on this attribute of the row (`if self.title: return`):
     # only rows where it is empty fetch the relation.
     guard: str = field(default="", compare=False)
+    # The read goes on past a GenericForeignKey into objects of any model: no exact
+    # select_related()/prefetch_related() path loads what it reads there.
+    polymorphic: bool = field(default=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -619,7 +623,7 @@ def relation(project: ProjectModel, model: ModelInfo, attr: str) -> tuple[Hop, M
             return None  # author_id, or a plain column
         target = project.model(field_info.related_model) if field_info.related_model else None
         if field_info.kind == "GenericForeignKey":
-            return Hop(attr, attr, single=False), None
+            return Hop(attr, attr, single=False, generic=True), None
         single = bool(field_info.many_to_one or field_info.one_to_one) and not field_info.many_to_many
         return Hop(attr, attr, single, nullable=field_info.null), target
     if any(m.name == attr for m in _methods(project, model)):
@@ -668,7 +672,7 @@ class _Walk:
     guard: str = ""  # the row's attribute an early return tested before the chain being walked
 
     def covered(self, hops: tuple[Hop, ...]) -> bool:
-        if self.loads.fetch_mode == "FETCH_PEERS" and all(h.single for h in hops):
+        if self.loads.fetch_mode == "FETCH_PEERS" and all(h.single or h.generic for h in hops):
             return True  # fetched for every row of the queryset at once, and so on down the tree
         attrs = "__".join(h.attr for h in hops)
         lookups = "__".join(h.lookup for h in hops)
@@ -718,8 +722,17 @@ class _Walk:
                 return
             found = self._attribute(model, segment, hops, many, whole, index)
             if found is None:
+                if rest:
+                    self._mark_polymorphic(model, segment, hops)
                 return
             model, hops, queryset, pending, many = found
+
+    def _mark_polymorphic(self, model: ModelInfo, segment: str, hops) -> None:
+        """The chain reads on past a generic foreign key: what it reads there is unknown."""
+        found = relation(self.project, model, segment)
+        key = "__".join([*(h.attr for h in hops), segment])
+        if found is not None and found[0].generic and key in self.needs:
+            self.needs[key] = replace(self.needs[key], polymorphic=True)
 
     def _attribute(self, model: ModelInfo, segment: str, hops, many: bool, whole, index):
         """The state after reading `model.<segment>`: (model, hops, queryset, pending, many),
@@ -824,6 +837,15 @@ def relation_names(needs: Iterable[Need], limit: int = 3) -> str:
                                + (f" (only when `{n.guard}` is empty)" if n.guard else "") for n in needs))
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
+
+
+def peers_fix(rows: Rows, needs: list[Need]) -> bool:
+    """Whether Django 6.1's `fetch_mode(models.FETCH_PEERS)` is the fix to offer: a read goes
+    on into the objects of a generic foreign key (no exact lookup path exists), and fetching
+    peers covers every relation the loop needs (foreign keys, one-to-ones, generic keys;
+    not related managers)."""
+    return any(n.polymorphic for n in needs) and all(h.single or h.generic for n in needs for h in n.hops) \
+        and rows.loads.fetch_mode == ""
 
 
 def fix_plan(rows: Rows, needs: list[Need]) -> tuple[list[str], list[str]] | None:

@@ -41,7 +41,12 @@ def catalogue(request):
     books = Book.objects.select_related("author").prefetch_related("tags").filter(published=True)
 ```
 The fix adds the lookups where the queryset is built, merged into an existing
-`select_related(...)` / `prefetch_related(...)` call.
+`select_related(...)` / `prefetch_related(...)` call. When the loop reads on into the
+objects of a generic foreign key (`row.content_object.owner`: of any model, so no lookup
+path is exact), the fix offered instead is Django 6.1's
+`.fetch_mode(models.FETCH_PEERS)`, which fetches each foreign key, one-to-one and generic
+key for all the rows at once, down the tree; its title says it needs Django 6.1, and it is
+an unsafe fix (`check --fix` leaves it), since the project's Django version is not known.
 
 ## References
 - https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related
@@ -59,6 +64,7 @@ from django_expert.analyzers.project.querysets import (
     ITERATE,
     fix_plan,
     loader_text,
+    peers_fix,
     plan,
     relation_names,
     trustworthy,
@@ -94,6 +100,7 @@ def check(ctx):
             fixing = fix_plan(rows, needs)
             select, prefetch = fixing if fixing else ([], [])
             loaders = loader_text(*(fixing or plan(needs)))
+            peers = peers_fix(rows, needs)
             _, node, via = reads[needs[0].index]
             via = needs[0].via or via
             located = where(ctx.project, via) if via else None
@@ -110,10 +117,17 @@ def check(ctx):
                 f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "
                 f"`{rows.model.name}` of the loop at line {iterable.lineno}, but the queryset built at line "
                 f"{built.start.line + 1} does not {loaders}: {outcome}",
-                fix_title=f"Add {loader_text(select, prefetch)} where the queryset is built" if fixing else "",
-                fix_data=(span_tuple(built), tuple(select), tuple(prefetch)),
+                fix_title=PEERS_TITLE if peers else
+                f"Add {loader_text(select, prefetch)} where the queryset is built" if fixing else "",
+                fix_data=(span_tuple(built), (), (), "FETCH_PEERS") if peers else
+                (span_tuple(built), tuple(select), tuple(prefetch)),
                 related=tuple(related),
             )
+
+
+# Django 6.1 only: the title says so, and the fix is unsafe (never applied by `check --fix`).
+PEERS_TITLE = ("Fetch each relation for all the rows at once: add `.fetch_mode(models.FETCH_PEERS)` where the "
+               "queryset is built (Django 6.1 or later only)")
 
 
 def _short(qualname: str) -> str:

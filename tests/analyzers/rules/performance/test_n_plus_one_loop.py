@@ -1,4 +1,6 @@
-from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+from django_expert.analyzers.fixes import apply_edits
+
+from tests.analyzers.rules.helpers import check_fixed, check_noop, engine_for, findings
 from tests.analyzers.rules.performance.models import CHAPTERS, MODELS
 
 CODE = "DJE501"
@@ -477,3 +479,54 @@ def test_reads_past_an_early_return_or_after_delete(tmp_path):
     assert [f.span.start.line + 1 for f in found] == [5]
     assert "`Book.title`" not in found[0].message
     assert "`Chapter.book` (only when `heading` is empty) is read in `Chapter.display()`" in found[0].message
+
+
+ACTIVITY = MODELS + """
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.contrib.contenttypes.models import ContentType
+
+
+    class Activity(models.Model):
+        actor = models.ForeignKey(Author, on_delete=models.CASCADE)
+        content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+        object_id = models.PositiveIntegerField()
+        target = GenericForeignKey("content_type", "object_id")
+"""
+
+
+def test_a_read_into_a_generic_foreign_key_is_offered_fetch_peers(tmp_path):
+    files = {"app/models.py": ACTIVITY, "app/reports.py": """
+        from app.models import Activity
+
+
+        def feed():
+            return [(a.actor.name, a.target.name) for a in Activity.objects.all()]
+
+
+        def targets():  # the generic key itself: prefetch_related("target") is exact
+            return [a.target for a in Activity.objects.all()]
+    """}
+    found = findings(tmp_path, files, CODE)
+    assert [(f.span.start.line + 1, f.fix_title.startswith("Fetch each relation"), f.fixable.value) for f in found] \
+        == [(5, True, "safe"), (9, False, "safe")]
+    assert "Django 6.1 or later only" in found[0].fix_title
+    engine, root = engine_for(tmp_path / "fixed", files)
+    finding = next(f for fs in engine.all_findings().values() for f in fs if f.code == CODE and "feed" not in f.message
+                   and f.span.start.line == 4)
+    fix = engine.fix(finding)
+    assert fix.applicability.value == "unsafe"
+    text = apply_edits((root / "app/reports.py").read_text(), list(fix.edits))
+    assert "from django.db.models import FETCH_PEERS\n" in text
+    assert "for a in Activity.objects.all().fetch_mode(FETCH_PEERS)]" in text
+
+
+def test_rows_fetched_with_peers_read_generic_keys_in_one_go(tmp_path):
+    check_noop(tmp_path, {"app/models.py": ACTIVITY, "app/reports.py": """
+        from django.db import models
+
+        from app.models import Activity
+
+
+        def feed():
+            return [(a.actor.name, a.target.name) for a in Activity.objects.fetch_mode(models.FETCH_PEERS)]
+    """}, CODE)
