@@ -1,0 +1,104 @@
+"""DJE417 csrf-disabled-authentication
+
+## What it does
+Finds DRF authentication classes built on `SessionAuthentication` that override
+`enforce_csrf()` to do nothing (`return`, `pass`), when a view (`authentication_classes`)
+or the production `DEFAULT_AUTHENTICATION_CLASSES` uses them.
+
+## Why is this bad?
+`SessionAuthentication` authenticates with the session cookie, which the browser sends
+with every request to the site — also those a page on another site makes it send. The
+CSRF check is what tells the two apart. Without it, any website a signed-in user visits
+can make their browser `POST`, `PUT` or `DELETE` through the API in their name. The usual
+reason ("the single-page app sends no token") has a fix that keeps the check: send the
+`csrftoken` cookie's value in the `X-CSRFToken` header.
+
+## Example
+```python
+class CsrfExemptSessionAuthentication(SessionAuthentication):
+    def enforce_csrf(self, request):
+        return
+```
+
+## Use instead
+Use `SessionAuthentication` itself and send the CSRF token from the front end, or
+authenticate the API with tokens that browsers do not attach on their own.
+
+## References
+- https://www.django-rest-framework.org/api-guide/authentication/#sessionauthentication
+- https://www.django-rest-framework.org/topics/ajax-csrf-cors/
+- https://docs.djangoproject.com/en/stable/howto/csrf/#using-csrf-protection-with-ajax
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.findings import Related
+from django_expert.analyzers.project import drf
+from django_expert.analyzers.rules.registry import rule
+
+SESSION = "rest_framework.authentication.SessionAuthentication"
+
+
+@rule("DJE417", "csrf-disabled-authentication", triggers=("enforce_csrf",))
+def check(ctx):
+    project = ctx.project
+    if project is None:
+        return
+    methods = {(node.name, item.name): item for node in ctx.tree.body if isinstance(node, ast.ClassDef)
+               for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for cls, qualname in ctx.classes_here(SESSION):
+        method = methods.get((cls.name, "enforce_csrf"))
+        if method is None or not does_nothing(method):
+            continue
+        users = users_of(project, qualname)
+        if not users:
+            continue
+        related = tuple(Related(*found, f"uses `{cls.name}`") for found in (_where(project, u) for u in users) if found)
+        named = ", ".join(f"`{u.rpartition('.')[2]}`" for u in users[:3]) + (" ..." if len(users) > 3 else "")
+        yield ctx.report(
+            method,
+            f"`{cls.name}.enforce_csrf` skips the CSRF check of session-authenticated requests, and {named} "
+            f"{'use' if len(users) > 1 else 'uses'} it: any website a signed-in user visits can make their browser "
+            f"write through the API in their name",
+            related=related,
+        )
+
+
+def does_nothing(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body of only a docstring, `pass`, `...`, `return` or `return None`."""
+    for statement in function.body:
+        match statement:
+            case ast.Pass() | ast.Expr(value=ast.Constant()):
+                continue
+            case ast.Return(value=None) | ast.Return(value=ast.Constant(value=None)):
+                continue
+        return False
+    return True
+
+
+def users_of(project, qualname: str) -> list[str]:
+    """Views whose `authentication_classes` name the class, and production settings whose
+    DEFAULT_AUTHENTICATION_CLASSES do."""
+    target = project.classes.canonical(qualname)
+    users = []
+    for ref in project.all_classes():
+        value = ref.fact.attr("authentication_classes")
+        names = drf.class_names(project, value) if value is not None else None
+        if names and target in names:
+            users.append(ref.qualname)
+    for module in drf.production_settings(project):
+        names = drf.class_names(project, drf.drf_setting(project, module, "DEFAULT_AUTHENTICATION_CLASSES"))
+        if names and target in names:
+            users.append(module)
+    return users
+
+
+def _where(project, qualname: str):
+    module, _, name = qualname.rpartition(".")
+    path = project.path_of(module)
+    span = project.locations_of(module).get(name) if path is not None else None
+    if path is None and project.path_of(qualname) is not None:  # a settings module
+        path, span = project.path_of(qualname), None
+    return (str(path), span) if path is not None and span is not None else None
