@@ -15,6 +15,10 @@ A summary says what other files need to know of a body without reading it:
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
 - `scopes`: the query chains narrowed by the requesting user (`facts/scoping.py`), from
   which the authorization rules learn how the project scopes each model.
+- `lookups`: the fields each `Model.objects....get/filter/exclude(field=...)` chain filters
+  by, "app.models.Ticket.objects|code,~event" (`~`: not an exact match, or through a
+  relation: it narrows, but no index on the field itself serves it), with "|loop" when
+  the call sits in a loop (DJE507: columns filtered on per request or per row).
 
 Nothing here is certain about the values at runtime; it is what the code says when it
 runs. A body the walk cannot read completely (nested functions run later, if ever) only
@@ -68,10 +72,11 @@ def summarise(function: Function, value: ValueBuilder,
     queries, calls = _queries_and_calls(body, value)
     sinks = _sinks(function, body, params, value)
     scopes = scoping.scopes(function, body, value)
-    if not (reads or passes or returns or queries or calls or sinks or scopes):
+    lookups = _lookups(body, value)
+    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
-                   calls[:_MAX_PASSES], sinks, scopes)
+                   calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES])
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],
@@ -137,6 +142,48 @@ def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...]
         if callee is not None and "." in callee:
             calls[callee] = None
     return tuple(sorted(queries)), tuple(sorted(calls))
+
+
+_FILTERS = frozenset({"get", "filter", "exclude", "get_or_create", "update_or_create"})
+_EXACT = frozenset({"exact", "in"})
+
+
+def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
+    """"manager|fields|loop" for each chain of filter calls on a model's manager (see the
+    module docstring); the outermost call of a chain stands for it."""
+    inner = {id(n.func.value) for n in body.calls if isinstance(n.func, ast.Attribute)}
+    looped = {id(n) for part in _repeated(body) for n in ast.walk(part)}
+    found: dict[str, None] = {}
+    for node in body.calls:
+        if id(node) in inner or not isinstance(node.func, ast.Attribute):
+            continue
+        fields: dict[str, None] = {}
+        root = node
+        while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in QUERY_METHODS:
+            if root.func.attr in _FILTERS:
+                for keyword in root.keywords:
+                    if keyword.arg and keyword.arg != "defaults":
+                        parts = keyword.arg.split("__")
+                        exact = len(parts) == 1 or len(parts) == 2 and parts[1] in _EXACT
+                        fields[parts[0] if exact else "~" + parts[0]] = None
+            root = root.func.value
+        name = dotted_name(root)
+        if not fields or name is None or name.rpartition(".")[2] not in _MANAGERS:
+            continue
+        found[f"{value.qualify(name)}|{','.join(fields)}|{'loop' if id(node) in looped else ''}"] = None
+    return tuple(sorted(found))
+
+
+def _repeated(body: Body):
+    """The parts of a body that run once per item: loop bodies, comprehension elements
+    (not what a loop iterates: that runs once)."""
+    for node in body.nodes:
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            yield from node.body
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            yield node.elt
+        elif isinstance(node, ast.DictComp):
+            yield from (node.key, node.value)
 
 
 def _with_local_imports(body: Body, value: ValueBuilder,

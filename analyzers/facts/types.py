@@ -109,6 +109,8 @@ class Summary:
     sinks: tuple[tuple[str, str], ...] = ()
     # Query chains narrowed by the requesting user, "root|how" (see `facts/scoping.py`).
     scopes: tuple[str, ...] = ()
+    # Fields a manager query filters rows by, "manager|field,~field|loop" (`facts/summaries.py`).
+    lookups: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

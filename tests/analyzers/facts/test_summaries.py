@@ -133,3 +133,17 @@ def test_reads_past_an_early_return_carry_its_guard_and_reads_after_delete_are_l
     assert found["Product.__str__"].reads_of("self") == (("?title", "parent", "title"), ("title",))
     assert found["Product.label"].reads_of("self") == (("name",), ("pk",))
     assert found["Product.remove"].reads_of("self") == (("product", "name"),)
+
+
+def test_lookups_name_the_fields_a_manager_query_filters_by_and_whether_it_repeats():
+    found = summaries("""
+        from shop.models import Ticket
+
+        def find(code, event):
+            ticket = Ticket.objects.filter(event=event).get(code=code)
+            for row in Ticket.objects.filter(label__startswith="x"):
+                Ticket.objects.get(number__in=[1], owner__name="a")
+            return [Ticket.objects.filter(note=c).first() for c in code], ticket.items.get(code=code)
+    """)["find"]
+    assert found.lookups == ("shop.models.Ticket.objects|code,event|", "shop.models.Ticket.objects|note|loop",
+                             "shop.models.Ticket.objects|number,~owner|loop", "shop.models.Ticket.objects|~label|")
