@@ -129,8 +129,9 @@ def _model_permissions_for_reads(ctx, cls, qualname: str):
         return
     used = next(c for c in classes if c in MODEL_PERMISSIONS).rpartition(".")[2]
     who = "any client" if used.endswith("AnonReadOnly") else "any authenticated user"
+    own = drf.view_permissions(project, qualname)
     yield ctx.report(
-        f"{cls.name}.queryset",
+        f"{cls.name}.permission_classes" if own.owner == qualname else f"{cls.name}.queryset",
         f"`{cls.name}` relies on `{used}`, which never restricts GET: {who} reads every `{model.name}` of every "
         f"owner here; narrow the queryset to the requesting user",
     )
