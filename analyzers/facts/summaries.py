@@ -15,7 +15,8 @@ A summary says what other files need to know of a body without reading it:
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
 - `scopes`: the query chains narrowed by the requesting user (`facts/scoping.py`), from
   which the authorization rules learn how the project scopes each model.
-- `lookups`: the fields each `Model.objects....get/filter/exclude(field=...)` chain filters
+- `lookups`: the fields each `Model.objects....get/filter(field=...)` chain (or
+  `get_object_or_404(Model, field=...)`) filters
   by, "app.models.Ticket.objects|code,~event" (`~`: not an exact match, or through a
   relation: it narrows, but no index on the field itself serves it), with "|loop" when
   the call sits in a loop (DJE507: columns filtered on per request or per row).
@@ -144,7 +145,8 @@ def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...]
     return tuple(sorted(queries)), tuple(sorted(calls))
 
 
-_FILTERS = frozenset({"get", "filter", "exclude", "get_or_create", "update_or_create"})
+_FILTERS = frozenset({"get", "filter", "get_or_create", "update_or_create"})  # not exclude(): it narrows nothing
+_GET_OBJECT = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 _EXACT = frozenset({"exact", "in"})
 
 
@@ -155,10 +157,12 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
     looped = {id(n) for part in _repeated(body) for n in ast.walk(part)}
     found: dict[str, None] = {}
     for node in body.calls:
-        if id(node) in inner or not isinstance(node.func, ast.Attribute):
+        if id(node) in inner:
             continue
         fields: dict[str, None] = {}
         root = node
+        if _qualified(node.func, value) in _GET_OBJECT and node.args:  # get_object_or_404(Model, code=...)
+            root = ast.Call(ast.Attribute(ast.Attribute(node.args[0], "objects"), "get"), [], node.keywords)
         while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in QUERY_METHODS:
             if root.func.attr in _FILTERS:
                 for keyword in root.keywords:

@@ -137,13 +137,16 @@ def test_reads_past_an_early_return_carry_its_guard_and_reads_after_delete_are_l
 
 def test_lookups_name_the_fields_a_manager_query_filters_by_and_whether_it_repeats():
     found = summaries("""
+        from django.shortcuts import get_object_or_404
         from shop.models import Ticket
 
         def find(code, event):
             ticket = Ticket.objects.filter(event=event).get(code=code)
+            get_object_or_404(Ticket, ref=code)
             for row in Ticket.objects.filter(label__startswith="x"):
                 Ticket.objects.get(number__in=[1], owner__name="a")
             return [Ticket.objects.filter(note=c).first() for c in code], ticket.items.get(code=code)
     """)["find"]
     assert found.lookups == ("shop.models.Ticket.objects|code,event|", "shop.models.Ticket.objects|note|loop",
-                             "shop.models.Ticket.objects|number,~owner|loop", "shop.models.Ticket.objects|~label|")
+                             "shop.models.Ticket.objects|number,~owner|loop", "shop.models.Ticket.objects|ref|",
+                             "shop.models.Ticket.objects|~label|")
