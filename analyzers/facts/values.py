@@ -70,7 +70,7 @@ class Env:
 
 @dataclass(frozen=True, slots=True)
 class BinOp:
-    op: str  # "+", "-", "*", "/", "%", "|"
+    op: str  # "+", "-", "*", "/", "%", "|", "&"
     left: Value
     right: Value
 
@@ -90,7 +90,7 @@ class Unknown:
 Value = Const | Seq | Mapping | Ref | Call | Env | BinOp | Starred | Unknown
 UNKNOWN = Unknown()
 
-_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%", ast.BitOr: "|"}
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%", ast.BitOr: "|", ast.BitAnd: "&"}
 
 # Callees that read the environment: qualified name -> cast.
 _ENV_READERS = {

@@ -518,3 +518,91 @@ def owner_fields(project: ProjectModel, model: ModelInfo) -> list[str]:
         return []
     return [f.name for f in model.fields if f.name in OWNER_NAMES and (f.many_to_one or f.one_to_one)
             and f.related_model == user.label]
+
+
+# -- what a view runs with: permissions spelled out, authentication, throttles ---------------------
+
+SESSION_AUTHENTICATION = f"{_DRF}.authentication.SessionAuthentication"
+OBTAIN_AUTH_TOKEN = f"{_DRF}.authtoken.views.ObtainAuthToken"
+
+
+def permission_text(value: Value) -> str:
+    """A permission_classes entry as written: `IsAuthenticated & (IsOwner | IsAdminUser)`."""
+    from django_expert.analyzers.facts.values import BinOp
+
+    if isinstance(value, Ref):
+        return value.name.rpartition(".")[2]
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value.rpartition(".")[2]
+    if isinstance(value, BinOp) and value.op in "|&":
+        def side(part: Value) -> str:
+            text = permission_text(part)
+            return f"({text})" if isinstance(part, BinOp) and part.op != value.op else text
+        return f"{side(value.left)} {value.op} {side(value.right)}"
+    return "?"
+
+
+def does_nothing(function) -> bool:
+    """An ast function whose body is only a docstring, `pass`, `...`, `return` or `return
+    None` (an `enforce_csrf` override that skips the check). Asked of the tree, because a
+    summary keeps nothing of a call it cannot name (`super().enforce_csrf(request)`)."""
+    import ast
+
+    for statement in function.body:
+        match statement:
+            case ast.Pass() | ast.Expr(value=ast.Constant()):
+                continue
+            case ast.Return(value=None) | ast.Return(value=ast.Constant(value=None)):
+                continue
+        return False
+    return True
+
+
+def authentication_users(project: ProjectModel, qualname: str) -> list[str]:
+    """Views whose `authentication_classes` name the class, and production settings modules
+    whose DEFAULT_AUTHENTICATION_CLASSES do."""
+    target = project.classes.canonical(qualname)
+    users = []
+    for ref in project.all_classes():
+        value = ref.fact.attr("authentication_classes")
+        names = class_names(project, value) if value is not None else None
+        if names and target in names:
+            users.append(ref.qualname)
+    for module in production_settings(project):
+        names = class_names(project, drf_setting(project, module, "DEFAULT_AUTHENTICATION_CLASSES"))
+        if names and target in names:
+            users.append(module)
+    return users
+
+
+def _production_default(project: ProjectModel, key: str) -> tuple[str, ...] | None:
+    """A REST_FRAMEWORK default all production settings agree on (None: unsure or none)."""
+    found = {class_names(project, drf_setting(project, module, key)) for module in production_settings(project)}
+    return found.pop() if len(found) == 1 else None
+
+
+def effective_authentication(project: ProjectModel, qualname: str) -> tuple[tuple[str, ...] | None, bool]:
+    """(authentication classes, whether they are the production default) of a view."""
+    own = lookup(project, qualname, "authentication_classes")
+    if not own.sure:
+        return None, False
+    if own.found:
+        return class_names(project, own.value), False
+    return _production_default(project, "DEFAULT_AUTHENTICATION_CLASSES"), True
+
+
+def effective_throttles(project: ProjectModel, qualname: str) -> tuple[tuple[str, ...] | None, bool]:
+    """(throttle classes, whether they are the production default) of a view. DRF's
+    ObtainAuthToken sets `throttle_classes = ()`: its subclasses run none unless they set some."""
+    own = lookup(project, qualname, "throttle_classes")
+    if not own.sure:
+        for ancestor in project.mro(qualname):
+            ref = project.resolve_class(ancestor)
+            if ref is not None and ref.fact.attr("throttle_classes") is not None:
+                return None, False
+            if ancestor == OBTAIN_AUTH_TOKEN:
+                return (), False
+        return None, False
+    if own.found:
+        return class_names(project, own.value), False
+    return _production_default(project, "DEFAULT_THROTTLE_CLASSES"), True

@@ -48,11 +48,11 @@ def check(ctx):
         return
     methods = {(node.name, item.name): item for node in ctx.tree.body if isinstance(node, ast.ClassDef)
                for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for cls, qualname in ctx.classes_here(SESSION):
+    for cls, qualname in ctx.classes_here(drf.SESSION_AUTHENTICATION):
         method = methods.get((cls.name, "enforce_csrf"))
-        if method is None or not does_nothing(method):
+        if method is None or not drf.does_nothing(method):
             continue
-        users = users_of(project, qualname)
+        users = drf.authentication_users(project, qualname)
         if not users:
             continue
         related = tuple(Related(*found, f"uses `{cls.name}`") for found in (_where(project, u) for u in users) if found)
@@ -66,39 +66,8 @@ def check(ctx):
         )
 
 
-def does_nothing(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A body of only a docstring, `pass`, `...`, `return` or `return None`."""
-    for statement in function.body:
-        match statement:
-            case ast.Pass() | ast.Expr(value=ast.Constant()):
-                continue
-            case ast.Return(value=None) | ast.Return(value=ast.Constant(value=None)):
-                continue
-        return False
-    return True
-
-
-def users_of(project, qualname: str) -> list[str]:
-    """Views whose `authentication_classes` name the class, and production settings whose
-    DEFAULT_AUTHENTICATION_CLASSES do."""
-    target = project.classes.canonical(qualname)
-    users = []
-    for ref in project.all_classes():
-        value = ref.fact.attr("authentication_classes")
-        names = drf.class_names(project, value) if value is not None else None
-        if names and target in names:
-            users.append(ref.qualname)
-    for module in drf.production_settings(project):
-        names = drf.class_names(project, drf.drf_setting(project, module, "DEFAULT_AUTHENTICATION_CLASSES"))
-        if names and target in names:
-            users.append(module)
-    return users
-
-
 def _where(project, qualname: str):
     module, _, name = qualname.rpartition(".")
     path = project.path_of(module)
     span = project.locations_of(module).get(name) if path is not None else None
-    if path is None and project.path_of(qualname) is not None:  # a settings module
-        path, span = project.path_of(qualname), None
     return (str(path), span) if path is not None and span is not None else None

@@ -114,34 +114,9 @@ def _through_serializer(project, summary) -> bool:
 
 
 def _throttled(project, qualname: str) -> bool | None:
-    """Whether a throttle applies: the view's own list, else the production default
-    (None: unsure)."""
-    own = drf.lookup(project, qualname, "throttle_classes")
-    if not own.sure:
-        for ancestor in project.mro(qualname):  # DRF's ObtainAuthToken sets `throttle_classes = ()`
-            ref = project.resolve_class(ancestor)
-            if ref is not None and ref.fact.attr("throttle_classes") is not None:
-                return None
-            if ancestor == TOKEN_VIEWS[0]:
-                return False
-        return None
-    if own.found:
-        names = drf.class_names(project, own.value)
-        return None if names is None else bool(names)
-    return _default_throttled(project)
-
-
-def _default_throttled(project) -> bool | None:
-    modules = drf.production_settings(project)
-    if not modules:
-        return None
-    for module in modules:
-        names = drf.class_names(project, drf.drf_setting(project, module, "DEFAULT_THROTTLE_CLASSES"))
-        if names is None:
-            return None
-        if names:
-            return True
-    return False
+    """Whether a throttle applies (None: unsure)."""
+    names, _ = drf.effective_throttles(project, qualname)
+    return None if names is None else bool(names)
 
 
 def _rate_limited(cls) -> bool:
