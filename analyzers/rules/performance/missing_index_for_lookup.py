@@ -8,8 +8,14 @@ a `Meta.indexes` entry, a unique constraint or `unique_together` (a view usually
 queryset by the other fields of such a composite index). A view whose queryset is one
 object's related rows (`order.payments.all()`) is left alone: the foreign key's index
 narrows the lookup to a handful of rows.
-(`SlugField` is indexed by default.) The finding is on the field, with each view as
-related information.
+(`SlugField` is indexed by default.) Beyond `lookup_field`, it finds fields filtered on
+exactly (`Ticket.objects.get(code=...)`, `.filter(code=...)`, `get_object_or_404`) in code
+that runs per request or per row: views and the project functions they call, four calls
+deep; signal receivers (`@receiver(post_save, ...)`) and what they call; loops of a
+management command's `handle()`. A query that also filters by an indexed field (a foreign
+key, the primary key, a unique or indexed column) is left alone: that index narrows it,
+and so are booleans and fields with `choices` (an index on few distinct values rarely
+serves). The finding is on the field, with each view or function as related information.
 
 ## Why is this bad?
 Each detail request then filters the whole table by an unindexed column: a sequential
@@ -45,7 +51,9 @@ from __future__ import annotations
 from django_expert.analyzers.facts.values import Call, Seq, string, strings
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import add_keyword
+from django_expert.analyzers.project.hot_paths import hot_lookups
 from django_expert.analyzers.project.querysets import Flow
+from django_expert.analyzers.project.summaries import where
 from django_expert.analyzers.rules.registry import fixer, rule
 
 _LOOKUP_VIEWS = {"lookup_field": ("rest_framework.generics.GenericAPIView",),
@@ -59,6 +67,7 @@ def check(ctx):
     mine = {m.qualname: m for m in ctx.models_here() if not m.abstract and not m.proxy}
     if not mine:
         return
+    reported: set[tuple[str, str]] = set()
     for model, field_name, views in _lookups(ctx, mine):
         field = model.field(field_name)
         if field is None or field.declared_in != model.qualname or _indexed(model, field):
@@ -73,6 +82,62 @@ def check(ctx):
             related=tuple(r for r in (ctx.related(v.rpartition(".")[0], v.rpartition(".")[2], "looks it up here")
                                       for v in views) if r is not None),
         )
+        reported.add((model.qualname, field.name))
+    yield from _hot_path_findings(ctx, mine, reported)
+
+
+_WHEN = {"request": "on every request", "signal": "on every signal it receives",
+         "command loop": "once per row of a command's loop"}
+_FEW_VALUES = frozenset({"BooleanField", "NullBooleanField"})
+
+
+def _hot_path_findings(ctx, mine, reported):
+    """Fields filtered on by code that runs per request, signal or row (see the docstring)."""
+    grouped: dict[tuple[str, str], list] = {}
+    for lookup in hot_lookups(ctx.project):
+        if lookup.model in mine and (lookup.model, lookup.field) not in reported:
+            grouped.setdefault((lookup.model, lookup.field), []).append(lookup)
+    for (qualname, name), lookups in grouped.items():
+        model = mine[qualname]
+        field = model.field(name)
+        if field is None or field.declared_in != model.qualname or _indexed(model, field) or \
+                field.kind in _FEW_VALUES or "choices" in field.options:
+            continue
+        lookups = [lookup for lookup in lookups if not any(_narrows(model, other) for other in lookup.others)]
+        if not lookups:
+            continue
+        lookups.sort(key=lambda lookup: list(_WHEN).index(lookup.when))  # the hottest path first
+        names = ", ".join(f"`{_short(lookup.function)}()`" for lookup in lookups[:3]) + \
+            (" and more" if len(lookups) > 3 else "")
+        yield ctx.report(
+            f"{model.name}.{field.name}",
+            f"{names} look{'s' if len(lookups) == 1 else ''} `{model.name}` rows up by `{field.name}` "
+            f"{_WHEN[lookups[0].when]}, but nothing indexes it: each lookup scans the table (add `db_index=True` "
+            f"and a migration)",
+            fix_title="Add db_index=True (then run makemigrations)",
+            fix_data=(model.name, field.name),
+            related=tuple(_related(ctx, lookup) for lookup in lookups if where(ctx.project, lookup.function)),
+        )
+
+
+def _narrows(model, name: str) -> bool:
+    """Another field of the same query whose index already narrows the rows it scans."""
+    if name in ("pk", "id"):
+        return True
+    field = model.field(name)
+    return field is None or _indexed(model, field)  # unknown (an annotation, a reverse relation): assume so
+
+
+def _related(ctx, lookup):
+    from django_expert.analyzers.findings import Related
+
+    path, span = where(ctx.project, lookup.function)
+    return Related(path, span, f"`{_short(lookup.function)}()` looks it up here ({_WHEN[lookup.when]})")
+
+
+def _short(qualname: str) -> str:
+    parts = qualname.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 1 and parts[-2][:1].isupper() else parts[-1]
 
 
 def _lookups(ctx, mine):

@@ -151,3 +151,149 @@ def test_a_view_over_one_objects_related_rows_is_left_alone(tmp_path):
                 order = get_object_or_404(Order, code=self.kwargs["order"])
                 return order.payments.all()
     """}, CODE)
+
+
+HOT_MODELS = """
+    from django.db import models
+
+
+    class Event(models.Model):
+        slug = models.SlugField()
+
+
+    class Ticket(models.Model):
+        event = models.ForeignKey(Event, on_delete=models.CASCADE)
+        code = models.CharField(max_length=12)
+        secret = models.CharField(max_length=32)
+        email = models.CharField(max_length=100)
+        barcode = models.CharField(max_length=40)
+        number = models.IntegerField(unique=True)
+        state = models.CharField(max_length=1, choices=[("p", "paid"), ("n", "new")])
+        active = models.BooleanField(default=True)
+        note = models.CharField(max_length=100)
+"""
+
+
+def test_fields_filtered_on_per_request_signal_or_row_are_reported(tmp_path):
+    found = findings(tmp_path, {"app/models.py": HOT_MODELS, "app/services.py": """
+        from app.models import Ticket
+
+
+        def find_ticket(code):
+            return Ticket.objects.get(code=code)
+
+
+        def audit(text):
+            return Ticket.objects.filter(note=text).exists()
+    """, "app/views.py": """
+        from django.http import JsonResponse
+        from django.shortcuts import get_object_or_404
+
+        from app.models import Ticket
+        from app.services import find_ticket
+
+
+        def ticket(request, code):
+            return JsonResponse({"id": find_ticket(code).pk})
+
+
+        def by_secret(request, secret):
+            return JsonResponse({"id": get_object_or_404(Ticket, secret=secret).pk})
+    """, "app/signals.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        from app.models import Ticket
+
+
+        @receiver(post_save, sender=Ticket)
+        def dedupe(sender, instance, **kwargs):
+            Ticket.objects.filter(email=instance.email).exclude(pk=instance.pk).delete()
+    """, "app/management/commands/scan.py": """
+        from django.core.management.base import BaseCommand
+
+        from app.models import Ticket
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                for line in open(options["file"]):
+                    Ticket.objects.filter(barcode=line.strip()).update(note="scanned")
+    """}, CODE)
+    messages = {f.message.split(" rows up by ")[1].split("`")[1]: f.message for f in found}
+    assert set(messages) == {"code", "secret", "email", "barcode"}
+    assert messages["code"].startswith("`find_ticket()` looks `Ticket` rows up by `code` on every request")
+    assert "on every signal it receives" in messages["email"]
+    assert messages["barcode"].startswith("`Command.handle()` looks") and "once per row of a command's loop" in \
+        messages["barcode"]
+    assert all(f.related and f.fix_title for f in found)
+
+
+def test_indexed_narrowed_few_valued_or_cold_lookups_stay_silent(tmp_path):
+    check_noop(tmp_path, {"app/models.py": HOT_MODELS, "app/views.py": """
+        from django.http import JsonResponse
+
+        from app.models import Ticket
+
+
+        def indexed(request, number, slug):
+            return JsonResponse({"a": Ticket.objects.get(number=number).pk,
+                                 "b": Ticket.objects.filter(event__slug=slug).count()})
+
+
+        def narrowed(request, event, code):  # the event's foreign key index narrows it
+            return JsonResponse({"id": Ticket.objects.filter(event=event).get(code=code).pk})
+
+
+        def few_values(request):
+            return JsonResponse({"n": Ticket.objects.filter(state="p", active=True).count()})
+
+
+        def not_a_view(code):  # nothing calls it per request
+            return Ticket.objects.get(code=code)
+    """, "app/management/commands/once.py": """
+        from django.core.management.base import BaseCommand
+
+        from app.models import Ticket
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                Ticket.objects.filter(note=options["note"]).delete()  # once per run
+    """, "app/tests/test_views.py": """
+        from app.models import Ticket
+
+
+        def test_secret(request):
+            Ticket.objects.get(secret="x")
+    """}, CODE)
+
+
+def test_the_message_names_the_hottest_path_first(tmp_path):
+    found = findings(tmp_path, {"app/models.py": HOT_MODELS, "app/services.py": """
+        from app.models import Ticket
+
+
+        def by_code(code):
+            return Ticket.objects.filter(code=code).first()
+    """, "app/management/commands/scan.py": """
+        from django.core.management.base import BaseCommand
+
+        from app.models import Ticket
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                for code in options["codes"]:
+                    Ticket.objects.get(code=code)
+    """, "app/views.py": """
+        from django.http import JsonResponse
+
+        from app.services import by_code
+
+
+        def ticket(request, code):
+            return JsonResponse({"found": by_code(code) is not None})
+    """}, CODE)
+    assert [f.message.split(", but")[0] for f in found] == [
+        "`by_code()`, `Command.handle()` look `Ticket` rows up by `code` on every request"]
