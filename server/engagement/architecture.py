@@ -223,6 +223,8 @@ def api_map(inv: Inventory) -> list[dict]:
             "permissions_source": view.permissions_source if view else None,
             "pagination": view.pagination if view else None,
             "throttling": view.throttling if view else None,
+            "authentication": view.authentication if view else None,
+            "scoping": view.scoping if view else None,
             "open_to_anyone": bool(view and view.open_to_anyone),
         })
     return rows

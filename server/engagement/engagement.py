@@ -580,7 +580,8 @@ class Engagement:
         scope = self.state.data["scope"]
         analysis = self.state.data["analyze"]
         order = tuple(p["area"] for p in scope["plan"])
-        controls = security.controls(inv, scope["production_settings"], analysis["architecture"]["api_map"])
+        controls = security.controls(inv, scope["production_settings"], analysis["architecture"]["api_map"],
+                                     analysis["findings"])
         patches = self._patches(analysis["findings"], order)
         docs = self.state.data["context"]["rules"]
         recs = guide.recommendations(order, analysis["findings"], patches, inv, analysis["architecture"], controls, docs)

@@ -88,19 +88,21 @@ def _derived(inv: Inventory, architecture: dict, controls: dict, findings: list[
                      "title": title, "summary": summary, "objects": objects, "doc": doc, "explain": None,
                      "patches": []})
 
+    # Views open through the default only: a view that writes AllowAny itself is public by design,
+    # visibly so in review, and is not what this advice is about.
     open_views = [v for v in controls["permissions"]["open_views"]
-                  if v["place"] and not _covered(findings, None, v["place"]["path"], v["view"])]
+                  if v["place"] and v["source"] == "default" and not _covered(findings, None, v["place"]["path"], v["view"])]
     if open_views:
-        default = controls["permissions"]["default_permission_classes"]
         why = ("REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES, so DRF's default AllowAny applies"
                if not controls["permissions"]["default_permission_written"] else
-               "their permission_classes resolve to AllowAny")
+               "the production DEFAULT_PERMISSION_CLASSES resolve to AllowAny")
         add("security", "DRF views open to anonymous clients",
             f"{why}: anyone can call these endpoints, writes included for viewsets. Set "
             "DEFAULT_PERMISSION_CLASSES (for example IsAuthenticated) and give public endpoints an explicit "
             "permission_classes (IsAuthenticatedOrReadOnly, AllowAny) so the exception is visible in review.",
             [{"path": v["place"]["path"], "line": v["place"]["line"], "symbol": v["view"],
-              "message": f"`{v['view']}` ({v['pattern']}) — effective permission: {', '.join(default or ['AllowAny'])}"}
+              "message": f"`{v['view']}` ({v['pattern']}) — effective permission: "
+                         f"{', '.join(v.get('permissions') or ['AllowAny'])} (default)"}
              for v in open_views], "warning")
     for block in controls["hardening"]:
         path = inv.place(block["module"]).path

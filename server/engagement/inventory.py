@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value, string, strings
 from django_expert.analyzers.navigation.urls import Route as UrlRoute
+from django_expert.analyzers.project import drf
+from django_expert.analyzers.project.summaries import method_summary
 from django_expert.analyzers.navigation.urls import url_index
 from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.source import text_lines
@@ -103,6 +105,8 @@ class ViewInfo:
     permissions_source: str = ""  # view | default | decorator | mixin | custom | none | unknown
     pagination: str = ""
     throttling: str = ""
+    authentication: str = ""  # "SessionAuthentication, TokenAuthentication (default)", "n/a" for Django views
+    scoping: str = ""  # how its rows are narrowed to the requesting user ("for_user(user)", "every row", "—")
     renders_template: bool = False
     lookup: str | None = None
 
@@ -275,8 +279,11 @@ class Inventory:
 
     @cached_property
     def drf_settings(self) -> dict[str, Value]:
+        """REST_FRAMEWORK of the settings that run in production (what the report describes),
+        else of the project's settings module."""
+        production = drf.production_settings(self.model)
         try:
-            return self.model.settings().rest_framework()
+            return self.model.settings(production[0] if production else None).rest_framework()
         except Exception:  # noqa: BLE001 - a settings module that cannot be read yields no defaults
             return {}
 
@@ -321,11 +328,13 @@ class Inventory:
             value, owner = self._class_attr(qualname, "permission_classes")
             if value is not None:
                 if isinstance(value, Seq):
-                    return tuple(short(v.name) if isinstance(v, Ref) else "?" for v in value.items), \
+                    return tuple(drf.permission_text(v) for v in value.items), \
                         "custom" if method is not None else "view"
                 return ("?",), "unknown"
             if method is not None:
                 return ("get_permissions()",), "custom"
+            if drf.OBTAIN_AUTH_TOKEN in self._mro(qualname):
+                return (), "view"  # ObtainAuthToken sets `permission_classes = ()`: the defaults do not apply
             names, known = self._default_names("DEFAULT_PERMISSION_CLASSES")
             return (names, "default") if known else (("?",), "unknown")
         mixins = tuple(short(a) for a in self._mro(qualname) if short(a) in _AUTH_MIXINS)
@@ -356,14 +365,65 @@ class Inventory:
                 pagination = short(value.name) if isinstance(value, Ref) else "none" if value == Const(None) else "?"
         else:
             pagination = "n/a"
-        value, _ = self._class_attr(qualname, "throttle_classes")
-        if value is None:
-            names, known = self._default_names("DEFAULT_THROTTLE_CLASSES")
-            throttling = (", ".join(names) + " (default)" if names else "none (default)") if known else "?"
-        else:
-            items = value.items if isinstance(value, Seq) else ()
-            throttling = ", ".join(short(v.name) if isinstance(v, Ref) else "?" for v in items) or "none"
-        return pagination, throttling
+        names, default = drf.effective_throttles(self.model, qualname)
+        return pagination, _listed(names, default)
+
+    def _authentication(self, qualname: str, kind: str) -> str:
+        """The authentication classes a DRF view runs with ("none" for an empty list), each
+        marked when it skips the CSRF check."""
+        if not kind.startswith("drf"):
+            return "n/a"
+        names, default = drf.effective_authentication(self.model, qualname)
+        if names is None:
+            return "?"
+        marked = tuple(f"{short(n)} (no CSRF check)" if n in self.csrf_skipping else n for n in names)
+        return _listed(marked, default)
+
+    @cached_property
+    def csrf_skipping(self) -> frozenset[str]:
+        """SessionAuthentication subclasses of the project whose `enforce_csrf` does nothing
+        (qualified and short names): the report must not say CSRF is enforced for them."""
+        found = set()
+        for module, state in self.files.items():
+            for cls in state.facts.classes:
+                qualname = f"{module}.{cls.name}"
+                if cls.method("enforce_csrf") is None or drf.SESSION_AUTHENTICATION not in self._mro(qualname):
+                    continue
+                tree = self._tree(module)
+                node = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls.name), None) \
+                    if tree is not None else None
+                method = next((m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                               and m.name == "enforce_csrf"), None) if node is not None else None
+                if method is not None and drf.does_nothing(method):
+                    found |= {qualname, cls.name}
+        return frozenset(found)
+
+    def _tree(self, module: str) -> ast.Module | None:
+        text = self._text(module)
+        if text is None:
+            return None
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    def _scoping(self, qualname: str, kind: str, model: str | None) -> str:
+        """How a class-based view narrows its rows to the requesting user: the scoping calls
+        of its `get_queryset` (through the MRO), "every row" for a queryset attribute with
+        no narrowing, "—" when it has no rows or cannot be read."""
+        if model is None or kind == "django-function" or kind == "drf-function":
+            return "—"
+        found = method_summary(self.model, qualname, "get_queryset")
+        if found is not None:
+            scopes = [_scope_text(entry) for entry in found[1].scopes]
+            return ", ".join(scopes) if scopes else "not narrowed by the user"
+        if drf.defines_method(self.model, qualname, "get_queryset") is not False:
+            return "?"
+        if drf.defines_method(self.model, qualname, "get_object") is not False:
+            return "get_object()"  # the object is chosen by code (`return self.request.user`)
+        if self._class_attr(qualname, "queryset")[0] is None and self._class_attr(qualname, "model")[0] is None:
+            return "—"
+        return "every row"
 
     @cached_property
     def views(self) -> dict[str, ViewInfo]:
@@ -378,8 +438,8 @@ class Inventory:
             for cls in facts.classes:
                 qualname = f"{module}.{cls.name}"
                 mro = self._mro(qualname)
-                if DJANGO_VIEW not in mro or qualname == DJANGO_VIEW:
-                    continue
+                if DJANGO_VIEW not in mro and drf.OBTAIN_AUTH_TOKEN not in mro or qualname == DJANGO_VIEW:
+                    continue  # (DRF's ObtainAuthToken is a view the index does not follow to APIView)
                 found[qualname] = self._class_view(module, cls, qualname, mro)
             renders = self._rendering_functions(module)
             for function in facts.functions:
@@ -397,6 +457,8 @@ class Inventory:
     def _class_view(self, module: str, cls, qualname: str, mro: tuple[str, ...]) -> ViewInfo:
         if DRF_VIEWSET in mro:
             kind = "drf-viewset"
+        elif drf.OBTAIN_AUTH_TOKEN in mro:
+            kind = "drf-apiview"
         elif DRF_GENERIC in mro:
             kind = "drf-generic"
         elif DRF_VIEW in mro:
@@ -416,13 +478,16 @@ class Inventory:
         model = (info.model if info else None) or (queryset.model if queryset else None)
         permissions, source = self._permissions(qualname, kind)
         pagination, throttling = self._drf_extra(qualname, kind)
+        authentication = self._authentication(qualname, kind)
+        scoping = self._scoping(qualname, kind, model)
         async_methods = tuple(m.name for m in cls.methods if m.is_async)
         lookup_value, _ = self._class_attr(qualname, "lookup_field")
         return ViewInfo(
             name=cls.name, qualname=qualname, place=self.place(module, cls.name), kind=kind,
             is_async=bool(async_methods), async_methods=async_methods, serializer=serializer, queryset=queryset,
             model=model, permissions=permissions, permissions_source=source, pagination=pagination,
-            throttling=throttling, renders_template=any(base in mro for base in TEMPLATE_VIEWS),
+            throttling=throttling, authentication=authentication, scoping=scoping,
+            renders_template=any(base in mro for base in TEMPLATE_VIEWS),
             lookup=string(lookup_value) if lookup_value is not None else None,
         )
 
@@ -701,3 +766,20 @@ def _calls_with_context(tree: ast.Module):
             yield from visit(child, name, atomic_here, on_commit)
 
     yield from visit(tree, None, False, False)
+
+
+def _listed(names: tuple[str, ...] | None, default: bool) -> str:
+    """Class names as the report lists them: "A, B (default)", "none", "?" when unknown."""
+    if names is None:
+        return "?"
+    text = ", ".join(short(n) if "(" not in n else n for n in names) or "none"
+    return f"{text} (default)" if default else text
+
+
+def _scope_text(entry: str) -> str:
+    """A summary's scope entry as the report shows it: "for_user(user)", "filter(owner=user)"."""
+    root, _, how = entry.partition("|")
+    if root == "call":
+        return f"{short(how)}(user)"
+    method, _, keys = how.partition(":")
+    return f"{method}({', '.join(keys.split(','))}) by the user" if keys else f"{method}(user)"

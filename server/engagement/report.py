@@ -296,7 +296,8 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     add("")
     rows = arch["api_map"]
     if rows:
-        table_header(add, "URL pattern", "View", "Serializer", "Model", "Permissions", "Pagination", "Throttling")
+        table_header(add, "URL pattern", "View", "Serializer", "Model", "Authentication", "Permissions",
+                     "Rows narrowed to the user", "Pagination", "Throttling")
         for r in rows:
             if r["view"] and r["view_place"]:
                 view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'], errors='surrogateescape')}#L{r['view_place']['line']})"
@@ -309,11 +310,14 @@ def _architecture(add, arch: dict, scope: dict) -> None:
                 permissions += " (default)"
             if r["open_to_anyone"]:
                 permissions += " ⚠"
-            add(f"| {cell(code(r['pattern']))} | {view} | {serializer} | {cell(r['model'])} | {cell(permissions)} | "
+            add(f"| {cell(code(r['pattern']))} | {view} | {serializer} | {cell(r['model'])} | "
+                f"{cell(r.get('authentication'))} | {cell(permissions)} | {cell(r.get('scoping'))} | "
                 f"{cell(r['pagination'])} | {cell(r['throttling'])} |")
         add("")
-        add("Effective values: a view's own attribute, else the REST_FRAMEWORK default (marked \"default\"); "
-            "⚠ marks endpoints open to anonymous clients.")
+        add("Effective values in production: a view's own attribute, else the REST_FRAMEWORK default of the "
+            "production settings (marked \"default\"); permissions as written, `|` and `&` included; rows narrowed "
+            "to the user: the scoping calls of `get_queryset()` (\"every row\": a `queryset` attribute nothing "
+            "narrows); ⚠ marks endpoints whose permission is AllowAny.")
     else:
         add("No URL patterns found (ROOT_URLCONF missing or not followed).")
     add("")
@@ -486,12 +490,27 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
     csrf = security["csrf"]
     presence = {True: "is in MIDDLEWARE", False: "is **missing** from MIDDLEWARE",
                 None: "may or may not be in MIDDLEWARE (not known from the source)"}
+    not_enforced = csrf.get("not_enforced") or []
+    skipped = "; ".join(f"{code(n['class'])} (its `enforce_csrf` does nothing)"
+                        + (", used by " + ", ".join(code(u) for u in n["used_by"]) if n["used_by"] else ", unused")
+                        for n in not_enforced)
+    session = ""
+    if csrf["session_authentication"] or not_enforced:
+        session = ("; DRF SessionAuthentication enforces CSRF on unsafe methods for logged-in users"
+                   + (", **except** through " + skipped if not_enforced else ""))
     add("**CSRF.** CsrfViewMiddleware " + presence[csrf["middleware"]]
-        + ("; DRF SessionAuthentication enforces CSRF on unsafe methods for logged-in users" if csrf["session_authentication"] else "")
+        + session
         + "; CSRF_TRUSTED_ORIGINS " + csrf["trusted_origins"]
         + (("; csrf_exempt: " + ", ".join(code(e["name"]) for e in csrf["csrf_exempt"])) if csrf["csrf_exempt"] else
            "; no csrf_exempt view") + ".")
     add("")
+    exposure = security.get("exposure") or []
+    if exposure:
+        add("**Reachable by a stranger or another tenant** (the evidence is each finding's):")
+        add("")
+        for item in exposure:
+            add(f"- **{item['code']}** {link(item['path'], item['line'])} " + " ".join(item["message"].split()))
+        add("")
     add("**Secret storage** (names and storage only, never values):")
     add("")
     if security["secrets"]:

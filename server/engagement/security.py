@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django_expert.analyzers.facts.values import Call, Const, Env, Mapping, Ref, Seq, Value, strings
+from django_expert.analyzers.project import drf as drf_views
 from django_expert.analyzers.secrets import holds_credentials
 from django_expert.server.engagement.inventory import Inventory, short
 
@@ -73,7 +74,13 @@ def _status(setting, name: str) -> dict:
     return entry
 
 
-def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dict:
+# Findings that mean a stranger or another tenant reaches data or acts as a user: the
+# report's list of exposed endpoints, with the rule's evidence.
+EXPOSURE = ("DJE303", "DJE304", "DJE305", "DJE307", "DJE309", "DJE310", "DJE406", "DJE412", "DJE416", "DJE417",
+            "DJE418", "DJE419", "DJE420")
+
+
+def controls(inv: Inventory, production: list[str], arch_api: list[dict], findings: list[dict] = ()) -> dict:
     model = inv.model
     settings = model.settings()
     drf = inv.drf_settings
@@ -82,7 +89,8 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dic
         "default_permission_written": _written(settings, "DEFAULT_PERMISSION_CLASSES"),
         "default_authentication_classes": _names(drf.get("DEFAULT_AUTHENTICATION_CLASSES")),
         "open_views": [{"view": row["view"], "pattern": row["pattern"], "place": row["view_place"],
-                        "source": row["permissions_source"]} for row in arch_api if row["open_to_anyone"]],
+                        "source": row["permissions_source"], "permissions": row["permissions"]}
+                       for row in arch_api if row["open_to_anyone"]],
         "unprotected_django_views": [{"view": v.name, "place": v.place.to_dict()} for v in inv.views.values()
                                      if not v.is_drf and v.permissions_source == "none"],
     }
@@ -100,10 +108,14 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dic
                    for d in cls.decorators) or any(m.decorators and any(x.endswith("csrf_exempt") for x in m.decorators)
                                                     for m in cls.methods):
                 exempt.append({"name": cls.name, "place": inv.place(module, cls.name).to_dict()})
+    skipping = sorted(name for name in inv.csrf_skipping if "." in name)
     csrf = {
         "middleware": None if middleware is None else "django.middleware.csrf.CsrfViewMiddleware" in middleware,
         "csrf_exempt": exempt,
         "session_authentication": any(n == "SessionAuthentication" for n in permissions["default_authentication_classes"] or []),
+        # SessionAuthentication subclasses whose enforce_csrf does nothing, and who uses them
+        "not_enforced": [{"class": short(name), "used_by": [short(u) for u in drf_views.authentication_users(model, name)]}
+                         for name in skipping],
         "trusted_origins": _status(settings.get("CSRF_TRUSTED_ORIGINS"), "CSRF_TRUSTED_ORIGINS")["status"],
     }
     secrets = _secret_settings(inv)
@@ -134,7 +146,9 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict]) -> dic
                                 for s in inv.serializers.values() if s.exclude],
         "password_validators": len(_seq(settings.value("AUTH_PASSWORD_VALIDATORS"))),
     }
-    return {"permissions": permissions, "csrf": csrf, "secrets": secrets,
+    exposure = [{"code": r["code"], "message": r.get("original_message", r["message"]), "path": r["filename"],
+                 "line": r["location"]["row"]} for r in findings if r["code"] in EXPOSURE]
+    return {"permissions": permissions, "csrf": csrf, "exposure": exposure, "secrets": secrets,
             "env_files": {"files": [_rel(p, inv.root) for p in env_files], "gitignored": gitignore},
             "hardening": hardening, "validation": validation}
 
