@@ -6,7 +6,8 @@ Runs in its own interpreter (the test never imports Django itself): sets the wor
 settings up, creates the test database (in-memory SQLite, migrated), then for each size
 seeds the data with `library.seed.seed(n)` inside a transaction that is rolled back, and
 measures every case with `CaptureQueriesContext`. A case is
-`{"id": ..., "kind": "call" | "get" | "admin", "target": dotted function or URL}`.
+`{"id": ..., "kind": "call" | "get" | "admin", "target": dotted function or URL}`, with
+`"explain": true` to also record SQLite's query plan of each statement it ran (`plans`).
 Prints `{"check": [...], "cases": {id: {size: {"queries": n, "status": code, "output": text}}}}`.
 """
 
@@ -55,6 +56,8 @@ def main(workspace: str, settings_module: str, cases: list[dict]) -> dict:
                 with CaptureQueriesContext(connection) as captured:
                     status, output = _run(case, client)
                 results[case["id"]][str(size)] = {"queries": len(captured), "status": status, "output": output}
+                if case.get("explain"):  # how SQLite runs each statement: a table SCAN, or a SEARCH using an index
+                    results[case["id"]][str(size)]["plans"] = _plans(connection, captured.captured_queries)
             transaction.set_rollback(True)
     return {"check": problems, "cases": results}
 
@@ -70,6 +73,16 @@ def _run(case: dict, client) -> tuple[int, str]:
         target = target.replace("{tag_ids}", "&".join(f"id={pk}" for pk in Tag.objects.values_list("pk", flat=True)))
     response = client.get(target)
     return response.status_code, _CSRF.sub(r'\1"', response.content.decode("utf-8"))
+
+
+def _plans(connection, queries: list[dict]) -> list[str]:
+    found = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            if query["sql"].startswith(("SELECT", "UPDATE", "DELETE")):
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                found.extend(row[-1] for row in cursor.fetchall())
+    return found
 
 
 if __name__ == "__main__":

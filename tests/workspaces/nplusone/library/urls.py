@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, loops, views
+from . import api, lookups, loops, views
 
 router = SimpleRouter()
 router.register("api/reviewed-books", api.BookReviewCountViewSet, basename="reviewed-book")
@@ -42,5 +42,9 @@ urlpatterns = [
     path("tags/by-id/bulk/", loops.tags_by_posted_ids_in_bulk),
     path("books/shelf/", views.book_shelf, name="book-shelf"),
     path("books/shelf-selected/", views.book_shelf_selected, name="book-shelf-selected"),
+    path("lookups/book/", lookups.book_by_title),
+    path("lookups/tag/", lookups.new_tag),
+    path("lookups/book-of-author/", lookups.book_of_author),
+    path("lookups/profile/", lookups.profile_of_author),
     path("", include(router.urls)),
 ]
