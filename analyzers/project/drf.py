@@ -606,3 +606,25 @@ def effective_throttles(project: ProjectModel, qualname: str) -> tuple[tuple[str
     if own.found:
         return class_names(project, own.value), False
     return _production_default(project, "DEFAULT_THROTTLE_CLASSES"), True
+
+
+_WRITE_HANDLERS = {"post": ("create",), "put": ("update",), "patch": ("partial_update", "update")}
+
+
+def deserializes(project: ProjectModel, view: str) -> bool:
+    """Whether a view that accepts writes validates client data with its serializer: DRF's
+    own create/update handle them, or the project's handler asks `self.get_serializer(...)`.
+    A view whose handlers are written by hand and build their own data (or none) does not."""
+    from django_expert.analyzers.project.summaries import method_summary
+
+    methods = accepted_methods(project, view) or frozenset()
+    for http in methods & UNSAFE_METHODS - {"delete"}:
+        handlers = (*_WRITE_HANDLERS.get(http, ()), http)
+        own = [h for h in handlers if defines_method(project, view, h) is not False]
+        if not own and any(h in _ACTIONS for h in handlers):
+            return True  # DRF's mixin handles it: serializer(data=request.data)
+        for handler in own:
+            found = method_summary(project, view, handler)
+            if found is not None and any(c.endswith(("get_serializer", "serializer_class")) for c in found[1].calls):
+                return True
+    return False

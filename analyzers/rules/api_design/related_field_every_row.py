@@ -5,9 +5,10 @@ Finds writable relation fields of DRF serializers that accept the id of any row 
 owned by a user or a tenant: a declared `PrimaryKeyRelatedField`, `SlugRelatedField` or
 `HyperlinkedRelatedField` whose `queryset` is every row (`Project.objects.all()`), and the
 field a `ModelSerializer` generates for a foreign key or many-to-many in `Meta.fields`
-(its queryset is every row of the related model) — when a view writes through the
-serializer and other code of the project narrows the related model to the requesting
-user.
+(its queryset is every row of the related model) — when a view validates client data with
+the serializer (DRF's create/update, or a handler calling `get_serializer()`) and other
+code of the project narrows the related model to the requesting user. Relations to the
+user model are left to DJE303, and `<relation>_id` names, which DRF makes read-only.
 
 It stays silent when the serializer narrows the field itself: an `__init__` or
 `get_fields()` of the serializer (or a base), a `validate_<field>()` method, a `validate()`
@@ -65,6 +66,8 @@ def check(ctx):
         return
     configured = tuple(ctx.config.tenant_models)
     classes = {node.name: node for node in ctx.tree.body if isinstance(node, ast.ClassDef)}
+    user = project.model("settings.AUTH_USER_MODEL")
+    user_label = user.label if user is not None else None
     for cls, qualname in ctx.classes_here("rest_framework.serializers.BaseSerializer"):
         if any(drf.defines_method(project, qualname, m) is not False for m in NARROWING_METHODS):
             continue
@@ -76,8 +79,8 @@ def check(ctx):
                 continue
             if node is not None and _validate_reads(node, name):
                 continue
-            if tenancy.owner_path(project, target, configured) is None:
-                continue
+            if target.label == user_label or tenancy.owner_path(project, target, configured) is None:
+                continue  # users are no tenant's rows (who may be named where is DJE303's)
             siblings = [s for s in tenancy.scopings(project, target) if s.usage]
             if not siblings:
                 continue
@@ -128,8 +131,9 @@ def _relation_fields(project, cls, qualname: str):
     where_key = f"{cls.name}.Meta.fields" if cls.meta_attr("fields") is not None else cls.name
     for name in names:
         field = model.field(name)
-        if name in declared or field is None or not (field.many_to_one or field.one_to_one or field.many_to_many):
-            continue
+        if name in declared or field is None or field.name != name \
+                or not (field.many_to_one or field.one_to_one or field.many_to_many):
+            continue  # (`project_id` in Meta.fields is a read-only field, not a relation)
         if field.primary_key or name in read_only or field.options.get("editable") == Const(False):
             continue
         entry = extra.get(name) if extra is not None else None
@@ -149,9 +153,9 @@ def _validate_reads(node: ast.ClassDef, name: str) -> bool:
 
 
 def _written_by_users(project, serializer: str) -> bool:
-    """A view writes through the serializer and is not for admins only."""
+    """A view validates client data with the serializer and is not for admins only."""
     for view in drf.serializer_views(project, serializer):
-        if not drf.writes(project, view):
+        if not drf.writes(project, view) or not drf.deserializes(project, view):
             continue
         classes = drf.effective_permissions(project, view)
         if classes is not None and _ADMIN in classes and "|" not in str(classes):

@@ -11,9 +11,12 @@ and user serializers that return `password` (the password hash) because it is no
 
 Privilege and owner fields are reported when a view naming the serializer
 (`serializer_class`) accepts writes with a permission any signed-up user passes
-(`AllowAny`, `IsAuthenticated`, `IsAuthenticatedOrReadOnly`); a serializer only admins or
-object permissions reach, or only read, is left alone, and so is a view that sets the owner
-itself in `perform_create`/`perform_update`. The password is reported whatever the views:
+(`AllowAny`, `IsAuthenticated`, `IsAuthenticatedOrReadOnly`) and validates client data with
+it (DRF's create/update, or a handler calling `get_serializer()`); a serializer only admins
+or object permissions reach, or only read or rendered, is left alone, and so is a view that
+sets the owner itself in `perform_create`/`perform_update`, and an audit field
+(`created_by`, `updated_by`, ...) of a model whose `save()` the project overrides (where
+such fields are filled from the current user). The password is reported whatever the views:
 every response the serializer renders carries the hash.
 
 ## Why is this bad?
@@ -64,6 +67,8 @@ PRIVILEGES = {
     "user_permissions": "a client can give itself any permission",
 }
 BASE_USER = "django.contrib.auth.base_user.AbstractBaseUser"
+# Audit columns a model's own save() usually fills from the current user (django-crum & co.).
+AUDIT_FIELDS = frozenset({"created_by", "updated_by", "modified_by", "creator", "added_by"})
 SAVE_HOOKS = ("perform_create", "perform_update")
 
 
@@ -100,7 +105,7 @@ def check(ctx):
             if not writable:
                 continue
             target = source or name
-            owner = target in owners
+            owner = target in owners and not (target in AUDIT_FIELDS and _saves_itself(project, model))
             if (is_user and target in PRIVILEGES or owner) and _reachable_by_users(project, qualname, owner):
                 risk = PRIVILEGES[target] if not owner else \
                     f"a client can create or move a `{model.name}` into another user's name"
@@ -134,15 +139,22 @@ def _extra(extra, name: str, option: str) -> bool:
 
 
 def _reachable_by_users(project, serializer: str, owner: bool) -> bool:
-    """Some view writes through the serializer with a permission any user passes (and, for
-    an owner field, without setting it itself)."""
+    """Some view validates client data with the serializer with a permission any user
+    passes (and, for an owner field, without setting it itself)."""
     for view in drf.serializer_views(project, serializer):
-        if not drf.writes(project, view) or not drf.weak_permissions(drf.effective_permissions(project, view)):
+        if not drf.writes(project, view) or not drf.deserializes(project, view) \
+                or not drf.weak_permissions(drf.effective_permissions(project, view)):
             continue
         if owner and any(drf.defines_method(project, view, m) is not False for m in SAVE_HOOKS):
             continue
         return True
     return False
+
+
+def _saves_itself(project, model) -> bool:
+    """The model (or an abstract base of the project) overrides save(): audit fields are
+    then usually set there, whatever the client sends."""
+    return drf.defines_method(project, model.qualname, "save") is not False
 
 
 def _title(cls, declared: bool, option: str) -> str:

@@ -116,3 +116,57 @@ def test_silent_without_sibling_scoping(tmp_path):
     views = VIEWS[:VIEWS.index("    class Narrowed(")]
     found = findings(tmp_path, {"app/models.py": MODELS, "app/serializers.py": unscoped, "app/views.py": views}, CODE)
     assert found == []
+
+
+def test_lookalikes_from_real_projects_stay_silent(tmp_path):
+    """Read on plane: serializers only rendered by hand-written handlers (W2), `<fk>_id`
+    names DRF makes read-only (W4), and relations to the user model (W5)."""
+    found = findings(tmp_path, {"app/models.py": MODELS.replace(
+        "        project = models.ForeignKey(Project, on_delete=models.CASCADE)\n",
+        "        project = models.ForeignKey(Project, on_delete=models.CASCADE)\n"
+        "        assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True)\n"),
+        "app/api.py": SIBLINGS, "app/serializers.py": """
+            from rest_framework import serializers
+
+            from app.models import Task
+
+
+            class OutputSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Task
+                    fields = ["id", "project"]
+
+
+            class IdSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Task
+                    fields = ["id", "project_id", "assignee"]
+        """, "app/views.py": """
+            from rest_framework import generics, viewsets
+            from rest_framework.permissions import IsAuthenticated
+            from rest_framework.response import Response
+
+            from app.models import Task
+            from app.serializers import IdSerializer, OutputSerializer
+
+
+            class HandWritten(viewsets.ModelViewSet):
+                serializer_class = OutputSerializer
+                permission_classes = [IsAuthenticated]
+
+                def create(self, request):
+                    task = Task.objects.create(title=request.data["title"])
+                    return Response(OutputSerializer(task).data)
+
+                def update(self, request, pk=None):
+                    return Response()
+
+                def partial_update(self, request, pk=None):
+                    return Response()
+
+
+            class Ids(generics.CreateAPIView):
+                serializer_class = IdSerializer
+                permission_classes = [IsAuthenticated]
+        """}, CODE)
+    assert found == []

@@ -273,3 +273,51 @@ def test_privilege_fields_renamed_with_source(tmp_path):
         """,
     }, CODE)
     assert [f.message.split(":")[0] for f in found] == ["`MeSerializer` lets clients write `admin` (`is_staff`) of `User`"]
+
+
+def test_audit_fields_a_models_save_fills_stay_silent(tmp_path):
+    """Read on plane (W1): created_by/updated_by set from the current user in save()."""
+    found = findings(tmp_path, {
+        "app/models.py": """
+            from django.conf import settings
+            from django.db import models
+
+
+            class Audited(models.Model):
+                created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+                author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+                class Meta:
+                    abstract = True
+
+                def save(self, *args, **kwargs):
+                    super().save(*args, **kwargs)
+
+
+            class Note(Audited):
+                text = models.TextField()
+        """,
+        "app/views.py": """
+            from rest_framework import generics
+            from rest_framework.permissions import IsAuthenticated
+
+            from app.serializers import NoteSerializer
+
+
+            class Notes(generics.CreateAPIView):
+                serializer_class = NoteSerializer
+                permission_classes = [IsAuthenticated]
+        """,
+        "app/serializers.py": """
+            from rest_framework import serializers
+
+            from app.models import Note
+
+
+            class NoteSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Note
+                    fields = ["id", "text", "created_by", "author"]
+        """,
+    }, CODE)
+    assert [f.message.split(":")[0] for f in found] == ["`NoteSerializer` lets clients write `author` of `Note`"]
