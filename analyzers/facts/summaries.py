@@ -18,8 +18,9 @@ A summary says what other files need to know of a body without reading it:
 - `lookups`: the fields each `Model.objects....get/filter(field=...)` chain (or
   `get_object_or_404(Model, field=...)`) filters
   by, "app.models.Ticket.objects|code,~event" (`~`: not an exact match, or through a
-  relation: it narrows, but no index on the field itself serves it), with "|loop" when
-  the call sits in a loop (DJE507: columns filtered on per request or per row).
+  relation: it narrows, but no index on the field itself serves it), then "loop" when
+  the call sits in a loop, then "one" when the chain identifies one row (`.get()`,
+  `.first()`, `.exists()`, ...) (DJE507: columns rows are looked up by per request or per row).
 
 Nothing here is certain about the values at runtime; it is what the code says when it
 runs. A body the walk cannot read completely (nested functions run later, if ever) only
@@ -146,13 +147,15 @@ def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...]
 
 
 _FILTERS = frozenset({"get", "filter", "get_or_create", "update_or_create"})  # not exclude(): it narrows nothing
-_GET_OBJECT = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+_GET_OBJECT = {"django.shortcuts.get_object_or_404": "get", "django.shortcuts.get_list_or_404": "filter"}
+# A chain ending in one of these identifies a row by the fields it filters on.
+_ONE_ROW = frozenset({"get", "first", "last", "earliest", "latest", "exists", "get_or_create", "update_or_create"})
 _EXACT = frozenset({"exact", "in"})
 
 
 def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
-    """"manager|fields|loop" for each chain of filter calls on a model's manager (see the
-    module docstring); the outermost call of a chain stands for it."""
+    """"manager|fields|loop|one" for each chain of filter calls on a model's manager (see
+    the module docstring); the outermost call of a chain stands for it."""
     inner = {id(n.func.value) for n in body.calls if isinstance(n.func, ast.Attribute)}
     looped = {id(n) for part in _repeated(body) for n in ast.walk(part)}
     found: dict[str, None] = {}
@@ -161,8 +164,10 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
             continue
         fields: dict[str, None] = {}
         root = node
-        if _qualified(node.func, value) in _GET_OBJECT and node.args:  # get_object_or_404(Model, code=...)
-            root = ast.Call(ast.Attribute(ast.Attribute(node.args[0], "objects"), "get"), [], node.keywords)
+        shortcut = _GET_OBJECT.get(_qualified(node.func, value)) if node.args else None
+        if shortcut:  # get_object_or_404(Model, code=...) as Model.objects.get(code=...)
+            root = ast.Call(ast.Attribute(ast.Attribute(node.args[0], "objects"), shortcut), [], node.keywords)
+        outermost = root.func.attr if isinstance(root.func, ast.Attribute) else ""
         while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in QUERY_METHODS:
             if root.func.attr in _FILTERS:
                 for keyword in root.keywords:
@@ -174,7 +179,9 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
         name = dotted_name(root)
         if not fields or name is None or name.rpartition(".")[2] not in _MANAGERS:
             continue
-        found[f"{value.qualify(name)}|{','.join(fields)}|{'loop' if id(node) in looped else ''}"] = None
+        repeated = "loop" if id(node) in looped else ""
+        one = "one" if outermost in _ONE_ROW else ""
+        found[f"{value.qualify(name)}|{','.join(fields)}|{repeated}|{one}"] = None
     return tuple(sorted(found))
 
 

@@ -109,7 +109,7 @@ class Summary:
     sinks: tuple[tuple[str, str], ...] = ()
     # Query chains narrowed by the requesting user, "root|how" (see `facts/scoping.py`).
     scopes: tuple[str, ...] = ()
-    # Fields a manager query filters rows by, "manager|field,~field|loop" (`facts/summaries.py`).
+    # Fields a manager query filters rows by, "manager|field,~field|loop|one" (`facts/summaries.py`).
     lookups: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:

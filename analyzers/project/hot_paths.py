@@ -1,8 +1,10 @@
-"""Code that runs on every request, every signal or every row, and the columns it filters
-rows by: views (function views and the methods of view classes) with the project functions
+"""Code that runs on every request, every signal or every row, and the columns it looks rows
+up by: views (function views and the methods of view classes) with the project functions
 they call, signal receivers (`@receiver(...)`) with theirs, four calls deep through the
-summaries, and the loops of management commands' `handle()`. DJE507 asks it which fields
-need an index beyond a view's `lookup_field`.
+summaries, and the loops of management commands' `handle()`. A lookup identifies a row
+(`.get()`, `.first()`, `.exists()`, `get_object_or_404`), or filters inside a loop; a
+set-wide `.filter(...).update()` / `.count()` run once is left out. DJE507 asks it which
+fields need an index beyond a view's `lookup_field`.
 
 Only what summaries say is followed (`Summary.lookups`): an unknown call adds nothing.
 """
@@ -45,9 +47,9 @@ def _hot_lookups(project: ProjectModel) -> tuple[HotLookup, ...]:
     for entry, when in _entry_points(project):
         for function, summary in _reached(project, entry, deep=when != "command loop"):
             for lookup in summary.lookups:
-                manager, fields, repeated = lookup.split("|")
-                if when == "command loop" and not repeated:
-                    continue  # once per command run: no hot path
+                manager, fields, repeated, one = lookup.split("|")
+                if not repeated and (when == "command loop" or not one):
+                    continue  # once per command run; a set-wide filter (`.count()`, `.update()`) once per request
                 model = project.model(manager.rpartition(".")[0])
                 if model is None:
                     continue

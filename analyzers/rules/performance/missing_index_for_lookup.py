@@ -8,11 +8,12 @@ a `Meta.indexes` entry, a unique constraint or `unique_together` (a view usually
 queryset by the other fields of such a composite index). A view whose queryset is one
 object's related rows (`order.payments.all()`) is left alone: the foreign key's index
 narrows the lookup to a handful of rows.
-(`SlugField` is indexed by default.) Beyond `lookup_field`, it finds fields filtered on
-exactly (`Ticket.objects.get(code=...)`, `.filter(code=...)`, `get_object_or_404`) in code
-that runs per request or per row: views and the project functions they call, four calls
-deep; signal receivers (`@receiver(post_save, ...)`) and what they call; loops of a
-management command's `handle()`. A query that also filters by an indexed field (a foreign
+(`SlugField` is indexed by default.) Beyond `lookup_field`, it finds fields rows are
+looked up by exactly (`Ticket.objects.get(code=...)`, `.filter(code=...).first()` or
+`.exists()`, `get_object_or_404`), or filtered on inside a loop, in code that runs per
+request or per row: views and the project functions they call, four calls deep; signal
+receivers (`@receiver(post_save, ...)`) and what they call; loops of a management
+command's `handle()`. A query that also filters by an indexed field (a foreign
 key, the primary key, a unique or indexed column) is left alone: that index narrows it,
 and so are booleans and fields with `choices` (an index on few distinct values rarely
 serves). The finding is on the field, with each view or function as related information.

@@ -147,6 +147,6 @@ def test_lookups_name_the_fields_a_manager_query_filters_by_and_whether_it_repea
                 Ticket.objects.get(number__in=[1], owner__name="a")
             return [Ticket.objects.filter(note=c).first() for c in code], ticket.items.get(code=code)
     """)["find"]
-    assert found.lookups == ("shop.models.Ticket.objects|code,event|", "shop.models.Ticket.objects|note|loop",
-                             "shop.models.Ticket.objects|number,~owner|loop", "shop.models.Ticket.objects|ref|",
-                             "shop.models.Ticket.objects|~label|")
+    assert found.lookups == ("shop.models.Ticket.objects|code,event||one", "shop.models.Ticket.objects|note|loop|one",
+                             "shop.models.Ticket.objects|number,~owner|loop|one", "shop.models.Ticket.objects|ref||one",
+                             "shop.models.Ticket.objects|~label||")

@@ -208,7 +208,8 @@ def test_fields_filtered_on_per_request_signal_or_row_are_reported(tmp_path):
 
         @receiver(post_save, sender=Ticket)
         def dedupe(sender, instance, **kwargs):
-            Ticket.objects.filter(email=instance.email).exclude(pk=instance.pk).delete()
+            if Ticket.objects.filter(email=instance.email).exclude(pk=instance.pk).exists():
+                instance.note = "duplicate"
     """, "app/management/commands/scan.py": """
         from django.core.management.base import BaseCommand
 
@@ -251,6 +252,10 @@ def test_indexed_narrowed_few_valued_or_cold_lookups_stay_silent(tmp_path):
 
         def not_a_view(code):  # nothing calls it per request
             return Ticket.objects.get(code=code)
+
+
+        def set_wide(request, code):  # one filter over many rows, not a row looked up
+            return JsonResponse({"n": Ticket.objects.filter(barcode=code).update(note="")})
     """, "app/management/commands/once.py": """
         from django.core.management.base import BaseCommand
 
