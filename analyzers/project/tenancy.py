@@ -11,13 +11,14 @@ narrows each model to the requesting user.
   its `user` parameter, a selector `visible_documents(user)` returning the model's rows.
   A scoping helper (`for_user`, `visible_documents`) is what a quick fix can call.
 
-The rules compare a lookup of a model with these siblings: a project that never scopes a
-model gives no evidence, and the rules stay silent there.
+The rules compare a lookup of a model with these siblings in code answering requests
+(views, serializers, forms, functions given the request): a project that never scopes a
+model there gives no evidence, and the rules stay silent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS
@@ -48,6 +49,7 @@ class Scoping:
     helper: str | None = None
     method: bool = True  # the helper is a method of the model's manager or QuerySet
     usage: bool = True  # False: the helper's own definition (a QuerySet method), not code using it
+    view: bool = False  # in code answering requests: a view, a serializer, a function given `request`
 
 
 # -- owners and tenants -------------------------------------------------------------------------
@@ -113,11 +115,29 @@ def _all_scopings(project: ProjectModel) -> dict[str, tuple[Scoping, ...]]:
     found: dict[str, dict[Scoping, None]] = {}
     for module, facts in sorted(project.facts.items()):
         for local, summary in facts.summaries:
+            if not summary.scopes:
+                continue
+            view = _answers_requests(project, module, local, summary.params)
             for entry in summary.scopes:
                 qualname = f"{module}.{local}"
                 for label, scoping in _resolve(project, module, local, qualname, entry):
+                    if view:
+                        scoping = replace(scoping, view=True)
                     found.setdefault(label, {})[scoping] = None
     return {label: tuple(scopings) for label, scopings in found.items()}
+
+
+_REQUEST_CLASSES = ("django.views.View", "django.views.generic.base.View", "rest_framework.views.APIView",
+                    "rest_framework.serializers.BaseSerializer", "django.forms.forms.BaseForm")
+
+
+def _answers_requests(project: ProjectModel, module: str, local: str, params: tuple[str, ...]) -> bool:
+    """A method of a view, serializer or form, or a function given the request: the code a
+    lookup is compared with (not a log-entry manager narrowing pages for an audit screen)."""
+    cls = local.rpartition(".")[0]
+    if cls:
+        return project.is_subclass(f"{module}.{cls}", *_REQUEST_CLASSES)
+    return params[:1] == ("request",)
 
 
 def _resolve(project: ProjectModel, module: str, local: str, qualname: str, entry: str):

@@ -81,7 +81,7 @@ def check(ctx):
                 continue
             if target.label == user_label or tenancy.owner_path(project, target, configured) is None:
                 continue  # users are no tenant's rows (who may be named where is DJE303's)
-            siblings = [s for s in tenancy.scopings(project, target) if s.usage]
+            siblings = [s for s in tenancy.scopings(project, target) if s.usage and s.view]
             if not siblings:
                 continue
             sibling = min(siblings, key=lambda s: (s.helper is None, s.function))

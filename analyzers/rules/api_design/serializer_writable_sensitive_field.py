@@ -97,7 +97,9 @@ def check(ctx):
                 writable = field is not None and name not in read_only and not _extra(extra, name, "read_only") \
                     and field.options.get("editable") != Const(False)
                 write_only = _extra(extra, name, "write_only")
-            if is_user and name == "password" and not write_only and (field is not None or name in declared):
+            if is_user and name == "password" and not write_only and (field is not None and name not in declared or (
+                    name in declared and drf.serializer_views(project, qualname))):  # a declared input renders only
+                # when a view answers with this serializer (an input-only one validates a body: W7 on baserow)
                 yield ctx.report(where, f"`{cls.name}` returns `password` of `{model.name}` (the password hash) in "
                                         f"its responses: make it write_only",
                                  fix_title=_title(cls, name in declared, "extra_kwargs"),

@@ -125,7 +125,7 @@ def _coarser(project, model, path: str, user_label: str, scope):
     definitions = [s for s in scopings if not s.usage]
     here = f".{scope.owner.name}." if scope.owner else "."
     for sibling in scopings:
-        if not sibling.usage or sibling.function.endswith(f"{here}{scope.function.name}"):
+        if not (sibling.usage and sibling.view) or sibling.function.endswith(f"{here}{scope.function.name}"):
             continue
         for other in _sibling_paths(project, model, sibling, definitions):
             theirs = anchor(project, model, other, user_label)

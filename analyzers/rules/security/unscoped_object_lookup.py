@@ -66,7 +66,7 @@ from django_expert.analyzers.project.query_source import span_tuple
 from django_expert.analyzers.project.summaries import shown, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
-VIEW_BASES = ("django.views.generic.base.View", drf.API_VIEW)
+VIEW_BASES = ("django.views.View", "django.views.generic.base.View", drf.API_VIEW)
 SERIALIZER_BASES = ("rest_framework.serializers.BaseSerializer", "django.forms.forms.BaseForm")
 # Calls ending a chain that fetch or change the rows the chain selects.
 LOOKUPS = frozenset({"get", "first", "last", "latest", "earliest", "update", "delete", "get_or_create"})
@@ -173,7 +173,7 @@ def _lookups(ctx, names: Names, scope, kind: str | None, configured: tuple[str, 
         if model.label == user_label or tenancy.owner_path(ctx.project, model, configured) is None:
             continue  # users are looked up by design (sign-in, invitations); untenanted models are public
         siblings = [s for s in tenancy.scopings(ctx.project, model) if s.function != qualname]
-        if not any(s.usage for s in siblings):
+        if not any(s.usage and s.view for s in siblings):
             continue
         yield _report(ctx, call, function.name, owner, model, siblings, root, kind,
                       tuple(a.arg for a in function.args.args))
@@ -280,7 +280,7 @@ def _report(ctx, call, function_name, owner, model, siblings, root, kind, params
 
 def _for_model(siblings: list[tenancy.Scoping], model) -> tenancy.Scoping:
     """The sibling a message names for `model`: preferably code named after the model."""
-    usages = [s for s in siblings if s.usage]
+    usages = [s for s in siblings if s.usage and s.view]
     return min(usages, key=lambda s: (s.helper is None, not s.method, model.name not in s.function, s.function))
 
 
@@ -332,7 +332,7 @@ def _views(ctx, configured):
         if _object_permission(project, qualname):
             continue
         siblings = [s for s in tenancy.scopings(project, model) if not s.function.startswith(f"{qualname}.")]
-        if not any(s.usage for s in siblings):
+        if not any(s.usage and s.view for s in siblings):
             continue
         sibling = _for_model(siblings, model)
         where_ = where(project, sibling.function)
