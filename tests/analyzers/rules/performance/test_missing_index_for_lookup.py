@@ -302,3 +302,41 @@ def test_the_message_names_the_hottest_path_first(tmp_path):
     """}, CODE)
     assert [f.message.split(", but")[0] for f in found] == [
         "`by_code()`, `Command.handle()` look `Ticket` rows up by `code` on every request"]
+
+
+def test_editing_a_services_lookup_rechecks_the_models_file(tmp_path):
+    from django_expert.analyzers.engine import Engine
+
+    from tests.analyzers.rules.helpers import write_project
+
+    root = write_project(tmp_path / "project", {"app/models.py": HOT_MODELS, "app/services.py": """
+        from app.models import Ticket
+
+
+        def find(value):
+            return Ticket.objects.get(number=value)
+    """, "app/views.py": """
+        from django.http import JsonResponse
+
+        from app.services import find
+
+
+        def ticket(request, value):
+            return JsonResponse({"id": find(value).pk})
+    """, "app/other.py": """
+        def unrelated():
+            return 1
+    """})
+    engine = Engine([root], use_cache=False)
+    engine.index()
+    engine.all_findings()
+    models, services = root / "app/models.py", root / "app/services.py"
+    assert [f.code for f in engine.findings(models) if f.code == CODE] == []
+    text = services.read_text().replace("number=value", "code=value")  # an open document's text, not saved
+    stale = engine.update(services, text)
+    assert stale == {services, models, root / "app/views.py"}  # the summary changed: its caller too
+    assert [f.message.split(" on ")[0] for f in engine.findings(models) if f.code == CODE] == [
+        "`find()` looks `Ticket` rows up by `code`"]
+    engine.all_findings()
+    edited = text.replace("    return Ticket", '    """The ticket."""\n    return Ticket')
+    assert engine.update(services, edited) == {services}, "a body edit that keeps the summary re-checks nothing else"
