@@ -5,7 +5,8 @@ A summary says what other files need to know of a body without reading it:
 - `returns`: every `return`'s expression as a Value (names qualified through imports),
   with `names`, the local variables those expressions use that are assigned exactly once
   (`qs = Book.objects.filter(...); return qs`), so the queryset a helper, a selector or a
-  custom QuerySet method returns can be followed from another file;
+  custom QuerySet method returns can be followed from another file, and a returned dict of
+  plain names (`{"books": books}`: an inclusion tag's context) by its keys;
 - `reads`: the attribute chains read from each parameter (`self` included), method calls
   kept as the last segment (`invoice.project.name`, `row.label()`), loops followed
   (`for i in order.items.all(): i.product`); a chain read only past an early return on the
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
 from django_expert.analyzers.facts import scoping
 from django_expert.analyzers.facts.types import Pass, Summary
-from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, dotted_name
+from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _MAX_READS = 48
@@ -333,6 +334,9 @@ _ROW_ARGUMENTS = frozenset({"select_related", "prefetch_related", "annotate", "a
 def _rows_shape(found: Value) -> Value | None:
     """The part of a returned Value a queryset flow can use; None for what cannot be rows
     (a constant, `self.name`, `str(x)`, `text.upper()`)."""
+    if isinstance(found, Mapping):  # `return {"books": books}`: an inclusion tag's context, by name
+        items = tuple((k, v) for k, v in found.items if isinstance(k, Const) and isinstance(v, Ref) and "." not in v.name)
+        return Mapping(items) if items else None
     if isinstance(found, Ref):
         segments = found.name.split(".")
         if segments[-1][:1].isupper():  # a class (`return BookListSerializer`): which serializer a view uses

@@ -266,10 +266,11 @@ def _cached(project: ProjectModel, qualname: str) -> bool:
 _REGISTERS = {"filter": "filter", "simple_tag": "tag", "inclusion_tag": "tag"}
 
 
-def template_functions(project: ProjectModel) -> dict[tuple[str, str], tuple[str, int]]:
+def template_functions(project: ProjectModel) -> dict[tuple[str, str], tuple[str, int, str]]:
     """(kind "filter" | "tag", registered name) -> (function qualname, parameters before the
-    template's arguments: 1 with `takes_context=True`), for the functions the project's
-    `templatetags` modules register with `@register.filter` / `simple_tag` / `inclusion_tag`.
+    template's arguments: 1 with `takes_context=True`, an inclusion tag's template or ""),
+    for the functions the project's `templatetags` modules register with `@register.filter`
+    / `simple_tag` / `inclusion_tag`.
     A name two libraries register is left out (which one a template loads is not followed)."""
     return dict(project.memo(_template_functions))
 
@@ -288,7 +289,7 @@ def _template_functions(project: ProjectModel) -> tuple:
                 kind = _REGISTERS.get(callee.rpartition(".")[2])
                 if kind is None:
                     continue
-                name, offset = function.name, 0
+                name, offset, template = function.name, 0, ""
                 if isinstance(decorator, Call):
                     # only `filter("name")` names positionally (inclusion_tag's first argument is its template)
                     explicit = decorator.kwarg("name") or (decorator.args[0] if decorator.args and kind == "filter"
@@ -297,13 +298,22 @@ def _template_functions(project: ProjectModel) -> tuple:
                         name = explicit.value
                     context = decorator.kwarg("takes_context")
                     offset = 1 if isinstance(context, Const) and context.value is True else 0
+                    if callee.endswith(".inclusion_tag"):
+                        filename = decorator.kwarg("filename") or (decorator.args[0] if decorator.args else None)
+                        template = filename.value if isinstance(filename, Const) and \
+                            isinstance(filename.value, str) else ""
                 key = (kind, name)
-                found[key] = None if key in found else (f"{module}.{function.name}", offset)
+                found[key] = None if key in found else (f"{module}.{function.name}", offset, template)
     return tuple(sorted((key, value) for key, value in found.items() if value is not None))
 
 
-def template_expander(project: ProjectModel):
-    """What `templates.reads_of` calls to learn what a filter or tag reads from an argument."""
+def template_expander(project: ProjectModel, depth: int = 0):
+    """What `templates.reads_of` calls to learn what a filter or tag reads from an argument:
+    its function's reads, and for an inclusion tag that puts the argument in the context it
+    returns (`return {"books": books}`), what its own template reads from that name."""
+    from django_expert.analyzers.facts.values import Const, Mapping, Ref
+    from django_expert.analyzers.project.templates import MAX_INCLUDE_DEPTH, reads_of
+
     functions = template_functions(project)
 
     def expand(kind: str, name: str, position: int) -> tuple[tuple[str, ...], ...]:
@@ -314,6 +324,14 @@ def template_expander(project: ProjectModel):
         index = position + target[1]
         if found is None or index >= len(found[1].params):
             return ()
-        return tuple(chain for chain, _ in reads_through(project, found[0], found[1].params[index]))
+        param = found[1].params[index]
+        chains = [chain for chain, _ in reads_through(project, found[0], param)]
+        template = project.template(target[2]) if target[2] and depth < MAX_INCLUDE_DEPTH else None
+        keys = {k.value: () for value in found[1].returns if isinstance(value, Mapping)
+                for k, v in value.items if isinstance(k, Const) and v == Ref(param)}
+        if template is not None and keys:
+            inner = reads_of(template, keys, project.template, template_expander(project, depth + 1))
+            chains += [(*r.chain, "__str__") if r.rendered else r.chain for r in inner]
+        return tuple(dict.fromkeys(chains))
 
     return expand

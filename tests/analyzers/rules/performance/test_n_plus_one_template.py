@@ -259,3 +259,42 @@ def test_an_inclusion_tags_context_is_judged_with_its_template(tmp_path):
         def recent_books():
             return {"books": Book.objects.select_related("author").order_by("-pk")[:10]}
     """})
+
+
+def test_rows_given_to_an_inclusion_tag_are_judged_with_its_template(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, **TEMPLATES, "app/templatetags/__init__.py": "",
+                                "app/templatetags/shelf.py": """
+        from django import template
+
+        register = template.Library()
+
+
+        @register.inclusion_tag("app/books.html")
+        def book_cards(books, heading=""):
+            return {"books": books, "heading": heading}
+
+
+        @register.inclusion_tag("app/titles.html")
+        def title_cards(books):
+            return {"books": books}
+    """, "app/templates/app/page.html": "{% load shelf %}{% book_cards books 'All' %}\\n",
+        "app/templates/app/titles_page.html": "{% load shelf %}{% title_cards books %}\\n",
+        "app/views.py": """
+        from django.shortcuts import render
+
+        from app.models import Book
+
+
+        def page(request):
+            return render(request, "app/page.html", {"books": Book.objects.all()})
+
+
+        def selected_page(request):
+            return render(request, "app/page.html", {"books": Book.objects.select_related("author")})
+
+
+        def titles_page(request):
+            return render(request, "app/titles_page.html", {"books": Book.objects.all()})
+    """}, CODE)
+    assert [(f.path.rpartition("/")[2], f.span.start.line + 1, f.fix_title) for f in found] == [
+        ("views.py", 7, 'Add `select_related("author")` to the queryset')]

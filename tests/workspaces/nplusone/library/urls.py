@@ -42,6 +42,8 @@ urlpatterns = [
     path("tags/by-id/bulk/", loops.tags_by_posted_ids_in_bulk),
     path("books/shelf/", views.book_shelf, name="book-shelf"),
     path("books/shelf-selected/", views.book_shelf_selected, name="book-shelf-selected"),
+    path("books/shelf-given/", views.book_shelf_given, name="book-shelf-given"),
+    path("books/shelf-given-selected/", views.book_shelf_given_selected, name="book-shelf-given-selected"),
     path("lookups/book/", lookups.book_by_title),
     path("lookups/tag/", lookups.new_tag),
     path("lookups/book-of-author/", lookups.book_of_author),

@@ -102,3 +102,12 @@ def book_shelf(request):  # the {% shelf %} inclusion tag builds the queryset
 
 def book_shelf_selected(request):
     return render(request, "library/book_shelf_selected.html", {})
+
+
+def book_shelf_given(request):  # the {% shelf_of books %} inclusion tag loops over these rows
+    return render(request, "library/book_shelf_given.html", {"books": Book.objects.order_by("-pk")})
+
+
+def book_shelf_given_selected(request):
+    books = Book.objects.select_related("author").order_by("-pk")
+    return render(request, "library/book_shelf_given.html", {"books": books})
