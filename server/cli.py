@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django_expert.server.collector import tune_for_analysis
+from django_expert.server.collector import indexing, thaw, tune_for_analysis
 
 PROG = "django-expert"
 _CODE_PREFIX = re.compile(r"^(ALL|DJE\d{0,3})$")
@@ -352,8 +352,6 @@ def _project_folder(folder: Path) -> Path | None:
 
 def run_check(args: argparse.Namespace) -> int:
     from django_expert.analyzers.engine import Engine
-    from django_expert.analyzers.findings import Applicability
-    from django_expert.server.engagement.decisions import present  # recorded decisions: accepted findings are hints
 
     started = time.perf_counter()
     targets = Targets.of(args.paths)
@@ -367,7 +365,18 @@ def run_check(args: argparse.Namespace) -> int:
         _check_config(root, overrides)
 
     engine = Engine(targets.roots, overrides, use_cache=not args.no_cache)
-    engine.index()
+    try:
+        with indexing():  # what indexing builds lives to the end: frozen, never re-scanned
+            engine.index()
+        return _check_indexed(engine, args, targets, overrides, started)
+    finally:
+        thaw()
+
+
+def _check_indexed(engine, args: argparse.Namespace, targets: Targets, overrides: dict, started: float) -> int:
+    from django_expert.analyzers.findings import Applicability
+    from django_expert.server.engagement.decisions import present  # recorded decisions: accepted findings are hints
+
     _require_configured_settings(engine)
     _report_problems(engine, targets, overrides)
 

@@ -15,6 +15,12 @@ comes. The garbage piles up, and pymalloc keeps the arenas it filled: over 10,00
 on healthchecks (tests/benchmarks/fuzz_lsp.py, seed 11) RSS went 167 -> 345 MB (x2.07, 1.24
 million objects collected at the end) with the analysis schedule, 163 -> 212 MB (x1.30)
 with CPython's; on the shop sample without jedi requests x1.36 against x1.08.
+
+A cold `check` indexes without collecting at all (`indexing`): everything indexing builds
+lives until the run ends (facts, the trees rules read, the model) and it makes no garbage
+cycles, so each young collection only re-scanned live objects, and the young collections
+grew with the project (0.36 s of 3.9 on 4,000 model files, 0.09 s of 1.3 on 1,000). What it
+built is then frozen out of the collector's sight; checking collects on the analysis schedule.
 """
 
 from __future__ import annotations
@@ -53,3 +59,24 @@ def bulk_analysis() -> Iterator[None]:
     finally:
         gc.set_threshold(*previous)
         gc.collect()
+
+
+@contextmanager
+def indexing() -> Iterator[None]:
+    """A batch run's indexing: no collection while it runs, then everything alive frozen
+    (`gc.freeze`), so the collections of the rest of the run scan only what comes after.
+    Frozen objects are still freed when no reference is left (a released tree), but a
+    frozen garbage cycle is not: call `thaw()` when the run ends in a process that goes on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def thaw() -> None:
+    """What `indexing()` froze back under the collector (a run ends, the process goes on)."""
+    gc.unfreeze()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from functools import partial
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, Body, Chains
 from django_expert.analyzers.facts.summaries import summarise, summarised
@@ -62,6 +63,18 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(parts)
 
 
+def _qualify(module: str, imports: dict[str, str], local_names: set[str], dotted: str) -> str:
+    """`dotted` qualified through the module's imports and top-level definitions."""
+    head, _, rest = dotted.partition(".")
+    if head in imports:
+        target = imports[head]
+    elif head in local_names and module:
+        target = f"{module}.{head}"
+    else:
+        return dotted
+    return f"{target}.{rest}" if rest else target
+
+
 class _Extractor:
     def __init__(self, tree: ast.Module, module: str, is_package: bool, lines: LineIndex) -> None:
         self.module = module
@@ -72,7 +85,11 @@ class _Extractor:
         self.local_names: set[str] = set()
         self.env_names: set[str] = set()
         self._collect_bindings(tree.body)
-        self.value = ValueBuilder(self.qualify, frozenset(self.env_names))
+        # A function of the names, not the bound `self.qualify`: a builder holding its extractor
+        # made a reference cycle per file, garbage only the cyclic collector frees (half its
+        # time in a cold check of 4,000 model files).
+        self.value = ValueBuilder(partial(_qualify, module, self.imports, self.local_names),
+                                  frozenset(self.env_names))
         self.locations = Locations()
         self.classes: list[ClassFact] = []
         self.functions: list[FunctionFact] = []
@@ -124,14 +141,7 @@ class _Extractor:
         self.import_facts.append(ImportFact(local, target))
 
     def qualify(self, dotted: str) -> str:
-        head, _, rest = dotted.partition(".")
-        if head in self.imports:
-            target = self.imports[head]
-        elif head in self.local_names and self.module:
-            target = f"{self.module}.{head}"
-        else:
-            return dotted
-        return f"{target}.{rest}" if rest else target
+        return _qualify(self.module, self.imports, self.local_names, dotted)
 
     # -- module level ------------------------------------------------------------------
 
