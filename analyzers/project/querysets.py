@@ -132,8 +132,8 @@ class Need:
     # Read only past an early return on this attribute of the row (`if self.title: return`):
     # only rows where it is empty fetch the relation.
     guard: str = field(default="", compare=False)
-    # The read goes on past a GenericForeignKey (objects of any model) or a foreign key to a
-    # model the analysis does not know: no exact lookup path loads what it reads there.
+    # The read goes on past a GenericForeignKey into objects of any model: no exact
+    # select_related()/prefetch_related() path loads what it reads there.
     polymorphic: bool = field(default=False, compare=False)
 
     @property
@@ -728,11 +728,10 @@ class _Walk:
             model, hops, queryset, pending, many = found
 
     def _mark_polymorphic(self, model: ModelInfo, segment: str, hops) -> None:
-        """The chain reads on past a generic foreign key, or a foreign key to a model the
-        analysis does not know: what it reads there has no exact lookup path."""
+        """The chain reads on past a generic foreign key: what it reads there is unknown."""
         found = relation(self.project, model, segment)
         key = "__".join([*(h.attr for h in hops), segment])
-        if found is not None and (found[0].generic or found[0].single and found[1] is None) and key in self.needs:
+        if found is not None and found[0].generic and key in self.needs:
             self.needs[key] = replace(self.needs[key], polymorphic=True)
 
     def _attribute(self, model: ModelInfo, segment: str, hops, many: bool, whole, index):
@@ -842,8 +841,7 @@ def relation_names(needs: Iterable[Need], limit: int = 3) -> str:
 
 def peers_fix(rows: Rows, needs: list[Need]) -> bool:
     """Whether Django 6.1's `fetch_mode(models.FETCH_PEERS)` is the fix to offer: a read goes
-    on into the objects of a generic foreign key or of an unknown model (no exact lookup
-    path is known), and fetching
+    on into the objects of a generic foreign key (no exact lookup path exists), and fetching
     peers covers every relation the loop needs (foreign keys, one-to-ones, generic keys;
     not related managers)."""
     return any(n.polymorphic for n in needs) and all(h.single or h.generic for n in needs for h in n.hops) \

@@ -530,23 +530,3 @@ def test_rows_fetched_with_peers_read_generic_keys_in_one_go(tmp_path):
         def feed():
             return [(a.actor.name, a.target.name) for a in Activity.objects.fetch_mode(models.FETCH_PEERS)]
     """}, CODE)
-
-
-def test_a_read_past_a_foreign_key_to_an_unknown_model_is_offered_fetch_peers(tmp_path):
-    found = findings(tmp_path, {"app/models.py": MODELS + """
-    class Loan(models.Model):
-        book = models.ForeignKey(Book, on_delete=models.CASCADE)
-        member = models.ForeignKey("members.Member", on_delete=models.CASCADE)
-""", "app/reports.py": """
-        from app.models import Loan
-
-
-        def borrowers():
-            return [loan.member.card.number for loan in Loan.objects.all()]
-
-
-        def members():  # the unknown model itself: select_related("member") is exact
-            return [loan.member for loan in Loan.objects.all()]
-    """}, CODE)
-    assert [(f.span.start.line + 1, f.fix_title.startswith("Fetch each relation")) for f in found] == [
-        (5, True), (9, False)]
