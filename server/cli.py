@@ -399,13 +399,15 @@ def _check_indexed(engine, args: argparse.Namespace, targets: Targets, overrides
         fixes = [engine.fix(f) if (f.fix is not None or f.fixable is not Applicability.NONE) else None
                  for f in findings]
     seconds = time.perf_counter() - started
-    engine.save_cache()
 
     if fixed is not None:
         print(f"Fixed {_count(fixed, 'finding')} ({len(findings)} remaining)", file=sys.stderr)
     coverage = _coverage(engine, targets)
-    _write(_render(args.format, findings, fixes, targets, files=len(per_file), seconds=seconds, coverage=coverage),
-           args.format)
+    try:
+        _write(_render(args.format, findings, fixes, targets, files=len(per_file), seconds=seconds,
+                       coverage=coverage), args.format)
+    finally:  # the output first: a reader of the findings need not wait for the cache
+        engine.save_cache()
     return 1 if findings and not args.exit_zero else 0
 
 

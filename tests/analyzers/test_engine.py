@@ -170,6 +170,30 @@ def test_a_second_start_reads_facts_from_the_cache_and_parses_nothing(engine, pr
     )
 
 
+def test_an_unchanged_start_trusts_the_cache_and_writes_it_not_again(engine, project, tmp_path):
+    assert engine.save_cache()
+    cache_file = next((tmp_path / "cache").iterdir())
+    written = cache_file.stat().st_mtime_ns
+    second = Engine([project], cache_dir=tmp_path / "cache")
+    second.index()
+    assert second.stats["trusted_projects"] == 1  # same layout, config and digests: nothing re-validated
+    second.all_findings()
+    assert not second.save_cache()
+    assert cache_file.stat().st_mtime_ns == written
+
+
+def test_a_trusted_model_still_rechecks_the_dependants_of_an_edit(engine, project, tmp_path):
+    engine.save_cache()
+    second = Engine([project], cache_dir=tmp_path / "cache")
+    second.index()
+    second.all_findings()
+    path = project / "library/models.py"
+    text = path.read_text().replace("class Author(models.Model):", "class Writer(models.Model):")
+    stale = second.update(path, text)
+    assert project / "library/serializers.py" in stale  # the fingerprints the cache recorded were compared
+    assert second.save_cache()
+
+
 def test_the_cache_notices_a_file_changed_while_the_server_was_down(engine, project, tmp_path):
     engine.save_cache()
     (project / "library/models.py").write_text(
@@ -179,6 +203,7 @@ def test_the_cache_notices_a_file_changed_while_the_server_was_down(engine, proj
     second.index()
     second.all_findings()
     assert second.stats["parse"] == 1
+    assert second.stats["trusted_projects"] == 0  # a digest changed: cached findings are re-validated
     assert [f.code for f in second.findings(project / "library/models.py")] == []
 
 

@@ -87,7 +87,7 @@ def serve() -> None:
         cached = [item for by_path in parso_cache.parser_cache.values() for item in by_path.values()] \
             if parso_cache else []
         held = {"futures": len(ls.protocol._request_futures), "parso_modules": len(cached),
-                "fact_keys": sum(len(folder.engine._dependents) for folder in ls.all_folders()),
+                "fact_keys": sum(len(folder.engine._dependents_index()) for folder in ls.all_folders()),
                 "parso_lines": sum(len(item.lines or ()) for item in cached), "growth": [],
                 "rss": rss_mb(os.getpid()), "rss_trimmed": None, "threads": rss_mb(os.getpid(), "Threads"),
                 "anon": rss_mb(os.getpid(), "RssAnon"), "file": rss_mb(os.getpid(), "RssFile")}
