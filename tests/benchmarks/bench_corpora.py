@@ -197,7 +197,10 @@ class Row:
     json_warm: float
     text_cold: float  # `--format text`: the findings only (fixes are never computed)
     text_warm: float
-    text_cold_cpu: float
+    text_cold_cpu: float  # CPU seconds (user + system) beside each wall time: the fair figure on a busy machine
+    json_cold_cpu: float
+    json_warm_cpu: float
+    text_warm_cpu: float
     peak_rss: float
     ruff: float | None
     findings: int
@@ -208,8 +211,10 @@ class Row:
         return seconds / floor if floor else float("nan")
 
 
-def _cold_and_warm(name: str, fmt: str, root: Path, repeat: int) -> tuple[Run, Run]:
-    """Best cold run (each with an empty cache) and best warm run (the cache the last cold run wrote)."""
+def _cold_and_warm(name: str, fmt: str, root: Path, repeat: int) -> tuple[Run, Run, float, float]:
+    """Best cold run (each with an empty cache) and best warm run (the cache its cold run
+    wrote), attempts interleaved (cold, warm, cold, warm ...) so a busy spell of the machine
+    weighs on both; then the least CPU seconds of each kind."""
     check = [*django_expert_command(), "check", str(root), "--format", fmt, "--exit-zero"]
     colds, warms = [], []
     with tempfile.TemporaryDirectory(prefix="dje-bench-cache-") as scratch:
@@ -217,12 +222,12 @@ def _cold_and_warm(name: str, fmt: str, root: Path, repeat: int) -> tuple[Run, R
             env = {**os.environ, "DJANGO_EXPERT_CACHE_DIR": str(Path(scratch) / f"cold-{attempt}")}
             log(f"{name}: check --format {fmt}, cold ({attempt + 1}/{repeat}) ...")
             colds.append(timed(check, env))
-        for attempt in range(repeat):
             log(f"{name}: check --format {fmt}, warm ({attempt + 1}/{repeat}) ...")
             warms.append(timed(check, env))
     if any(run.stdout != colds[0].stdout for run in warms) and fmt == "text":
         log(f"{name}: WARNING: a warm run reported other findings than the cold run")
-    return min(colds, key=lambda r: r.seconds), min(warms, key=lambda r: r.seconds)
+    return (min(colds, key=lambda r: r.seconds), min(warms, key=lambda r: r.seconds),
+            min(r.cpu_seconds for r in colds), min(r.cpu_seconds for r in warms))
 
 
 def measure(name: str, source: str, root: Path, repeat: int) -> Row:
@@ -230,8 +235,8 @@ def measure(name: str, source: str, root: Path, repeat: int) -> Row:
     megabytes = sum(p.stat().st_size for p in files) / 1e6
     log(f"{name}: {len(files)} files, {megabytes:.1f} MB: ast.parse floor ...")
     floor, floor_cpu = parse_floor(files, repeat)
-    json_cold, json_warm = _cold_and_warm(name, "json", root, repeat)
-    text_cold, text_warm = _cold_and_warm(name, "text", root, repeat)
+    json_cold, json_warm, json_cold_cpu, json_warm_cpu = _cold_and_warm(name, "json", root, repeat)
+    text_cold, text_warm, text_cold_cpu, text_warm_cpu = _cold_and_warm(name, "text", root, repeat)
     document = json.loads(json_cold.stdout)
     if json.loads(json_warm.stdout)["findings"] != document["findings"]:
         log(f"{name}: WARNING: the warm run reported other findings than the cold run")
@@ -244,6 +249,6 @@ def measure(name: str, source: str, root: Path, repeat: int) -> Row:
         ruff_seconds = min(timed(command).seconds for _ in range(repeat))
     runs = (json_cold, json_warm, text_cold, text_warm)
     return Row(name, source, len(files), megabytes, floor, floor_cpu, json_cold.seconds, json_warm.seconds,
-               text_cold.seconds, text_warm.seconds, text_cold.cpu_seconds, max(run.peak_rss_mb for run in runs),
-               ruff_seconds,
+               text_cold.seconds, text_warm.seconds, text_cold_cpu, json_cold_cpu, json_warm_cpu, text_warm_cpu,
+               max(run.peak_rss_mb for run in runs), ruff_seconds,
                document["summary"]["findings"], sum(1 for f in document["findings"] if f["fix"] is not None))
