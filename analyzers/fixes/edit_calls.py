@@ -4,6 +4,9 @@ the code no longer has the shape the finding saw (the user edited it meanwhile).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
+
 import libcst as cst
 
 from django_expert.analyzers.fixes import FixSource
@@ -25,22 +28,84 @@ class _ReplaceNode(cst.CSTTransformer):
 
 
 def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> str:
-    """The module's code with `old` replaced by `new`, transforming only the top-level
-    statement that holds `old` (a whole-module visit costs seconds on big files)."""
-    return _replaced(module, old, new).code
+    """The module's code with `old` replaced by `new`: only the top-level statement that
+    holds `old` is transformed and written again, into its own span of the module's code
+    (a whole-module visit, or writing the whole module per fix, costs seconds on big files)."""
+    layout = _layout(module)
+    index = layout.owners.get(id(old)) if layout is not None else None
+    if index is None:
+        return _replaced(module, old, new).code
+    statement = module.body[index]
+    changed = new if statement is old else statement.visit(_ReplaceNode(old, new))
+    start, end = layout.spans[index]
+    return layout.code[:start] + module.code_for_node(changed) + layout.code[end:]
 
 
 def _replaced(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
     """`_replace`'s new tree, for fixes that make several edits and write the code once."""
     body = list(module.body)
+    layout = _LAYOUTS.get(id(module))
+    known = layout[1].owners.get(id(old)) if layout is not None and layout[0] is module else None
     for index, statement in enumerate(body):
         if statement is old:
             body[index] = new
             return module.with_changes(body=body)
-        if _holds(statement, old):
+        if index == known or (known is None and _holds(statement, old)):
             body[index] = statement.visit(_ReplaceNode(old, new))
             return module.with_changes(body=body)
     return module.visit(_ReplaceNode(old, new))
+
+
+@dataclass
+class _Layout:
+    """A module's code, each top-level statement's span in it, and which statement holds each
+    node (by id): made once per parsed file, shared by the fixes asked for in it."""
+
+    code: str
+    spans: list[tuple[int, int]]
+    owners: dict[int, int]
+
+
+# The layouts of the last few modules, with the module itself (its nodes' ids stay theirs).
+_LAYOUTS: OrderedDict[int, tuple[cst.Module, _Layout | None]] = OrderedDict()
+_KEPT = 4
+
+
+def _layout(module: cst.Module) -> _Layout | None:
+    """`module`'s layout, or None when its code is not the plain sequence of its parts
+    (no trailing newline: libcst drops the last statement's)."""
+    entry = _LAYOUTS.get(id(module))
+    if entry is not None and entry[0] is module:
+        _LAYOUTS.move_to_end(id(module))
+        return entry[1]
+    layout = _made_layout(module) if module.has_trailing_newline else None
+    _LAYOUTS[id(module)] = (module, layout)
+    while len(_LAYOUTS) > _KEPT:
+        _LAYOUTS.popitem(last=False)
+    return layout
+
+
+def _made_layout(module: cst.Module) -> _Layout | None:
+    if not module.body:
+        return None
+    parts = [module.code_for_node(line) for line in module.header]
+    offset = sum(map(len, parts))
+    spans = []
+    for statement in module.body:
+        text = module.code_for_node(statement)
+        parts.append(text)
+        spans.append((offset, offset + len(text)))
+        offset += len(text)
+    parts += [module.code_for_node(line) for line in module.footer]
+    code = "".join(parts)
+    owners: dict[int, int] = {}
+    for index, statement in enumerate(module.body):
+        stack = [statement]
+        while stack:
+            current = stack.pop()
+            owners[id(current)] = index
+            stack.extend(current.children)
+    return _Layout(code, spans, owners)
 
 
 def _holds(root: cst.CSTNode, node: cst.CSTNode) -> bool:
