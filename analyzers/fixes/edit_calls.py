@@ -36,7 +36,9 @@ def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> str:
     if index is None:
         return _replaced(module, old, new).code
     statement = module.body[index]
-    changed = new if statement is old else statement.visit(_ReplaceNode(old, new))
+    changed = _copied_along(layout, statement, old, new)
+    if changed is None:
+        changed = statement.visit(_ReplaceNode(old, new))
     start, end = layout.spans[index]
     return layout.code[:start] + module.code_for_node(changed) + layout.code[end:]
 
@@ -64,6 +66,7 @@ class _Layout:
     code: str
     spans: list[tuple[int, int]]
     owners: dict[int, int]
+    parents: dict[int, cst.CSTNode]  # id(node) -> the node whose child it is
 
 
 # The layouts of the last few modules, with the module itself (its nodes' ids stay theirs).
@@ -99,13 +102,47 @@ def _made_layout(module: cst.Module) -> _Layout | None:
     parts += [module.code_for_node(line) for line in module.footer]
     code = "".join(parts)
     owners: dict[int, int] = {}
+    parents: dict[int, cst.CSTNode] = {}
     for index, statement in enumerate(module.body):
         stack = [statement]
         while stack:
             current = stack.pop()
             owners[id(current)] = index
-            stack.extend(current.children)
-    return _Layout(code, spans, owners)
+            children = current.children
+            for child in children:
+                parents[id(child)] = current
+            stack.extend(children)
+    return _Layout(code, spans, owners, parents)
+
+
+def _copied_along(layout: _Layout, statement: cst.CSTNode, old: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode | None:
+    """`statement` with `old` replaced by `new`, copying only the nodes from `old` up to it
+    (a transformer visits, and copies, the whole statement: a large class per fix). None
+    when a parent does not hold its child in a field or a sequence of one."""
+    node, replacement = old, new
+    while node is not statement:
+        parent = layout.parents.get(id(node))
+        if parent is None:
+            return None
+        changes = _field_holding(parent, node, replacement)
+        if changes is None:
+            return None
+        node, replacement = parent, parent.with_changes(**changes)
+    return replacement
+
+
+def _field_holding(parent: cst.CSTNode, child: cst.CSTNode, replacement: cst.CSTNode) -> dict | None:
+    for name in parent.__dataclass_fields__:
+        value = getattr(parent, name)
+        if value is child:
+            return {name: replacement}
+        if isinstance(value, (tuple, list)):
+            for position, item in enumerate(value):
+                if item is child:
+                    items = list(value)
+                    items[position] = replacement
+                    return {name: type(value)(items) if isinstance(value, tuple) else items}
+    return None
 
 
 def _holds(root: cst.CSTNode, node: cst.CSTNode) -> bool:
