@@ -57,13 +57,13 @@ from django_expert.analyzers.facts.chains import Body
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.scoping import UserValues, bindings, calls_of, scoping_call
 from django_expert.analyzers.facts.taint import Taint
-from django_expert.analyzers.facts.values import dotted_name
+from django_expert.analyzers.facts.values import Call, Ref, dotted_name
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import replace_checked
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.query_source import span_tuple
-from django_expert.analyzers.project.summaries import shown, where
+from django_expert.analyzers.project.summaries import method_summary, shown, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
 VIEW_BASES = ("django.views.View", "django.views.generic.base.View", drf.API_VIEW)
@@ -90,7 +90,7 @@ SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framewor
                  "rest_framework.generics.UpdateAPIView", "rest_framework.generics.DestroyAPIView")
 
 
-@rule("DJE416", "unscoped-object-lookup", fix=Applicability.UNSAFE,
+@rule("DJE416", "unscoped-object-lookup", tier="recommended", fix=Applicability.UNSAFE,
       triggers=("get(", "get_object_or_404", "first(", "model =", "queryset ="))
 def check(ctx):
     project = ctx.project
@@ -184,7 +184,7 @@ def _id_like(model, key: str) -> bool:
     Tokens, e-mail addresses and codes are how sign-in and invitation flows find their
     object on purpose."""
     first, _, rest = key.partition("__")
-    if rest and rest not in ("pk", "id", "exact", "uuid", "slug"):
+    if rest and rest not in ("pk", "id", "exact", "uuid", "slug", "in", "pk__in", "id__in"):
         return False
     if first in ("pk", "id", "uuid", "slug") or first.endswith(("_id", "_pk", "_uuid", "_slug")):
         return True
@@ -324,7 +324,10 @@ def _views(ctx, configured):
     project = ctx.project
     for cls, qualname in ctx.classes_here(*SINGLE_OBJECT):
         if any(drf.defines_method(project, qualname, name) is not False
-               for name in ("get_queryset", "get_object", "dispatch", "filter_queryset")):
+               for name in ("get_object", "dispatch", "filter_queryset")):
+            continue
+        inherited = drf.defines_method(project, qualname, "get_queryset") is not False
+        if inherited and not _base_serves_every_row(project, qualname):
             continue
         model, key, value = _rows(project, qualname)
         if model is None or tenancy.owner_path(project, model, configured) is None:
@@ -346,6 +349,30 @@ def _views(ctx, configured):
             f"define `get_queryset()` narrowed the same way",
             related=related,
         )
+
+
+_EVERY_ROW_ROOTS = frozenset({"self.model.objects", "self.model._default_manager", "self.queryset"})
+
+
+def _base_serves_every_row(project, qualname: str) -> bool:
+    """The `get_queryset()` a view inherits from a base class of the project returns every
+    row of the view's model (`return self.model.objects.all()`): each subclass that sets
+    only `model` serves any row by its id."""
+    found = method_summary(project, qualname, "get_queryset")
+    if found is None or found[0].rpartition(".")[0] == qualname or found[1].scopes or not found[1].returns:
+        return False
+    for value in found[1].returns:
+        while isinstance(value, Call) and value.func.startswith(".") and value.func[1:] in _UNSCOPED:
+            value = value.receiver
+        if isinstance(value, Call) and value.func.rpartition(".")[2] in _UNSCOPED:
+            value = Ref(value.func.rpartition(".")[0])
+        if not (isinstance(value, Ref) and value.name in _EVERY_ROW_ROOTS):
+            return False
+    return True
+
+
+_UNSCOPED = frozenset({"all", "select_related", "prefetch_related", "order_by", "only", "defer", "distinct",
+                       "annotate", "using"})
 
 
 def _rows(project, qualname):

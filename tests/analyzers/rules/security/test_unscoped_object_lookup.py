@@ -193,3 +193,36 @@ def test_the_fix_narrows_with_the_siblings_helper(tmp_path):
         "app/views.py": VIEW.replace("Project.objects.get(", "Project.objects.for_user(request.user).get("),
     })
     assert found.fix_title == "Narrow to the requesting user with `.for_user(request.user)`"
+
+
+def test_a_base_get_queryset_returning_every_row_of_the_views_model(tmp_path):
+    """Read on plane (a miss): `BaseViewSet.get_queryset` returns `self.model.objects.all()`,
+    so a subclass setting only `model` serves any tenant's row by its id."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/api.py": SIBLINGS,
+        "app/base.py": """
+            from rest_framework import viewsets
+
+
+            class BaseViewSet(viewsets.ModelViewSet):
+                model = None
+
+                def get_queryset(self):
+                    return self.model.objects.all()
+        """,
+        "app/views.py": """
+            from app.base import BaseViewSet
+            from app.models import Announcement, Task
+
+
+            class Boards(BaseViewSet):
+                model = Task
+
+
+            class News(BaseViewSet):
+                model = Announcement
+        """,
+    }, CODE)
+    assert [(f.path.rsplit("/", 1)[1], f.message.split(" whose")[0]) for f in found] == [
+        ("views.py", "`Boards` serves any `Task`")]
