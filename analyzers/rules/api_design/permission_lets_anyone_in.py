@@ -34,7 +34,8 @@ class DocumentViewSet(viewsets.ModelViewSet):
         return Document.objects.for_user(self.request.user)
 ```
 For reads under `DjangoModelPermissions`, narrow the queryset, or subclass it with a
-`perms_map["GET"]` that requires the view permission.
+`perms_map["GET"]` that requires the view permission. The quick fix for `A | B` requires
+authentication first (`IsAuthenticated & (A | B)`); the queryset still needs narrowing.
 
 ## References
 - https://www.django-rest-framework.org/api-guide/permissions/#setting-the-permission-policy
@@ -44,9 +45,16 @@ For reads under `DjangoModelPermissions`, narrow the queryset, or subclass it wi
 
 from __future__ import annotations
 
+import ast
+
+from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.values import BinOp, Ref, Seq, Value
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.fixes.span_edits import replace_checked
 from django_expert.analyzers.project import drf, tenancy
-from django_expert.analyzers.rules.registry import rule
+from django_expert.analyzers.project.query_source import span_tuple
+from django_expert.analyzers.rules.registry import fixer, rule
 
 _DRF = "rest_framework.permissions."
 ALLOW_ANY = f"{_DRF}AllowAny"
@@ -55,7 +63,7 @@ MODEL_PERMISSIONS = frozenset({f"{_DRF}DjangoModelPermissions", f"{_DRF}DjangoMo
 _NOTHING_PER_ROW = frozenset({f"{_DRF}IsAuthenticated", f"{_DRF}IsAuthenticatedOrReadOnly", *MODEL_PERMISSIONS})
 
 
-@rule("DJE310", "permission-lets-anyone-in", triggers=("permission_classes", "DjangoModelPermissions"))
+@rule("DJE310", "permission-lets-anyone-in", fix=Applicability.UNSAFE, triggers=("permission_classes", "DjangoModelPermissions"))
 def check(ctx):
     project = ctx.project
     if project is None:
@@ -106,11 +114,53 @@ def _open_alternatives(ctx, cls, qualname: str, value: Seq):
         why = "is AllowAny" if open_ == ALLOW_ANY else "defines only `has_object_permission`, so its `has_permission` " \
                                                         "is DRF's default: True"
         what = " and ".join(w for w, on in (("list every row", lists), ("create objects", creates)) if on)
-        yield ctx.report(
-            f"{cls.name}.permission_classes",
-            f"`{' | '.join(short)}` on `{cls.name}` lets anonymous clients {what}: `{open_.rpartition('.')[2]}` {why}, "
-            f"and `|` passes when either side does; listing and creating never check an object",
-        )
+        message = (f"`{' | '.join(short)}` on `{cls.name}` lets anonymous clients {what}: "
+                   f"`{open_.rpartition('.')[2]}` {why}, and `|` passes when either side does; listing and creating "
+                   f"never check an object")
+        fix = _require_authentication(ctx, cls.name, value.items.index(item)) if open_ != ALLOW_ANY else None
+        if fix is None:
+            yield ctx.report(f"{cls.name}.permission_classes", message)
+        else:
+            yield ctx.report(f"{cls.name}.permission_classes", message, fix_title=fix[0], fix_data=fix[1])
+
+
+def _require_authentication(ctx, class_name: str, index: int):
+    """`[A | B]` -> `[IsAuthenticated & (A | B)]` (importing IsAuthenticated when the file
+    does not): anonymous clients no longer pass, signed-in ones pass as before."""
+    node = next((n for n in ctx.tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    assign = next((a for a in (node.body if node else ()) if isinstance(a, ast.Assign)
+                   and any(isinstance(t, ast.Name) and t.id == "permission_classes" for t in a.targets)), None)
+    items = getattr(assign.value, "elts", None) if assign is not None else None
+    if not items or index >= len(items):
+        return None
+    item = items[index]
+    text = ast.get_source_segment(ctx.text, item)
+    if not text:
+        return None
+    names = Names(ctx.facts, ctx.tree)
+    name, import_after = "IsAuthenticated", -1
+    if names.qualify("IsAuthenticated") != f"{_DRF}IsAuthenticated":
+        if names.qualify("permissions.IsAuthenticated") == f"{_DRF}IsAuthenticated":
+            name = "permissions.IsAuthenticated"
+        else:
+            imports = [n for n in ctx.tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+            import_after = imports[-1].end_lineno if imports else 0
+    new = f"{name} & ({text})"
+    return (f"Require authentication: `{name} & ({text})`",
+            (span_tuple(ctx.span(item)), text, new, import_after))
+
+
+@fixer("DJE310")
+def fix(source: FixSource, finding):
+    span, expected, new, import_after = finding.fix_data
+    text = replace_checked(source, span, expected, new)
+    if text is None:
+        return None
+    if import_after >= 0:
+        lines = text.splitlines(keepends=True)
+        lines.insert(import_after, "from rest_framework.permissions import IsAuthenticated\n")
+        text = "".join(lines)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, text)
 
 
 def _model_permissions_for_reads(ctx, cls, qualname: str):

@@ -22,6 +22,7 @@ REST_FRAMEWORK = {
 ```
 
 ## Use instead
+(The quick fix removes the entry when it has a line of its own.)
 Session authentication for the browser, tokens (DRF's `TokenAuthentication`, OAuth, JWT)
 for other clients; keep `BasicAuthentication` in development or test settings.
 
@@ -36,14 +37,16 @@ import ast
 
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.values import Mapping, dotted_name
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.project import drf
 from django_expert.analyzers.rules.deployment._settings import place, production
-from django_expert.analyzers.rules.registry import rule
+from django_expert.analyzers.rules.registry import fixer, rule
 
 BASIC = "rest_framework.authentication.BasicAuthentication"
 
 
-@rule("DJE418", "basic-auth-in-production", scope="settings")
+@rule("DJE418", "basic-auth-in-production", fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:
@@ -55,11 +58,15 @@ def check(ctx):
         return  # DRF's own default (Session + Basic) is left alone: the project never chose it
     where, related = place(ctx, settings.get("REST_FRAMEWORK"), "REST_FRAMEWORK")
     entry = _entry(ctx) if not related else None
+    line = ctx.lines.line(entry.lineno - 1) if entry is not None else ""
+    own_line = entry is not None and line.strip().rstrip(",") == ast.get_source_segment(ctx.text, entry)
     yield ctx.report(
         entry or where,
         f"DEFAULT_AUTHENTICATION_CLASSES of the production settings `{ctx.module}` include BasicAuthentication: "
         f"every API request carries a password, and every endpoint is a place to guess one",
         related=related,
+        fix_title="Remove BasicAuthentication from the production defaults" if own_line else "",
+        fix_data=(entry.lineno - 1, line) if own_line else (),
     )
 
 
@@ -73,3 +80,13 @@ def _entry(ctx) -> ast.AST | None:
         if dotted and ctx.project.classes.canonical(names.qualify(dotted)) == BASIC:
             return node
     return None
+
+
+@fixer("DJE418")
+def fix(source: FixSource, finding):
+    """Delete the list entry's line, if the file still holds it there."""
+    index, expected = finding.fix_data
+    lines = source.text.splitlines(keepends=True)
+    if index >= len(lines) or lines[index].rstrip("\r\n") != expected.rstrip("\r\n"):
+        return None
+    return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:index] + lines[index + 1:]))

@@ -79,3 +79,28 @@ def test_always_true_alternatives_and_model_permissions_for_reads(tmp_path):
                                   "create objects: `IsOwner` defines only `has_object_permission`")
     assert messages[1].startswith("`Projects` relies on `DjangoModelPermissions`, which never restricts GET: any "
                                   "authenticated user reads every `Project`")
+
+
+VIEW = """
+    from rest_framework import viewsets
+    from rest_framework.permissions import IsAdminUser
+
+    from app.models import Task
+    from app.permissions import IsOwner
+
+
+    class Tasks(viewsets.ModelViewSet):
+        queryset = Task.objects.all()
+        permission_classes = [IsOwner | IsAdminUser]
+"""
+
+
+def test_the_fix_requires_authentication_and_imports_it(tmp_path):
+    from tests.analyzers.rules.helpers import check_fixed
+
+    fixed = VIEW.replace("from app.permissions import IsOwner\n",
+                         "from app.permissions import IsOwner\n    from rest_framework.permissions import IsAuthenticated\n")
+    fixed = fixed.replace("[IsOwner | IsAdminUser]", "[IsAuthenticated & (IsOwner | IsAdminUser)]")
+    found = check_fixed(tmp_path, {"app/models.py": MODELS, "app/permissions.py": PERMISSIONS, "app/views.py": VIEW},
+                        CODE, {"app/views.py": fixed})
+    assert found.fix_title == "Require authentication: `IsAuthenticated & (IsOwner | IsAdminUser)`"
