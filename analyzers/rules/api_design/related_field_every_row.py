@@ -38,6 +38,9 @@ class TaskSerializer(serializers.ModelSerializer):
             self.fields["project"].queryset = Project.objects.for_user(request.user)
 ```
 
+The quick fix adds a `validate_<field>()` that refuses an object outside the requesting
+user's scope, with the project's own helper (`Project.objects.for_user(user)`).
+
 ## References
 - https://www.django-rest-framework.org/api-guide/relations/#the-queryset-argument
 - https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/
@@ -50,8 +53,10 @@ import ast
 from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.summaries import shown, where
-from django_expert.analyzers.findings import Related
-from django_expert.analyzers.rules.registry import rule
+from django_expert.analyzers.facts.names import Names
+from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.rules.registry import fixer, rule
 
 RELATED_FIELDS = frozenset({"PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField",
                             "ManyRelatedField"})
@@ -59,7 +64,7 @@ NARROWING_METHODS = ("__init__", "get_fields")
 _ADMIN = "rest_framework.permissions.IsAdminUser"
 
 
-@rule("DJE309", "related-field-every-row", triggers=("Serializer",))
+@rule("DJE309", "related-field-every-row", fix=Applicability.UNSAFE, triggers=("Serializer",))
 def check(ctx):
     project = ctx.project
     if project is None:
@@ -89,6 +94,7 @@ def check(ctx):
             place = f" ({shown(project, found[0])})" if found else ""
             related = (Related(found[0], found[1], f"`{target.name}` narrowed to the requesting user here"),) \
                 if found else ()
+            fix = _validator(ctx, node, name, target, tenancy.scopings(project, target)) if node is not None else None
             yield ctx.report(
                 where_key,
                 f"`{cls.name}.{name}` accepts the id of any `{target.name}` of every tenant, while "
@@ -96,7 +102,54 @@ def check(ctx):
                 f"attach this object to another tenant's `{target.name}`; narrow the field's queryset in "
                 f"`__init__` (from `self.context[\"request\"].user`) or check it in `validate_{name}()`",
                 related=related,
+                fix_title=fix[0] if fix else "",
+                fix_data=fix[1] if fix else (),
             )
+
+
+def _validator(ctx, node: ast.ClassDef, name: str, target, scopings):
+    """A `validate_<name>()` refusing objects the requesting user's scope does not hold,
+    calling the project's helper method (`Project.objects.for_user(user)`); None when the
+    file cannot name the model, the helper or ValidationError, or the field takes many."""
+    helper = next((s.helper for s in scopings if s.helper and s.method), None)
+    field = next((v for n, v in _assigned(node) if n == name), None)
+    if helper is None or field is not None and "many=True" in (ast.get_source_segment(ctx.text, field) or ""):
+        return None
+    names = Names(ctx.facts, ctx.tree)
+    if ctx.project.classes.canonical(names.qualify(target.name)) != target.qualname:
+        return None
+    if names.qualify("serializers.ValidationError").startswith("rest_framework."):
+        error = "serializers.ValidationError"
+    elif names.qualify("ValidationError").startswith("rest_framework."):
+        error = "ValidationError"
+    else:
+        return None
+    indent = " " * node.body[0].col_offset
+    manager = target.default_manager or "objects"
+    body = (f"\n{indent}def validate_{name}(self, value):\n"
+            f"{indent}    user = self.context[\"request\"].user\n"
+            f"{indent}    if value is not None and not {target.name}.{manager}.{helper}(user).filter(pk=value.pk).exists():\n"
+            f"{indent}        raise {error}(\"Not found.\")\n"
+            f"{indent}    return value\n")
+    last = node.end_lineno
+    return (f"Add validate_{name}() refusing other tenants' `{target.name}` (`.{helper}(user)`)",
+            (last, ctx.lines.line(last - 1), body))
+
+
+def _assigned(node: ast.ClassDef):
+    for item in node.body:
+        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+            yield item.targets[0].id, item.value
+
+
+@fixer("DJE309")
+def fix(source: FixSource, finding):
+    """Insert the validator after the class's last line, if the file still ends it there."""
+    after, expected, body = finding.fix_data
+    lines = source.text.splitlines(keepends=True)
+    if after > len(lines) or lines[after - 1].rstrip("\r\n") != expected:
+        return None
+    return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:after] + [body] + lines[after:]))
 
 
 def _short(qualname: str) -> str:
