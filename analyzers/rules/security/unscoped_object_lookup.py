@@ -90,7 +90,7 @@ SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framewor
                  "rest_framework.generics.UpdateAPIView", "rest_framework.generics.DestroyAPIView")
 
 
-@rule("DJE416", "unscoped-object-lookup", tier="recommended", fix=Applicability.UNSAFE,
+@rule("DJE416", "unscoped-object-lookup", fix=Applicability.UNSAFE,
       triggers=("get(", "get_object_or_404", "first(", "model =", "queryset ="))
 def check(ctx):
     project = ctx.project
@@ -342,13 +342,32 @@ def _views(ctx, configured):
         place = f" ({shown(project, where_[0])})" if where_ else ""
         related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) \
             if where_ else ()
+        fix = _get_queryset(ctx, cls.name, model, siblings)
         yield ctx.report(
             f"{cls.name}.{key}" if ctx.locations.get(f"{cls.name}.{key}") else cls.name,
             f"`{cls.name}` serves any `{model.name}` whose id is in the URL, of every tenant, while "
             f"`{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user ({_how(sibling)}): "
             f"define `get_queryset()` narrowed the same way",
             related=related,
+            fix_title=fix[0] if fix else "",
+            fix_data=("insert", *fix[1]) if fix else (),
         )
+
+
+def _get_queryset(ctx, class_name: str, model, siblings):
+    """A `get_queryset()` added at the end of the view, narrowing with the helper method the
+    project uses for the model (`Document.objects.for_user(self.request.user)`)."""
+    helper = next((s.helper for s in siblings if s.helper and s.method), None)
+    node = next((n for n in ctx.tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    names = Names(ctx.facts, ctx.tree)
+    if helper is None or node is None or ctx.project.classes.canonical(names.qualify(model.name)) != model.qualname:
+        return None
+    indent = " " * node.body[0].col_offset
+    manager = model.default_manager or "objects"
+    body = (f"\n{indent}def get_queryset(self):\n"
+            f"{indent}    return {model.name}.{manager}.{helper}(self.request.user)\n")
+    last = node.end_lineno
+    return f"Add get_queryset() narrowing with `.{helper}(self.request.user)`", (last, ctx.lines.line(last - 1), body)
 
 
 _EVERY_ROW_ROOTS = frozenset({"self.model.objects", "self.model._default_manager", "self.queryset"})
@@ -405,6 +424,12 @@ def _object_permission(project, qualname: str, own_checks: bool = False) -> bool
 def fix(source: FixSource, finding):
     if not finding.fix_data:
         return None
+    if finding.fix_data[0] == "insert":  # a method after the class's last line, if the file still ends it there
+        _, after, expected, body = finding.fix_data
+        lines = source.text.splitlines(keepends=True)
+        if after > len(lines) or lines[after - 1].rstrip("\r\n") != expected:
+            return None
+        return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:after] + [body] + lines[after:]))
     span, expected, new = finding.fix_data
     new_text = replace_checked(source, span, expected, new)
     return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
