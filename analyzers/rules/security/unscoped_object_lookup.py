@@ -303,14 +303,21 @@ def _how(sibling: tenancy.Scoping) -> str:
 def _fix_data(ctx, model, sibling, root, kind, params):
     """Narrow the rows with the sibling's helper method: `Task.objects` ->
     `Task.objects.for_user(request.user)`; `get_object_or_404(Task, ...)` the same."""
-    if sibling.helper is None or not sibling.method:
-        return None
     user = tenancy.user_expression(kind, params)
-    if user is None:
-        return None
     text = ast.get_source_segment(ctx.text, root)
-    if not text:
+    if sibling.helper is None or user is None or not text:
         return None
+    if not sibling.method:  # a selector function given the user: `administered_organizations(user)`
+        module, _, name = sibling.helper.rpartition(".")
+        names = Names(ctx.facts, ctx.tree)
+        imports = [n for n in ctx.tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        bound = names.qualify(name) == sibling.helper
+        if not bound and not module:
+            return None
+        new = f"{name}({user})"
+        after = -1 if bound else (imports[-1].end_lineno if imports else 0)
+        return (f"Narrow to the requesting user with `{name}({user})`",
+                (span_tuple(ctx.span(root)), text, new, f"from {module} import {name}\n", after))
     manager = model.default_manager or "objects"
     rows = text if isinstance(root, ast.Attribute) else f"{text}.{manager}"
     new = f"{rows}.{sibling.helper}({user})"
@@ -430,6 +437,10 @@ def fix(source: FixSource, finding):
         if after > len(lines) or lines[after - 1].rstrip("\r\n") != expected:
             return None
         return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:after] + [body] + lines[after:]))
-    span, expected, new = finding.fix_data
+    span, expected, new, *imported = finding.fix_data
     new_text = replace_checked(source, span, expected, new)
+    if new_text is not None and imported and imported[1] >= 0:  # the helper's import, after the file's last one
+        lines = new_text.splitlines(keepends=True)
+        lines.insert(imported[1], imported[0])
+        new_text = "".join(lines)
     return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
