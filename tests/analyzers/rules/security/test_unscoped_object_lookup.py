@@ -226,3 +226,63 @@ def test_a_base_get_queryset_returning_every_row_of_the_views_model(tmp_path):
     }, CODE)
     assert [(f.path.rsplit("/", 1)[1], f.message.split(" whose")[0]) for f in found] == [
         ("views.py", "`Boards` serves any `Task`")]
+
+
+def test_configured_authorization_helpers_count_as_scoping(tmp_path):
+    view = """
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from app.models import Project
+
+
+        class Archive(APIView):
+            def post(self, request):
+                return Response(Project.objects.visible().get(pk=request.data["project"]).pk)
+    """
+    files = {"app/models.py": MODELS, "app/api.py": SIBLINGS, "app/views.py": view}
+    assert len(findings(tmp_path / "plain", files, CODE)) == 1  # `visible()` reads no user the analyser sees
+    configured = files | {"pyproject.toml": '[tool.django-expert]\nauthorization-helpers = ["visible"]\n'}
+    assert findings(tmp_path / "configured", configured, CODE) == []
+
+
+def test_configured_tenant_models(tmp_path):
+    models = """
+        from django.conf import settings
+        from django.db import models
+
+
+        class Club(models.Model):
+            name = models.CharField(max_length=20)
+
+
+        class Seat(models.Model):
+            holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            club = models.ForeignKey(Club, on_delete=models.CASCADE)
+
+
+        class Event(models.Model):
+            club = models.ForeignKey(Club, on_delete=models.CASCADE)
+    """
+    views = """
+        from rest_framework import viewsets
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from app.models import Event
+
+
+        class Events(viewsets.ModelViewSet):
+            def get_queryset(self):
+                return Event.objects.filter(club__seat__holder=self.request.user)
+
+
+        class Cancel(APIView):
+            def post(self, request):
+                return Response(Event.objects.get(pk=request.data["event"]).pk)
+    """
+    files = {"app/models.py": models, "app/views.py": views}
+    assert findings(tmp_path / "inferred", files, CODE) == []  # "Club" is not named like a tenant
+    configured = files | {"pyproject.toml": '[tool.django-expert]\ntenant-models = ["app.Club"]\n'}
+    assert [f.message.split(" by")[0] for f in findings(tmp_path / "configured", configured, CODE)] == [
+        "`Cancel.post` fetches an `Event`"]
