@@ -108,3 +108,12 @@ def is_regular_file(path: Path | str) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+def read_source(path: Path | str, limit: int = DEFAULT_LIMIT, within: Iterable[Path | str] | None = None) -> str:
+    """A Python file's text, decoded as Python decodes it (BOM, PEP 263 declaration, else
+    UTF-8); raises `source.DecodeError` or `OSError`. For readers outside the engine (the
+    engagement's fact gathering), which must see the same text the rules saw."""
+    from django_expert.analyzers.source import decode
+
+    return decode(read_bytes(path, limit, within))

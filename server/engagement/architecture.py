@@ -235,7 +235,7 @@ def background(inv: Inventory) -> dict:
                     "methods": list(v.async_methods) or ["(function)"]}
                    for v in inv.views.values() if v.is_async]
     tasks = [{"name": t.name, "qualname": t.qualname, "place": t.place.to_dict(), "framework": t.framework,
-              "options": list(t.options), "enqueued": t.enqueued} for t in inv.tasks.values()]
+              "options": list(t.options), "enqueued": t.enqueued, "scheduled": t.scheduled} for t in inv.tasks.values()]
     consumers = []
     for module, state in inv.files.items():
         for cls in state.facts.classes:

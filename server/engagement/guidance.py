@@ -162,13 +162,14 @@ def _derived(inv: Inventory, architecture: dict, controls: dict, findings: list[
             [{"path": site["path"], "line": site["line"], "symbol": site["in"],
               "message": f"`{t.name}` enqueued in `{site['in']}` inside transaction.atomic()"} for t, site in inside],
             "warning")
-    never = [t for t in inv.tasks.values() if not t.enqueued]
+    never = [t for t in inv.tasks.values() if not t.enqueued and not t.scheduled]
     if never:
         add("performance", "Background tasks never enqueued from the project's code",
-            "Either they run on a schedule (Celery beat / cron: document it in deployment_notes.md) or they are "
-            "dead code; a task nobody calls is a task nobody tests.",
+            "No .delay()/.apply_async() call and no schedule the source shows (CELERY_BEAT_SCHEDULE, "
+            "app.conf.beat_schedule, add_periodic_task, @periodic_task): either a schedule outside the code runs "
+            "them (django-celery-beat rows, cron: document it in deployment_notes.md) or they are dead code.",
             [{"path": t.place.path, "line": t.place.line, "symbol": t.name,
-              "message": f"`{t.name}` ({t.framework}): no .delay()/.apply_async() call found"} for t in never])
+              "message": f"`{t.name}` ({t.framework}): neither enqueued nor scheduled in the source"} for t in never])
     for entry in architecture["middleware"]["entries"]:
         for problem in entry["problems"]:
             add("architecture", "Middleware order", problem,
@@ -200,9 +201,9 @@ def test_strategy(order: tuple[str, ...], inv: Inventory, findings: list[dict], 
         if route.view:
             routes.setdefault(route.view, route)
     api = [(v, routes.get(v.qualname)) for v in inv.views.values() if v.is_drf and v.qualname in routes]
-    open_views = [(v, r) for v, r in api if v.open_to_anyone]
-    protected = [(v, r) for v, r in api if not v.open_to_anyone and v.permissions_source in ("view", "default",
-                                                                                               "decorator")]
+    open_views = [(v, r) for v, r in api if v.open_to_anyone and not inv.public_by_design(v, r)]
+    protected = [(v, r) for v, r in api if not v.open_to_anyone and not inv.public_by_design(v, r)
+                 and v.permissions_source in ("view", "default", "decorator")]
     if open_views or protected:
         lines = ["import pytest", "from django.urls import reverse", "from rest_framework.test import APIClient", ""]
         targets = []
@@ -390,9 +391,7 @@ def observability(inv: Inventory, production: list[str], detected: dict) -> list
                     "detail": f"Log start, retry and failure of {names} (Celery's task_failure / task_retry "
                               "signals, or Flower) and alert on a growing queue; set time limits so a stuck task "
                               "does not hold a worker.", "where": next(iter(inv.tasks.values())).place.path})
-    health = [r for r in inv.routes if any(word in (r.pattern + (r.name or "")).lower()
-                                           for word in ("health", "ready", "alive", "ping", "status"))]
-    if not health and inv.routes:
+    if not inv.health_routes and inv.routes:
         out.append({"title": "Health endpoint",
                     "detail": "No health-check URL: add a cheap view (database ping) for the load balancer and "
                               "the orchestrator's readiness probe.",

@@ -1,9 +1,12 @@
 """What one project declares, as the engagement reads it from the engine's facts: views,
 serializers, URL routes, background tasks, templates, entry points.
 
-Everything comes from FileFacts and the ProjectModel (nothing is imported or run). A few
+Everything comes from FileFacts and the ProjectModel (nothing is imported or run), through
+the same project queries the rules ask: the URL index of `navigation/urls.py`, the task
+notion of `project/tasks.py`, the test-module notion of `project/query_source.py`. A few
 questions facts do not answer (does a function view render a template? where is a task
-enqueued?) are answered by parsing only the files whose text mentions the call.
+enqueued or scheduled?) are answered by parsing only the files whose text mentions the
+call, read as Python reads them (`files.read_source`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from functools import cached_property
 from pathlib import Path
 
 from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value, string, strings
+from django_expert.analyzers import files as source_files
 from django_expert.analyzers.navigation.urls import Route as UrlRoute
 from django_expert.analyzers.project import drf
+from django_expert.analyzers.project import tasks as task_index
+from django_expert.analyzers.project.query_source import is_test_module as is_test_path
 from django_expert.analyzers.project.summaries import method_summary
 from django_expert.analyzers.navigation.urls import url_index
 from django_expert.analyzers.parsing import parse_module
@@ -36,10 +42,16 @@ _AUTH_MIXINS = ("LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTest
 _AUTH_DECORATORS = ("login_required", "permission_required", "user_passes_test", "staff_member_required",
                     "superuser_required")
 _RENDER_CALLS = ("render", "render_to_response", "TemplateResponse", "render_to_string")
-_TASK_DECORATORS = ("shared_task", "celery.task", "job", "actor", "db_task", "db_periodic_task", "periodic_task")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
               "site-packages", "build", "dist", ".django-expert", "claudedocs", "staticfiles"}
 _MAX_PARSE_BYTES = 2_000_000
+_HEALTH = re.compile(r"health|healthz|readyz|livez|liveness|readiness|\bping\b|heartbeat|watchman", re.IGNORECASE)
+_PUBLIC = re.compile(r"log_?in|sign_?in|sign_?up|register|password|passwd|reset|forgot|obtain|auth_?token|"
+                     r"token_?(?:auth|obtain|refresh|verify)|jwt|verify_?email|activate|oauth", re.IGNORECASE)
+_PUBLIC_VIEWS = ("rest_framework.authtoken.views.ObtainAuthToken", "django.contrib.auth.views.LoginView",
+                 "django.contrib.auth.views.PasswordResetView", "django.contrib.auth.views.PasswordResetConfirmView",
+                 "rest_framework_simplejwt.views.TokenViewBase", "rest_framework_simplejwt.views.TokenObtainPairView",
+                 "rest_framework_simplejwt.views.TokenRefreshView")
 _SETTINGS_ASSIGNMENT = re.compile(r"""["']DJANGO_SETTINGS_MODULE["']\s*[,:]\s*["']([A-Za-z_][\w.]*)["']""")
 
 
@@ -48,9 +60,9 @@ def short(name: str | None) -> str:
 
 
 def is_test_module(module: str) -> bool:
-    parts = module.split(".")
-    return any(p in ("tests", "test") or p.startswith("test_") or p.endswith("_tests") for p in parts) or \
-        parts[-1] == "conftest"
+    """Test code, by the notion the rules use (`query_source.is_test_module`), for a dotted
+    module name whose file is not at hand."""
+    return is_test_path(module.replace(".", "/") + ".py")
 
 
 @dataclass
@@ -148,6 +160,7 @@ class TaskInfo:
     framework: str  # celery | rq | dramatiq | huey
     options: tuple[str, ...]
     enqueued: list[dict] = field(default_factory=list)  # {"path", "line", "in", "transaction"}
+    scheduled: list[dict] = field(default_factory=list)  # {"path", "line", "how"}: beat, periodic_task
 
 
 class Inventory:
@@ -187,15 +200,26 @@ class Inventory:
                 line = span.start.line + 1
         return Place(module, relative, line)
 
+    def is_test(self, module: str) -> bool:
+        """Test code, as the rules see it (`query_source.is_test_module` on the file's path)."""
+        return is_test_path(self.place(module).path)
+
+    @cached_property
+    def test_modules(self) -> tuple[str, ...]:
+        """The project's test modules: the files the rules treat as tests."""
+        return tuple(module for module in self.files if self.is_test(module))
+
     def _text(self, module: str) -> str | None:
+        """The file's text as the engine read it, else as Python decodes it; None when it
+        cannot be read or decoded (the engine reported it as DJE000)."""
         state = self.files.get(module)
         if state is None:
             return None
+        if state.text is not None:
+            return state.text
         try:
-            if state.path.stat().st_size > _MAX_PARSE_BYTES:
-                return None
-            return state.path.read_text(encoding="utf-8", errors="replace") if state.text is None else state.text
-        except OSError:
+            return source_files.read_source(state.path, _MAX_PARSE_BYTES)
+        except (OSError, ValueError):
             return None
 
     def _tree(self, module: str) -> ast.Module | None:
@@ -204,7 +228,7 @@ class Inventory:
             return None
         try:
             return parse_module(text)
-        except (SyntaxError, ValueError, RecursionError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
 
     # -- classes ----------------------------------------------------------------------------
@@ -241,7 +265,7 @@ class Inventory:
     def serializers(self) -> dict[str, SerializerInfo]:
         found: dict[str, SerializerInfo] = {}
         for module, state in self.files.items():
-            if is_test_module(module):
+            if self.is_test(module):
                 continue
             for cls in state.facts.classes:
                 qualname = f"{module}.{cls.name}"
@@ -398,14 +422,6 @@ class Inventory:
                     found |= {qualname, cls.name}
         return frozenset(found)
 
-    def _tree(self, module: str) -> ast.Module | None:
-        text = self._text(module)
-        if text is None:
-            return None
-        try:
-            return ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
 
     def _scoping(self, qualname: str, kind: str, model: str | None) -> str:
         """How a class-based view narrows its rows to the requesting user: the scoping calls
@@ -432,7 +448,7 @@ class Inventory:
         found: dict[str, ViewInfo] = {}
         routed = {route.view for route in self.routes if route.view}
         for module, state in self.files.items():
-            if is_test_module(module):
+            if self.is_test(module):
                 continue
             facts = state.facts
             for cls in facts.classes:
@@ -565,6 +581,21 @@ class Inventory:
                               note, gap.namespace))
         return rows
 
+    @cached_property
+    def health_routes(self) -> list[Route]:
+        """Routes of the URL map that are health checks: by pattern, URL name, view, or an
+        included health-check app (django-health-check, django-watchman, ...)."""
+        return [route for route in self.routes if _HEALTH.search(" ".join(
+            (route.pattern, route.name or "", short(route.view), route.note)))]
+
+    def public_by_design(self, view: ViewInfo, route: Route | None) -> bool:
+        """Endpoints meant for strangers (log in, sign up, reset a password, obtain a token,
+        a health check): a test that they reject anonymous clients would assert a bug."""
+        if any(base in self._mro(view.qualname) for base in _PUBLIC_VIEWS):
+            return True
+        words = " ".join((view.name, route.pattern if route else "", (route.name or "") if route else ""))
+        return bool(_PUBLIC.search(words) or _HEALTH.search(words))
+
     def _route_row(self, route: UrlRoute) -> Route:
         view = self._canonical_function(route.view) if route.kind != "router" and route.view else route.view
         kind = "router" if route.kind == "router" else "view" if view else "unknown"
@@ -613,15 +644,15 @@ class Inventory:
 
     @cached_property
     def tasks(self) -> dict[str, TaskInfo]:
+        """The project's task functions (`project/tasks.py`'s notion, as DJE510 has it), with
+        where each is enqueued and where a schedule runs it."""
         found: dict[str, TaskInfo] = {}
         for module, state in self.files.items():
-            if is_test_module(module):
+            if self.is_test(module):
                 continue
             for function in state.facts.functions:
                 for decorator in function.decorators:
-                    name = decorator.func if isinstance(decorator, Call) else decorator.name \
-                        if isinstance(decorator, Ref) else ""
-                    framework = _task_framework(name, self.model.facts)
+                    framework = task_index.task_framework(self.model, decorator)
                     if framework is None:
                         continue
                     options = tuple(k for k, _ in decorator.kwargs) if isinstance(decorator, Call) else ()
@@ -631,7 +662,37 @@ class Inventory:
                     break
         if found:
             self._enqueue_sites(found)
+            self._schedule_sites(found)
         return found
+
+    @cached_property
+    def schedules(self) -> list[task_index.Scheduled]:
+        """Every schedule entry naming a task: CELERY_BEAT_SCHEDULE of the settings that run,
+        then beat dicts, `add_periodic_task` and `@periodic_task` in the project's files."""
+        found: list[task_index.Scheduled] = []
+        for module in dict.fromkeys([self.layout.settings_module, *drf.production_settings(self.model)]):
+            if module:
+                found += task_index.beat_settings_schedule(self.model, module)
+        for module in self.files:
+            text = self._text(module)
+            if text is None or not any(word in text for word in task_index.SCHEDULE_WORDS):
+                continue
+            tree = self._tree(module)
+            if tree is not None:
+                found += task_index.schedules_in_tree(tree, module)
+        return list(dict.fromkeys(found))
+
+    def _schedule_sites(self, tasks: dict[str, TaskInfo]) -> None:
+        by_name: dict[str, list[TaskInfo]] = {}
+        for task in tasks.values():
+            by_name.setdefault(task.name, []).append(task)
+        for entry in self.schedules:
+            exact = [tasks[entry.task]] if entry.task in tasks else []
+            custom = [t for t in by_name.get(entry.short, ()) if t.qualname.endswith(f".{entry.short}")]
+            for task in exact or custom:  # a beat entry names a task by its registered (dotted) name
+                site = {"path": self.place(entry.module).path, "line": entry.line, "how": entry.how}
+                if site not in task.scheduled:
+                    task.scheduled.append(site)
 
     def _enqueue_sites(self, tasks: dict[str, TaskInfo]) -> None:
         by_name: dict[str, list[TaskInfo]] = {}
@@ -708,34 +769,6 @@ def _chain(value: Value) -> tuple[str | None, list[str]]:
     if isinstance(current, Ref):
         return current.name, list(reversed(methods))
     return None, list(reversed(methods))
-
-
-def _task_framework(name: str, facts) -> str | None:
-    if not name:
-        return None
-    last = short(name)
-    if last == "shared_task" or name in ("celery.task", "celery.decorators.task"):
-        return "celery"
-    if last == "task" and "." in name:
-        owner = name.rpartition(".")[0]
-        module, _, var = owner.rpartition(".")
-        module_facts = facts.get(module)
-        for statement in module_facts.statements if module_facts is not None else ():
-            if statement.kind == "assign" and statement.name == var and isinstance(statement.value, Call):
-                if short(statement.value.func) == "Celery":
-                    return "celery"
-                if short(statement.value.func) == "Huey" or "huey" in statement.value.func.lower():
-                    return "huey"
-        if short(owner) in ("app", "celery_app", "celery"):
-            return "celery"
-        return None
-    if last == "job" and ("rq" in name.split(".")[0] or name.startswith("django_rq")):
-        return "rq"
-    if last == "actor" and name.startswith("dramatiq"):
-        return "dramatiq"
-    if last in ("db_task", "db_periodic_task", "periodic_task") and "huey" in name:
-        return "huey"
-    return None
 
 
 def _calls_with_context(tree: ast.Module):

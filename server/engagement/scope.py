@@ -185,9 +185,8 @@ def plan(goal: str, inv: Inventory, kind: dict, drf: bool, deployment: dict | No
     project_apps = [a for a in inv.apps() if a.resolved and any(
         m == a.name or m.startswith(a.name + ".") for m in inv.files)]
     open_views = [v for v in inv.views.values() if v.open_to_anyone]
-    from django_expert.server.engagement.inventory import is_test_module
 
-    tests = [m for m in inv.files if is_test_module(m) and m.rpartition(".")[2] != "conftest"
+    tests = [m for m in inv.files if inv.is_test(m) and m.rpartition(".")[2] != "conftest"
              and m not in inv.layout.settings_modules]
     deployment_target = (deployment or {}).get("target", "unknown") + (
         ", files: " + ", ".join(deployment["files"]) if deployment and deployment.get("files") else
