@@ -44,7 +44,7 @@ from django_expert.memory import (
 from django_expert.memory.paths import LOCK_NAME, REPORT_DIR, FileLock, remove_stale_temp_files
 from django_expert.server.engagement import architecture as arch
 from django_expert.server.engagement import guidance as guide
-from django_expert.server.engagement import memory_notes, report, scope as scoping, security
+from django_expert.server.engagement import memory_notes, report, scope as scoping, security, summary
 from django_expert.server.engagement import state as states
 from django_expert.server.engagement.decisions import SKILL, decision_of, project_name, project_slug, symbol_of
 from django_expert.server.engagement.inventory import Inventory
@@ -563,6 +563,7 @@ class Engagement:
             "models": arch.models(inv, mentioned),
             "api_map": arch.api_map(inv),
             "background": arch.background(inv),
+            "test_modules": [inv.place(module).path for module in inv.test_modules],
             "deployment": scope["deployment"],
         }
         by_severity = Counter(item["severity"] for item in records)
@@ -587,9 +588,12 @@ class Engagement:
         recs = guide.recommendations(order, analysis["findings"], patches, inv, analysis["architecture"], controls, docs)
         tests = guide.test_strategy(order, inv, analysis["findings"], controls, scope["versions"])
         observability = guide.observability(inv, scope["production_settings"], scope["versions"])
+        risks = summary.top_risks(order, analysis["findings"], recs, patches)
         record.inputs = {"goal": scope["goal"]}
-        record.outputs = {"recommendations": len(recs), "patches": len(patches), "tests": len(tests)}
-        return {"recommendations": recs, "security": controls, "test_strategy": tests, "observability": observability}
+        record.outputs = {"recommendations": len(recs), "patches": len(patches), "tests": len(tests),
+                          "top risks": len(risks)}
+        return {"summary": [risk.to_json() for risk in risks], "recommendations": recs, "security": controls,
+                "test_strategy": tests, "observability": observability}
 
     def _patches(self, records: list[dict], order: tuple[str, ...]) -> dict[int, dict]:
         from django_expert.analyzers.findings import Edit, Fix

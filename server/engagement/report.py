@@ -8,6 +8,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from django_expert.server.engagement.scope import AREA_TITLES, AREAS
+from django_expert.server.engagement.summary import bulk_codes
 
 REPORT_SCHEMA = "django-expert.report/1"
 SECTIONS = ("1. Scope and plan", "2. Memory loaded", "3. Context loaded", "4. Architecture", "5. Findings",
@@ -15,6 +16,7 @@ SECTIONS = ("1. Scope and plan", "2. Memory loaded", "3. Context loaded", "4. Ar
 SEVERITIES = ("error", "warning", "info")
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information", "hint": "Hints"}
 INTERNAL_KEYS = ("symbol", "original_severity", "original_message")
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2, "hint": 3}
 
 
 def cell(text) -> str:
@@ -52,6 +54,7 @@ def _duration(seconds) -> str:
 
 def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     scope = data["scope"]
+    guidance = data.get("guidance") or {}
     out: list[str] = []
     add = out.append
     add(f"# Django engagement: {scope['project']} — {scope['date']}")
@@ -62,16 +65,18 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     deploy_text = deployment["target"] + (f" ({', '.join(deployment['files'])})" if deployment["files"] else "")
     add(f"Settings: {settings} · Deployment: {deploy_text} · django-expert {tool_version}")
     add("")
+    _executive_summary(add, scope, guidance.get("summary"))
     _scope(add, scope)
     _memory(add, data["memory"])
     _context(add, data["context"])
-    _architecture(add, data["analyze"]["architecture"], scope)
+    _architecture(add, data["analyze"]["architecture"])
     _not_seen(add, data["analyze"]["architecture"]["settings"].get("not_seen", []))
-    _findings(add, data["analyze"])
-    _guidance(add, data["guidance"], scope)
-    _tests(add, data["guidance"]["test_strategy"])
+    _findings(add, data["analyze"], guidance, scope)
+    _guidance(add, guidance, scope)
+    _tests(add, guidance["test_strategy"])
     _checklist(add, checklist)
     _memory_updates(add, data.get("output", {}).get("memory_updates"))
+    _appendix(add, data["analyze"]["findings"])
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -207,13 +212,58 @@ def _context(add, context: dict) -> None:
         add("")
 
 
+# -- the executive summary ---------------------------------------------------------------------------
+
+
+def _executive_summary(add, scope: dict, risks: list[dict] | None) -> None:
+    """The goal, then the top risks ranked for it: evidence, why it matters here, the fix.
+    Each risk points at its findings in section 5; the findings themselves are listed there only."""
+    add("## Summary")
+    add("")
+    add(f"Goal: **{scope['goal']}** — the risks below are ranked by their impact for this goal, and sections 5 "
+        "and 6 follow the goal's order of focus areas (" + ", ".join(AREA_TITLES[p["area"]] for p in scope["plan"][:3])
+        + " first).")
+    add("")
+    if risks is None:
+        add("The summary is written by step 5 (guidance), which has not run.")
+        add("")
+        return
+    if not risks:
+        add("No open risk of warning or error severity was found.")
+        add("")
+        return
+    add("Top risks:")
+    add("")
+    for number, risk in enumerate(risks, 1):
+        _risk(add, number, risk)
+    add("")
+
+
+def _risk(add, number: int, risk: dict) -> None:
+    evidence = ", ".join(link(e["path"], e["line"]) for e in risk["evidence"])
+    more = f" and {risk['count'] - len(risk['evidence'])} more" if risk["count"] > len(risk["evidence"]) else ""
+    where = f" (section 5, {AREA_TITLES.get(risk['area'], risk['area'])})" if risk["code"] else " (section 6.1)"
+    add(f"{number}. **{risk['title']}** — {risk['severity']}, {AREA_TITLES.get(risk['area'], risk['area'])}")
+    add(f"   - Evidence: {evidence or '—'}{more}{where}")
+    add(f"   - Why it matters here: {' '.join(risk['why'].split())}")
+    add(f"   - Fix: {' '.join(risk['fix'].split())}")
+
+
 # -- 4 ----------------------------------------------------------------------------------------------
 
 
-def _architecture(add, arch: dict, scope: dict) -> None:
+def _architecture(add, arch: dict) -> None:
     add(f"## {SECTIONS[3]}")
     add("")
-    settings = arch["settings"]
+    _settings_layout(add, arch["settings"])
+    _apps(add, arch["apps"], arch.get("test_modules"))
+    _middleware(add, arch["middleware"])
+    _models(add, arch["models"])
+    _api_map(add, arch["api_map"])
+    _background(add, arch["background"])
+
+
+def _settings_layout(add, settings: dict) -> None:
     add("### 4.1 Settings layout")
     add("")
     if settings["modules"]:
@@ -238,14 +288,24 @@ def _architecture(add, arch: dict, scope: dict) -> None:
         for problem in dict.fromkeys(problems):
             add(f"- {problem}")
         add("")
+
+
+def _apps(add, apps: list[dict], tests: list[str] | None) -> None:
     add("### 4.2 Apps")
     add("")
     table_header(add, "Label", "App module", "AppConfig", "Kind", "Models", "Depends on")
-    for app in arch["apps"]:
-        add(f"| {code(app['label'])} | {code(app['name'])} | {cell(app['config'].rpartition('.')[2] if app['config'] else '—')} | "
+    for app in apps:
+        config = app["config"].rpartition(".")[2] if app["config"] else "—"
+        add(f"| {code(app['label'])} | {code(app['name'])} | {cell(config)} | "
             f"{app['kind']} | {app['models']} | {cell(', '.join(app['depends_on']))} |")
     add("")
-    middleware = arch["middleware"]
+    if tests is not None:
+        shown = ", ".join(code(path) for path in tests[:12]) + (f" and {len(tests) - 12} more" if len(tests) > 12 else "")
+        add(f"Test modules (the files the rules treat as tests): {len(tests)}" + (f" — {shown}." if tests else "."))
+        add("")
+
+
+def _middleware(add, middleware: dict) -> None:
     add("### 4.3 Middleware")
     add("")
     if middleware["entries"]:
@@ -266,7 +326,9 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     if middleware["entries"] and not any(e["problems"] for e in middleware["entries"]) and not middleware["problems"]:
         add("No ordering problem found.")
         add("")
-    models = arch["models"]
+
+
+def _models(add, models: dict) -> None:
     add("### 4.4 Models")
     add("")
     if models["diagrams"]:
@@ -274,17 +336,15 @@ def _architecture(add, arch: dict, scope: dict) -> None:
             "are drawn to those models without their fields.")
         add("")
         for diagram in models["diagrams"]:
-            if diagram["app"]:
-                add(f"App `{diagram['app']}`:")
-                add("")
-            add("```mermaid")
-            add(diagram["mermaid"].rstrip("\n"))
-            add("```")
-            add("")
+            _diagram(add, diagram)
     else:
         add("No installed models found.")
         add("")
     graph = models["graph"]
+    for note in graph.get("collapsed", []):
+        add(f"Not drawn: {', '.join(code(f) for f in note['fields'])} → {code(note['to'])} on {note['count']} "
+            f"model(s) ({note['why']}).")
+        add("")
     if graph["proxies"]:
         add("Proxy models (same table): " + ", ".join(f"{code(p['proxy'])} of {code(p['of'])}" for p in graph["proxies"])
             + ".")
@@ -292,36 +352,55 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     if graph["abstract"]:
         add("Abstract bases (left out): " + ", ".join(code(a) for a in graph["abstract"]) + ".")
         add("")
+
+
+def _diagram(add, diagram: dict) -> None:
+    if diagram["app"]:
+        add(f"App `{diagram['app']}`:" if "," not in diagram["app"] else f"Apps `{diagram['app']}`:")
+        add("")
+    add("```mermaid")
+    add(diagram["mermaid"].rstrip("\n"))
+    add("```")
+    add("")
+
+
+def _api_map(add, rows: list[dict]) -> None:
     add("### 4.5 API map")
     add("")
-    rows = arch["api_map"]
-    if rows:
-        table_header(add, "URL pattern", "View", "Serializer", "Model", "Authentication", "Permissions",
-                     "Rows narrowed to the user", "Pagination", "Throttling")
-        for r in rows:
-            if r["view"] and r["view_place"]:
-                view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'], errors='surrogateescape')}#L{r['view_place']['line']})"
-            else:
-                view = cell(r["note"] or r["kind"])
-            serializer = f"[{cell(r['serializer'])}](../{quote(r['serializer_place']['path'], errors='surrogateescape')}#L{r['serializer_place']['line']})" \
-                if r["serializer"] and r["serializer_place"] else cell(r["serializer"])
-            permissions = ", ".join(r["permissions"]) if r["permissions"] else ("—" if not r["view_kind"] else "none")
-            if r["permissions_source"] == "default":
-                permissions += " (default)"
-            if r["open_to_anyone"]:
-                permissions += " ⚠"
-            add(f"| {cell(code(r['pattern']))} | {view} | {serializer} | {cell(r['model'])} | "
-                f"{cell(r.get('authentication'))} | {cell(permissions)} | {cell(r.get('scoping'))} | "
-                f"{cell(r['pagination'])} | {cell(r['throttling'])} |")
-        add("")
-        add("Effective values in production: a view's own attribute, else the REST_FRAMEWORK default of the "
-            "production settings (marked \"default\"); permissions as written, `|` and `&` included; rows narrowed "
-            "to the user: the scoping calls of `get_queryset()` (\"every row\": a `queryset` attribute nothing "
-            "narrows); ⚠ marks endpoints whose permission is AllowAny.")
-    else:
+    if not rows:
         add("No URL patterns found (ROOT_URLCONF missing or not followed).")
+        add("")
+        return
+    table_header(add, "URL pattern", "View", "Serializer", "Model", "Authentication", "Permissions",
+                 "Rows narrowed to the user", "Pagination", "Throttling")
+    for r in rows:
+        add(_api_row(r))
     add("")
-    background = arch["background"]
+    add("Effective values in production: a view's own attribute, else the REST_FRAMEWORK default of the "
+        "production settings (marked \"default\"); permissions as written, `|` and `&` included; rows narrowed "
+        "to the user: the scoping calls of `get_queryset()` (\"every row\": a `queryset` attribute nothing "
+        "narrows); ⚠ marks endpoints whose permission is AllowAny.")
+    add("")
+
+
+def _api_row(r: dict) -> str:
+    if r["view"] and r["view_place"]:
+        view = f"[{cell(r['view'])}](../{quote(r['view_place']['path'], errors='surrogateescape')}#L{r['view_place']['line']})"
+    else:
+        view = cell(r["note"] or r["kind"])
+    serializer = f"[{cell(r['serializer'])}](../{quote(r['serializer_place']['path'], errors='surrogateescape')}#L{r['serializer_place']['line']})" \
+        if r["serializer"] and r["serializer_place"] else cell(r["serializer"])
+    permissions = ", ".join(r["permissions"]) if r["permissions"] else ("—" if not r["view_kind"] else "none")
+    if r["permissions_source"] == "default":
+        permissions += " (default)"
+    if r["open_to_anyone"]:
+        permissions += " ⚠"
+    return (f"| {cell(code(r['pattern']))} | {view} | {serializer} | {cell(r['model'])} | "
+            f"{cell(r.get('authentication'))} | {cell(permissions)} | {cell(r.get('scoping'))} | "
+            f"{cell(r['pagination'])} | {cell(r['throttling'])} |")
+
+
+def _background(add, background: dict) -> None:
     add("### 4.6 Async and background tasks")
     add("")
     if not (background["tasks"] or background["async_views"] or background["consumers"]):
@@ -331,17 +410,23 @@ def _architecture(add, arch: dict, scope: dict) -> None:
     for view in background["async_views"]:
         add(f"- async view {code(view['view'])} ({', '.join(view['methods'])}) — {link(view['place']['path'], view['place']['line'])}")
     for task in background["tasks"]:
-        where = "; ".join(f"{link(s['path'], s['line'])} in {code(s['in'])}" + (" ⚠ inside transaction.atomic()"
-                                                                                if s["transaction"] else "")
-                          for s in task["enqueued"]) or "never enqueued from the project's code"
-        options = f" ({', '.join(task['options'])})" if task["options"] else ""
-        add(f"- {task['framework']} task {code(task['name'])}{options} — {link(task['place']['path'], task['place']['line'])}; "
-            f"enqueued: {where}")
+        add(_task_line(task))
     for consumer in background["consumers"]:
         add(f"- Channels consumer {code(consumer['name'])} — {link(consumer['place']['path'], consumer['place']['line'])}")
     if background["asgi_application"]:
         add(f"- ASGI_APPLICATION is set ({code(background['asgi_application'])})")
     add("")
+
+
+def _task_line(task: dict) -> str:
+    sites = [f"{link(s['path'], s['line'])} in {code(s['in'])}" + (" ⚠ inside transaction.atomic()"
+                                                                    if s["transaction"] else "")
+             for s in task["enqueued"]]
+    sites += [f"{link(s['path'], s['line'])} by {s['how']}" for s in task.get("scheduled", [])]
+    where = "; ".join(sites) or "never enqueued or scheduled from the project's code"
+    options = f" ({', '.join(task['options'])})" if task["options"] else ""
+    return (f"- {task['framework']} task {code(task['name'])}{options} — {link(task['place']['path'], task['place']['line'])}; "
+            f"enqueued: {where}")
 
 
 def _not_seen(add, entries: list[dict]) -> None:
@@ -350,13 +435,16 @@ def _not_seen(add, entries: list[dict]) -> None:
     add("")
     if not entries:
         add("Everything the rules read in the settings was followed.")
+    else:
+        add("Rules that need these values stay silent rather than guess (names only, never values):")
         add("")
-        return
-    add("Rules that need these values stay silent rather than guess (names only, never values):")
+        for entry in entries:
+            where = f"{code(entry['module'])}: " if entry["module"] else "discovery: "
+            add(f"- {where}{entry['what']}")
     add("")
-    for entry in entries:
-        where = f"{code(entry['module'])}: " if entry["module"] else "discovery: "
-        add(f"- {where}{entry['what']}")
+    add("Never seen, by design (the source is read, never run): values of environment variables and secrets, the "
+        "database's rows and applied migrations, what a reverse proxy or the server adds (TLS, headers, rate limits), "
+        "and code loaded dynamically (`import_module`, plugins, settings computed at run time).")
     add("")
 
 
@@ -369,40 +457,96 @@ def finding_line(record: dict) -> str:
     return f"- **{record['code']}** {record['name']} — {link(record['filename'], row)} {message}"
 
 
-def _findings(add, analysis: dict) -> None:
+def _findings(add, analysis: dict, guidance: dict, scope: dict) -> None:
+    """Every open finding once, by focus area in the goal's order, then by rule (its
+    guidance and patches beside it); rules reported in bulk get one line here and a table in
+    the appendix; decided findings last."""
     add(f"## {SECTIONS[4]}")
     add("")
     findings = analysis["findings"]
-    open_findings = [f for f in findings if not _decided(f)]
+    open_records = [f for f in findings if not _decided(f)]
     decided = [f for f in findings if _decided(f)]
+    _finding_counts(add, analysis, len(open_records), len(decided))
+    if not open_records:
+        add("No open findings.")
+        add("")
+    bulk = bulk_codes(findings)
+    rules = {r["code"]: r for r in guidance.get("recommendations", []) if r["source"] == "rule"}
+    for area in [p["area"] for p in scope["plan"]]:
+        in_area = [f for f in open_records if f["category"] == area]
+        if in_area:
+            _area_findings(add, area, in_area, rules, bulk)
+    _decided_findings(add, decided)
+
+
+def _finding_counts(add, analysis: dict, open_count: int, decided_count: int) -> None:
+    findings = analysis["findings"]
     counts = Counter((f["severity"], f["category"]) for f in findings)
-    add(f"{len(findings)} finding(s) in {analysis['files']} file(s): {len(open_findings)} open, "
-        f"{len(decided)} covered by a recorded decision.")
+    add(f"{len(findings)} finding(s) in {analysis['files']} file(s): {open_count} open, "
+        f"{decided_count} covered by a recorded decision. Each is listed once, below or (rules with many findings "
+        "of one kind) in the appendix.")
     add("")
     table_header(add, "Severity", *(AREA_TITLES[a] for a in AREAS), "Total")
     for severity in (*SEVERITIES, "hint"):
         row = [counts.get((severity, area), 0) for area in AREAS]
         add(f"| {severity} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |")
     add("")
-    if not open_findings:
-        add("No open findings.")
-        add("")
-    for severity in SEVERITIES:
-        chosen = [f for f in open_findings if f["severity"] == severity]
-        if not chosen:
+
+
+def _area_findings(add, area: str, records: list[dict], rules: dict[str, dict], bulk: set[str]) -> None:
+    add(f"### {AREA_TITLES[area]}")
+    add("")
+    by_code: dict[str, list[dict]] = {}
+    for record in records:
+        by_code.setdefault(record["code"], []).append(record)
+    ordered = sorted(by_code.items(), key=lambda item: (item[0] in bulk, min(_SEVERITY_RANK.get(r["severity"], 9)
+                                                                            for r in item[1]), -len(item[1]), item[0]))
+    for rule_code, in_rule in ordered:
+        if rule_code in bulk:
+            add(f"- **{rule_code}** {in_rule[0]['name']} — {len(in_rule)} finding(s): one table in the appendix.")
+            add("")
             continue
-        add(f"### {_SEVERITY_TITLES[severity]}")
+        _rule_findings(add, rule_code, in_rule, rules.get(rule_code))
+
+
+def _rule_findings(add, rule_code: str, records: list[dict], rec: dict | None) -> None:
+    severity = min((r["severity"] for r in records), key=lambda s: _SEVERITY_RANK.get(s, 9))
+    add(f"#### {rule_code} {records[0]['name']} ({len(records)}, {severity})")
+    add("")
+    if rec and rec.get("summary"):
+        add(rec["summary"])
         add("")
-        for area in AREAS:
-            in_area = sorted((f for f in chosen if f["category"] == area),
-                             key=lambda f: (f["filename"], f["location"]["row"], f["location"]["column"], f["code"]))
-            if not in_area:
-                continue
-            add(f"#### {AREA_TITLES[area]}")
-            add("")
-            for record in in_area:
-                add(finding_line(record))
-            add("")
+    for record in sorted(records, key=lambda f: (f["filename"], f["location"]["row"], f["location"]["column"])):
+        add(finding_line(record))
+    add("")
+    if rec:
+        _references(add, rec)
+        for patch in rec["patches"]:
+            _patch(add, patch)
+
+
+def _references(add, rec: dict) -> None:
+    refs = []
+    if rec.get("doc"):
+        refs.append(f"guidance: {code(rec['doc']['id'])} ({rec['doc']['title']}, {rec['doc']['source']}"
+                    + (", loaded" if rec["doc"].get("loaded") else "") + ")")
+    if rec.get("explain"):
+        refs.append(code(rec["explain"]))
+    if refs:
+        add("See " + " · ".join(refs) + ".")
+        add("")
+
+
+def _patch(add, patch: dict) -> None:
+    add(f"Proposed fix for {link(patch['path'], patch['line'])} — {patch['title']} ({patch['applicability']}):")
+    add("")
+    add("```diff")
+    add(patch["diff"].rstrip("\n"))
+    add("```")
+    add("")
+
+
+def _decided_findings(add, decided: list[dict]) -> None:
     add("### Covered by a recorded decision")
     add("")
     if not decided:
@@ -427,52 +571,58 @@ def _decided(record: dict) -> bool:
 def _guidance(add, guidance: dict, scope: dict) -> None:
     add(f"## {SECTIONS[5]}")
     add("")
+    _recommendations(add, [r for r in guidance["recommendations"] if r["source"] != "rule"], scope)
+    _security_controls(add, guidance["security"])
+    _observability(add, guidance["observability"])
+
+
+def _recommendations(add, recs: list[dict], scope: dict) -> None:
+    """6.1: what step 4 saw that no rule reports (a rule's findings, guidance and patches are in section 5)."""
     add("### 6.1 Recommendations")
     add("")
-    recs = guidance["recommendations"]
+    add("Each rule's guidance and proposed fixes are beside its findings in section 5; these come from what the "
+        "analysis saw in the project.")
+    add("")
     if not recs:
-        add("No recommendation: nothing open was found.")
+        add("No further recommendation.")
         add("")
-    order = [p["area"] for p in scope["plan"]]
-    for area in order:
+    for area in [p["area"] for p in scope["plan"]]:
         in_area = [r for r in recs if r["area"] == area]
         if not in_area:
             continue
         add(f"#### {AREA_TITLES[area]}")
         add("")
         for rec in in_area:
-            head = f"**{rec['title']}**" + (f" — {rec['summary']}" if rec["summary"] else "")
-            add(head)
-            add("")
-            for item in rec["objects"][:25]:
-                shown = item.get("symbol") and f"`{item['symbol']}`" not in str(item["message"]) and \
-                    item["symbol"] not in str(item["message"]).split(":")[0]
-                symbol = f"{code(item['symbol'])}: " if shown else ""
-                where = link(item["path"], item["line"]) if item.get("path") else ""
-                add(f"- {where} {symbol}{' '.join(str(item['message']).split())}".replace("-  ", "- "))
-            if len(rec["objects"]) > 25:
-                add(f"- … and {len(rec['objects']) - 25} more")
-            refs = []
-            if rec.get("doc"):
-                refs.append(f"guidance: {code(rec['doc']['id'])} ({rec['doc']['title']}, {rec['doc']['source']}"
-                            + (", loaded" if rec["doc"].get("loaded") else "") + ")")
-            if rec.get("explain"):
-                refs.append(code(rec["explain"]))
-            if refs:
-                add("")
-                add("See " + " · ".join(refs) + ".")
-            for patch in rec["patches"]:
-                add("")
-                add(f"Proposed fix for {link(patch['path'], patch['line'])} — {patch['title']} ({patch['applicability']}):")
-                add("")
-                add("```diff")
-                add(patch["diff"].rstrip("\n"))
-                add("```")
-            add("")
-    security = guidance["security"]
+            _recommendation(add, rec)
+
+
+def _recommendation(add, rec: dict) -> None:
+    add(f"**{rec['title']}**" + (f" — {rec['summary']}" if rec["summary"] else ""))
+    add("")
+    for item in rec["objects"][:25]:
+        shown = item.get("symbol") and f"`{item['symbol']}`" not in str(item["message"]) and \
+            item["symbol"] not in str(item["message"]).split(":")[0]
+        symbol = f"{code(item['symbol'])}: " if shown else ""
+        where = link(item["path"], item["line"]) if item.get("path") else ""
+        add(f"- {where} {symbol}{' '.join(str(item['message']).split())}".replace("-  ", "- "))
+    if len(rec["objects"]) > 25:
+        add(f"- … and {len(rec['objects']) - 25} more")
+    add("")
+    _references(add, rec)
+
+
+def _security_controls(add, security: dict) -> None:
     add("### 6.2 Security controls")
     add("")
-    permissions = security["permissions"]
+    _permissions(add, security["permissions"])
+    _csrf(add, security["csrf"])
+    _exposure(add, security.get("exposure") or [])
+    _secrets(add, security)
+    _hardening(add, security["hardening"])
+    _validation(add, security["validation"])
+
+
+def _permissions(add, permissions: dict) -> None:
     default = permissions["default_permission_classes"]
     add("**Permissions.** REST_FRAMEWORK DEFAULT_PERMISSION_CLASSES: "
         + ((", ".join(default) or "empty") if default is not None else "unknown")
@@ -487,7 +637,9 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
         add("Django views without login_required or an access mixin (intended for public pages?): " + ", ".join(
             code(v["view"]) for v in permissions["unprotected_django_views"]) + ".")
     add("")
-    csrf = security["csrf"]
+
+
+def _csrf(add, csrf: dict) -> None:
     presence = {True: "is in MIDDLEWARE", False: "is **missing** from MIDDLEWARE",
                 None: "may or may not be in MIDDLEWARE (not known from the source)"}
     not_enforced = csrf.get("not_enforced") or []
@@ -504,13 +656,22 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
         + (("; csrf_exempt: " + ", ".join(code(e["name"]) for e in csrf["csrf_exempt"])) if csrf["csrf_exempt"] else
            "; no csrf_exempt view") + ".")
     add("")
-    exposure = security.get("exposure") or []
-    if exposure:
-        add("**Reachable by a stranger or another tenant** (the evidence is each finding's):")
-        add("")
-        for item in exposure:
-            add(f"- **{item['code']}** {link(item['path'], item['line'])} " + " ".join(item["message"].split()))
-        add("")
+
+
+def _exposure(add, exposure: list[dict]) -> None:
+    """The findings a stranger or another tenant reaches, as an index into section 5 (their
+    messages are there, once)."""
+    if not exposure:
+        return
+    add("**Reachable by a stranger or another tenant** (each finding's evidence and message are in section 5):")
+    add("")
+    for item in exposure:
+        add(f"- **{item['code']}** {link(item['path'], item['line'])}" + (f" {code(item['symbol'])}"
+                                                                            if item.get("symbol") else ""))
+    add("")
+
+
+def _secrets(add, security: dict) -> None:
     add("**Secret storage** (names and storage only, never values):")
     add("")
     if security["secrets"]:
@@ -527,7 +688,10 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
         add("")
         add("Environment files in the project: " + ", ".join(code(f) for f in env["files"]) + f" ({status}).")
     add("")
-    for block in security["hardening"]:
+
+
+def _hardening(add, hardening: list[dict]) -> None:
+    for block in hardening:
         add(f"**Production hardening** ({code(block['module'])}):")
         add("")
         table_header(add, "Setting", "Status", "OK", "Why")
@@ -536,7 +700,9 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
             status = s["status"] + (f" ({s['value']})" if "value" in s else "")
             add(f"| {s['setting']} | {cell(status)} | {ok} | {cell(s['why'])} |")
         add("")
-    validation = security["validation"]
+
+
+def _validation(add, validation: dict) -> None:
     add("**Validation.** " + (("Serializers exposing every model field (`__all__`): " + ", ".join(
         code(s["serializer"]) for s in validation["all_fields_serializers"]) + ". ") if validation["all_fields_serializers"]
         else "No serializer uses `fields = \"__all__\"`. ")
@@ -544,15 +710,47 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
             + ". ") if validation["exclude_serializers"] else "")
         + f"AUTH_PASSWORD_VALIDATORS: {validation['password_validators']} validator(s).")
     add("")
+
+
+def _observability(add, items: list[dict]) -> None:
     add("### 6.3 Observability")
     add("")
-    if guidance["observability"]:
-        for item in guidance["observability"]:
+    if items:
+        for item in items:
             where = f" ({link(item['where'])})" if item.get("where") else ""
             add(f"- **{item['title']}**{where}: {item['detail']}")
     else:
         add("Logging, error tracking, task visibility and health checks are in place.")
     add("")
+
+
+# -- the appendix -----------------------------------------------------------------------------------
+
+
+def _appendix(add, findings: list[dict]) -> None:
+    """One table per rule reported in bulk: the rule once, then where (file:line, symbol) and
+    the message of each finding."""
+    bulk = bulk_codes(findings)
+    records = [f for f in findings if f["code"] in bulk and not _decided(f)]
+    if not records:
+        return
+    add("## Appendix A. Findings reported in bulk")
+    add("")
+    add("Rules with many findings of one kind (style and legacy rules on mature code, as a rule): one table each, "
+        "so the sections above stay about what to act on first.")
+    add("")
+    by_code: dict[str, list[dict]] = {}
+    for record in records:
+        by_code.setdefault(record["code"], []).append(record)
+    for rule_code, in_rule in sorted(by_code.items(), key=lambda item: (-len(item[1]), item[0])):
+        add(f"### {rule_code} {in_rule[0]['name']} ({len(in_rule)})")
+        add("")
+        table_header(add, "Where", "Symbol", "Message")
+        for record in sorted(in_rule, key=lambda f: (f["filename"], f["location"]["row"])):
+            message = record.get("original_message", record["message"])
+            add(f"| {link(record['filename'], record['location']['row'])} | {cell(record.get('symbol'))} | "
+                f"{cell(message)} |")
+        add("")
 
 
 # -- 7, 8, 9 ---------------------------------------------------------------------------------------
@@ -637,6 +835,7 @@ def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
         "context": data["context"],
         "architecture": data["analyze"]["architecture"],
         "findings": findings,
+        "summary": data["guidance"].get("summary", []),
         "guidance": data["guidance"]["recommendations"],
         "security": data["guidance"]["security"],
         "observability": data["guidance"]["observability"],

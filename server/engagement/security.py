@@ -147,7 +147,7 @@ def controls(inv: Inventory, production: list[str], arch_api: list[dict], findin
         "password_validators": len(_seq(settings.value("AUTH_PASSWORD_VALIDATORS"))),
     }
     exposure = [{"code": r["code"], "message": r.get("original_message", r["message"]), "path": r["filename"],
-                 "line": r["location"]["row"]} for r in findings if r["code"] in EXPOSURE]
+                 "line": r["location"]["row"], "symbol": r.get("symbol")} for r in findings if r["code"] in EXPOSURE]
     return {"permissions": permissions, "csrf": csrf, "exposure": exposure, "secrets": secrets,
             "env_files": {"files": [_rel(p, inv.root) for p in env_files], "gitignored": gitignore},
             "hardening": hardening, "validation": validation}

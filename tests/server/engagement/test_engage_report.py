@@ -98,7 +98,8 @@ def test_the_report_names_this_projects_objects(engaged):
     assert "### 6.2 Security controls" in guidance and "### 6.3 Observability" in guidance
     assert "`SECRET_KEY`" in guidance and "DJANGO_SECRET_KEY" in guidance
     assert "CSRF_COOKIE_SECURE" in guidance
-    assert "```diff" in guidance, "a fixable finding shows its patch"
+    findings = text[text.index("## 5. Findings"): text.index("## 6. Guidance")]
+    assert "```diff" in findings, "a fixable finding shows its patch, beside it"
     tests = text[text.index("## 7. Test strategy"): text.index("## 8. Compliance checklist")]
     assert "django_assert_max_num_queries" in tests and 'reverse("product-list")' in tests
     assert "ProductViewSet" in tests
