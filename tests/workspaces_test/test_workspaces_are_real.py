@@ -97,6 +97,8 @@ PROJECTS = [
      ["orgs.Organization", "orgs.Membership", "projects.Project", "projects.ProjectMembership", "projects.Task",
       "projects.Comment", "projects.Document", "projects.Announcement", "authtoken.Token", "auth.User"]),
     ("tenancy-prod", "tenancy", "tenancy.settings.prod", {}, ["orgs.Organization", "projects.Task"]),
+    # A pytest suite and a unittest suite seeded for the testing rules (DJE6xx, issue 17).
+    ("testsuite", "testsuite", "library_site.settings", {}, ["catalog.Author", "catalog.Book"]),
 ]
 
 
@@ -214,3 +216,13 @@ def test_oracle_contrib_dump():
         data["models"]
     )
     assert data["settings_module"] is None
+
+
+def test_testsuite_unittest_suite_runs(workspace_copy):
+    """The seeded unittest cases (DJE602, DJE603 and their look-alikes) are real, passing tests."""
+    proc = _manage(workspace_copy / "testsuite", "library_site.settings_ci", {}, "test", "catalog", "-v", "2")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "Ran 9 tests" in output
+    for name in ("BookReadTests", "BookStockTests", "RestockCommitTests", "ConcurrentReadTests"):
+        assert name in output, output

@@ -1,0 +1,307 @@
+"""The project's test suite as the testing rules and the report see it: which modules are
+tests (the modules `facts.summaries.summarised` leaves out, migrations aside), the pytest
+configuration and the settings modules tests run with, the CI files, and what each test
+module reaches (URL names it reverses, literal paths it requests matched against the URL
+conf of `navigation/urls.py`, project modules it imports).
+
+Test modules get no summaries, so their bodies are read here from their text, once per
+model through `ProjectModel.memo`; the CI and pytest files are read through the model with
+("file", path) keys. The answers are position-free.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django_expert.analyzers import files
+from django_expert.analyzers.facts.summaries import summarised
+from django_expert.analyzers.parsing import parse_module
+from django_expert.analyzers.project.model import ProjectModel, record
+
+# The CI configurations looked for in the project's root and the folders above it up to the
+# repository's root (a backend in a monorepo is tested by the repository's workflows).
+CI_FILES = (".gitlab-ci.yml", "tox.ini", "noxfile.py", "Makefile", ".pre-commit-config.yaml", "Jenkinsfile",
+            ".circleci/config.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".travis.yml")
+CI_FOLDERS = (".github/workflows",)
+_UP = 3  # folders above the project's root looked at for the repository's root
+_LIMIT = 1_000_000
+# `makemigrations --check` (or the old `--exit`), in either order on one command line.
+MIGRATIONS_CHECK = re.compile(r"makemigrations\b[^\n;|&]*--(?:check|exit)\b|--check\b[^\n;|&]*\bmakemigrations\b")
+_SCRIPT = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|py))\b")
+_PYTEST_FILES = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+_MIGRATIONS = frozenset({"migrations", "south_migrations"})
+
+
+def is_test_module(module: str) -> bool:
+    """A module of the test suite: one `summarised` leaves out, migrations aside."""
+    return not summarised(module) and not _MIGRATIONS & set(module.split("."))
+
+
+# -- configuration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PytestSettings:
+    """The DJANGO_SETTINGS_MODULE a pytest configuration names: `where` is the file and
+    section ("pytest.ini [pytest]"), `folder` the folder holding it."""
+
+    module: str
+    where: str
+    folder: str
+    pythonpath: tuple[str, ...] = ()
+
+
+def read_file(project: ProjectModel, path: Path) -> str | None:
+    """The text of a non-Python file the rules read, recording ("file", path)."""
+    if not files.is_regular_file(path):
+        return None
+    record([("file", str(path))])
+    try:
+        return files.read_text(path, limit=_LIMIT)
+    except (OSError, ValueError):
+        return None
+
+
+def repository_folders(project: ProjectModel) -> tuple[Path, ...]:
+    """The project's root and the folders above it, up to the one holding `.git`."""
+    folder = project.layout.root
+    found = [folder]
+    for _ in range(_UP):
+        if (folder / ".git").exists() or folder.parent == folder:
+            break
+        folder = folder.parent
+        found.append(folder)
+    return tuple(found) if (found[-1] / ".git").exists() else (project.layout.root,)
+
+
+def _pytest_settings(project: ProjectModel) -> PytestSettings | None:
+    from django_expert.analyzers.project.discovery import _pytest_settings as from_folder
+
+    for folder in repository_folders(project):
+        present = {name for name in _PYTEST_FILES if files.is_regular_file(folder / name)}
+        for name in present:
+            read_file(project, folder / name)
+        found = from_folder(folder, present, [], folder) if present else None
+        if found:
+            return PytestSettings(found[0], found[1], str(folder), _pythonpath(folder, present))
+    return None
+
+
+def pytest_settings(project: ProjectModel) -> PytestSettings | None:
+    """The settings module pytest-django is configured with (pytest's file order, nearest folder first)."""
+    return project.memo(_pytest_settings)
+
+
+def _pythonpath(folder: Path, present: set[str]) -> tuple[str, ...]:
+    """pytest's `pythonpath` option (pytest 7+), as written: folders put on sys.path."""
+    for name in sorted(present):
+        match = re.search(r"^\s*pythonpath\s*=\s*(.+)$", files.read_text(folder / name, limit=_LIMIT), re.M)
+        if match:
+            return tuple(p.strip("\"'[], ") for p in re.split(r"[\s,]+", match.group(1)) if p.strip("\"'[], "))
+    return ()
+
+
+def settings_module_exists(project: ProjectModel, found: PytestSettings) -> bool:
+    """Whether the module pytest names can be imported: under a source root, the config's
+    folder, a `pythonpath` entry, or manage.py's folder (pytest-django's django_find_project)."""
+    from django_expert.analyzers.project.discovery import module_file
+
+    folder = Path(found.folder)
+    roots = [*project.layout.source_roots, folder, *(folder / p for p in found.pythonpath)]
+    if project.layout.manage_py is not None:
+        roots.append(project.layout.manage_py.parent)
+    return module_file(tuple(roots), found.module) is not None or found.module in project.facts
+
+
+def _test_settings_modules(project: ProjectModel) -> tuple[str, ...]:
+    from django_expert.analyzers.rules.deployment._settings import is_test_module as test_named
+
+    found = [m for m in project.layout.settings_modules if test_named(m)]
+    configured = pytest_settings(project)
+    if configured is not None and configured.module in project.facts:
+        found.append(configured.module)
+    return tuple(dict.fromkeys(found))
+
+
+def test_settings_modules(project: ProjectModel) -> tuple[str, ...]:
+    """The settings modules tests run with: pytest's, and settings named test/testing/ci."""
+    return project.memo(_test_settings_modules)
+
+
+# -- CI ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CiFile:
+    path: str  # relative to the project's root ("../.github/workflows/ci.yml" above it)
+    checks_migrations: bool
+
+
+def _ci_files(project: ProjectModel) -> tuple[CiFile, ...]:
+    found = []
+    for folder in repository_folders(project):
+        candidates = [folder / name for name in CI_FILES]
+        for sub in CI_FOLDERS:
+            if (folder / sub).is_dir():
+                candidates += sorted(p for p in (folder / sub).iterdir() if p.suffix in (".yml", ".yaml"))
+        for path in candidates:
+            text = read_file(project, path)
+            if text is None or (path.name == "tox.ini" and "[testenv" not in text):
+                continue
+            checks = bool(MIGRATIONS_CHECK.search(text)) or _script_checks(project, folder, text)
+            found.append(CiFile(_relative(path, project.layout.root), checks))
+        if found:  # the nearest folder with CI files is the repository's CI
+            break
+    return tuple(found)
+
+
+def ci_files(project: ProjectModel) -> tuple[CiFile, ...]:
+    """The CI configurations of the project's repository and whether each runs
+    `makemigrations --check` (itself or in a script it runs)."""
+    return project.memo(_ci_files)
+
+
+def _script_checks(project: ProjectModel, folder: Path, text: str) -> bool:
+    """Whether a script the CI file names (scripts/lint.sh) runs `makemigrations --check`."""
+    for name in dict.fromkeys(_SCRIPT.findall(text)):
+        for base in (folder, project.layout.root):
+            script = read_file(project, base / name)
+            if script is not None and MIGRATIONS_CHECK.search(script):
+                return True
+    return False
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return Path(*[".."] * (len(root.parts) - len(path.parts) + 1), path.name).as_posix() \
+            if root.is_relative_to(path.parent) else path.as_posix()
+
+
+# -- the test modules and what they reach ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestedPath:
+    """A literal path a test requests (`client.get("/api/books/")`) and the URL names of
+    the routes it matches ("" for an unnamed route; none when no route matches)."""
+
+    method: str
+    path: str
+    routes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestModule:
+    """One test module: its style ("pytest", "unittest" or both), the URL names it
+    `reverse()`s, the paths it requests, the project modules it imports, the pytest fixtures
+    it defines, the factory classes it declares, whether it runs `makemigrations --check`, and
+    the settings it overrides."""
+
+    module: str
+    styles: tuple[str, ...]
+    reversed_names: tuple[str, ...] = ()
+    requested: tuple[RequestedPath, ...] = ()
+    imports: tuple[str, ...] = ()
+    fixtures: tuple[str, ...] = ()
+    factories: tuple[str, ...] = ()
+    checks_migrations: bool = False
+    overridden_settings: tuple[str, ...] = ()  # `settings.X = ...`, `override_settings(X=...)`
+
+
+_HTTP = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_FACTORY_BASES = frozenset({"DjangoModelFactory", "Factory", "ModelFactory"})  # factory_boy
+
+
+def _test_modules(project: ProjectModel) -> tuple[TestModule, ...]:
+    from django_expert.analyzers.navigation.urls import url_index
+
+    index = url_index(project)
+    root = project.layout.root
+    own = frozenset(m.partition(".")[0] for m, p in project.paths.items() if p.is_relative_to(root))
+    found = []
+    for module in sorted(project.facts):
+        path = project.paths.get(module)
+        if not is_test_module(module) or path is None or path.suffix != ".py":
+            continue
+        try:
+            text = files.read_text(path, limit=_LIMIT)
+            tree = parse_module(text, str(path))
+        except (OSError, ValueError, SyntaxError, RecursionError):
+            continue
+        found.append(_read_module(project, module, tree, text, index, own))
+    return tuple(found)
+
+
+def test_modules(project: ProjectModel) -> tuple[TestModule, ...]:
+    """Every test module of the project and what it reaches (the test map)."""
+    return project.memo(_test_modules)
+
+
+def _read_module(project: ProjectModel, module: str, tree: ast.Module, text: str, index,
+                 own: frozenset[str]) -> TestModule:
+    facts = project.facts[module]
+    targets = {i.local: i.target for i in facts.imports}
+    styles = set()
+    if "pytest" in targets or module.rpartition(".")[2] == "conftest" or "@pytest" in text:
+        styles.add("pytest")
+    if any(c.bases for c in facts.classes) and ("TestCase" in text or "unittest" in targets):
+        styles.add("unittest")
+    names, requested, overridden = [], [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            overridden += [t.attr for t in node.targets if isinstance(t, ast.Attribute)
+                           and isinstance(t.value, ast.Name) and t.value.id == "settings" and t.attr.isupper()]
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        first = node.args[0] if node.args else None
+        literal = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        if callee in ("override_settings", "modify_settings"):
+            overridden += [k.arg for k in node.keywords if k.arg]
+        if callee in ("reverse", "reverse_lazy", "resolve_url") and literal:
+            names.append(literal)
+        elif callee in _HTTP and literal and literal.startswith("/") and isinstance(func, ast.Attribute):
+            requested.append(RequestedPath(callee.upper(), literal, matching_routes(index, literal)))
+    imports = sorted({t for t in targets.values() if t.partition(".")[0] in own and not is_test_module(t)})
+    return TestModule(
+        module, tuple(sorted(styles)), tuple(dict.fromkeys(names)), tuple(requested), tuple(imports),
+        _fixtures(tree),
+        tuple(c.name for c in facts.classes if any(b.rpartition(".")[2] in _FACTORY_BASES for b in c.bases)),
+        bool(re.search(r"[\"']makemigrations[\"']", text) and re.search(r"check\s*=\s*True|[\"']--check[\"']", text)),
+        tuple(dict.fromkeys(overridden)),
+    )
+
+
+def _fixtures(tree: ast.Module) -> tuple[str, ...]:
+    """The module's pytest fixtures (`@pytest.fixture`, `@fixture(...)`)."""
+    return tuple(node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and any("fixture" in ast.unparse(d) for d in node.decorator_list))
+
+
+def matching_routes(index, path: str) -> tuple[str, ...]:
+    """The names of the routes a literal path resolves to (query string and host left out)."""
+    text = path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    return tuple(dict.fromkeys(r.name for r in index.patterns if _route_regex(r.route).fullmatch(text)))
+
+
+_ROUTE_REGEXES: dict[str, re.Pattern] = {}
+
+
+def _route_regex(route: str) -> re.Pattern:
+    found = _ROUTE_REGEXES.get(route)
+    if found is None:
+        pieces, last = [], 0
+        for match in re.finditer(r"\{language\}|<(?:(\w+):)?\w+>|…", route):
+            pieces.append(re.escape(route[last:match.start()]))
+            token = match.group(0)
+            pieces.append(".+" if match.group(1) == "path" else "(?!)" if token == "…" else "[^/]+")
+            last = match.end()
+        pieces.append(re.escape(route[last:]))
+        found = _ROUTE_REGEXES[route] = re.compile("".join(pieces))
+    return found

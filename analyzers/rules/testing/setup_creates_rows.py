@@ -1,0 +1,197 @@
+"""DJE602 setup-creates-rows
+
+## What it does
+Finds a `django.test.TestCase` whose `setUp()` does nothing but create database rows
+(`Model.objects.create()`, `create_user()`, `get_or_create()`, `bulk_create()`, factory_boy
+factories, model_bakery's `baker.make()`) for two or more tests that only read them: no test
+saves, deletes, refreshes or assigns to an object `setUp()` made.
+
+## Why is this bad?
+`setUp()` runs before every test, so each test pays for the same inserts again (and for the
+password hashing of every user created). `setUpTestData()` runs once per class, inside the
+class's transaction; each test still starts from the same rows, because every test is
+rolled back to a savepoint, and since Django 3.2 each test gets its own copy of the
+objects assigned to `cls`.
+
+## Example
+```python
+class BookListTests(TestCase):
+    def setUp(self):
+        self.author = Author.objects.create(name="Ann")
+        self.book = Book.objects.create(title="Dune", author=self.author)
+
+    def test_list(self):
+        self.assertContains(self.client.get("/books/"), "Dune")
+
+    def test_detail(self):
+        self.assertContains(self.client.get(f"/books/{self.book.pk}/"), "Ann")
+```
+
+## Use instead
+```python
+class BookListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.author = Author.objects.create(name="Ann")
+        cls.book = Book.objects.create(title="Dune", author=cls.author)
+```
+
+## References
+- https://docs.djangoproject.com/en/stable/topics/testing/tools/#django.test.TestCase.setUpTestData
+"""
+
+from __future__ import annotations
+
+import ast
+
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.project.test_map import is_test_module
+from django_expert.analyzers.rules.registry import fixer, rule
+from django_expert.analyzers.rules.testing._suite import TEST_CASES, methods, test_classes, test_methods
+
+CREATES = frozenset({"create", "create_user", "create_superuser", "get_or_create", "update_or_create",
+                     "bulk_create", "make", "create_batch", "make_recipe"})
+WRITES = frozenset({"save", "delete", "refresh_from_db", "update", "set_password", "add", "remove", "clear", "set"})
+
+
+@rule("DJE602", "setup-creates-rows", fix=Applicability.SAFE, triggers=("def setUp(",))
+def check(ctx):
+    if not is_test_module(ctx.module):
+        return
+    for cls, _ in test_classes(ctx, *TEST_CASES):
+        setup = methods(cls).get("setUp")
+        tests = test_methods(cls)
+        if setup is None or "setUpTestData" in methods(cls) or len(tests) < 2:
+            continue
+        made = created_attributes(setup)
+        if not made or any(_writes(test, made) for test in tests):
+            continue
+        yield ctx.report(
+            setup,
+            f"`{cls.name}.setUp()` creates the same rows before each of its {len(tests)} tests, which only "
+            f"read them: create them once in setUpTestData()",
+            fix_title="Create the rows once in setUpTestData()",
+            fix_data=(cls.name,),
+        )
+
+
+def created_attributes(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str] | None:
+    """The `self.` attributes a setUp made only of row creations assigns (None: it does
+    something else too, such as logging a client in or patching)."""
+    made: set[str] = set()
+    for statement in setup.body:
+        if _is_docstring(statement) or _is_super_setup(statement):
+            continue
+        if isinstance(statement, ast.Expr) and _creates(statement.value):
+            continue
+        if isinstance(statement, ast.Assign) and _creates(statement.value) and len(statement.targets) == 1:
+            names = _self_targets(statement.targets[0])
+            if names is None:
+                return None
+            made |= names
+            continue
+        return None
+    return made
+
+
+def _creates(node: ast.expr) -> bool:
+    if isinstance(node, ast.Subscript):  # get_or_create(...)[0]
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in CREATES and not _reads_self_client(func.value):
+            return True
+        return False
+    return isinstance(func, ast.Name) and func.id.endswith("Factory") and not func.id.endswith("RequestFactory")
+
+
+def _reads_self_client(node: ast.expr) -> bool:
+    return "client" in ast.unparse(node)
+
+
+def _self_targets(target: ast.expr) -> set[str] | None:
+    items = target.elts if isinstance(target, ast.Tuple) else [target]
+    names = set()
+    for item in items:
+        if isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name) and item.value.id == "self":
+            names.add(item.attr)
+        elif not (isinstance(item, ast.Name) and item.id == "_"):
+            return None
+    return names
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _is_super_setup(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and ast.unparse(statement.value) in ("super().setUp()",)
+
+
+def _writes(test: ast.FunctionDef | ast.AsyncFunctionDef, made: set[str]) -> bool:
+    """Whether a test changes an object setUp made: a method that writes called on it (or
+    on one of its relations), or an attribute assigned on it."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            if _root_attribute(node.func.value) in made:
+                return True
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        if any(isinstance(t, (ast.Attribute, ast.Subscript)) and _root_attribute(t) in made for t in targets):
+            return True
+    return False
+
+
+def _root_attribute(node: ast.expr) -> str | None:
+    """`x` for `self.x`, `self.x.y`, `self.x.y.z()`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        inner = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and isinstance(inner, ast.Name) and inner.id == "self":
+            return node.attr
+        node = inner
+    return None
+
+
+@fixer("DJE602")
+def fix(source, finding):
+    """setUp(self) becomes a setUpTestData(cls) classmethod; `self.` inside it `cls.`."""
+    import libcst as cst
+    import libcst.matchers as m
+
+    (class_name,) = finding.fix_data
+
+    class ToClassData(cst.CSTTransformer):
+        def __init__(self) -> None:
+            self.depth = 0
+
+        def visit_ClassDef(self, node):
+            self.depth += 1
+            return self.depth == 1 and node.name.value == class_name
+
+        def leave_ClassDef(self, original, updated):
+            self.depth -= 1
+            return updated
+
+        def leave_FunctionDef(self, original, updated):
+            if updated.name.value != "setUp" or self.depth != 1:
+                return updated
+            body = updated.body.visit(_SelfToCls())
+            params = updated.params.with_changes(params=[updated.params.params[0].with_changes(
+                name=cst.Name("cls"))])
+            return updated.with_changes(
+                name=cst.Name("setUpTestData"), params=params, body=body,
+                decorators=[cst.Decorator(cst.Name("classmethod")), *updated.decorators])
+
+    class _SelfToCls(cst.CSTTransformer):
+        def leave_Name(self, original, updated):
+            return updated.with_changes(value="cls") if updated.value == "self" else updated
+
+        def leave_Call(self, original, updated):
+            if m.matches(updated, m.Call(func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("setUp")))):
+                return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("setUpTestData")))
+            return updated
+
+    new = source.module.visit(ToClassData()).code
+    return source.fix(finding.fix_title, Applicability.SAFE, new)

@@ -1,0 +1,83 @@
+"""DJE601 slow-password-hasher-in-tests
+
+## What it does
+Finds a settings module the tests run with (the `DJANGO_SETTINGS_MODULE` of the pytest
+configuration in pytest.ini, pyproject.toml, tox.ini or setup.cfg, or a settings module
+named test, tests, testing or ci) that keeps a slow password hasher: `PASSWORD_HASHERS`
+left at Django's default, or starting with PBKDF2, Argon2, bcrypt or scrypt. It stays
+silent when a conftest or test module sets `PASSWORD_HASHERS` itself (a `settings` fixture,
+`override_settings`).
+
+## Why is this bad?
+The default hasher runs hundreds of thousands of PBKDF2 iterations on purpose: every
+`create_user()`, `set_password()`, `client.login()` and factory with a password costs about
+100 ms. In a suite creating a user per test, that is most of the run time. Tests do not
+need their passwords to resist brute force.
+
+## Example
+```python
+# config/settings/test.py
+from .base import *
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+```
+
+## Use instead
+```python
+# config/settings/test.py
+from .base import *
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+```
+
+## References
+- https://docs.djangoproject.com/en/stable/topics/testing/overview/#speeding-up-the-tests
+- https://docs.djangoproject.com/en/stable/ref/settings/#password-hashers
+"""
+
+from __future__ import annotations
+
+from django_expert.analyzers.facts.values import Const, Seq
+from django_expert.analyzers.findings import Applicability
+from django_expert.analyzers.fixes.settings_edits import set_setting
+from django_expert.analyzers.project.test_map import test_modules, test_settings_modules
+from django_expert.analyzers.rules.deployment._settings import certain, first_line, name_span, opaque
+from django_expert.analyzers.rules.registry import fixer, rule
+
+FAST = '["django.contrib.auth.hashers.MD5PasswordHasher"]'
+_HASHERS = "django.contrib.auth.hashers."
+SLOW = frozenset(_HASHERS + name for name in (
+    "PBKDF2PasswordHasher", "PBKDF2SHA1PasswordHasher", "Argon2PasswordHasher", "BCryptSHA256PasswordHasher",
+    "BCryptPasswordHasher", "ScryptPasswordHasher"))
+
+
+@rule("DJE601", "slow-password-hasher-in-tests", fix=Applicability.SAFE,
+      triggers=("import *", "INSTALLED_APPS", "DATABASES", "SECRET_KEY"))
+def check(ctx):
+    if ctx.project is None or ctx.project.layout.kind == "library":
+        return
+    if ctx.module not in test_settings_modules(ctx.project) or opaque(ctx.project, ctx.module):
+        return
+    setting = ctx.project.settings(ctx.module).with_default("PASSWORD_HASHERS")
+    value = certain(setting)
+    first = value.items[0] if isinstance(value, Seq) and value.items else None
+    if not (isinstance(first, Const) and first.value in SLOW):
+        return
+    if any("PASSWORD_HASHERS" in t.overridden_settings for t in test_modules(ctx.project)):
+        return
+    hasher = first.value.rpartition(".")[2]
+    where = name_span(ctx, setting.statement_index, "PASSWORD_HASHERS") if setting.module == ctx.module else first_line(ctx)
+    default = "Django's default " if setting.module.startswith("django.") else ""
+    yield ctx.report(
+        where,
+        f"the tests run with {default}{hasher}: every create_user(), login and password set costs ~100 ms; "
+        f"set PASSWORD_HASHERS to MD5PasswordHasher in these test settings",
+        fix_title="Set PASSWORD_HASHERS = [MD5PasswordHasher] for the tests",
+    )
+
+
+@fixer("DJE601")
+def fix(source, finding):
+    new = set_setting(source.module, "PASSWORD_HASHERS", FAST).code
+    return source.fix(finding.fix_title, Applicability.SAFE, new)

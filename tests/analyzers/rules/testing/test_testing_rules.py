@@ -1,0 +1,189 @@
+"""DJE601-605 on small projects: silent look-alikes first, then the seeded cases and fixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django_expert.analyzers.engine import Engine
+from django_expert.analyzers.project import test_map
+
+from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+
+WORKSPACE = Path(__file__).resolve().parents[3] / "workspaces" / "testsuite"
+PYTEST_INI = "[pytest]\nDJANGO_SETTINGS_MODULE = config.settings_test\n"
+TEST_SETTINGS = "from config.settings import *\n\nDEBUG = False\n"
+MODELS = "from django.db import models\n\n\nclass Book(models.Model):\n    title = models.CharField(max_length=9)\n"
+
+READ_ONLY = """
+from django.test import TestCase
+
+from app.models import Book
+
+
+class BookTests(TestCase):
+    def setUp(self):
+        super().setUp()
+        self.book = Book.objects.create(title="Dune")
+
+    def test_title(self):
+        self.assertEqual(self.book.title, "Dune")
+
+    def test_count(self):
+        self.assertEqual(Book.objects.count(), 1)
+"""
+
+
+# -- DJE601 --------------------------------------------------------------------------------
+
+def test_dje601_silent_when_test_settings_are_fast(tmp_path):
+    fast = TEST_SETTINGS + 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+    check_noop(tmp_path, {"pytest.ini": PYTEST_INI, "config/settings_test.py": fast}, "DJE601")
+
+
+def test_dje601_silent_when_a_fixture_sets_the_hashers(tmp_path):
+    conftest = """
+        import pytest
+
+
+        @pytest.fixture(autouse=True)
+        def fast_hashers(settings):
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """
+    check_noop(tmp_path, {"pytest.ini": PYTEST_INI, "config/settings_test.py": TEST_SETTINGS,
+                          "conftest.py": conftest}, "DJE601")
+
+
+def test_dje601_silent_on_settings_no_test_runs_with(tmp_path):
+    check_noop(tmp_path, {}, "DJE601")
+
+
+def test_dje601_fixes_pytest_settings_keeping_the_default(tmp_path):
+    found = check_fixed(tmp_path, {"pytest.ini": PYTEST_INI, "config/settings_test.py": TEST_SETTINGS}, "DJE601", {
+        "config/settings_test.py": TEST_SETTINGS.replace(
+            "from config.settings import *\n",
+            'from config.settings import *\nPASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'),
+    })
+    assert "PBKDF2PasswordHasher" in found.message
+
+
+# -- DJE602 --------------------------------------------------------------------------------
+
+def test_dje602_silent_when_a_test_writes_or_setup_logs_in(tmp_path):
+    writes = READ_ONLY.replace('self.assertEqual(Book.objects.count(), 1)', 'self.book.delete()')
+    logs_in = READ_ONLY.replace("super().setUp()", "self.client.force_login(None)")
+    single = READ_ONLY[:READ_ONLY.index("    def test_count")]
+    for text in (writes, logs_in, single, READ_ONLY.replace("TestCase", "SimpleTestCase")):
+        check_noop(tmp_path / str(hash(text)), {"app/models.py": MODELS, "app/tests.py": text}, "DJE602")
+
+
+def test_dje602_moves_setup_to_setuptestdata(tmp_path):
+    expected = READ_ONLY.replace(
+        "    def setUp(self):\n        super().setUp()\n        self.book",
+        "    @classmethod\n    def setUpTestData(cls):\n        super().setUpTestData()\n        cls.book")
+    check_fixed(tmp_path, {"app/models.py": MODELS, "app/tests.py": READ_ONLY}, "DJE602",
+                {"app/tests.py": expected})
+
+
+# -- DJE603 --------------------------------------------------------------------------------
+
+TRANSACTIONAL = """
+from django.db import transaction
+from django.test import TransactionTestCase
+
+from app.models import Book
+
+
+class BookTests(TransactionTestCase):
+    def test_create(self):
+        Book.objects.create(title="Dune")
+        self.assertEqual(Book.objects.count(), 1)
+"""
+
+
+def test_dje603_silent_when_commits_matter(tmp_path):
+    on_commit = TRANSACTIONAL.replace('Book.objects.create(title="Dune")',
+                                      'transaction.on_commit(lambda: None)')
+    pytest_threads = """
+        import threading
+
+        import pytest
+
+
+        def run_elsewhere():
+            threading.Thread(target=print).start()
+
+
+        @pytest.mark.django_db(transaction=True)
+        def test_elsewhere():
+            run_elsewhere()
+    """
+    check_noop(tmp_path / "a", {"app/models.py": MODELS, "app/tests.py": on_commit}, "DJE603")
+    check_noop(tmp_path / "b", {"app/models.py": MODELS, "app/test_threads.py": pytest_threads}, "DJE603")
+
+
+def test_dje603_reports_transaction_test_and_marker(tmp_path):
+    marked = """
+        import pytest
+
+        pytestmark = pytest.mark.django_db(transaction=True)
+
+
+        def test_nothing():
+            assert True
+    """
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/tests.py": TRANSACTIONAL,
+                                "app/test_marked.py": marked}, "DJE603")
+    assert sorted(Path(f.path).name for f in found) == ["test_marked.py", "tests.py"]
+
+
+# -- DJE604 and DJE605 ------------------------------------------------------------------------
+
+def test_dje604_silent_without_ci_or_when_ci_checks(tmp_path):
+    checks = "jobs:\n  t:\n    steps:\n      - run: python manage.py makemigrations --check --dry-run\n"
+    check_noop(tmp_path / "a", {}, "DJE604")
+    check_noop(tmp_path / "b", {".github/workflows/ci.yml": checks}, "DJE604")
+    check_noop(tmp_path / "c", {"Makefile": "ci:\n\tpython manage.py makemigrations --dry-run --check\n"}, "DJE604")
+
+
+def test_dje604_reports_ci_without_the_check(tmp_path):
+    found = findings(tmp_path, {".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: pytest\n"}, "DJE604")
+    assert len(found) == 1 and Path(found[0].path).name == "settings.py"
+    assert ".github/workflows/ci.yml" in found[0].message
+
+
+def test_dje605_silent_when_the_module_exists(tmp_path):
+    check_noop(tmp_path, {"pytest.ini": PYTEST_INI, "config/settings_test.py": TEST_SETTINGS}, "DJE605")
+
+
+def test_dje605_reports_a_missing_module(tmp_path):
+    found = findings(tmp_path, {"pytest.ini": PYTEST_INI}, "DJE605")
+    assert len(found) == 1 and "config.settings_test" in found[0].message
+
+
+# -- the workspace ----------------------------------------------------------------------------
+
+def test_testsuite_workspace_fires_on_seeded_cases_only():
+    engine = Engine([WORKSPACE], {"select": ["DJE6"]}, use_cache=False)
+    engine.index()
+    found = sorted((Path(f.path).relative_to(WORKSPACE).as_posix(), f.span.start.line + 1, f.code)
+                   for fs in engine.all_findings().values() for f in fs if f.code.startswith("DJE6"))
+    assert found == [
+        ("catalog/tests/test_views.py", 15, "DJE602"),
+        ("catalog/tests/test_views.py", 57, "DJE603"),
+        ("library_site/settings_test.py", 3, "DJE601"),
+        ("tests_pytest/test_books.py", 11, "DJE603"),
+    ]
+
+
+def test_testsuite_test_map():
+    engine = Engine([WORKSPACE], {"select": ["DJE6"]}, use_cache=False)
+    engine.index()
+    model = next(iter(engine.projects)).model
+    modules = {t.module: t for t in test_map.test_modules(model)}
+    views = modules["catalog.tests.test_views"]
+    assert views.styles == ("unittest",)
+    assert set(views.reversed_names) == {"catalog:book-list", "catalog:book-detail", "catalog:book-restock"}
+    assert [(r.method, r.path, r.routes) for r in views.requested] == [("GET", "/books/", ("catalog:book-list",))] * 2
+    assert views.imports == ("catalog.models.Author", "catalog.models.Book", "catalog.views")
+    assert modules["tests_pytest.conftest"].fixtures == ("book",)
+    assert "pytest" in modules["tests_pytest.test_books"].styles

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.book_list, name="book-list"),
+    path("<int:pk>/", views.book_detail, name="book-detail"),
+    path("<int:pk>/restock/", views.restock, name="book-restock"),
+]
