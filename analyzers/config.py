@@ -15,6 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 CONFIG_FILES = (".django-expert.toml", "pyproject.toml")
 _CODE_PREFIX = r"^(ALL|DJE\d{0,3})$"
+# Rule tiers as selectors (the registry's TIERS; named here so reading a configuration never
+# imports the rules). A tier is more specific than ALL and less than any code prefix, so
+# `select = ["recommended"], ignore = ["DJE5"]` drops the performance rules and
+# `select = ["DJE2"]` takes DJE2's pedantic rules too (as naming a code in ruff does).
+TIER_SELECTORS = ("recommended", "pedantic")
+DEFAULT_SELECT = ("recommended",)
 
 
 class ConfigError(ValueError):
@@ -30,7 +36,10 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True)
 
-    select: tuple[str, ...] = ("ALL",)
+    # Codes, prefixes ("DJE2"), "ALL", or a tier ("recommended", "pedantic"). The default is
+    # the recommended tier; `extend-select` adds to `select` instead of replacing it.
+    select: tuple[str, ...] = DEFAULT_SELECT
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, Literal["error", "warning", "info", "hint"]] = Field(default_factory=dict)
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -50,19 +59,15 @@ class Config(BaseModel):
     context_budget: int = Field(default=12, ge=0)
     context_dir: str | None = None
 
-    @field_validator("select", "ignore")
+    @field_validator("select", "extend_select", "ignore")
     @classmethod
     def _codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
-        import re
-
-        for code in codes:
-            if not re.match(_CODE_PREFIX, code):
-                raise ValueError(f"{code!r} is not a rule code or prefix (like DJE201 or DJE2)")
-        return codes
+        return tuple(selector(code) for code in codes)
 
     def enabled(self, code: str, relative_path: str | None = None) -> bool:
-        """Whether rule `code` reports in a file (select/ignore/per-file-ignores; the longest prefix wins)."""
-        selected = _longest_prefix(code, self.select)
+        """Whether rule `code` reports in a file (select/extend-select/ignore/per-file-ignores;
+        the most specific selector wins: a code prefix, then a tier, then ALL)."""
+        selected = max(_longest_prefix(code, self.select), _longest_prefix(code, self.extend_select))
         ignored = _longest_prefix(code, self.ignore)
         if selected < 0 or ignored > selected:
             return False
@@ -81,14 +86,39 @@ class Config(BaseModel):
         return validate(data, "editor settings")
 
 
+def selector(text: str) -> str:
+    """`text` as a rule selector ("DJE2", "ALL", "pedantic"), or ValueError saying what is accepted."""
+    import re
+
+    if text.lower() in TIER_SELECTORS:
+        return text.lower()
+    if not re.match(_CODE_PREFIX, text):
+        raise ValueError(f"{text!r} is not a rule code, prefix or tier (like DJE201, DJE2 or pedantic)")
+    return text
+
+
+def matches(code: str, selectors: tuple[str, ...]) -> bool:
+    """Whether any of `selectors` (codes, prefixes, ALL, tiers) takes rule `code`."""
+    return _longest_prefix(code, selectors) >= 0
+
+
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     best = -1
     for prefix in prefixes:
         if prefix == "ALL":
             best = max(best, 0)
+        elif prefix in TIER_SELECTORS:
+            if _tier(code) == prefix:
+                best = max(best, 1)
         elif code.startswith(prefix):
             best = max(best, len(prefix))
     return best
+
+
+def _tier(code: str) -> str:
+    from django_expert.analyzers.rules.registry import tier_of  # the rules import this module
+
+    return tier_of(code) or "recommended"
 
 
 def validate(data: dict[str, Any], source: str) -> Config:

@@ -13,7 +13,6 @@ import io
 import logging
 import os
 import posixpath
-import re
 import sys
 import tempfile
 import time
@@ -25,7 +24,6 @@ from pathlib import Path
 from django_expert.server.collector import indexing, thaw, tune_for_analysis
 
 PROG = "django-expert"
-_CODE_PREFIX = re.compile(r"^(ALL|DJE\d{0,3})$")
 _MAX_FIX_ROUNDS = 10
 _CONFIG_FILES = ("pyproject.toml", ".django-expert.toml")
 # Errors of the machine, not of django-expert: the user's to fix (exit 2, one line).
@@ -67,11 +65,12 @@ class _VersionAction(argparse.Action):
 
 
 def _codes(value: str) -> list[str]:
-    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
-    for code in codes:
-        if not _CODE_PREFIX.match(code):
-            raise argparse.ArgumentTypeError(f"{code!r} is not a rule code or prefix (like DJE201 or DJE2)")
-    return codes
+    from django_expert.analyzers.config import selector
+
+    try:
+        return [selector(code.strip().upper()) for code in value.split(",") if code.strip()]
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="a project folder (or files in one)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--select", type=_codes, default=None, metavar="CODES",
-                       help="comma-separated codes or prefixes to report (replaces the configured selection)")
+                       help="comma-separated codes, prefixes or tiers (recommended, pedantic) to report "
+                            "(replaces the configured selection)")
+    check.add_argument("--extend-select", type=_codes, default=None, metavar="CODES",
+                       help="comma-separated codes, prefixes or tiers to report beside the selection")
     check.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
                        help="comma-separated codes or prefixes not to report (added to the configured ignores)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
@@ -359,6 +361,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.select is not None:  # like ruff: an explicit selection replaces the configured one
         overrides["select"] = args.select
         overrides["ignore"] = args.ignore or []
+    if args.extend_select is not None:
+        overrides["extend-select"] = args.extend_select
     if args.settings:
         overrides["settings-module"] = args.settings
     for root in targets.roots:
@@ -479,7 +483,9 @@ def _count(number: int, word: str) -> str:
 
 
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
-    return any(prefix == "ALL" or code.startswith(prefix) for prefix in prefixes)
+    from django_expert.analyzers.config import matches
+
+    return matches(code, tuple(prefixes))
 
 
 def _check_config(folder: Path, overrides: dict) -> None:

@@ -267,8 +267,17 @@ def render_sarif(
 
 
 def rule_title(rule: Rule) -> str:
-    """`DJE201 nullable-string-field (data-modeling, warning, fix: safe)`."""
-    return f"{rule.code} {rule.name} ({rule.category.value}, {rule.severity.value}, fix: {rule.fix.value})"
+    """`DJE201 nullable-string-field (data-modeling, pedantic, warning, fix: safe)`."""
+    return (f"{rule.code} {rule.name} ({rule.category.value}, {rule.tier}, {rule.severity.value}, "
+            f"fix: {rule.fix.value})")
+
+
+def tier_line(rule: Rule) -> str:
+    """What a rule's tier means for the user, for its documentation."""
+    if rule.tier == "pedantic":
+        return ("Tier: pedantic (style, legacy or taste): off by default; select it by code, "
+                'with `select = ["ALL"]`, or with `extend-select = ["pedantic"]`.')
+    return "Tier: recommended (correctness, security or performance): on by default."
 
 
 def render_explain(rule: Rule) -> str:
@@ -277,13 +286,13 @@ def render_explain(rule: Rule) -> str:
     first, _, rest = doc.partition("\n")
     if first.strip().startswith(rule.code):  # the docstring's own "DJE201 name" line repeats the title
         doc = rest.strip("\n")
-    return f"{rule_title(rule)}\n\n{doc}\n\n{rule.url}\n"
+    return f"{rule_title(rule)}\n\n{tier_line(rule)}\n\n{doc}\n\n{rule.url}\n"
 
 
 def render_rules_table(rules: Iterable[Rule]) -> str:
-    """A plain-text table of every rule: code, name, category, severity, fix, summary."""
-    header = ("code", "name", "category", "severity", "fix", "summary")
-    rows = [(r.code, r.name, r.category.value, r.severity.value, r.fix.value, r.summary) for r in rules]
+    """A plain-text table of every rule: code, name, category, tier, severity, fix, summary."""
+    header = ("code", "name", "category", "tier", "severity", "fix", "summary")
+    rows = [(r.code, r.name, r.category.value, r.tier, r.severity.value, r.fix.value, r.summary) for r in rules]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:
@@ -300,6 +309,7 @@ def render_rule_page(rule: Rule) -> str:
         f"# {rule.code}: {rule.name}",
         "",
         f"- Category: {rule.category.value}",
+        f"- {tier_line(rule)}",
         f"- Default severity: {rule.severity.value}",
         f"- Fix: {rule.fix.value}",
         "",
@@ -318,13 +328,13 @@ def render_rules_index(rules: Iterable[Rule]) -> str:
     lines = [
         "# Rules",
         "",
-        "| code | name | category | severity | fix | summary |",
-        "|---|---|---|---|---|---|",
+        "| code | name | category | tier | severity | fix | summary |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.category.value} | "
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.category.value} | {rule.tier} | "
             f"{rule.severity.value} | {rule.fix.value} | {summary} |"
         )
     return "\n".join(lines) + "\n"

@@ -20,6 +20,12 @@ from django_expert.analyzers.findings import Applicability, Category, Finding, S
 if TYPE_CHECKING:
     from django_expert.analyzers.rules.context import RuleContext
 
+# Tiers, as ruff's defaults: "recommended" rules (correctness, security, performance with a
+# real cost) run unless configured away; "pedantic" ones (style, legacy, taste) only when
+# selected by code, by prefix, by `ALL` or by the tier's name.
+RECOMMENDED = "recommended"
+PEDANTIC = "pedantic"
+TIERS = (RECOMMENDED, PEDANTIC)
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 DOCS_URL = "https://django-expert.readthedocs.io/en/latest/rules/{code}.html"
 _CODE = re.compile(r"^DJE[1-7]\d\d$")
@@ -40,6 +46,7 @@ class Rule:
     # The files it runs on: "python" (every .py file), "settings" (settings modules),
     # "migration" (migration modules), "deploy" (Procfile, Dockerfile, compose, systemd units).
     scope: str = "python"
+    tier: str = RECOMMENDED
 
     @property
     def category(self) -> Category:
@@ -58,6 +65,7 @@ class Rule:
 
 _RULES: dict[str, Rule] = {}
 BROKEN: list[str] = []  # rule modules that failed to import (a test asserts there are none)
+UNTIERED: list[str] = []  # rules registered without a tier (a test asserts there are none)
 _FIXERS: dict[str, Callable] = {}
 
 
@@ -76,18 +84,25 @@ def fixer_for(code: str) -> Callable | None:
     return _FIXERS.get(code)
 
 
-def rule(code: str, name: str, *, severity: Severity = Severity.WARNING, fix: Applicability = Applicability.NONE,
-         triggers: tuple[str, ...] = (), scope: str = "python"):
-    """Register the decorated check function as rule `code`; its module docstring is the doc."""
+def rule(code: str, name: str, *, tier: str | None = None, severity: Severity = Severity.WARNING,
+         fix: Applicability = Applicability.NONE, triggers: tuple[str, ...] = (), scope: str = "python"):
+    """Register the decorated check function as rule `code`; its module docstring is the doc.
+    Every rule declares its `tier`; one that does not is kept as recommended and listed in
+    UNTIERED, so a missing declaration costs a test, never the rule."""
     if not _CODE.match(code):
         raise ValueError(f"bad rule code {code!r}")
+    if tier is not None and tier not in TIERS:
+        raise ValueError(f"bad tier {tier!r} for {code} (one of {', '.join(TIERS)})")
 
     def register(check: Callable) -> Callable:
         module = importlib.import_module(check.__module__)
         existing = _RULES.get(code)
         if existing is not None and existing.check.__module__ != check.__module__:
             raise ValueError(f"duplicate rule code {code}: {existing.check.__module__} and {check.__module__}")
-        _RULES[code] = Rule(code, name, severity, fix, check, (module.__doc__ or "").strip(), triggers, scope)
+        _RULES[code] = Rule(code, name, severity, fix, check, (module.__doc__ or "").strip(), triggers, scope,
+                            tier or RECOMMENDED)
+        if tier is None and code not in UNTIERED:
+            UNTIERED.append(code)
         return check
 
     return register
@@ -116,6 +131,14 @@ def all_rules() -> dict[str, Rule]:
     if _by_code is None or _by_code != _RULES:  # sorted again only when a rule was (re)registered
         _by_code = dict(sorted(_RULES.items()))
     return _by_code.copy()
+
+
+def tier_of(code: str) -> str | None:
+    """The tier rule `code` declares; None for a code no rule has."""
+    if _by_code is None:
+        all_rules()
+    found = (_by_code or {}).get(code)
+    return found.tier if found is not None else None
 
 
 @dataclass(frozen=True)

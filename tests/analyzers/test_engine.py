@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from django_expert.analyzers.engine import Engine
+from tests.analyzers.rules.helpers import ALL_RULES
 
 FILES = {
     "manage.py": """
@@ -91,7 +92,7 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture
 def engine(project, tmp_path) -> Engine:
-    engine = Engine([project], cache_dir=tmp_path / "cache")
+    engine = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
     engine.index()
     engine.all_findings()
     return engine
@@ -159,7 +160,7 @@ def test_a_syntax_error_keeps_the_previous_findings_of_other_rules(engine, proje
 def test_a_second_start_reads_facts_from_the_cache_and_parses_nothing(engine, project, tmp_path):
     first = {p: [f.code for f in fs] for p, fs in engine.all_findings().items()}
     engine.save_cache()
-    second = Engine([project], cache_dir=tmp_path / "cache")
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
     second.index()
     again = {p: [f.code for f in fs] for p, fs in second.all_findings().items()}
     assert again == first
@@ -174,7 +175,7 @@ def test_an_unchanged_start_trusts_the_cache_and_writes_it_not_again(engine, pro
     assert engine.save_cache()
     cache_file = next((tmp_path / "cache").iterdir())
     written = cache_file.stat().st_mtime_ns
-    second = Engine([project], cache_dir=tmp_path / "cache")
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
     second.index()
     assert second.stats["trusted_projects"] == 1  # same layout, config and digests: nothing re-validated
     second.all_findings()
@@ -184,7 +185,7 @@ def test_an_unchanged_start_trusts_the_cache_and_writes_it_not_again(engine, pro
 
 def test_a_trusted_model_still_rechecks_the_dependants_of_an_edit(engine, project, tmp_path):
     engine.save_cache()
-    second = Engine([project], cache_dir=tmp_path / "cache")
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
     second.index()
     second.all_findings()
     path = project / "library/models.py"
@@ -199,7 +200,7 @@ def test_the_cache_notices_a_file_changed_while_the_server_was_down(engine, proj
     (project / "library/models.py").write_text(
         (project / "library/models.py").read_text().replace("null=True, blank=True", "blank=True")
     )
-    second = Engine([project], cache_dir=tmp_path / "cache")
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
     second.index()
     second.all_findings()
     assert second.stats["parse"] == 1
@@ -239,7 +240,7 @@ def test_templates_get_their_own_findings_and_edits_recheck_them(tmp_path):
     shutil.copytree(Path(__file__).resolve().parents[1] / "workspaces" / "shop", root)
     template = root / "catalog/templates/catalog/product_list.html"
     clean = template.read_text()
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     assert engine.findings(template) == []
     broken = clean + '{% url "catalog:no-such-view" %}{% include "catalog/missing.html" %}\n'
@@ -260,7 +261,7 @@ def test_editing_a_split_settings_component_rechecks_the_settings_module(tmp_pat
         "app/__init__.py": "",
         "app/views.py": "def index(request):\n    return None\n",
     })
-    engine = Engine([root], cache_dir=tmp_path / "cache")
+    engine = Engine([root], ALL_RULES, cache_dir=tmp_path / "cache")
     engine.index()
     engine.all_findings()
     settings = root / "site_cfg/settings/__init__.py"
@@ -305,7 +306,7 @@ HELPERS = {
 def helpers_engine(tmp_path) -> tuple[Engine, Path]:
     root = tmp_path / "helpers"
     write(root, HELPERS)
-    engine = Engine([root], cache_dir=tmp_path / "cache")
+    engine = Engine([root], ALL_RULES, cache_dir=tmp_path / "cache")
     engine.index()
     engine.all_findings()
     return engine, root

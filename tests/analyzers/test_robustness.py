@@ -8,7 +8,7 @@ import pytest
 
 from django_expert.analyzers.engine import Engine
 from django_expert.analyzers.rules import registry
-from tests.analyzers.rules.helpers import engine_for, write_project
+from tests.analyzers.rules.helpers import ALL_RULES, engine_for, write_project
 
 MODELS = """
 from django.db import models
@@ -42,7 +42,7 @@ def test_a_file_that_is_not_utf8_is_reported_and_skipped(tmp_path):
     root = write_project(tmp_path / "p", {"app/models.py": MODELS})
     (root / "app/legacy.py").write_bytes(b"# caf\xe9\nNAME = 'caf\xe9'\n")
     (root / "app/declared.py").write_bytes(b"# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n")
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     [problem] = engine.findings(root / "app/legacy.py")
     assert problem.code == "DJE000" and "not valid utf-8" in problem.message
@@ -55,7 +55,7 @@ def test_a_huge_generated_file_is_not_analysed_and_costs_nothing(tmp_path):
     big = root / "app/generated.py"
     big.write_text("DATA = [\n" + "    'x' * 10,\n" * 720_000 + "]\n")
     assert big.stat().st_size > 10_000_000
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     started = time.perf_counter()
     engine.index()
     [problem] = engine.findings(big)
@@ -69,7 +69,7 @@ def test_a_settings_module_that_does_not_exist(tmp_path):
         "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "nowhere.settings")\n',
         "app/models.py": MODELS,
     })
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     assert any("nowhere.settings" in problem for problem in engine.problems)
     engine.all_findings()  # no exception; rules that need settings stay silent
@@ -83,7 +83,7 @@ def test_circular_star_imports_in_settings(tmp_path):
         "config/settings/prod.py": "from .base import *\nDEBUG = False\n",
         "app/models.py": MODELS,
     })
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     settings = engine.projects[0].model.settings("config.settings.prod")
     assert settings.problems, "the cycle is reported"
@@ -118,7 +118,7 @@ def test_an_unknown_config_key_is_one_clear_problem(tmp_path):
     engine = Engine([root], use_cache=False)
     engine.index()
     assert any("unknown key 'selcet'" in problem for problem in engine.problems)
-    assert codes(engine, root / "app/models.py") == ["DJE201"], "defaults apply"
+    assert codes(engine, root / "app/models.py") == [], "defaults apply: the recommended tier, without DJE201"
 
 
 def test_a_rule_that_raises_is_logged_and_the_others_still_report(tmp_path, caplog, monkeypatch):
@@ -140,7 +140,7 @@ def test_a_rule_that_raises_is_logged_and_the_others_still_report(tmp_path, capl
 def test_an_empty_or_binary_file(tmp_path, name):
     root = write_project(tmp_path / "p", {"app/models.py": MODELS})
     (root / name).write_bytes(b"\x00\x01\x02binary\xff")
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     [problem] = engine.findings(root / name)
     assert problem.code == "DJE000"
@@ -152,7 +152,7 @@ def test_syntax_of_a_newer_python_is_analysed_not_reported(tmp_path):
         "app/generic.py": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
         "app/typo.py": "VALUES = [1, 2\n",
     })
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     for name in ("modern", "generic"):
         assert engine.findings(root / f"app/{name}.py") == []

@@ -28,9 +28,16 @@ def env(tmp_path):
     return {**os.environ, "DJANGO_EXPERT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
+ALL_RULES = '[tool.django-expert]\nselect = ["ALL"]\n'
+
+
 @pytest.fixture
 def shop(tmp_path):
-    return Path(shutil.copytree(WORKSPACES / "shop", tmp_path / "shop", ignore=shutil.ignore_patterns("__pycache__")))
+    """The shop, every rule selected: its pedantic findings (DJE201, DJE202, DJE301) are the
+    samples these tests of the command line use."""
+    root = Path(shutil.copytree(WORKSPACES / "shop", tmp_path / "shop", ignore=shutil.ignore_patterns("__pycache__")))
+    (root / "pyproject.toml").write_text(ALL_RULES)
+    return root
 
 
 @pytest.fixture
@@ -343,8 +350,25 @@ def test_select_and_ignore(shop, env):
     assert "DJE201" in codes_in(both) and all(c.startswith("DJE2") and c != "DJE202" for c in codes_in(both))
 
 
+def test_the_default_selection_is_the_recommended_tier(shop, env):
+    (shop / "pyproject.toml").unlink()
+    _, default = check_json(shop, env=env)
+    tiers = {all_rules()[code].tier for code in codes_in(default)}
+    assert tiers == {"recommended"}, codes_in(default)
+    _, extended = check_json(shop, "--extend-select", "DJE201", env=env)
+    assert codes_in(extended) == codes_in(default) | {"DJE201"}
+    (shop / "pyproject.toml").write_text('[tool.django-expert]\nselect = ["recommended", "DJE202"]\n')
+    _, configured = check_json(shop, env=env)
+    assert codes_in(configured) == codes_in(default) | {"DJE202"}
+    (shop / "pyproject.toml").write_text('[tool.django-expert]\nextend-select = ["pedantic"]\nignore = ["DJE301"]\n')
+    _, pedantic = check_json(shop, env=env)
+    assert {"DJE201", "DJE202"} <= codes_in(pedantic) and "DJE301" not in codes_in(pedantic)
+    _, only = check_json(shop, "--select", "Pedantic", env=env)
+    assert {all_rules()[code].tier for code in codes_in(only)} == {"pedantic"}
+
+
 def test_ignore_adds_to_the_configured_ignores(shop, env):
-    (shop / "pyproject.toml").write_text('[tool.django-expert]\nignore = ["DJE301"]\n')
+    (shop / "pyproject.toml").write_text(ALL_RULES + 'ignore = ["DJE301"]\n')
     _, document = check_json(shop, "--ignore", "DJE201", env=env)
     assert "DJE301" not in codes_in(document) and "DJE201" not in codes_in(document)
     assert "DJE202" in codes_in(document)
@@ -417,7 +441,8 @@ def test_rules_lists_every_registered_rule(env):
     assert result.returncode == 0
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:]}
     for code, rule in all_rules().items():
-        assert rows[code][1:5] == [rule.name, rule.category.value, rule.severity.value, rule.fix.value]
+        assert rows[code][1:6] == [rule.name, rule.category.value, rule.tier, rule.severity.value, rule.fix.value]
+    assert rows["DJE201"][3] == "pedantic" and rows["DJE401"][3] == "recommended"
 
 
 def test_rules_docs_writes_one_page_per_rule(tmp_path, env):
@@ -435,7 +460,9 @@ def test_explain_prints_the_rule_documentation(env):
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     rule = all_rules()["DJE201"]
-    assert lines[0] == f"DJE201 nullable-string-field (data-modeling, {rule.severity.value}, fix: {rule.fix.value})"
+    assert lines[0] == (f"DJE201 nullable-string-field (data-modeling, pedantic, {rule.severity.value}, "
+                        f"fix: {rule.fix.value})")
+    assert lines[2].startswith("Tier: pedantic")
     for section in DOC_SECTIONS:
         assert f"## {section}" in result.stdout
 

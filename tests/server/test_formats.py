@@ -48,8 +48,8 @@ def finding(code="DJE201", path="catalog/models.py", line=33, column=4, end=(33,
                    related=related)
 
 
-def a_rule(code="DJE201", name="nullable-string-field", fix=Applicability.UNSAFE, doc=DOC):
-    return Rule(code, name, Severity.WARNING, fix, lambda ctx: (), doc)
+def a_rule(code="DJE201", name="nullable-string-field", fix=Applicability.UNSAFE, doc=DOC, tier="pedantic"):
+    return Rule(code, name, Severity.WARNING, fix, lambda ctx: (), doc, tier=tier)
 
 
 REMOVE_NULL = Fix("Remove null=True", Applicability.UNSAFE,
@@ -211,20 +211,24 @@ def test_the_schema_is_the_official_one():
 def test_explain_has_the_title_line_and_every_section():
     text = formats.render_explain(a_rule())
     lines = text.splitlines()
-    assert lines[0] == "DJE201 nullable-string-field (data-modeling, warning, fix: unsafe)"
+    assert lines[0] == "DJE201 nullable-string-field (data-modeling, pedantic, warning, fix: unsafe)"
     assert lines[1] == ""
-    assert lines[2] == "## What it does"  # the docstring's own first line is not repeated
+    assert lines[2].startswith("Tier: pedantic (style, legacy or taste): off by default")
+    assert lines[4] == "## What it does"  # the docstring's own first line is not repeated
     for section in DOC_SECTIONS:
         assert f"## {section}" in text
 
 
 def test_rules_table_and_docs_pages():
-    rules = [a_rule(), a_rule("DJE202", "model-without-str", Applicability.SAFE)]
+    rules = [a_rule(), a_rule("DJE202", "model-without-str", Applicability.SAFE, tier="recommended")]
     table = formats.render_rules_table(rules).splitlines()
-    assert table[0].split() == ["code", "name", "category", "severity", "fix", "summary"]
-    assert table[2].split()[:5] == ["DJE201", "nullable-string-field", "data-modeling", "warning", "unsafe"]
+    assert table[0].split() == ["code", "name", "category", "tier", "severity", "fix", "summary"]
+    assert table[2].split()[:6] == ["DJE201", "nullable-string-field", "data-modeling", "pedantic", "warning", "unsafe"]
+    assert table[3].split()[3] == "recommended"
     page = formats.render_rule_page(rules[0])
     assert page.startswith("# DJE201: nullable-string-field\n")
+    assert "- Tier: pedantic" in page
     assert [line for line in page.splitlines() if line.startswith("## ")] == [f"## {s}" for s in DOC_SECTIONS]
     index = formats.render_rules_index(rules)
     assert "[DJE202](DJE202.md)" in index
+    assert "| data-modeling | pedantic |" in index

@@ -73,6 +73,7 @@ def hostile_workspace(root: Path, markers: Path, own_package: bool = False) -> P
     (root / "catalog").mkdir()
     markers.mkdir()
     (root / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n")
+    (root / "pyproject.toml").write_text('[tool.django-expert]\nselect = ["ALL"]\n')  # DJE201 is the sample
     (root / "shop" / "__init__.py").write_text("")
     (root / "shop" / "settings.py").write_text(textwrap.dedent("""\
         INSTALLED_APPS = ["django.contrib.contenttypes", "catalog"]

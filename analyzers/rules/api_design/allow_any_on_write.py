@@ -44,7 +44,7 @@ from django_expert.analyzers.rules.registry import rule
 CHANGING = ("put", "patch", "delete")
 
 
-@rule("DJE305", "allow-any-on-write", triggers=("class ", "api_view"))
+@rule("DJE305", "allow-any-on-write", tier="recommended", triggers=("class ", "api_view"))
 def check(ctx):
     if ctx.project is None:
         return

@@ -46,7 +46,7 @@ from django_expert.analyzers.rules.registry import rule
 OVERRIDES = ("list", "paginate_queryset", "paginator")
 
 
-@rule("DJE306", "list-without-pagination", triggers=("class ",))
+@rule("DJE306", "list-without-pagination", tier="recommended", triggers=("class ",))
 def check(ctx):
     if ctx.project is None:
         return

@@ -49,7 +49,7 @@ NOT_EDITABLE = {"AutoField", "BigAutoField", "SmallAutoField", "BinaryField", "G
                 "CompositePrimaryKey", "GenericForeignKey", "GenericRelation", "ForeignObject"}
 
 
-@rule("DJE308", "modelform-all-or-exclude", fix=Applicability.SAFE, triggers=("__all__", "exclude"))
+@rule("DJE308", "modelform-all-or-exclude", tier="pedantic", fix=Applicability.SAFE, triggers=("__all__", "exclude"))
 def check(ctx):
     for cls, qualname in ctx.classes_here(MODEL_FORM):
         fields, exclude = cls.meta_attr("fields"), cls.meta_attr("exclude")

@@ -63,7 +63,7 @@ MODEL_PERMISSIONS = frozenset({f"{_DRF}DjangoModelPermissions", f"{_DRF}DjangoMo
 _NOTHING_PER_ROW = frozenset({f"{_DRF}IsAuthenticated", f"{_DRF}IsAuthenticatedOrReadOnly", *MODEL_PERMISSIONS})
 
 
-@rule("DJE310", "permission-lets-anyone-in", fix=Applicability.UNSAFE, triggers=("permission_classes", "DjangoModelPermissions"))
+@rule("DJE310", "permission-lets-anyone-in", tier="recommended", fix=Applicability.UNSAFE, triggers=("permission_classes", "DjangoModelPermissions"))
 def check(ctx):
     project = ctx.project
     if project is None:

@@ -64,7 +64,7 @@ NARROWING_METHODS = ("__init__", "get_fields")
 _ADMIN = "rest_framework.permissions.IsAdminUser"
 
 
-@rule("DJE309", "related-field-every-row", fix=Applicability.UNSAFE, triggers=("Serializer",))
+@rule("DJE309", "related-field-every-row", tier="recommended", fix=Applicability.UNSAFE, triggers=("Serializer",))
 def check(ctx):
     project = ctx.project
     if project is None:

@@ -44,7 +44,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 MODEL_SERIALIZER = "rest_framework.serializers.ModelSerializer"
 
 
-@rule("DJE301", "serializer-all-fields", fix=Applicability.SAFE, triggers=("__all__",))
+@rule("DJE301", "serializer-all-fields", tier="pedantic", fix=Applicability.SAFE, triggers=("__all__",))
 def check(ctx):
     for cls, qualname in ctx.classes_here(MODEL_SERIALIZER):
         if cls.meta_attr("fields") != Const("__all__"):

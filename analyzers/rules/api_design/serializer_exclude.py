@@ -44,7 +44,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 FIX_TITLE = "Replace exclude by the explicit list of fields"
 
 
-@rule("DJE302", "serializer-exclude", fix=Applicability.SAFE, triggers=("exclude",))
+@rule("DJE302", "serializer-exclude", tier="pedantic", fix=Applicability.SAFE, triggers=("exclude",))
 def check(ctx):
     for cls, qualname in ctx.classes_here(drf.MODEL_SERIALIZER):
         if cls.meta_attr("exclude") is None:

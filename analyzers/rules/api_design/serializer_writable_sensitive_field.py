@@ -72,7 +72,7 @@ AUDIT_FIELDS = frozenset({"created_by", "updated_by", "modified_by", "creator", 
 SAVE_HOOKS = ("perform_create", "perform_update")
 
 
-@rule("DJE303", "serializer-writable-sensitive-field", fix=Applicability.UNSAFE, triggers=("Meta",))
+@rule("DJE303", "serializer-writable-sensitive-field", tier="recommended", fix=Applicability.UNSAFE, triggers=("Meta",))
 def check(ctx):
     project = ctx.project
     for cls, qualname in ctx.classes_here(drf.MODEL_SERIALIZER):

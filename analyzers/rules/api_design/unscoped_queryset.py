@@ -48,7 +48,7 @@ AUTHENTICATED = frozenset({"rest_framework.permissions.IsAuthenticated",
                            "rest_framework.permissions.IsAuthenticatedOrReadOnly"})
 
 
-@rule("DJE307", "unscoped-queryset", triggers=("queryset",))
+@rule("DJE307", "unscoped-queryset", tier="recommended", triggers=("queryset",))
 def check(ctx):
     project = ctx.project
     if project is None:

@@ -50,7 +50,7 @@ PERMISSIONS = "rest_framework.permissions"
 FIX_TITLE = "Add permission_classes = [IsAuthenticated]"
 
 
-@rule("DJE304", "view-without-permission", fix=Applicability.UNSAFE, triggers=("class ", "api_view"))
+@rule("DJE304", "view-without-permission", tier="recommended", fix=Applicability.UNSAFE, triggers=("class ", "api_view"))
 def check(ctx):
     if ctx.project is None:
         return

@@ -52,7 +52,7 @@ from django_expert.analyzers.rules.registry import rule
 SETTING = "INSTALLED_APPS"
 
 
-@rule("DJE103", "app-not-installed", triggers=("INSTALLED_APPS", "models", "admin", "Migration"))
+@rule("DJE103", "app-not-installed", tier="recommended", triggers=("INSTALLED_APPS", "models", "admin", "Migration"))
 def check(ctx):
     if ctx.project is None or not ctx.module:
         return

@@ -47,7 +47,7 @@ APP_CONFIG = "django.apps.AppConfig"
 FIX_VALUE = '"django.db.models.AutoField"'
 
 
-@rule("DJE104", "default-auto-field-unset", fix=Applicability.SAFE, triggers=("INSTALLED_APPS",), scope="settings")
+@rule("DJE104", "default-auto-field-unset", tier="pedantic", fix=Applicability.SAFE, triggers=("INSTALLED_APPS",), scope="settings")
 def check(ctx):
     project = ctx.project
     module = project.layout.settings_module

@@ -100,7 +100,7 @@ CONSTRAINED = frozenset({name for entry, later, _ in RULES for name in (entry, *
                         | {MESSAGES, CSRF, FETCH_CACHE, WHITENOISE, *VARY})
 
 
-@rule("DJE102", "middleware-order", fix=Applicability.UNSAFE, triggers=("MIDDLEWARE",), scope="settings")
+@rule("DJE102", "middleware-order", tier="recommended", fix=Applicability.UNSAFE, triggers=("MIDDLEWARE",), scope="settings")
 def check(ctx):
     reported: set[str] = set()
     for module, setting in set_here(ctx, "MIDDLEWARE", entry_modules(ctx.project)):

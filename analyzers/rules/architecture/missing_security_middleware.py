@@ -84,7 +84,7 @@ BEFORE = {
 }
 
 
-@rule("DJE101", "missing-security-middleware", fix=Applicability.UNSAFE, triggers=("MIDDLEWARE",), scope="settings")
+@rule("DJE101", "missing-security-middleware", tier="recommended", fix=Applicability.UNSAFE, triggers=("MIDDLEWARE",), scope="settings")
 def check(ctx):
     entries = entry_modules(ctx.project, skip_non_production=True, skip_tests=True)
     reported: set[str] = set()

@@ -53,7 +53,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 TITLE = "Import django.conf.settings instead"
 
 
-@rule("DJE105", "settings-imported-directly", fix=Applicability.UNSAFE, triggers=("settings",))
+@rule("DJE105", "settings-imported-directly", tier="recommended", fix=Applicability.UNSAFE, triggers=("settings",))
 def check(ctx):
     if ctx.project is None or ctx.is_settings or not ctx.module:
         return

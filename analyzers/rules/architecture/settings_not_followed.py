@@ -49,7 +49,7 @@ from django_expert.analyzers.rules.deployment._settings import first_line
 from django_expert.analyzers.rules.registry import rule
 
 
-@rule("DJE113", "settings-not-followed", severity=Severity.INFO)
+@rule("DJE113", "settings-not-followed", tier="recommended", severity=Severity.INFO)
 def check(ctx):
     project = ctx.project
     if project is None or project.layout.settings_module is None:

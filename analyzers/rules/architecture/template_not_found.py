@@ -46,7 +46,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 _DYNAMIC = ("%", "{", "}")
 
 
-@rule("DJE111", "template-not-found", severity=Severity.ERROR, fix=Applicability.UNSAFE,
+@rule("DJE111", "template-not-found", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("render", "template", "TemplateResponse"))
 def check(ctx):
     if ctx.project is None or not ctx.module or ctx.is_migration:

@@ -50,7 +50,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 _GUARDS = ("AttributeError", "Exception", "BaseException", "ImproperlyConfigured")
 
 
-@rule("DJE112", "unknown-setting", severity=Severity.ERROR, fix=Applicability.UNSAFE, triggers=("settings.",))
+@rule("DJE112", "unknown-setting", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE, triggers=("settings.",))
 def check(ctx):
     if ctx.project is None or not ctx.module or ctx.is_settings or ctx.is_migration:
         return

@@ -46,7 +46,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 _DYNAMIC = ("%", "{", "}")
 
 
-@rule("DJE109", "unknown-url-name", severity=Severity.ERROR, fix=Applicability.UNSAFE,
+@rule("DJE109", "unknown-url-name", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("reverse", "redirect", "resolve_url"))
 def check(ctx):
     if ctx.project is None or not ctx.module or ctx.is_migration:

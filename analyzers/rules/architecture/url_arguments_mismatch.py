@@ -50,7 +50,7 @@ from django_expert.analyzers.source import Span
 _REVERSE_POSITIONS = {"args": 2, "kwargs": 3}
 
 
-@rule("DJE110", "url-arguments-mismatch", severity=Severity.ERROR, fix=Applicability.UNSAFE,
+@rule("DJE110", "url-arguments-mismatch", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("reverse", "redirect", "resolve_url"))
 def check(ctx):
     if ctx.project is None or not ctx.module or ctx.is_migration:

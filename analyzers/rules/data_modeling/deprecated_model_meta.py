@@ -52,7 +52,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 TARGETS = {"index_together": "indexes", "unique_together": "constraints"}
 
 
-@rule("DJE206", "deprecated-model-meta", fix=Applicability.UNSAFE, triggers=("_together",))
+@rule("DJE206", "deprecated-model-meta", tier="pedantic", fix=Applicability.UNSAFE, triggers=("_together",))
 def check(ctx):
     for model in ctx.models_here():
         fact = ctx.facts.class_(model.name)

@@ -73,7 +73,7 @@ def money_name(name: str) -> bool:
     return any(p in TOTALS for p in parts) and all(p in TOTAL_COMPANIONS for p in parts)
 
 
-@rule("DJE205", "float-for-money", fix=Applicability.UNSAFE, triggers=("FloatField",))
+@rule("DJE205", "float-for-money", tier="recommended", fix=Applicability.UNSAFE, triggers=("FloatField",))
 def check(ctx):
     for model in ctx.models_here():
         for field in model.fields:

@@ -43,7 +43,7 @@ NAME_LIKE = ("name", "title", "slug", "code", "label", "username", "email", "num
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 
 
-@rule("DJE202", "model-without-str", fix=Applicability.SAFE, triggers=("class ",))
+@rule("DJE202", "model-without-str", tier="pedantic", fix=Applicability.SAFE, triggers=("class ",))
 def check(ctx):
     for model in ctx.models_here():
         if model.abstract or model.has_str is not False:  # None: an unseen ancestor may define it

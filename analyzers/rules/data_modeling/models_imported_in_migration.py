@@ -59,7 +59,7 @@ CONTRIB_MODELS = frozenset({
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 
 
-@rule("DJE212", "models-imported-in-migration", triggers=("RunPython",), scope="migration")
+@rule("DJE212", "models-imported-in-migration", tier="recommended", triggers=("RunPython",), scope="migration")
 def check(ctx):
     if superseded(ctx):
         return

@@ -44,7 +44,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 BUILDERS = {"dict", "list", "set", "builtins.dict", "builtins.list", "builtins.set"}
 
 
-@rule("DJE204", "mutable-field-default", fix=Applicability.SAFE, triggers=("default",))
+@rule("DJE204", "mutable-field-default", tier="recommended", fix=Applicability.SAFE, triggers=("default",))
 def check(ctx):
     for model in ctx.models_here():
         for field in model.fields:

@@ -67,7 +67,7 @@ _BATCH = frozenset({"CreateModel", "AlterUniqueTogether", "AlterIndexTogether", 
 _RESHAPING = frozenset({"CreateModel", "DeleteModel", "RenameModel", "SeparateDatabaseAndState", "RunSQL", ""})
 
 
-@rule("DJE211", "not-null-column-without-default", triggers=("AddField",), scope="migration")
+@rule("DJE211", "not-null-column-without-default", tier="recommended", triggers=("AddField",), scope="migration")
 def check(ctx):
     if ctx.project is None:
         return

@@ -40,7 +40,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 STRING_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 
 
-@rule("DJE201", "nullable-string-field", fix=Applicability.UNSAFE, triggers=("null",))
+@rule("DJE201", "nullable-string-field", tier="pedantic", fix=Applicability.UNSAFE, triggers=("null",))
 def check(ctx):
     for model in ctx.models_here():
         for field in model.fields:

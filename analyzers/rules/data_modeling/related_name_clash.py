@@ -47,7 +47,7 @@ from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.model_edits import set_keyword
 from django_expert.analyzers.rules.registry import fixer, rule
 
-@rule("DJE203", "related-name-clash", severity=Severity.ERROR, fix=Applicability.UNSAFE,
+@rule("DJE203", "related-name-clash", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("Key", "OneToOne", "ManyToMany", "ForeignObject"))
 def check(ctx):
     if ctx.project is None:

@@ -50,7 +50,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 TITLE = "Add RunPython.noop as the reverse step"
 
 
-@rule("DJE210", "runpython-without-reverse", fix=Applicability.UNSAFE, triggers=("RunPython",), scope="migration")
+@rule("DJE210", "runpython-without-reverse", tier="pedantic", fix=Applicability.UNSAFE, triggers=("RunPython",), scope="migration")
 def check(ctx):
     if superseded(ctx):
         return

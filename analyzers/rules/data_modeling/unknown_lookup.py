@@ -55,7 +55,7 @@ _TRIGGERS = ("objects", "filter(", "exclude(", "get(", "order_by(", "values", "r
              "ordering", "search_fields", "list_filter", "filterset_fields", "get_object_or_404", "Q(", "F(")
 
 
-@rule("DJE209", "unknown-lookup", severity=Severity.ERROR, fix=Applicability.UNSAFE, triggers=_TRIGGERS)
+@rule("DJE209", "unknown-lookup", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE, triggers=_TRIGGERS)
 def check(ctx):
     if ctx.project is None or not ctx.module or ctx.is_migration:
         return

@@ -47,7 +47,7 @@ EXEC_FORM = re.compile(r"[\"',\[\]]")  # CMD ["python", "manage.py", "runserver"
 SERVICE_KEY = re.compile(r"^(\s*)([A-Za-z0-9_.\-]+):\s*(#.*)?$")
 
 
-@rule("DJE702", "runserver-in-production", scope="deploy", triggers=("runserver",))
+@rule("DJE702", "runserver-in-production", tier="recommended", scope="deploy", triggers=("runserver",))
 def check(ctx):
     if _not_production(ctx.relative):
         return

@@ -45,7 +45,7 @@ STATICFILES_APP = "django.contrib.staticfiles"
 LOCAL_STORAGES = ("django.contrib.staticfiles.storage.", "whitenoise.storage.")
 
 
-@rule("DJE701", "static-root-missing", scope="settings")
+@rule("DJE701", "static-root-missing", tier="recommended", scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

@@ -39,7 +39,7 @@ from django_expert.analyzers.rules.registry import rule
 SETTINGS = ("WSGI_APPLICATION", "ASGI_APPLICATION")
 
 
-@rule("DJE703", "wsgi-asgi-mismatch", severity=Severity.ERROR, triggers=("_APPLICATION",), scope="settings")
+@rule("DJE703", "wsgi-asgi-mismatch", tier="recommended", severity=Severity.ERROR, triggers=("_APPLICATION",), scope="settings")
 def check(ctx):
     for index, statement in enumerate(ctx.facts.statements):
         if statement.kind != "assign" or statement.path or statement.name not in SETTINGS:

@@ -63,7 +63,7 @@ _BLOCKING = {
 }
 
 
-@rule("DJE509", "blocking-io-in-async", triggers=("async def",))
+@rule("DJE509", "blocking-io-in-async", tier="recommended", triggers=("async def",))
 def check(ctx):
     flows = source_flows(ctx)
     local = {node.name for node in ctx.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}

@@ -61,7 +61,7 @@ _LOOKUP_VIEWS = {"lookup_field": ("rest_framework.generics.GenericAPIView",),
                  "slug_field": ("django.views.generic.detail.SingleObjectMixin",)}
 
 
-@rule("DJE507", "missing-index-for-lookup", fix=Applicability.SAFE, triggers=("models",))
+@rule("DJE507", "missing-index-for-lookup", tier="recommended", fix=Applicability.SAFE, triggers=("models",))
 def check(ctx):
     if ctx.project is None:
         return

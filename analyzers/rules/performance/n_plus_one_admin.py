@@ -66,7 +66,7 @@ _CUSTOM = ("get_urls", "changelist_view", "get_list_display", "get_list_select_r
            "get_changelist_instance")
 
 
-@rule("DJE504", "n-plus-one-admin", fix=Applicability.SAFE, triggers=("list_display", "admin"))
+@rule("DJE504", "n-plus-one-admin", tier="recommended", fix=Applicability.SAFE, triggers=("list_display", "admin"))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return

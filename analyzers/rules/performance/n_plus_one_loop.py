@@ -73,7 +73,7 @@ from django_expert.analyzers.project.querysets import (
 from django_expert.analyzers.rules.registry import fixer, rule
 
 
-@rule("DJE501", "n-plus-one-loop", fix=Applicability.SAFE, triggers=("for ",))
+@rule("DJE501", "n-plus-one-loop", tier="recommended", fix=Applicability.SAFE, triggers=("for ",))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return

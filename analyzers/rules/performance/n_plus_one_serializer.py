@@ -77,7 +77,7 @@ GENERIC_VIEW = "rest_framework.generics.GenericAPIView"
 LIST_MIXIN = "rest_framework.mixins.ListModelMixin"
 
 
-@rule("DJE502", "n-plus-one-serializer", fix=Applicability.SAFE, triggers=("serializer", "Serializer"))
+@rule("DJE502", "n-plus-one-serializer", tier="recommended", fix=Applicability.SAFE, triggers=("serializer", "Serializer"))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return

@@ -80,7 +80,7 @@ LIST_MIXIN = "django.views.generic.list.MultipleObjectMixin"
 DETAIL_MIXIN = "django.views.generic.detail.SingleObjectMixin"
 
 
-@rule("DJE503", "n-plus-one-template", fix=Applicability.SAFE,
+@rule("DJE503", "n-plus-one-template", tier="recommended", fix=Applicability.SAFE,
       triggers=("render", "TemplateResponse", "ListView", "DetailView", "template_name", "get_context_data",
                 "inclusion_tag"))
 def check(ctx):

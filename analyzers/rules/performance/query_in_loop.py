@@ -73,7 +73,7 @@ _ROW_WRITES = {"save": "`bulk_update()` the rows (or one `queryset.update()`)",
 _INSERTS = "collect the copies and `bulk_create()` them"
 
 
-@rule("DJE506", "query-in-loop", triggers=("for ",))
+@rule("DJE506", "query-in-loop", tier="recommended", triggers=("for ",))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative) or ctx.is_migration:
         return

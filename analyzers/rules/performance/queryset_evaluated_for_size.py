@@ -52,7 +52,7 @@ _EXISTENCE = {(ast.Gt, 0): True, (ast.GtE, 1): True, (ast.NotEq, 0): True, (ast.
               (ast.Lt, 1): False, (ast.LtE, 0): False}
 
 
-@rule("DJE505", "queryset-evaluated-for-size", fix=Applicability.SAFE, triggers=("len(", "if ", "count()", "bool("))
+@rule("DJE505", "queryset-evaluated-for-size", tier="recommended", fix=Applicability.SAFE, triggers=("len(", "if ", "count()", "bool("))
 def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return

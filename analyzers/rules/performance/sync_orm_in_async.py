@@ -52,7 +52,7 @@ _QUERYSET = {"get", "first", "last", "latest", "earliest", "count", "exists", "c
 _INSTANCE = {"save", "delete", "refresh_from_db"}
 
 
-@rule("DJE508", "sync-orm-in-async", fix=Applicability.SAFE, triggers=("async def",))
+@rule("DJE508", "sync-orm-in-async", tier="recommended", fix=Applicability.SAFE, triggers=("async def",))
 def check(ctx):
     if ctx.project is None:
         return

@@ -52,7 +52,7 @@ _ATOMIC = {"django.db.transaction.atomic"}
 _USER = {"request.user", "self.request.user"}
 
 
-@rule("DJE510", "task-hygiene", fix=Applicability.SAFE, triggers=(".delay(", ".apply_async(", "async_task("))
+@rule("DJE510", "task-hygiene", tier="recommended", fix=Applicability.SAFE, triggers=(".delay(", ".apply_async(", "async_task("))
 def check(ctx):
     if ctx.project is None:
         return

@@ -49,7 +49,7 @@ DJANGO_CHECKS = {"security.W020": "ALLOWED_HOSTS is empty in deployment"}
 HOST_ROUTING = re.compile(r"host|domain|tenant", re.IGNORECASE)
 
 
-@rule("DJE403", "allowed-hosts-wildcard", scope="settings")
+@rule("DJE403", "allowed-hosts-wildcard", tier="recommended", scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

@@ -46,7 +46,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 BASIC = "rest_framework.authentication.BasicAuthentication"
 
 
-@rule("DJE418", "basic-auth-in-production", fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE418", "basic-auth-in-production", tier="recommended", fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

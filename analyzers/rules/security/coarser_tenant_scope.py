@@ -51,7 +51,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 _SUFFIXES = ("exact", "in")
 
 
-@rule("DJE420", "coarser-tenant-scope", fix=Applicability.UNSAFE, triggers=("filter(",))  # a finding needs a filter() call
+@rule("DJE420", "coarser-tenant-scope", tier="recommended", fix=Applicability.UNSAFE, triggers=("filter(",))  # a finding needs a filter() call
 def check(ctx):
     project = ctx.project
     if project is None or ctx.is_migration:

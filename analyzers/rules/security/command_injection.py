@@ -46,7 +46,7 @@ from django_expert.analyzers.facts.taint import Taint
 from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import rule
 
-@rule("DJE411", "command-injection", triggers=("subprocess", "os.system", "popen", "system(", "shell", "request"))
+@rule("DJE411", "command-injection", tier="recommended", triggers=("subprocess", "os.system", "popen", "system(", "shell", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
     if ctx.project is not None:

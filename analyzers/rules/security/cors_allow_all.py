@@ -52,7 +52,7 @@ from django_expert.analyzers.rules.registry import rule
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
 
-@rule("DJE412", "cors-allow-all", severity=Severity.WARNING, scope="settings")
+@rule("DJE412", "cors-allow-all", tier="recommended", severity=Severity.WARNING, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None or not _cors_installed(ctx, settings):

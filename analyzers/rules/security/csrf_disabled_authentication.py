@@ -41,7 +41,7 @@ from django_expert.analyzers.rules.registry import rule
 SESSION = "rest_framework.authentication.SessionAuthentication"
 
 
-@rule("DJE417", "csrf-disabled-authentication", triggers=("enforce_csrf",))
+@rule("DJE417", "csrf-disabled-authentication", tier="recommended", triggers=("enforce_csrf",))
 def check(ctx):
     project = ctx.project
     if project is None:

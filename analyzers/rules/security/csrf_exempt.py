@@ -62,7 +62,7 @@ SESSION_WRITES = {"flush", "cycle_key", "set_expiry", "clear", "update", "setdef
 SAFE_ONLY = {"django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe"}
 
 
-@rule("DJE406", "csrf-exempt", triggers=("csrf_exempt",))
+@rule("DJE406", "csrf-exempt", tier="recommended", triggers=("csrf_exempt",))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
     classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}

@@ -55,7 +55,7 @@ DJANGO_CHECKS = {"security.W018": "DEBUG is True in deployment"}
 FIX_TITLE = "Read DEBUG from the environment, off by default"
 
 
-@rule("DJE401", "debug-enabled", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE401", "debug-enabled", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

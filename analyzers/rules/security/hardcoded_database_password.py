@@ -63,7 +63,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 URL_READERS = ("dj_database_url.parse", "dj_database_url.config", "environ.Env.db_url_config")
 
 
-@rule("DJE414", "hardcoded-database-password", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE414", "hardcoded-database-password", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

@@ -52,7 +52,7 @@ DJANGO_CHECKS = {"security.W009": "SECRET_KEY is short, repetitive or a django-i
 FIX_TITLE = "Read SECRET_KEY from the environment, without a fallback"
 
 
-@rule("DJE402", "hardcoded-secret-key", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE402", "hardcoded-secret-key", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

@@ -62,7 +62,7 @@ DJANGO_CHECKS = {
 }
 
 
-@rule("DJE404", "insecure-cookies", fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE404", "insecure-cookies", tier="recommended", fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

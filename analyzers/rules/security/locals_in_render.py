@@ -47,7 +47,7 @@ RENDERERS = {
 }
 
 
-@rule("DJE413", "locals-in-render", triggers=("locals()",))
+@rule("DJE413", "locals-in-render", tier="pedantic", triggers=("locals()",))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
     for scope in call_index(ctx.tree).functions():

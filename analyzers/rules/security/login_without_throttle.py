@@ -58,7 +58,7 @@ LOCKOUT_APPS = ("axes", "defender")
 _HANDLERS = ("post", "create")
 
 
-@rule("DJE419", "login-without-throttle", triggers=("login", "authenticate", "obtain_auth_token", "Token"))
+@rule("DJE419", "login-without-throttle", tier="recommended", triggers=("login", "authenticate", "obtain_auth_token", "Token"))
 def check(ctx):
     project = ctx.project
     if project is None or _lockout_installed(project):

@@ -60,7 +60,7 @@ FORMAT_HTML = "django.utils.html.format_html"
 FIX_TITLE = "Build it with format_html"
 
 
-@rule("DJE408", "mark-safe-untrusted", fix=Applicability.UNSAFE,
+@rule("DJE408", "mark-safe-untrusted", tier="recommended", fix=Applicability.UNSAFE,
       triggers=("mark_safe", "SafeString", "SafeText", "format_html", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)

@@ -71,7 +71,7 @@ HARDENING = {
 DJANGO_CHECKS = {check_id: setting for check_id, (setting, _, _) in HARDENING.items()}
 
 
-@rule("DJE405", "missing-https-hardening", fix=Applicability.UNSAFE, scope="settings")
+@rule("DJE405", "missing-https-hardening", tier="recommended", fix=Applicability.UNSAFE, scope="settings")
 def check(ctx):
     settings = production(ctx)
     if settings is None:

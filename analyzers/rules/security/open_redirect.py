@@ -50,7 +50,7 @@ from django_expert.analyzers.project.tainted_calls import findings_across
 from django_expert.analyzers.rules.registry import rule
 
 
-@rule("DJE409", "open-redirect", triggers=("redirect(", "Redirect(", "request"))
+@rule("DJE409", "open-redirect", tier="recommended", triggers=("redirect(", "Redirect(", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)
     if ctx.project is not None:

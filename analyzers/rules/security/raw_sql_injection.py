@@ -62,7 +62,7 @@ PLACEHOLDER = re.compile(r"%.")
 FIX_TITLE = "Pass the values as query parameters"
 
 
-@rule("DJE407", "raw-sql-injection", fix=Applicability.UNSAFE,
+@rule("DJE407", "raw-sql-injection", tier="recommended", fix=Applicability.UNSAFE,
       triggers=(".execute(", ".executemany(", ".raw(", "RawSQL(", ".extra(", "request"))
 def check(ctx):
     names = Names(ctx.facts, ctx.tree)

@@ -58,7 +58,7 @@ FIX_TITLE = "Use yaml.safe_load"
 LOADING = re.compile(r"\b(?:loads?|load_all|unsafe_load|decode|Unpickler)\s*\(")
 
 
-@rule("DJE410", "unsafe-deserialization", fix=Applicability.UNSAFE,
+@rule("DJE410", "unsafe-deserialization", tier="recommended", fix=Applicability.UNSAFE,
       triggers=("yaml", "pickle", "marshal", "dill", "jsonpickle", "request"))
 def check(ctx):
     if ctx.project is not None:

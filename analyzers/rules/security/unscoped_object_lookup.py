@@ -90,7 +90,7 @@ SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framewor
                  "rest_framework.generics.UpdateAPIView", "rest_framework.generics.DestroyAPIView")
 
 
-@rule("DJE416", "unscoped-object-lookup", fix=Applicability.UNSAFE,
+@rule("DJE416", "unscoped-object-lookup", tier="recommended", fix=Applicability.UNSAFE,
       triggers=("get(", "get_object_or_404", "first(", "model =", "queryset ="))
 def check(ctx):
     project = ctx.project

@@ -56,7 +56,7 @@ WEAK = {
 }
 
 
-@rule("DJE415", "weak-password-hasher", triggers=("PASSWORD_HASHERS",), scope="settings")
+@rule("DJE415", "weak-password-hasher", tier="recommended", triggers=("PASSWORD_HASHERS",), scope="settings")
 def check(ctx):
     if is_test_module(ctx.module):
         return

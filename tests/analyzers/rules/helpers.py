@@ -28,6 +28,11 @@ DEFAULTS = {
 }
 
 
+# Every rule selected, pedantic ones too: a test of a rule, or one using a pedantic rule's
+# finding as its sample, is not about the default selection.
+ALL_RULES = {"select": ["ALL"]}
+
+
 def write_project(root: Path, files: dict[str, str]) -> Path:
     for name, text in {**DEFAULTS, **files}.items():
         path = root / name
@@ -37,8 +42,9 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 
 
 def engine_for(tmp_path: Path, files: dict[str, str]) -> tuple[Engine, Path]:
+    """The engine over the project, every rule selected."""
     root = write_project(tmp_path / "project", files)
-    engine = Engine([root], use_cache=False)
+    engine = Engine([root], ALL_RULES, use_cache=False)
     engine.index()
     return engine, root
 

@@ -5,13 +5,32 @@ import re
 import pytest
 
 from django_expert.analyzers.findings import Applicability, Category
-from django_expert.analyzers.rules.registry import BROKEN, DOC_SECTIONS, all_rules, doc_sections, fixer_for, rule
+from django_expert.analyzers.rules.registry import (
+    BROKEN,
+    DOC_SECTIONS,
+    TIERS,
+    UNTIERED,
+    all_rules,
+    doc_sections,
+    fixer_for,
+    rule,
+)
 
 RULES = list(all_rules().values())
 
 
 def test_every_rule_module_imports():
     assert BROKEN == [], "these rule modules fail to import (see the log)"
+
+
+def test_every_rule_declares_its_tier():
+    assert UNTIERED == [], "these rules do not say whether they are recommended or pedantic"
+    assert {r.tier for r in RULES} == set(TIERS)
+
+
+def test_bad_tier_is_rejected():
+    with pytest.raises(ValueError, match="bad tier"):
+        rule("DJE299", "bad-tier", tier="strict")
 
 
 def test_rules_are_registered():

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from engagement_helpers import (
     MEMORY_FILES,
     SCRIPT,
@@ -25,6 +26,14 @@ from django_expert.server.engagement import find_finding, record_decision
 
 PERSON = "Our team splits the catalogue from orders on purpose: orders must never import catalog views.\n"
 HAND_WRITTEN = "- 2026-01-15 todo DJE201 at catalog/models.py::Product.description: migrate the NULLs first\n"
+
+
+@pytest.fixture
+def shop(shop):
+    """The shop with every rule selected: the decisions recorded here are on its pedantic
+    findings (DJE201, DJE301)."""
+    (shop / "pyproject.toml").write_text('[tool.django-expert]\nselect = ["ALL"]\n')
+    return shop
 
 
 def _sections(text: str) -> list[str]:

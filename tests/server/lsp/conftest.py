@@ -101,8 +101,13 @@ def workspace(tmp_path):
 
 
 def copy_workspace(name: str, tmp_path: Path) -> Path:
+    """A copy of the workspace with every rule selected: the editor tests use pedantic
+    findings (DJE201, DJE202, DJE301) as their samples."""
     target = tmp_path / "ws" / name
     shutil.copytree(WORKSPACES / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3"))
+    pyproject = target / "pyproject.toml"
+    head = pyproject.read_text() + "\n" if pyproject.exists() else ""
+    pyproject.write_text(head + '[tool.django-expert]\nselect = ["ALL"]\n')
     return target
 
 
