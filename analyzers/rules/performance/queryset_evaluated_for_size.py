@@ -30,7 +30,11 @@ def has_open_orders(user):
 ```
 When the rows are used afterwards, evaluating the queryset once (`if qs:` then iterating
 it) is right, and nothing is reported; neither are test modules, where asserting counts is
-the point.
+the point. Nor is a function that locks rows with `select_for_update()` (with or without
+`nowait`/`skip_locked`): there the evaluation *is* the point — `len(admins)` on a locked
+queryset takes the row locks that keep two requests from removing the last two admins at
+once, `count()` would take none (PostgreSQL refuses `FOR UPDATE` with an aggregate), and
+`exists()` would lock one row.
 
 ## References
 - https://docs.djangoproject.com/en/stable/ref/models/querysets/#exists
@@ -58,6 +62,8 @@ def check(ctx):
         return
     flows = source_flows(ctx)
     for owner in flows.query_functions:
+        if _locks_rows(owner.function):
+            continue
         flow = flows.flow(owner.function, owner.qualname)
         seen: set[int] = set()
         for node, queryset, template, fetches in _size_checks(owner.function):
@@ -77,6 +83,12 @@ def check(ctx):
                 fix_title=f"Use `{_short(new)}`",
                 fix_data=(span_tuple(ctx.span(node)), new),
             )
+
+
+def _locks_rows(function) -> bool:
+    """Whether the function calls `select_for_update()` anywhere: its evaluations take row
+    locks, and no size check in it may become a COUNT or an EXISTS."""
+    return any(isinstance(node, ast.Attribute) and node.attr == "select_for_update" for node in ast.walk(function))
 
 
 def _short(code: str, limit: int = 60) -> str:

@@ -50,6 +50,37 @@ def test_rows_used_afterwards_and_other_values_stay_silent(tmp_path):
     """}, CODE)
 
 
+def test_a_row_locking_queryset_is_never_touched(tmp_path):
+    """The last-admin guard: `len()` of a `select_for_update()` queryset takes the locks that
+    stop two requests from demoting the last two admins at once; count() would drop them."""
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": """
+        from django.db import transaction
+
+        from app.models import Book
+
+
+        def unpublish_keeping_one(book):
+            with transaction.atomic():
+                published = Book.objects.select_for_update().filter(author=book.author, published=True)
+                if len(published) <= 1:
+                    raise ValueError("an author keeps one published book")
+                Book.objects.filter(pk=book.pk).update(published=False)
+
+
+        def claim(author):
+            with transaction.atomic():
+                if not Book.objects.filter(author=author).select_for_update(nowait=True):
+                    return None
+                return bool(Book.objects.select_for_update(skip_locked=True).filter(published=False))
+
+
+        def locked_count(author):
+            pending = Book.objects.filter(author=author)
+            pending = pending.select_for_update(of=("self",))
+            return len(pending) > 0
+    """}, CODE)
+
+
 def test_noqa(tmp_path):
     check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": """
         from app.models import Book
