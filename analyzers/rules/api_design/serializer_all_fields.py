@@ -24,9 +24,11 @@ class ProductSerializer(serializers.ModelSerializer):
         model = Product
         fields = ["id", "name", "slug", "price", "category"]
 ```
-The fix writes the list DRF would use for `"__all__"` today (primary key, declared fields,
-the model's concrete fields, inherited ones included, then forward relations), so the API
-does not change; then remove what should not be exposed.
+The fix, *freeze the current exposure*, writes the list DRF would use for `"__all__"` today
+(primary key, declared fields, the model's concrete fields, inherited ones included, then
+forward relations). It is unsafe on purpose: it keeps every field exposed and writable as
+it is now, including any that should not be, and only the reviewer can answer the question
+it leaves — which of these fields may clients read, and which may they write?
 
 ## References
 - https://www.django-rest-framework.org/api-guide/serializers/#specifying-which-fields-to-include
@@ -44,7 +46,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 MODEL_SERIALIZER = "rest_framework.serializers.ModelSerializer"
 
 
-@rule("DJE301", "serializer-all-fields", tier="pedantic", fix=Applicability.SAFE, triggers=("__all__",))
+@rule("DJE301", "serializer-all-fields", tier="pedantic", fix=Applicability.UNSAFE, triggers=("__all__",))
 def check(ctx):
     for cls, qualname in ctx.classes_here(MODEL_SERIALIZER):
         if cls.meta_attr("fields") != Const("__all__"):
@@ -56,10 +58,15 @@ def check(ctx):
         yield ctx.report(
             f"{cls.name}.Meta.fields",
             f"`{cls.name}` exposes every field of {target} with fields = \"__all__\"; a field added "
-            f"to the model later is exposed (and writable) without review",
-            fix_title="List the fields explicitly" if names else "",
+            f"to the model later is exposed (and writable) without review. Which of its fields may "
+            f"clients read, and which may they write?",
+            fix_title=_freeze_title(names) if names else "",
             fix_data=(cls.name, tuple(names or ())),
         )
+
+
+def _freeze_title(names) -> str:
+    return f"Freeze the current exposure: list the {len(names)} fields exposed today (review which to keep)"
 
 
 @fixer("DJE301")
@@ -69,4 +76,4 @@ def fix(source: FixSource, finding):
         return None
     listing = "[" + ", ".join(f'"{name}"' for name in names) + "]"
     new_text = set_meta_value(source, class_name, "fields", listing)
-    return source.fix("List the fields explicitly", Applicability.SAFE, new_text) if new_text else None
+    return source.fix(_freeze_title(names), Applicability.UNSAFE, new_text) if new_text else None

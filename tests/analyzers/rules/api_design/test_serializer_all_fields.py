@@ -1,3 +1,4 @@
+from django_expert.analyzers.findings import Applicability
 from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
 
 CODE = "DJE301"
@@ -66,6 +67,9 @@ def test_all_fields_becomes_the_explicit_list_drf_would_use(tmp_path):
         """},
     )
     assert "`ProductSerializer` exposes every field of `Product`" in finding.message
+    assert finding.message.endswith("Which of its fields may clients read, and which may they write?")
+    assert finding.fixable is Applicability.UNSAFE, "freezing the exposure keeps what should not be exposed"
+    assert finding.fix_title == "Freeze the current exposure: list the 7 fields exposed today (review which to keep)"
 
 
 def test_lookalikes_stay_silent(tmp_path):
