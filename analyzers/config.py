@@ -46,6 +46,9 @@ class Config(BaseModel):
     settings_module: str | None = None
     production_settings: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # The baseline file (relative to the project root) the editor shows as hints; `check`
+    # uses the one given with --baseline.
+    baseline: str | None = None
     max_file_size: int = Field(default=2_000_000, gt=0)
     # Authorization: models that are tenants ("orgs.Organization"; else inferred from names
     # such as Organization, Workspace, Team), and the project's scoping helpers (method or

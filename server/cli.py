@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="with --fix, also apply fixes that change behaviour (review them)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="report (and fail on) only the findings that FILE does not hold")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="write every current finding to FILE as the baseline, and exit 0")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
     check.add_argument("--settings", metavar="MODULE", help="the settings module (overrides discovery)")
     check.set_defaults(handler=run_check)
@@ -367,6 +371,7 @@ def run_check(args: argparse.Namespace) -> int:
         overrides["settings-module"] = args.settings
     for root in targets.roots:
         _check_config(root, overrides)
+    args.known = _load_baseline(args.baseline) if args.baseline is not None else None
 
     engine = Engine(targets.roots, overrides, use_cache=not args.no_cache)
     try:
@@ -398,6 +403,11 @@ def _check_indexed(engine, args: argparse.Namespace, targets: Targets, overrides
                 for path, found in engine.all_findings().items() if targets.covers(str(path))}
     findings = [f for found in per_file.values() for f in found]
     findings = present(engine, findings, targets.roots[0] if len(targets.roots) == 1 else None)
+    if args.write_baseline is not None:
+        return _write_baseline(engine, findings, args.write_baseline)
+    if args.known is not None:
+        findings, known = args.known.split(engine, findings)
+        print(f"{_count(len(known), 'baselined finding')} not shown", file=sys.stderr)
     fixes = None
     if args.format in ("json", "sarif"):
         fixes = [engine.fix(f) if (f.fix is not None or f.fixable is not Applicability.NONE) else None
@@ -413,6 +423,28 @@ def _check_indexed(engine, args: argparse.Namespace, targets: Targets, overrides
     finally:  # the output first: a reader of the findings need not wait for the cache
         engine.save_cache()
     return 1 if findings and not args.exit_zero else 0
+
+
+def _load_baseline(path: Path):
+    from django_expert.server.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(path)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _write_baseline(engine, findings, path: Path) -> int:
+    from django_expert.server.baseline import write_baseline
+
+    try:
+        count = write_baseline(engine, findings, path)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write the baseline: {error.strerror or error}") from None
+    finally:
+        engine.save_cache()
+    print(f"Wrote {_count(count, 'finding')} to the baseline {path}", file=sys.stderr)
+    return 0
 
 
 def _require_configured_settings(engine) -> None:

@@ -294,11 +294,13 @@ class DjangoExpertServer(LanguageServer):
         return [convert.lsp_diagnostic(finding, lines, self.encoding, locate) for finding in findings]
 
     def presented(self, path: Path, findings: Iterable[Finding]) -> list[Finding]:
-        """Findings with the project's recorded decisions applied (accepted ones become hints)."""
+        """Findings with the project's recorded decisions applied (accepted ones become hints),
+        and those its configured baseline holds shown as hints."""
+        from django_expert.server.baseline import present_baselined
         from django_expert.server.engagement.decisions import present
 
         folder = self.folder_for(path)
-        return present(folder.engine, findings, folder.root)
+        return present_baselined(folder.engine, path, present(folder.engine, findings, folder.root))
 
     def version_of(self, path: Path | str) -> int | None:
         """The version of the open document an engine analysed (None: the file on disk)."""
