@@ -130,7 +130,9 @@ def _declared(project: ProjectModel, serializer: str) -> dict[str, tuple[str, Ca
 
 
 def _is_field(project: ProjectModel, func: str) -> bool:
-    return func.startswith(f"{_DRF}.") or project.is_subclass(func, BASE_SERIALIZER, f"{_DRF}.fields.Field") \
+    return func.startswith(f"{_DRF}.") or project.is_subclass(
+        func, BASE_SERIALIZER, f"{_DRF}.fields.Field", f"{_DRF}.relations.RelatedField",
+        f"{_DRF}.serializers.RelatedField", f"{_DRF}.serializers.Field") \
         or project.resolve_class(func) is not None and "Field" in func.rpartition(".")[2]
 
 
@@ -158,6 +160,10 @@ def _declared_reads(project, name: str, call: Call, depth: int):
         if slug is None:
             return None
         return [chain + (("all",) if many else ()) + (slug,)]
+    own = _representation_reads(project, call.func)
+    if own:  # a project RelatedField whose to_representation(value) reads on: `value.owner.name`
+        prefix = chain + ("all",) if many else chain
+        return [prefix + read for read in own]
     if kind in ("PrimaryKeyRelatedField", "HyperlinkedRelatedField", "HyperlinkedIdentityField"):
         lookup = string(call.kwarg("lookup_field")) or "pk"
         if kind == "HyperlinkedIdentityField":
@@ -166,6 +172,19 @@ def _declared_reads(project, name: str, call: Call, depth: int):
             return [chain + ("all",)]
         return [chain[:-1]] if len(chain) > 1 and lookup == "pk" else [] if lookup == "pk" else [chain + (lookup,)]
     return [chain]
+
+
+def _representation_reads(project, field_class: str) -> list[tuple[str, ...]]:
+    """What a project field class's `to_representation(value)` reads from the value (through
+    the functions it passes it to); [] for DRF's own fields and unknown classes."""
+    from django_expert.analyzers.project.summaries import method_summary, reads_through
+
+    if field_class.startswith(f"{_DRF}.") or project.resolve_class(field_class) is None:
+        return []
+    found = method_summary(project, field_class, "to_representation")
+    if found is None or len(found[1].params) < 2:
+        return []
+    return [chain for chain, _ in reads_through(project, found[0], found[1].params[1])]
 
 
 def _model_field_reads(project, model: ModelInfo, name: str, meta):

@@ -292,3 +292,50 @@ def test_fix_in_a_multi_statement_get_queryset(tmp_path):
                     books = books.filter(title=self.request.GET["q"])
                 return books
     """})
+
+
+def test_a_related_field_class_whose_to_representation_reads_on(tmp_path):
+    """Issue 12: the per-row read hides in a method of a related-field class."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/fields.py": """
+            from rest_framework import serializers
+
+
+            class AuthorLabel(serializers.RelatedField):
+                def to_representation(self, value):
+                    return f"{value.name} ({value.publisher.name})"
+        """,
+        "app/serializers.py": """
+            from rest_framework import serializers
+
+            from app.fields import AuthorLabel
+            from app.models import Book
+
+
+            class BookSerializer(serializers.ModelSerializer):
+                author = AuthorLabel(read_only=True)
+
+                class Meta:
+                    model = Book
+                    fields = ["id", "author"]
+        """,
+        "app/views.py": """
+            from rest_framework import generics
+
+            from app.models import Book
+            from app.serializers import BookSerializer
+
+
+            class Books(generics.ListAPIView):
+                queryset = Book.objects.all()
+                serializer_class = BookSerializer
+
+
+            class Loaded(generics.ListAPIView):
+                queryset = Book.objects.select_related("author__publisher")
+                serializer_class = BookSerializer
+        """,
+    }, CODE)
+    assert [f.message.split(" reads")[0] for f in found] == ["N+1 queries: `BookSerializer`"], [f.message for f in found]
+    assert "Book.author" in found[0].message and "publisher" in found[0].message

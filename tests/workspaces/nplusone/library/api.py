@@ -119,3 +119,18 @@ class BookChosenSerializerSelectedViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             return BookDescribedSerializer
         return BookNestedSerializer
+
+
+from .serializers import BookLabelSerializer  # noqa: E402 - kept with the cases that use it
+
+
+class BookLabelList(generics.ListAPIView):
+    """The per-row read hides in a related-field class (AuthorLabelField.to_representation)."""
+
+    queryset = Book.objects.order_by("title")
+    serializer_class = BookLabelSerializer
+
+
+class BookLabelSelectedList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author").order_by("title")
+    serializer_class = BookLabelSerializer

@@ -88,3 +88,18 @@ class BookDescribedSerializer(serializers.ModelSerializer):
         from .helpers import describe
 
         return describe(obj)
+
+
+class AuthorLabelField(serializers.RelatedField):
+    """A related field of the project: its to_representation reads the author per row."""
+
+    def to_representation(self, value):
+        return value.name.upper()
+
+
+class BookLabelSerializer(serializers.ModelSerializer):
+    author = AuthorLabelField(read_only=True)
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]

@@ -48,5 +48,7 @@ urlpatterns = [
     path("lookups/tag/", lookups.new_tag),
     path("lookups/book-of-author/", lookups.book_of_author),
     path("lookups/profile/", lookups.profile_of_author),
+    path("api/books/label/", api.BookLabelList.as_view()),
+    path("api/books/label-selected/", api.BookLabelSelectedList.as_view()),
     path("", include(router.urls)),
 ]
