@@ -170,6 +170,10 @@ class MigrationGraph:
         for info in self.nodes.values():
             for target in info.run_before:
                 self._before.setdefault(target, []).append(info.node)
+        # Migrations another one builds on (a dependency or a run_before): history, applied
+        # wherever the later one is, so advice on how they run comes too late.
+        self.built_upon = {self.replaced_by.get(d, d) for info in self.nodes.values() for d in info.dependencies}
+        self.built_upon |= {info.node for info in self.nodes.values() if info.run_before}
         self._known_apps = {node[0] for node in self.nodes}
         self._parents: dict[Node, tuple[list[Node], bool, list[tuple[str, str]]]] = {}
 

@@ -53,6 +53,16 @@ def operation_calls(facts: FileFacts, tree: ast.Module) -> Iterator[tuple[ast.Ca
     yield from sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
 
 
+def history(ctx) -> bool:
+    """Whether this migration is history: a squashed migration replaces it, or a later
+    migration builds on it (so it is applied wherever that one is)."""
+    if ctx.project is None:
+        return False
+    graph = migration_graph(ctx.project)
+    info = graph.by_module.get(ctx.module)
+    return info is not None and (info.node in graph.superseded or info.node in graph.built_upon)
+
+
 def superseded(ctx) -> bool:
     """Whether a squashed migration replaces this one (it is kept only for databases that
     applied part of the squashed range, and is due for deletion)."""

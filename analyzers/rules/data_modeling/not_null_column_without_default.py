@@ -6,7 +6,9 @@ earlier migration created: the field has no `null=True`, no `default`, no `db_de
 and nothing else gives Django a value to fill existing rows with (`auto_now`, or
 `blank=True` on a text field). Many-to-many fields, tables created in the same migration,
 proxy and unmanaged models, initial and squashed migrations, and foreign keys added by the
-second half of a split initial migration (all run on new tables) are left alone.
+second half of a split initial migration (all run on new tables) are left alone, and so
+are migrations a later migration builds on: they are history, applied wherever the later
+one is, and run again only on new, empty databases.
 
 ## Why is this bad?
 Adding a NOT NULL column to a table that already has rows needs a value for those rows.
@@ -73,8 +75,8 @@ def check(ctx):
         return
     graph = migration_graph(ctx.project)
     info = graph.by_module.get(ctx.module)
-    if info is None or info.operations is None or info.node in graph.superseded:
-        return
+    if info is None or info.operations is None or info.node in graph.superseded or info.node in graph.built_upon:
+        return  # history: applied wherever a later migration is, on tables that had their rows then
     if info.initial or info.replaces:
         return  # initial and squashed migrations run on new tables (`makemigrations` splits them)
     candidates = {i for i, op in enumerate(info.operations)

@@ -2,8 +2,10 @@
 
 ## What it does
 Finds `RunPython` operations in migrations that pass no `reverse_code`. An explicit
-`reverse_code=None` is read as a deliberate choice and left alone, and so are migrations a
-squashed migration replaces.
+`reverse_code=None` is read as a deliberate choice and left alone, and so is history:
+migrations a squashed migration replaces, and those a later migration builds on (applied
+wherever the later one is, so nobody rolls back past them; only the newest migrations are
+worth the advice).
 
 ## Why is this bad?
 Without `reverse_code`, Django marks the whole migration irreversible: `migrate app 0007`
@@ -42,8 +44,8 @@ from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.model_edits import add_reverse_code
 from django_expert.analyzers.rules.data_modeling._migration_code import (
+    history,
     operation_calls,
-    superseded,
 )
 from django_expert.analyzers.rules.registry import fixer, rule
 
@@ -52,8 +54,8 @@ TITLE = "Add RunPython.noop as the reverse step"
 
 @rule("DJE210", "runpython-without-reverse", tier="pedantic", fix=Applicability.UNSAFE, triggers=("RunPython",), scope="migration")
 def check(ctx):
-    if superseded(ctx):
-        return
+    if history(ctx):
+        return  # rolling back past a migration others build on is not done: advice too late
     for node, kind in operation_calls(ctx.facts, ctx.tree):
         if kind != "RunPython" or not _without_reverse(node):
             continue

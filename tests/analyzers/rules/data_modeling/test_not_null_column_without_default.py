@@ -183,3 +183,21 @@ def test_editing_the_migration_that_created_the_table_rechecks_the_later_one(tmp
     first = root / "app/migrations/0001_initial.py"
     engine.update(first, first.read_text().replace('fields=[("id"', 'options={"managed": False}, fields=[("id"', 1))
     assert [f for f in engine.findings(later) if f.code == CODE] == []
+
+
+def test_a_migration_a_later_one_builds_on_is_history(tmp_path):
+    """0002 is applied wherever 0003 is: advice on how it runs on a table with rows comes
+    too late; the same operation in the newest migration is reported."""
+    adds_currency = migration('        migrations.AddField("order", "currency", models.CharField(max_length=3)),')
+    found = findings(
+        tmp_path,
+        {
+            "app/migrations/__init__.py": "",
+            "app/migrations/0001_initial.py": INITIAL,
+            "app/migrations/0002_currency.py": adds_currency,
+            "app/migrations/0003_paid.py": migration('        migrations.AddField("order", "paid", models.BooleanField()),',
+                                                     dependency="0002_currency"),
+        },
+        CODE,
+    )
+    assert [(f.path.rsplit("/", 1)[-1], "`Order.paid`" in f.message) for f in found] == [("0003_paid.py", True)]

@@ -170,3 +170,34 @@ def test_migrations_replaced_by_a_squash_stay_silent(tmp_path):
         },
         CODE,
     )
+
+
+def test_migrations_later_ones_build_on_are_history(tmp_path):
+    """Nobody rolls back past 0002 once 0003 builds on it: only the newest is reported."""
+    def fill(name: str, dependency: str) -> str:
+        return f"""
+            from django.db import migrations
+
+
+            def {name}(apps, schema_editor):
+                pass
+
+
+            class Migration(migrations.Migration):
+                dependencies = [("app", "{dependency}")]
+
+                operations = [
+                    migrations.RunPython({name}),
+                ]
+        """
+
+    found = findings(tmp_path, {
+        "app/migrations/__init__.py": "",
+        "app/migrations/0002_fill.py": fill("fill_slugs", "0001_initial"),
+        "app/migrations/0003_more.py": fill("fill_more", "0002_fill"),
+        "other/__init__.py": "",
+        "other/migrations/__init__.py": "",
+        "other/migrations/0001_initial.py": fill("seed", "0003_more"),
+    }, CODE)
+    assert [f.path.rsplit("/", 2)[-2:] for f in found] == [["migrations", "0001_initial.py"]]
+    assert "`RunPython(seed)`" in found[0].message, "a dependency from another app makes app's 0003 history too"
