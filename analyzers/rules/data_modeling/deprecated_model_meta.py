@@ -6,9 +6,13 @@ Finds models whose `Meta` declares `index_together` or `unique_together`.
 ## Why is this bad?
 `index_together` was deprecated in Django 4.2 and removed in 5.1: from 5.1 on, a `Meta`
 that still declares it makes the model class fail to load, which blocks the upgrade.
-`unique_together` still works, but the documentation discourages it and says it may be
-deprecated: `UniqueConstraint` does the same with a name you choose, and can also take a
-condition, expressions, `nulls_distinct` and a custom error message.
+`unique_together` is not deprecated: it works, and the documentation only discourages it
+in favour of `UniqueConstraint`, which does the same with a name you choose and can also
+take a condition, expressions, `nulls_distinct` and a custom error message. On old tables
+that is taste, and the rule is pedantic. The real problem it points at is a unique set
+with a nullable column: databases treat NULLs as distinct, so two rows that differ only by
+having NULL there are both accepted, and the set enforces nothing for those rows (whether
+written as `unique_together` or as a plain `UniqueConstraint`).
 
 ## Example
 ```python
@@ -29,7 +33,9 @@ class Membership(models.Model):
             models.Index(fields=["team", "joined_at"]),
         ]
 ```
-The fix rewrites the option into `indexes` or `constraints` (appending to an existing
+For a nullable column in the set, make it NOT NULL, or add `nulls_distinct=False` to the
+`UniqueConstraint` (Django 5.0+, PostgreSQL 15+), or add a conditional constraint for the
+rows where it is NULL. The fix rewrites the option into `indexes` or `constraints` (appending to an existing
 literal list). It is offered as unsafe: the next `makemigrations` renames the index
 (`RenameIndex`, no table rewrite) or replaces the unique constraint by a named one, which
 drops and re-creates it.
@@ -66,16 +72,37 @@ def check(ctx):
             if groups == ():
                 continue  # `unique_together = ()` declares nothing
             items = _items(ctx.facts, model, option, groups) if groups else None
-            why = ("was removed in Django 5.1, where the model no longer loads; move it to Meta.indexes"
-                   if option == "index_together" else
-                   "is discouraged by the docs and may be deprecated; move it to Meta.constraints as a "
-                   "UniqueConstraint, which has a name and supports conditions")
             yield ctx.report(
                 f"{model.name}.Meta.{option}",
-                f"`{model.name}.Meta.{option}` {why}",
+                _message(model, option, groups),
                 fix_title=f"Rewrite {option} as Meta.{target}" if items else "",
                 fix_data=(model.name, option, target, tuple(items or ())),
             )
+
+
+def _message(model, option: str, groups) -> str:
+    where = f"`{model.name}.Meta.{option}`"
+    if option == "index_together":
+        return f"{where} was removed in Django 5.1, where the model no longer loads; move it to Meta.indexes"
+    nullable = _nullable_in(model, groups or ())
+    if nullable:
+        group, field = nullable
+        return (f"{where} {tuple(group)!r} enforces nothing for rows where `{field}` is NULL: the database "
+                f"treats NULLs as distinct, so those rows are never duplicates. Make `{field}` NOT NULL, or use "
+                f"a UniqueConstraint with nulls_distinct=False (Django 5.0+, PostgreSQL 15+)")
+    return (f"{where} is discouraged (not deprecated) in favour of Meta.constraints: a UniqueConstraint "
+            f"has a name you choose and supports conditions")
+
+
+def _nullable_in(model, groups) -> tuple[tuple[str, ...], str] | None:
+    """The first unique group with a nullable column, and that column's field name."""
+    fields = {f.name: f for f in model.fields}
+    for group in groups:
+        for name in group:
+            field = fields.get(name)
+            if field is not None and field.null:
+                return group, name
+    return None
 
 
 def together_groups(value: Value) -> tuple[tuple[str, ...], ...] | None:

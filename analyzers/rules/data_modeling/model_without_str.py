@@ -5,8 +5,8 @@ Finds concrete models that define no `__str__`, neither themselves nor through a
 base, a mixin or a multi-table parent.
 
 ## Why is this bad?
-Without `__str__`, every object shows as `Order object (17)` in the admin, in form choices,
-in logs and in the shell. Reviewers and support staff cannot tell objects apart, and
+Without `__str__`, every object shows as `Order object (17)` in the admin (when the project
+installs it; the message names it only then), in form choices, in logs and in the shell. Reviewers and support staff cannot tell objects apart, and
 `ForeignKey` dropdowns become unusable.
 
 ## Example
@@ -51,11 +51,16 @@ def check(ctx):
         field = str_field(model)
         yield ctx.report(
             model.name,
-            f"`{model.name}` has no __str__: it shows as \"{model.name} object (1)\" in the admin, "
-            f"forms and logs",
+            f"`{model.name}` has no __str__: it shows as \"{model.name} object (1)\" in {_where_shown(ctx)}",
             fix_title=f"Add __str__ returning {f'self.{field}' if field else 'the verbose name and pk'}",
             fix_data=(model.name, field or ""),
         )
+
+
+def _where_shown(ctx) -> str:
+    """Where objects are shown by their __str__ in this project: the admin only when it is installed."""
+    admin = ctx.project is not None and any(app.name == "django.contrib.admin" for app in ctx.project.apps())
+    return "the admin, forms and logs" if admin else "forms, logs and the shell"
 
 
 def str_field(model) -> str | None:

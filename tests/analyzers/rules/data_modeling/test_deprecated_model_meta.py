@@ -175,3 +175,36 @@ def test_lookalikes_stay_silent(tmp_path):
         },
         CODE,
     )
+
+
+def test_unique_together_is_discouraged_and_a_nullable_column_is_the_real_problem(tmp_path):
+    found = findings(tmp_path, {"app/models.py": """
+        from django.db import models
+
+
+        class Team(models.Model):
+            name = models.CharField(max_length=50)
+
+
+        class Membership(models.Model):
+            team = models.ForeignKey(Team, on_delete=models.CASCADE)
+            email = models.EmailField()
+
+            class Meta:
+                unique_together = [("team", "email")]
+
+
+        class Invite(models.Model):
+            team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL)
+            email = models.EmailField()
+
+            class Meta:
+                unique_together = ("team", "email")
+    """}, CODE)
+    plain, nullable = sorted(found, key=lambda f: f.span.start.line)
+    assert plain.message == ("`Membership.Meta.unique_together` is discouraged (not deprecated) in favour of "
+                             "Meta.constraints: a UniqueConstraint has a name you choose and supports conditions")
+    assert "deprecated;" not in plain.message and "may be deprecated" not in plain.message
+    assert nullable.message.startswith("`Invite.Meta.unique_together` ('team', 'email') enforces nothing for rows "
+                                       "where `team` is NULL")
+    assert "nulls_distinct=False" in nullable.message

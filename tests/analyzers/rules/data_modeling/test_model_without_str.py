@@ -133,3 +133,22 @@ def test_only_concrete_models_without_str_are_reported(tmp_path):
         CODE,
     )
     assert [f.message.split("`")[1] for f in found] == ["Event", "Talk"]
+
+
+def test_the_admin_is_named_only_when_the_project_installs_it(tmp_path):
+    models = {"app/models.py": """
+        from django.db import models
+
+
+        class Tag(models.Model):
+            name = models.CharField(max_length=50)
+    """}
+    [without] = findings(tmp_path / "plain", models, CODE)
+    assert "admin" not in without.message
+    assert without.message.endswith('shows as "Tag object (1)" in forms, logs and the shell')
+    settings = {"config/settings.py": """
+        SECRET_KEY = "x"
+        INSTALLED_APPS = ["django.contrib.admin", "django.contrib.contenttypes", "django.contrib.auth", "app"]
+    """}
+    [with_admin] = findings(tmp_path / "admin", {**models, **settings}, CODE)
+    assert with_admin.message.endswith('shows as "Tag object (1)" in the admin, forms and logs')
