@@ -10,7 +10,10 @@ model overrides `save()`/`delete()`, which bulk operations would skip), and a ca
 project function that runs such a query itself or in the functions it calls (up to four
 calls deep; a function cached with `@lru_cache`/`@cached` is not). A loop over a constant
 list is not reported. Reads of the rows' relations (`row.author`, `row.tags.all()`) are
-DJE501's; test modules and migrations are skipped.
+DJE501's; test modules and migrations are skipped. Writes a loop makes one row at a time
+on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
+must not undo or stop the others; a bulk write is all-or-nothing). When the model has
+`pre_save`/`post_save` receivers, the advice says that a bulk write skips them.
 
 ## Why is this bad?
 The loop makes one round trip to the database per row: 1,000 rows, 1,000 queries. Django
@@ -50,6 +53,7 @@ import ast
 from django_expert.analyzers.facts.summaries import callee_name
 from django_expert.analyzers.findings import Related
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, walk_scope
+from django_expert.analyzers.project.signals import save_receivers
 from django_expert.analyzers.project.summaries import callee_summary, manager_overrides, queries_through, where
 from django_expert.analyzers.rules.registry import rule
 
@@ -168,26 +172,62 @@ def _helper_queries(ctx, flows, caller: str, loop) -> list:
 
 def _queries(project, flows, flow, loop, target: str, model):
     """(call, what it does, advice) for each query the loop body runs per row. Writes that
-    skip a custom save()/delete() in bulk, and per-row `select_for_update()` locks (row by
-    row on purpose), are left alone."""
+    skip a custom save()/delete() in bulk, writes in a per-row transaction or `try:`, and
+    per-row `select_for_update()` locks (row by row on purpose), are left alone."""
     copies = _copies_rows(loop, target)
+    one_by_one = _writes_one_by_one(loop)
     for node in walk_scope(loop):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method, receiver = node.func.attr, node.func.value
         if model is not None and isinstance(receiver, ast.Name) and receiver.id == target and method in _ROW_WRITES:
-            if not _custom_write(project, model, method):
+            if not _custom_write(project, model, method) and id(node) not in one_by_one:
                 inserting = method == "save" and (copies or any(
                     k.arg == "force_insert" and isinstance(k.value, ast.Constant) and k.value.value
                     for k in node.keywords))
-                yield node, "writes the row with one query", _INSERTS if inserting else _ROW_WRITES[method]
+                advice = _INSERTS if inserting else _ROW_WRITES[method]
+                yield node, "writes the row with one query", _with_signals(project, model, method, advice)
         elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver):
             rows = flow.rows(flows.values(receiver), node.lineno)
             creating = method in ("create", "get_or_create", "update_or_create")
             if rows is not None and rows.many and _overridden(project, rows.model, receiver, method):
                 continue  # `System_Settings.objects.get()` answered by the project's own manager (a cache)
+            if (creating or method in ("update", "delete")) and id(node) in one_by_one:
+                continue
             if rows is not None and rows.many and not (creating and _custom_write(project, rows.model, "save")):
-                yield node, "runs a query", _QUERIES[method]
+                yield node, "runs a query", _with_signals(project, rows.model, method, _QUERIES[method])
+
+
+_WRITES = frozenset({"save", "create", "get_or_create", "update_or_create"})
+
+
+def _with_signals(project, model, method: str, advice: str) -> str:
+    """The advice, and what a bulk write would skip when the model has save receivers."""
+    receivers = save_receivers(project, model.qualname) if method in _WRITES else ()
+    if not receivers:
+        return advice
+    names = ", ".join(f"`{r.rpartition('.')[2]}()`" for r in receivers)
+    return (f"{advice}; but bulk writes send no pre_save/post_save, so {names} would no longer run: "
+            f"do its work for all rows after the bulk write, or keep the loop")
+
+
+def _writes_one_by_one(loop) -> set[int]:
+    """ids of the calls inside a per-row `with transaction.atomic():` or `try:` in the loop
+    body: each row commits or fails on its own there, which a bulk write cannot keep."""
+    inside: set[int] = set()
+    for node in walk_scope(loop):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(_is_atomic(item.context_expr) for item in node.items):
+            inside.update(id(n) for n in ast.walk(node))
+        elif isinstance(node, ast.Try) and node.handlers:
+            inside.update(id(n) for statement in node.body for n in ast.walk(statement))
+    return inside
+
+
+def _is_atomic(expression) -> bool:
+    """`transaction.atomic()`, `atomic()`, `transaction.atomic(using=...)`, or `atomic` bare."""
+    callee = expression.func if isinstance(expression, ast.Call) else expression
+    return (isinstance(callee, ast.Attribute) and callee.attr == "atomic") or \
+        (isinstance(callee, ast.Name) and callee.id == "atomic")
 
 
 def _overridden(project, model, receiver, method: str) -> bool:

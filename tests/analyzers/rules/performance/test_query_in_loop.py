@@ -164,3 +164,70 @@ def test_a_manager_that_defines_the_method_itself_is_not_a_plain_query(tmp_path)
                 setting()
                 Settings.objects.get()
     """}, CODE)
+
+
+def test_writes_in_a_per_row_transaction_or_try_are_left_alone(tmp_path):
+    """Each row commits or fails on its own: a bulk write would make the job all-or-nothing.
+    The read in the same loop is still a query per row."""
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/jobs.py": """
+        import logging
+
+        from django.db import transaction
+
+        from app.models import Author, Book, Tag
+
+
+        def publish_each():
+            for book in Book.objects.filter(published=False):
+                with transaction.atomic():
+                    book.published = True
+                    book.save()
+                    Tag.objects.create(name=book.title)
+
+
+        def retag_each():
+            for book in Book.objects.all():
+                author = Author.objects.get(pk=book.author_id)
+                try:
+                    Tag.objects.filter(name=book.title).update(name=author.name)
+                except Exception:
+                    logging.exception("book %s", book.pk)
+
+
+        def publish_all():
+            with transaction.atomic():
+                for book in Book.objects.filter(published=False):
+                    book.published = True
+                    book.save()
+    """}, CODE)
+    assert [(f.message.split("`")[1], f.span.start.line) for f in found] == [
+        ("Author.objects.get(pk=book.author_id)", 17),
+        ("book.save()", 28),
+    ], "one transaction around the whole loop is no reason to write row by row"
+
+
+def test_the_advice_names_the_save_receivers_a_bulk_write_would_skip(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/signals.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        from app.models import Book
+
+
+        @receiver(post_save, sender=Book)
+        def reindex(sender, instance, **kwargs):
+            pass
+    """, "app/jobs.py": """
+        from app.models import Book, Tag
+
+
+        def publish():
+            for book in Book.objects.filter(published=False):
+                book.published = True
+                book.save()
+                Tag.objects.create(name=book.title)
+    """}, CODE)
+    [save] = found
+    assert "`bulk_update()` the rows" in save.message
+    assert save.message.endswith("but bulk writes send no pre_save/post_save, so `reindex()` would no longer run: "
+                                 "do its work for all rows after the bulk write, or keep the loop")
