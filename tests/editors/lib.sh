@@ -31,12 +31,14 @@ finish_run() {
   exit "$1"
 }
 
-# copy_workspace DEST -> a fresh copy of tests/workspaces/shop (the repository's copy is never written)
+# copy_workspace DEST -> a fresh copy of tests/workspaces/shop (the repository's copy is never written),
+# every rule selected: the editors' checks use its pedantic findings (DJE201, DJE202, DJE301)
 copy_workspace() {
   rm -rf "$1"
   mkdir -p "$(dirname "$1")"
   cp -r "$ROOT/tests/workspaces/shop" "$1"
   find "$1" \( -name __pycache__ -o -name db.sqlite3 -o -name .django-expert -o -name claudedocs \) -prune -exec rm -rf {} + 2>/dev/null || true
+  printf '[tool.django-expert]\nselect = ["ALL"]\n' > "$1/pyproject.toml"
 }
 
 # activate_server_venv -> what `source .venv/bin/activate` does (django-expert on PATH)

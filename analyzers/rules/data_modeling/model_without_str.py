@@ -25,7 +25,8 @@ class Tag(models.Model):
 ```
 The fix adds a `__str__` after the fields and `Meta` (Django's coding style), returning the
 first of a name-like field (`name`, `title`, `slug`, ...), else the first text field, else
-the verbose name and primary key.
+the verbose name and primary key. It is unsafe: `str()` of every object changes, and with it
+form choice labels, admin pages, log lines and any test that asserts them.
 
 ## References
 - https://docs.djangoproject.com/en/stable/ref/models/instances/#str
@@ -43,7 +44,7 @@ NAME_LIKE = ("name", "title", "slug", "code", "label", "username", "email", "num
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 
 
-@rule("DJE202", "model-without-str", tier="pedantic", fix=Applicability.SAFE, triggers=("class ",))
+@rule("DJE202", "model-without-str", tier="pedantic", fix=Applicability.UNSAFE, triggers=("class ",))
 def check(ctx):
     for model in ctx.models_here():
         if model.abstract or model.has_str is not False:  # None: an unseen ancestor may define it
@@ -78,4 +79,4 @@ def fix(source: FixSource, finding):
     class_name, field = finding.fix_data
     body = f"return self.{field}" if field else 'return f"{self._meta.verbose_name} {self.pk}"'
     new_text = add_method(source, class_name, f"def __str__(self):\n    {body}\n")
-    return source.fix(finding.fix_title, Applicability.SAFE, new_text) if new_text else None
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None

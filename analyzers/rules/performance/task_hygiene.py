@@ -29,7 +29,11 @@ with transaction.atomic():
 ```
 The fix wraps the call in `transaction.on_commit(lambda: ...)` when the file imports
 `transaction` and the call is not inside a loop (a lambda would see the loop's last value);
-passing the primary key needs the task changed too, so that part is left to you.
+passing the primary key needs the task changed too, so that part is left to you. The fix
+is unsafe: the task now runs after the commit, not at the call — never when the transaction
+rolls back, and never inside a `TestCase` (which does not commit) unless the test captures
+on-commit callbacks, so tests relying on eager tasks change; and the lambda reads its
+arguments at commit time, so a variable reassigned later in the block sends the new value.
 
 ## References
 - https://docs.djangoproject.com/en/stable/topics/db/transactions/#performing-actions-after-commit
@@ -52,7 +56,7 @@ _ATOMIC = {"django.db.transaction.atomic"}
 _USER = {"request.user", "self.request.user"}
 
 
-@rule("DJE510", "task-hygiene", tier="recommended", fix=Applicability.SAFE, triggers=(".delay(", ".apply_async(", "async_task("))
+@rule("DJE510", "task-hygiene", tier="recommended", fix=Applicability.UNSAFE, triggers=(".delay(", ".apply_async(", "async_task("))
 def check(ctx):
     if ctx.project is None:
         return
@@ -187,4 +191,4 @@ def fix(source, finding):
     index = LineIndex(source.text)
     call = source.text[index.offset(Position(span[0], span[1])):index.offset(Position(span[2], span[3]))]
     text = replace_expression(source, span, f"{transaction}.on_commit(lambda: {call})")
-    return source.fix(finding.fix_title, Applicability.SAFE, text) if text else None
+    return source.fix(finding.fix_title, Applicability.UNSAFE, text) if text else None
