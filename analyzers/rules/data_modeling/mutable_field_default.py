@@ -26,7 +26,11 @@ class Order(models.Model):
     tags = ArrayField(models.CharField(max_length=20), default=list)
 ```
 The fix passes the type itself (`dict`, `list`, `set`) for an empty default; a non-empty
-one needs a small function returning a fresh copy.
+one needs a small function returning a fresh copy. The fix is unsafe, as ruff's B006 is:
+ending the sharing is the point, and code may rely on it; and Django treats a callable
+default differently — a ModelForm of the model renders a hidden `initial-<field>` input
+and `has_changed()` compares against it, and the migration autodetector writes an
+`AlterField` (tests/oracle/test_safe_fix_oracle.py shows both in real Django).
 
 ## References
 - https://docs.djangoproject.com/en/stable/ref/models/fields/#default
@@ -44,7 +48,7 @@ from django_expert.analyzers.rules.registry import fixer, rule
 BUILDERS = {"dict", "list", "set", "builtins.dict", "builtins.list", "builtins.set"}
 
 
-@rule("DJE204", "mutable-field-default", tier="recommended", fix=Applicability.SAFE, triggers=("default",))
+@rule("DJE204", "mutable-field-default", tier="recommended", fix=Applicability.UNSAFE, triggers=("default",))
 def check(ctx):
     for model in ctx.models_here():
         for field in model.fields:
@@ -103,4 +107,4 @@ def is_empty(value) -> bool:
 def fix(source: FixSource, finding):
     class_name, field_name, kind = finding.fix_data
     new_text = set_keyword(source, class_name, field_name, "default", kind)
-    return source.fix(finding.fix_title, Applicability.SAFE, new_text) if new_text else None
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None

@@ -30,7 +30,7 @@ def test_an_empty_dict_default_is_reported_and_fixed(tmp_path):
     )
     assert finding.span.start.line == 4
     assert "`Order.metadata`" in finding.message and "(dict)" in finding.message
-    assert finding.fixable.value == "safe"
+    assert finding.fixable.value == "unsafe"
 
 
 def test_list_literal_and_set_call_are_fixed(tmp_path):
@@ -90,7 +90,7 @@ def test_non_empty_defaults_are_reported_without_a_fix(tmp_path):
         CODE,
     )
     assert [(f.message.split("`")[1], f.fixable.value) for f in found] == [
-        ("Settings.options", "none"), ("Settings.seen", "safe"), ("Settings.flags", "none")]
+        ("Settings.options", "none"), ("Settings.seen", "unsafe"), ("Settings.flags", "none")]
 
 
 def test_lookalikes_stay_silent(tmp_path):
