@@ -177,7 +177,7 @@ def _rule_descriptor(rule: Rule) -> dict:
         "help": {"text": rule.doc or rule.name, "markdown": rule.doc or rule.name},
         "helpUri": rule.url,
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-        "properties": {"tags": [rule.category.value], "fix": rule.fix.value},
+        "properties": {"tags": [rule.category.value], "fix": rule.fix.value, "tier": rule.tier},
     }
 
 

@@ -172,7 +172,7 @@ def test_sarif_validates_against_the_official_schema_with_fixes_and_related_loca
     assert rule["fullDescription"]["text"].startswith("Finds string fields")
     assert rule["helpUri"].endswith("DJE201.html")
     assert rule["defaultConfiguration"]["level"] == "warning"
-    assert rule["properties"]["tags"] == ["data-modeling"]
+    assert rule["properties"]["tags"] == ["data-modeling"] and rule["properties"]["tier"] == "pedantic"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///project/"
 
     by_rule = {result["ruleId"]: result for result in run["results"]}
