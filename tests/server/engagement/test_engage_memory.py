@@ -83,7 +83,8 @@ def test_a_recorded_decision_changes_the_next_report_and_check(shop, env):
     assert "architecture_notes.md:" in covered
     open_part = findings[: findings.index("### Covered by a recorded decision")]
     assert "catalog/serializers.py:9" not in open_part
-    assert "orders/serializers.py:19" in open_part, "the other DJE301 finding is not covered"
+    elsewhere = report.replace(covered, "")  # the open findings, or the appendix of bulk (pedantic) rules
+    assert "orders/serializers.py:19" in elsewhere, "the other DJE301 finding is not covered"
 
     checked = {(f["code"], f["filename"]): f for f in check_json(shop, env)}
     accepted = checked[("DJE301", "catalog/serializers.py")]
