@@ -50,35 +50,67 @@ def test_rows_used_afterwards_and_other_values_stay_silent(tmp_path):
     """}, CODE)
 
 
-def test_a_row_locking_queryset_is_never_touched(tmp_path):
-    """The last-admin guard: `len()` of a `select_for_update()` queryset takes the locks that
-    stop two requests from demoting the last two admins at once; count() would drop them."""
-    check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": """
+MEMBERSHIPS = """
+    from django.conf import settings
+    from django.db import models
+
+
+    class Membership(models.Model):
+        user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+        is_admin = models.BooleanField(default=False)
+
+        def __str__(self):
+            return str(self.user_id)
+"""
+
+
+def test_the_last_admin_guard_on_a_locked_queryset_is_never_touched(tmp_path):
+    """`len()` of a `select_for_update()` queryset takes the row locks that stop two requests
+    from demoting the last two admins at once; `count()` would take none (PostgreSQL refuses
+    FOR UPDATE with an aggregate) and `exists()` would lock one row."""
+    check_noop(tmp_path, {"app/models.py": MEMBERSHIPS, "app/services.py": """
         from django.db import transaction
 
-        from app.models import Book
+        from app.models import Membership
 
 
-        def unpublish_keeping_one(book):
+        def demote(membership):
             with transaction.atomic():
-                published = Book.objects.select_for_update().filter(author=book.author, published=True)
-                if len(published) <= 1:
-                    raise ValueError("an author keeps one published book")
-                Book.objects.filter(pk=book.pk).update(published=False)
+                admins = Membership.objects.select_for_update().filter(is_admin=True)
+                if len(admins) <= 1:
+                    raise ValueError("the last admin cannot be demoted")
+                membership.is_admin = False
+                membership.save()
 
 
-        def claim(author):
+        def demote_now(membership):
             with transaction.atomic():
-                if not Book.objects.filter(author=author).select_for_update(nowait=True):
-                    return None
-                return bool(Book.objects.select_for_update(skip_locked=True).filter(published=False))
+                if not Membership.objects.filter(is_admin=True).exclude(pk=membership.pk).select_for_update(nowait=True):
+                    raise ValueError("the last admin cannot be demoted")
+                Membership.objects.filter(pk=membership.pk).update(is_admin=False)
 
 
-        def locked_count(author):
-            pending = Book.objects.filter(author=author)
-            pending = pending.select_for_update(of=("self",))
-            return len(pending) > 0
+        def claim_admin_slot():
+            with transaction.atomic():
+                free = Membership.objects.select_for_update(skip_locked=True).filter(is_admin=False)
+                return bool(free)
+
+
+        def locked_later():
+            admins = Membership.objects.filter(is_admin=True)
+            admins = admins.select_for_update(of=("self",))
+            return len(admins) > 1
     """}, CODE)
+    unlocked = findings(tmp_path / "unlocked", {"app/models.py": MEMBERSHIPS, "app/services.py": """
+        from app.models import Membership
+
+
+        def demote(membership):
+            admins = Membership.objects.filter(is_admin=True)
+            if len(admins) <= 1:
+                raise ValueError("the last admin cannot be demoted")
+    """}, CODE)
+    assert [f.message.split("`")[1] for f in unlocked] == ["len(admins)"], "without the lock it is reported"
 
 
 def test_noqa(tmp_path):
