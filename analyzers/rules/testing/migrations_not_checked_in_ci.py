@@ -40,7 +40,7 @@ from django_expert.analyzers.rules.registry import rule
 from django_expert.analyzers.rules.testing._suite import anchor_module
 
 
-@rule("DJE604", "migrations-not-checked-in-ci")
+@rule("DJE604", "migrations-not-checked-in-ci", tier="recommended")
 def check(ctx):
     project = ctx.project
     if project is None or project.layout.kind != "project" or ctx.module != anchor_module(project):

@@ -39,7 +39,7 @@ from django_expert.analyzers.rules.registry import rule
 from django_expert.analyzers.rules.testing._suite import anchor_module
 
 
-@rule("DJE605", "pytest-settings-missing", severity=Severity.ERROR)
+@rule("DJE605", "pytest-settings-missing", tier="recommended", severity=Severity.ERROR)
 def check(ctx):
     project = ctx.project
     if project is None or project.layout.kind == "library" or ctx.module != anchor_module(project):

@@ -54,7 +54,7 @@ CREATES = frozenset({"create", "create_user", "create_superuser", "get_or_create
 WRITES = frozenset({"save", "delete", "refresh_from_db", "update", "set_password", "add", "remove", "clear", "set"})
 
 
-@rule("DJE602", "setup-creates-rows", fix=Applicability.SAFE, triggers=("def setUp(",))
+@rule("DJE602", "setup-creates-rows", tier="recommended", fix=Applicability.UNSAFE, triggers=("def setUp(",))
 def check(ctx):
     if not is_test_module(ctx.module):
         return
@@ -194,4 +194,4 @@ def fix(source, finding):
             return updated
 
     new = source.module.visit(ToClassData()).code
-    return source.fix(finding.fix_title, Applicability.SAFE, new)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new)

@@ -52,7 +52,7 @@ SLOW = frozenset(_HASHERS + name for name in (
     "BCryptPasswordHasher", "ScryptPasswordHasher"))
 
 
-@rule("DJE601", "slow-password-hasher-in-tests", fix=Applicability.SAFE,
+@rule("DJE601", "slow-password-hasher-in-tests", tier="recommended", fix=Applicability.UNSAFE,
       triggers=("import *", "INSTALLED_APPS", "DATABASES", "SECRET_KEY"))
 def check(ctx):
     if ctx.project is None or ctx.project.layout.kind == "library":
@@ -80,4 +80,4 @@ def check(ctx):
 @fixer("DJE601")
 def fix(source, finding):
     new = set_setting(source.module, "PASSWORD_HASHERS", FAST).code
-    return source.fix(finding.fix_title, Applicability.SAFE, new)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new)

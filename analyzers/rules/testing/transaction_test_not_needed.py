@@ -52,7 +52,7 @@ from django_expert.analyzers.rules.testing._suite import (
 )
 
 
-@rule("DJE603", "transaction-test-not-needed",
+@rule("DJE603", "transaction-test-not-needed", tier="pedantic",
       triggers=("TransactionTestCase", "transaction=True"))
 def check(ctx):
     if not is_test_module(ctx.module):
