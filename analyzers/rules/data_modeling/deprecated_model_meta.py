@@ -83,7 +83,8 @@ def check(ctx):
 def _message(model, option: str, groups) -> str:
     where = f"`{model.name}.Meta.{option}`"
     if option == "index_together":
-        return f"{where} was removed in Django 5.1, where the model no longer loads; move it to Meta.indexes"
+        return (f"{where} is deprecated since Django 4.2 and was removed in Django 5.1, where the model no longer "
+                f"loads; move it to Meta.indexes")
     nullable = _nullable_in(model, groups or ())
     if nullable:
         group, field = nullable
