@@ -56,11 +56,12 @@ def check(ctx):
         if not users:
             continue
         related = tuple(Related(*found, f"uses `{cls.name}`") for found in (_where(project, u) for u in users) if found)
-        named = ", ".join(f"`{u.rpartition('.')[2]}`" for u in users[:3]) + (" ..." if len(users) > 3 else "")
+        shown = list(dict.fromkeys(u.rpartition(".")[2] for u in users))  # two BaseAPIViews read as one name
+        named = ", ".join(f"`{u}`" for u in shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
         yield ctx.report(
             method,
             f"`{cls.name}.enforce_csrf` skips the CSRF check of session-authenticated requests, and {named} "
-            f"{'use' if len(users) > 1 else 'uses'} it: any website a signed-in user visits can make their browser "
+            f"{'use' if len(shown) > 1 else 'uses'} it: any website a signed-in user visits can make their browser "
             f"write through the API in their name",
             related=related,
         )
