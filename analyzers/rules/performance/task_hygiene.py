@@ -48,9 +48,9 @@ from django_expert.analyzers.facts.values import Call, Ref
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import replace_expression
 from django_expert.analyzers.project.query_source import loops, source_flows, span_tuple, walk_scope
+from django_expert.analyzers.project.tasks import task_framework
 from django_expert.analyzers.rules.registry import fixer, rule
 
-_TASK_DECORATORS = ("shared_task", ".task", "celery.task", "dramatiq.actor", "django_rq.job", "db_task")
 _ASYNC_TASK = {"django_q.tasks.async_task"}
 _ATOMIC = {"django.db.transaction.atomic"}
 _USER = {"request.user", "self.request.user"}
@@ -125,8 +125,7 @@ def _task_kind(project, qualname: str) -> str | None:
     facts = project.module_facts(module) if module else None
     function = next((f for f in facts.functions if f.name == name), None) if facts else None
     for decorator in function.decorators if function is not None else ():
-        callee = decorator.func if isinstance(decorator, Call) else decorator.name if isinstance(decorator, Ref) else ""
-        if callee.endswith(_TASK_DECORATORS) or callee.rpartition(".")[2] in ("shared_task", "task"):
+        if task_framework(project, decorator) is not None:  # the one notion of a task (project/tasks.py)
             base = decorator.kwarg("base") if isinstance(decorator, Call) else None
             return "custom" if base is not None and _dispatches(project, base) else "task"
     return None
