@@ -163,3 +163,38 @@ def runs():
     engine, root = engine_for(tmp_path, {"app/models.py": models, "app/views.py": views})
     messages = [f.message for f in engine.findings(root / "app/views.py") if f.code == "DJE209"]
     assert messages == ["app.Run has no field or relation named 'nmae'; did you mean 'name'?"]
+
+
+def test_lookups_a_test_expects_django_to_reject_stay_silent(tmp_path):
+    """Read in the precision sample: a test asserting the lookup fails is not a bug."""
+    found = findings(tmp_path, {
+        "app/models.py": """
+            from django.db import models
+
+
+            class Book(models.Model):
+                title = models.CharField(max_length=20)
+        """,
+        "app/tests.py": """
+            import pytest
+            from django.core.exceptions import FieldError
+            from django.test import TestCase
+
+            from app.models import Book
+
+
+            def test_unknown_prefetch_is_refused():
+                with pytest.raises(AttributeError):
+                    list(Book.objects.prefetch_related("UNKNOWN"))
+
+
+            class Lookups(TestCase):
+                def test_refused(self):
+                    with self.assertRaises(FieldError):
+                        Book.objects.filter(titel="x")
+
+                def test_typo(self):
+                    return Book.objects.filter(titel="x")
+        """,
+    }, "DJE209")
+    assert [f.span.start.line + 1 for f in found] == [19]
