@@ -51,7 +51,7 @@ from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.values import BinOp, Ref, Seq, Value
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
-from django_expert.analyzers.fixes.span_edits import replace_checked
+from django_expert.analyzers.fixes.span_edits import insert_lines, replace_checked
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.query_source import span_tuple
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -157,10 +157,8 @@ def fix(source: FixSource, finding):
     if text is None:
         return None
     if import_after >= 0:
-        lines = text.splitlines(keepends=True)
-        lines.insert(import_after, "from rest_framework.permissions import IsAuthenticated\n")
-        text = "".join(lines)
-    return source.fix(finding.fix_title, Applicability.UNSAFE, text)
+        text = insert_lines(text, import_after, "from rest_framework.permissions import IsAuthenticated\n")
+    return source.fix(finding.fix_title, Applicability.UNSAFE, text) if text else None
 
 
 def _model_permissions_for_reads(ctx, cls, qualname: str):

@@ -56,6 +56,7 @@ from django_expert.analyzers.project.summaries import shown, where
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.fixes.span_edits import insert_lines
 from django_expert.analyzers.rules.registry import fixer, rule
 
 RELATED_FIELDS = frozenset({"PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField",
@@ -146,10 +147,8 @@ def _assigned(node: ast.ClassDef):
 def fix(source: FixSource, finding):
     """Insert the validator after the class's last line, if the file still ends it there."""
     after, expected, body = finding.fix_data
-    lines = source.text.splitlines(keepends=True)
-    if after > len(lines) or lines[after - 1].rstrip("\r\n") != expected:
-        return None
-    return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:after] + [body] + lines[after:]))
+    new_text = insert_lines(source.text, after, body, previous=expected)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
 
 
 def _short(qualname: str) -> str:

@@ -39,6 +39,7 @@ from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.values import Mapping, dotted_name
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
+from django_expert.analyzers.fixes.span_edits import delete_line
 from django_expert.analyzers.project import drf
 from django_expert.analyzers.rules.deployment._settings import place, production
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -86,7 +87,5 @@ def _entry(ctx) -> ast.AST | None:
 def fix(source: FixSource, finding):
     """Delete the list entry's line, if the file still holds it there."""
     index, expected = finding.fix_data
-    lines = source.text.splitlines(keepends=True)
-    if index >= len(lines) or lines[index].rstrip("\r\n") != expected.rstrip("\r\n"):
-        return None
-    return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:index] + lines[index + 1:]))
+    new_text = delete_line(source.text, index, expected)
+    return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None

@@ -60,7 +60,7 @@ from django_expert.analyzers.facts.taint import Taint
 from django_expert.analyzers.facts.values import Call, Ref, dotted_name
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
-from django_expert.analyzers.fixes.span_edits import replace_checked
+from django_expert.analyzers.fixes.span_edits import insert_lines, replace_checked
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.query_source import span_tuple
 from django_expert.analyzers.project.summaries import method_summary, shown, where
@@ -433,14 +433,10 @@ def fix(source: FixSource, finding):
         return None
     if finding.fix_data[0] == "insert":  # a method after the class's last line, if the file still ends it there
         _, after, expected, body = finding.fix_data
-        lines = source.text.splitlines(keepends=True)
-        if after > len(lines) or lines[after - 1].rstrip("\r\n") != expected:
-            return None
-        return source.fix(finding.fix_title, Applicability.UNSAFE, "".join(lines[:after] + [body] + lines[after:]))
-    span, expected, new, *imported = finding.fix_data
-    new_text = replace_checked(source, span, expected, new)
-    if new_text is not None and imported and imported[1] >= 0:  # the helper's import, after the file's last one
-        lines = new_text.splitlines(keepends=True)
-        lines.insert(imported[1], imported[0])
-        new_text = "".join(lines)
+        new_text = insert_lines(source.text, after, body, previous=expected)
+    else:
+        span, expected, new, *imported = finding.fix_data
+        new_text = replace_checked(source, span, expected, new)
+        if new_text is not None and imported and imported[1] >= 0:  # the helper's import, after the file's last
+            new_text = insert_lines(new_text, imported[1], imported[0])
     return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
