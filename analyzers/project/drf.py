@@ -400,13 +400,14 @@ def serializer_views(project: ProjectModel, serializer: str) -> list[str]:
         if method is not None:
             values.append(method.returns)
         for value in values:
-            if isinstance(value, Ref) and _canonical_in(project, ref.module, value.name) == target:
+            if isinstance(value, Ref) and canonical_in(project, ref.module, value.name) == target:
                 views.append(ref.qualname)
                 break
     return views
 
 
-def _canonical_in(project: ProjectModel, module: str, name: str) -> str:
+def canonical_in(project: ProjectModel, module: str, name: str) -> str:
+    """The canonical class a name written in `module` denotes (a bare name is the module's own)."""
     if "." not in name:
         name = f"{module}.{name}"
     return project.classes.canonical(name)

@@ -180,6 +180,13 @@ def where(project: ProjectModel, qualname: str) -> tuple[str, object] | None:
     return (str(path), span) if path is not None and span is not None else None
 
 
+def short_name(qualname: str) -> str:
+    """A function as messages name it: `Invoice.label` for a method, `describe` for a
+    module function (a class is the capitalised part before the name)."""
+    parts = qualname.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 1 and parts[-2][:1].isupper() else parts[-1]
+
+
 def shown(project: ProjectModel, path: str) -> str:
     """A file of the project as messages name it: relative to the project root."""
     try:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS
 from django_expert.analyzers.facts.values import Call, Ref, Value
+from django_expert.analyzers.project import drf
 from django_expert.analyzers.project.summaries import function_summary, split_qualname
 
 if TYPE_CHECKING:
@@ -207,8 +208,6 @@ def _returned_model(project: ProjectModel, function: str) -> ModelInfo | None:
 
 def _view_model(project: ProjectModel, view: str) -> ModelInfo | None:
     """The model of a view: its `queryset` attribute's, else its `model`."""
-    from django_expert.analyzers.project import drf
-
     queryset = drf.lookup(project, view, "queryset")
     if queryset.found:
         model, _ = drf.queryset_model(project, queryset.value, queryset.owner.rpartition(".")[0])
@@ -237,16 +236,11 @@ def _models_managed_by(project: ProjectModel, cls: str) -> list[ModelInfo]:
             if built is None and isinstance(value, Call) and isinstance(value.receiver, Call):
                 inner = value.receiver  # Manager.from_queryset(QS)()
                 built = next((a.name for a in inner.args if isinstance(a, Ref)), None)
-            if built is not None and _canonical(project, model.module, built) == target:
+            if built is not None and drf.canonical_in(project, model.module, built) == target:
                 found.append(model)
                 break
     return found
 
-
-def _canonical(project: ProjectModel, module: str, name: str) -> str:
-    if "." not in name:
-        name = f"{module}.{name}"
-    return project.classes.canonical(name)
 
 
 def user_expression(owner_kind: str | None, params: tuple[str, ...]) -> str | None:

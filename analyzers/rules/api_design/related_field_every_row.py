@@ -52,7 +52,7 @@ import ast
 
 from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
 from django_expert.analyzers.project import drf, tenancy
-from django_expert.analyzers.project.summaries import shown, where
+from django_expert.analyzers.project.summaries import short_name, shown, where
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes import FixSource
@@ -99,7 +99,7 @@ def check(ctx):
             yield ctx.report(
                 where_key,
                 f"`{cls.name}.{name}` accepts the id of any `{target.name}` of every tenant, while "
-                f"`{_short(sibling.function)}`{place} narrows `{target.name}` to the requesting user: a client can "
+                f"`{short_name(sibling.function)}`{place} narrows `{target.name}` to the requesting user: a client can "
                 f"attach this object to another tenant's `{target.name}`; narrow the field's queryset in "
                 f"`__init__` (from `self.context[\"request\"].user`) or check it in `validate_{name}()`",
                 related=related,
@@ -149,11 +149,6 @@ def fix(source: FixSource, finding):
     after, expected, body = finding.fix_data
     new_text = insert_lines(source.text, after, body, previous=expected)
     return source.fix(finding.fix_title, Applicability.UNSAFE, new_text) if new_text else None
-
-
-def _short(qualname: str) -> str:
-    parts = qualname.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 2 and parts[-2][:1].isupper() else parts[-1]
 
 
 def _relation_fields(project, cls, qualname: str):

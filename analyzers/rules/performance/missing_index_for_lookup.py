@@ -54,7 +54,7 @@ from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import add_keyword
 from django_expert.analyzers.project.hot_paths import hot_lookups
 from django_expert.analyzers.project.querysets import Flow
-from django_expert.analyzers.project.summaries import where
+from django_expert.analyzers.project.summaries import short_name, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
 _LOOKUP_VIEWS = {"lookup_field": ("rest_framework.generics.GenericAPIView",),
@@ -108,7 +108,7 @@ def _hot_path_findings(ctx, mine, reported):
         if not lookups:
             continue
         lookups.sort(key=lambda lookup: list(_WHEN).index(lookup.when))  # the hottest path first
-        names = ", ".join(f"`{_short(lookup.function)}()`" for lookup in lookups[:3]) + \
+        names = ", ".join(f"`{short_name(lookup.function)}()`" for lookup in lookups[:3]) + \
             (" and more" if len(lookups) > 3 else "")
         yield ctx.report(
             f"{model.name}.{field.name}",
@@ -133,12 +133,7 @@ def _related(ctx, lookup):
     from django_expert.analyzers.findings import Related
 
     path, span = where(ctx.project, lookup.function)
-    return Related(path, span, f"`{_short(lookup.function)}()` looks it up here ({_WHEN[lookup.when]})")
-
-
-def _short(qualname: str) -> str:
-    parts = qualname.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 1 and parts[-2][:1].isupper() else parts[-1]
+    return Related(path, span, f"`{short_name(lookup.function)}()` looks it up here ({_WHEN[lookup.when]})")
 
 
 def _lookups(ctx, mine):

@@ -59,7 +59,7 @@ from __future__ import annotations
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
 from django_expert.analyzers.project.query_source import is_test_module, loops, regrouped, source_flows, span_tuple
-from django_expert.analyzers.project.summaries import assigned_attributes, body_reads, shown, where
+from django_expert.analyzers.project.summaries import assigned_attributes, body_reads, short_name, shown, where
 from django_expert.analyzers.project.querysets import (
     ITERATE,
     fix_plan,
@@ -104,11 +104,11 @@ def check(ctx):
             _, node, via = reads[needs[0].index]
             via = needs[0].via or via
             located = where(ctx.project, via) if via else None
-            inside = f" in `{_short(via)}()`" + (f" ({shown(ctx.project, located[0])}:{located[1].start.line + 1})"
+            inside = f" in `{short_name(via)}()`" + (f" ({shown(ctx.project, located[0])}:{located[1].start.line + 1})"
                                                  if located else "") if via else ""
             related = [Related(str(ctx.path), built, f"the `{rows.model.name}` queryset is built here")]
             if located:
-                related.append(Related(located[0], located[1], f"`{_short(via)}()` reads it"))
+                related.append(Related(located[0], located[1], f"`{short_name(via)}()` reads it"))
             raises = rows.loads.fetch_mode == "RAISE" and any(n.single for n in needs)
             outcome = ("with `fetch_mode(RAISE)`: the read raises FieldFetchBlocked" if raises else
                        "one query per row")
@@ -128,12 +128,6 @@ def check(ctx):
 # Django 6.1 only: the title says so, and the fix is unsafe (never applied by `check --fix`).
 PEERS_TITLE = ("Fetch each relation for all the rows at once: add `.fetch_mode(models.FETCH_PEERS)` where the "
                "queryset is built (Django 6.1 or later only)")
-
-
-def _short(qualname: str) -> str:
-    """`Invoice.label` or `describe` from a qualified name (a class is capitalised)."""
-    parts = qualname.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 1 and parts[-2][:1].isupper() else parts[-1]
 
 
 @fixer("DJE501")

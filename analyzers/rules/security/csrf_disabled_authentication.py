@@ -36,6 +36,7 @@ import ast
 
 from django_expert.analyzers.findings import Related
 from django_expert.analyzers.project import drf
+from django_expert.analyzers.project.summaries import where
 from django_expert.analyzers.rules.registry import rule
 
 SESSION = "rest_framework.authentication.SessionAuthentication"
@@ -55,7 +56,7 @@ def check(ctx):
         users = drf.authentication_users(project, qualname)
         if not users:
             continue
-        related = tuple(Related(*found, f"uses `{cls.name}`") for found in (_where(project, u) for u in users) if found)
+        related = tuple(Related(*found, f"uses `{cls.name}`") for found in (where(project, u) for u in users) if found)
         shown = list(dict.fromkeys(u.rpartition(".")[2] for u in users))  # two BaseAPIViews read as one name
         named = ", ".join(f"`{u}`" for u in shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
         yield ctx.report(
@@ -66,9 +67,3 @@ def check(ctx):
             related=related,
         )
 
-
-def _where(project, qualname: str):
-    module, _, name = qualname.rpartition(".")
-    path = project.path_of(module)
-    span = project.locations_of(module).get(name) if path is not None else None
-    return (str(path), span) if path is not None and span is not None else None

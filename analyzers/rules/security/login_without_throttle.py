@@ -46,7 +46,7 @@ import ast
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.values import Seq, dotted_name
 from django_expert.analyzers.project import drf
-from django_expert.analyzers.project.summaries import function_summary, method_summary, queries_through
+from django_expert.analyzers.project.summaries import function_summary, method_summary
 from django_expert.analyzers.rules.registry import rule
 
 CHECKS_PASSWORD = frozenset({"django.contrib.auth.login", "django.contrib.auth.authenticate"})

@@ -63,7 +63,7 @@ from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import insert_lines, replace_checked
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.query_source import span_tuple
-from django_expert.analyzers.project.summaries import method_summary, shown, where
+from django_expert.analyzers.project.summaries import method_summary, short_name, shown, where
 from django_expert.analyzers.rules.registry import fixer, rule
 
 VIEW_BASES = ("django.views.View", "django.views.generic.base.View", drf.API_VIEW)
@@ -269,7 +269,7 @@ def _report(ctx, call, function_name, owner, model, siblings, root, kind, params
     related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) if where_ else ()
     owner_name = f"{owner.name}.{function_name}" if owner else function_name
     message = (f"`{owner_name}` fetches {_a(model.name)} by an id the client chose from every {model.name} of every "
-               f"tenant, while `{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
+               f"tenant, while `{short_name(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
                f"({_how(sibling)}): another tenant's id reaches their object")
     fix = _fix_data(ctx, model, sibling, root, kind, params)
     if fix is None:
@@ -286,11 +286,6 @@ def _for_model(siblings: list[tenancy.Scoping], model) -> tenancy.Scoping:
 
 def _a(name: str) -> str:
     return f"an `{name}`" if name[:1] in "AEIOU" else f"a `{name}`"
-
-
-def _short(qualname: str) -> str:
-    parts = qualname.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 2 and parts[-2][:1].isupper() else parts[-1]
 
 
 def _how(sibling: tenancy.Scoping) -> str:
@@ -353,7 +348,7 @@ def _views(ctx, configured):
         yield ctx.report(
             f"{cls.name}.{key}" if ctx.locations.get(f"{cls.name}.{key}") else cls.name,
             f"`{cls.name}` serves any `{model.name}` whose id is in the URL, of every tenant, while "
-            f"`{_short(sibling.function)}`{place} narrows `{model.name}` to the requesting user ({_how(sibling)}): "
+            f"`{short_name(sibling.function)}`{place} narrows `{model.name}` to the requesting user ({_how(sibling)}): "
             f"define `get_queryset()` narrowed the same way",
             related=related,
             fix_title=fix[0] if fix else "",
