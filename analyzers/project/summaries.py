@@ -180,6 +180,17 @@ def where(project: ProjectModel, qualname: str) -> tuple[str, object] | None:
     return (str(path), span) if path is not None and span is not None else None
 
 
+def pointer(project: ProjectModel, qualname: str, note: str) -> tuple[str, tuple]:
+    """(" (app/api.py)", (Related,)) for a finding naming the function `qualname`: the file
+    to put in its message and the related information pointing there ("", () when unknown)."""
+    from django_expert.analyzers.findings import Related
+
+    found = where(project, qualname)
+    if found is None:
+        return "", ()
+    return f" ({shown(project, found[0])})", (Related(found[0], found[1], note),)
+
+
 def short_name(qualname: str) -> str:
     """A function as messages name it: `Invoice.label` for a method, `describe` for a
     module function (a class is the capitalised part before the name)."""

@@ -52,9 +52,9 @@ import ast
 
 from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
 from django_expert.analyzers.project import drf, tenancy
-from django_expert.analyzers.project.summaries import short_name, shown, where
+from django_expert.analyzers.project.summaries import pointer, short_name
 from django_expert.analyzers.facts.names import Names
-from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import insert_lines
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -91,10 +91,7 @@ def check(ctx):
             if not siblings:
                 continue
             sibling = min(siblings, key=lambda s: (s.helper is None, s.function))
-            found = where(project, sibling.function)
-            place = f" ({shown(project, found[0])})" if found else ""
-            related = (Related(found[0], found[1], f"`{target.name}` narrowed to the requesting user here"),) \
-                if found else ()
+            place, related = pointer(project, sibling.function, f"`{target.name}` narrowed to the requesting user here")
             fix = _validator(ctx, node, name, target, tenancy.scopings(project, target)) if node is not None else None
             yield ctx.report(
                 where_key,

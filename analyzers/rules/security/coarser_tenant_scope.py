@@ -39,13 +39,13 @@ from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.scoping import UserValues, calls_of
 from django_expert.analyzers.facts.values import dotted_name
-from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import replace_checked
 from django_expert.analyzers.navigation.lookups import resolve
 from django_expert.analyzers.project import tenancy
 from django_expert.analyzers.project.query_source import span_tuple
-from django_expert.analyzers.project.summaries import shown, where
+from django_expert.analyzers.project.summaries import pointer
 from django_expert.analyzers.rules.registry import fixer, rule
 
 _SUFFIXES = ("exact", "in")
@@ -136,10 +136,7 @@ def _coarser(project, model, path: str, user_label: str, scope):
 
 def _report(ctx, scope, call, root, model, path, sibling, other, theirs, ours):
     project = ctx.project
-    found = where(project, sibling.function)
-    place = f" ({shown(project, found[0])})" if found else ""
-    related = (Related(found[0], found[1], f"`{model.name}` narrowed at the `{theirs[-1]}` level here"),) \
-        if found else ()
+    place, related = pointer(project, sibling.function, f"`{model.name}` narrowed at the `{theirs[-1]}` level here")
     owner = f"{scope.owner.name}.{scope.function.name}" if scope.owner else scope.function.name
     helper = f"`{sibling.helper}`: " if sibling.helper else ""
     message = (f"`{owner}` narrows `{model.name}` by the user's `{ours[-1]}` (`{path}`), while "

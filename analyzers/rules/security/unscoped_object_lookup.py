@@ -58,12 +58,12 @@ from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.scoping import UserValues, bindings, calls_of, scoping_call
 from django_expert.analyzers.facts.taint import Taint
 from django_expert.analyzers.facts.values import Call, Ref, dotted_name
-from django_expert.analyzers.findings import Applicability, Related
+from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import insert_lines, replace_checked
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.project.query_source import span_tuple
-from django_expert.analyzers.project.summaries import method_summary, short_name, shown, where
+from django_expert.analyzers.project.summaries import method_summary, pointer, short_name
 from django_expert.analyzers.rules.registry import fixer, rule
 
 VIEW_BASES = ("django.views.View", "django.views.generic.base.View", drf.API_VIEW)
@@ -264,9 +264,7 @@ def _lookup(ctx, names: Names, call: ast.Call):
 def _report(ctx, call, function_name, owner, model, siblings, root, kind, params):
     project = ctx.project
     sibling = _for_model(siblings, model)
-    where_ = where(project, sibling.function)
-    place = f" ({shown(project, where_[0])})" if where_ else ""
-    related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) if where_ else ()
+    place, related = pointer(project, sibling.function, f"`{model.name}` narrowed to the requesting user here")
     owner_name = f"{owner.name}.{function_name}" if owner else function_name
     message = (f"`{owner_name}` fetches {_a(model.name)} by an id the client chose from every {model.name} of every "
                f"tenant, while `{short_name(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
@@ -340,10 +338,7 @@ def _views(ctx, configured):
         if not any(s.usage and s.view for s in siblings):
             continue
         sibling = _for_model(siblings, model)
-        where_ = where(project, sibling.function)
-        place = f" ({shown(project, where_[0])})" if where_ else ""
-        related = (Related(where_[0], where_[1], f"`{model.name}` narrowed to the requesting user here"),) \
-            if where_ else ()
+        place, related = pointer(project, sibling.function, f"`{model.name}` narrowed to the requesting user here")
         fix = _get_queryset(ctx, cls.name, model, siblings)
         yield ctx.report(
             f"{cls.name}.{key}" if ctx.locations.get(f"{cls.name}.{key}") else cls.name,
