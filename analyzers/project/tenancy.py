@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django_expert.analyzers.facts.chains import QUERY_METHODS
 from django_expert.analyzers.facts.values import Call, Ref, Value
 from django_expert.analyzers.project import drf
-from django_expert.analyzers.project.summaries import function_summary, split_qualname
+from django_expert.analyzers.project.summaries import function_summary
 
 if TYPE_CHECKING:
     from django_expert.analyzers.project.model import ProjectModel
@@ -253,8 +253,3 @@ def user_expression(owner_kind: str | None, params: tuple[str, ...]) -> str | No
     if owner_kind == "serializer":
         return 'self.context["request"].user'
     return None
-
-
-def module_of(project: ProjectModel, qualname: str) -> str | None:
-    found = split_qualname(project, qualname)
-    return found[0] if found else None
