@@ -352,7 +352,8 @@ class _Extractor:
             reads = _reads(node, positional[1] if len(positional) > 1 else positional[0], self._body(node))
         calls = tuple(v for v in (self.value(d) for d in node.decorator_list if isinstance(d, ast.Call))
                       if isinstance(v, Call))
-        return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns, reads, calls)
+        params = (*positional, *(a.arg for a in node.args.kwonlyargs)) if node.name == "__init__" else ()
+        return MethodFact(node.name, decorators, isinstance(node, ast.AsyncFunctionDef), returns, reads, calls, params)
 
 
 def _method_field_getters(node: ast.ClassDef) -> frozenset[str]:

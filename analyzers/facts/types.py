@@ -39,6 +39,8 @@ class MethodFact:
     # Decorators written as calls, with their arguments: DRF's `@action(detail=True, url_path=...)`
     # decides the routes a router generates.
     decorator_calls: tuple[Call, ...] = ()
+    # `__init__` only: its parameter names (a field class taking `default` itself may convert it).
+    params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ class Order(models.Model):
     metadata = models.JSONField(default=dict)
     tags = ArrayField(models.CharField(max_length=20), default=list)
 ```
+A project field class whose `__init__` takes `default` itself is left alone: it may convert
+the value (to a string, a tuple) before Django sees it.
+
 The fix passes the type itself (`dict`, `list`, `set`) for an empty default; a non-empty
 one needs a small function returning a fresh copy. The fix is unsafe, as ruff's B006 is:
 ending the sharing is the point, and code may rely on it; and Django treats a callable
@@ -70,8 +73,10 @@ def check(ctx):
 
 def shares_default(project, field) -> bool:
     """Whether the field hands out its default object itself, as Django's fields do: a field
-    class nobody indexed (a library's) or one overriding `get_default` may copy it."""
-    if field.inferred:
+    class nobody indexed (a library's) or one overriding `get_default` may copy it, and one
+    whose own `__init__` takes `default` may turn it into something else (baserow's
+    `MultipleFlagField` makes `[False, False]` the string "00")."""
+    if field.inferred or _takes_default(project, field.field_class):
         return False
     for ancestor in project.mro(field.field_class):
         if ancestor.startswith("django."):
@@ -79,6 +84,16 @@ def shares_default(project, field) -> bool:
         ref = project.resolve_class(ancestor)
         if ref is None or ref.fact.method("get_default") is not None:
             return False
+    return False
+
+
+def _takes_default(project, field_class: str) -> bool:
+    """The first `__init__` of the field's MRO is the project's and names `default`."""
+    for qualname in project.mro(field_class):
+        ref = project.resolve_class(qualname)
+        init = ref.fact.method("__init__") if ref is not None else None
+        if init is not None:
+            return not ref.qualname.startswith("django.") and "default" in init.params
     return False
 
 

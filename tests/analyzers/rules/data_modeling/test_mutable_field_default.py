@@ -106,11 +106,19 @@ def test_lookalikes_stay_silent(tmp_path):
                 class CopyingJSONField(models.JSONField):
                     def get_default(self):
                         return copy.deepcopy(self.default)
+
+
+                class MultipleFlagField(models.CharField):
+                    # baserow: the list default becomes an immutable string of flags
+                    def __init__(self, num_flags=8, default=None, **kwargs):
+                        if isinstance(default, list):
+                            kwargs["default"] = "".join("1" if f else "0" for f in default)
+                        super().__init__(**kwargs)
             """,
             "app/models.py": """
                 from django.db import models
                 from jsonfield import JSONField as LegacyJSONField
-                from .fields import CopyingJSONField
+                from .fields import CopyingJSONField, MultipleFlagField
 
 
                 def empty():
@@ -124,6 +132,7 @@ def test_lookalikes_stay_silent(tmp_path):
                     name = models.CharField(max_length=20, default="")
                     legacy = LegacyJSONField(default={})
                     copied = CopyingJSONField(default={})
+                    flags = MultipleFlagField(default=[False, False, False, False], num_flags=4)
                     ignored = models.JSONField(default={})  # noqa: DJE204
 
                     def __str__(self):
