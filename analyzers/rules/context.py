@@ -26,6 +26,7 @@ from django_expert.analyzers.source import LineIndex, Span
 log = logging.getLogger(__name__)
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[,\s]+[A-Z]+\d+)*))?", re.IGNORECASE)
+_HEADER = re.compile(r"(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 
 
 @dataclass
@@ -134,6 +135,15 @@ class RuleContext:
             return self.locations.get(where) or Span.of(0, 0, 0, 0)
         return self.lines.span(where)
 
+    def at_name(self, span: Span) -> Span:
+        """A class or function reported as a whole is reported at its name: an editor then
+        underlines one word instead of a 145-line model, and the findings inside the class
+        stay visible (issue 16). Other spans are kept."""
+        match = _HEADER.match(self.lines.line(span.start.line), span.start.column)
+        if match is None:
+            return span
+        return Span.of(span.start.line, match.start(1), span.start.line, match.end(1))
+
     def report(
         self,
         where: ast.AST | Span | str,
@@ -151,7 +161,7 @@ class RuleContext:
             name=rule.name,
             message=message,
             path=str(self.path),
-            span=self.span(where),
+            span=self.at_name(self.span(where)),
             severity=severity,
             related=related,
             fixable=rule.fix if fix_title else Applicability.NONE,

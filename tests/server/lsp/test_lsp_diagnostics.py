@@ -162,3 +162,23 @@ async def test_an_open_template_buffer_is_checked_and_its_quick_fix_applies(sess
     assert fixed.endswith('{% url "catalog:product-list" %}">all</a>\n')
     version = session.change(uri, fixed)
     assert "DJE109" not in [d.code for d in await session.diagnostics(uri, version)]
+
+
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+async def test_a_class_level_finding_underlines_the_class_name_only(session, shop):
+    """DJE202 on a 100-line model: one word underlined, and DJE201 inside the model still shown
+    on its own line (issue 16: 145 lines of squiggles hid every finding inside the class)."""
+    await session.start(shop)
+    fields = "".join(f"    note_{n} = models.IntegerField(default=0)\n" for n in range(97))
+    text = ("from django.db import models\n\n\n@decorated\nclass Shelf(models.Model):\n"
+            "    label = models.CharField(max_length=20, null=True)\n" + fields)
+    path = shop / "catalog" / "shelves.py"
+    path.write_text(text)
+    uri = session.open(path, text)
+    diagnostics = await session.diagnostics(uri)
+    (no_str,) = [d for d in diagnostics if d.code == "DJE202"]
+    assert no_str.range == types.Range(start=types.Position(line=4, character=6),
+                                       end=types.Position(line=4, character=11))  # `Shelf`
+    (nullable,) = [d for d in diagnostics if d.code == "DJE201"]
+    assert nullable.range.start.line == nullable.range.end.line == 5
+    print("DJE202 range", no_str.range, "DJE201 line", nullable.range.start.line)
