@@ -12,6 +12,11 @@ Facts are frozen dataclasses with slots; pickle's default for them goes through
 object, 4.6 of a 12 MB cache's 7 s save and load); they are stored as their class and a
 tuple of field values instead, rebuilt by the class itself. An unchanged cache is not
 written again.
+
+A cache is written atomically: pickled into a temporary file of the cache folder, then
+renamed over the old one, so a reader sees the old cache or the new one, never half of one.
+A process killed mid-write (an editor that does not wait for its server to exit) leaves its
+temporary file behind: the next load removes the ones whose writer is gone.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import operator
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +74,7 @@ def _cache_file(cache_dir: Path | None, roots: Iterable[Path]) -> Path:
 
 def load(cache_dir: Path | None, roots: Iterable[Path]) -> Contents:
     path = _cache_file(cache_dir, roots)
+    remove_stale_temporaries(path.parent)
     try:
         with path.open("rb") as stream:
             contents = pickle.load(stream)
@@ -79,24 +86,89 @@ def load(cache_dir: Path | None, roots: Iterable[Path]) -> Contents:
         return Contents()
 
 
-def save(cache_dir: Path | None, roots: Iterable[Path], states: Iterable, digest: Callable[[object], str],
-         projects: dict[str, str] | None = None, previous: Contents | None = None) -> Contents | None:
-    """Write the cache of `states`, unless it would say what `previous` (the cache loaded or
-    last written) says already. Returns what was written, None when nothing was."""
-    path = _cache_file(cache_dir, roots)
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A cache to write: taken on the engine's thread (it holds only frozen facts and copies),
+    so `write()` may run on any other."""
+
+    path: Path
+    contents: Contents
+
+    def write(self) -> bool:
+        """Write the cache atomically; False (logged) when it cannot be written."""
+        temporary = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False,
+                                             prefix=f"{self.path.name}.{os.getpid()}.", suffix=TEMPORARY) as stream:
+                temporary = Path(stream.name)
+                _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(self.contents)
+            os.replace(temporary, self.path)
+            return True
+        except Exception as error:  # a full disk, or an object pickle refuses: only a colder start
+            log.warning("cannot write cache %s: %s", self.path, error)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+            return False
+
+
+def prepare(cache_dir: Path | None, roots: Iterable[Path], states: Iterable, digest: Callable[[object], str],
+            projects: dict[str, str] | None = None, previous: Contents | None = None) -> Pending | None:
+    """The cache of `states` to write, unless it would say what `previous` (the cache loaded
+    or last written) says already."""
     contents = Contents(_entries(states, digest), dict(projects or {}))
     if previous is not None and _same(contents, previous):
         return None
+    return Pending(_cache_file(cache_dir, roots), contents)
+
+
+def save(cache_dir: Path | None, roots: Iterable[Path], states: Iterable, digest: Callable[[object], str],
+         projects: dict[str, str] | None = None, previous: Contents | None = None) -> Contents | None:
+    """Write the cache of `states` now (see `prepare`). Returns what was written, None when
+    nothing was."""
+    pending = prepare(cache_dir, roots, states, digest, projects, previous)
+    return pending.contents if pending is not None and pending.write() else None
+
+
+TEMPORARY = ".tmp"
+STALE_AFTER = 3600.0  # seconds: no write takes an hour, whatever the pid says
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove the temporary files of cache writes that will never end (their process is
+    gone, or they are an hour old); returns how many were removed."""
+    removed = 0
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as stream:
-            temporary = Path(stream.name)
-            _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(contents)
-        os.replace(temporary, path)
-        return contents
-    except OSError as error:
-        log.warning("cannot write cache %s: %s", path, error)
-        return None
+        candidates = [entry for entry in os.scandir(folder)
+                      if entry.name.startswith("facts-") and entry.name.endswith(TEMPORARY)]
+    except OSError:
+        return 0
+    for entry in candidates:
+        try:
+            if _writer_alive(entry.name) and time.time() - entry.stat().st_mtime < STALE_AFTER:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process named in a temporary file's name (`facts-...pickle.<pid>.xxx.tmp`)
+    still runs (a name without a pid was written by an older version: not alive)."""
+    pid = name.partition(".pickle.")[2].split(".")[0]
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid() or os.name == "nt":  # on Windows, signal 0 is CTRL_C_EVENT: trust the age
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: keep it
+    return True
 
 
 def _entries(states: Iterable, digest: Callable[[object], str]) -> dict[str, CachedFile]:

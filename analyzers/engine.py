@@ -547,13 +547,20 @@ class Engine:
     def save_cache(self) -> bool:
         """Write the facts cache, unless it would hold what this start loaded; returns whether
         it was written."""
+        pending = self.cache_to_write()
+        return pending is not None and pending.write()
+
+    def cache_to_write(self) -> facts_cache.Pending | None:
+        """The facts cache as it is now, unless it holds what was loaded or last taken (None);
+        its `write()` may run on another thread (the server writes it there)."""
         if not self.use_cache:
-            return False
+            return None
         signatures = {str(project.layout.root): self._signature(project) for project in self.projects}
-        written = facts_cache.save(self.cache_dir, self.roots, self.files.values(), _digest, signatures, self._loaded)
-        if written is not None:
-            self._loaded = written
-        return written is not None
+        pending = facts_cache.prepare(self.cache_dir, self.roots, self.files.values(), _digest, signatures,
+                                      self._loaded)
+        if pending is not None:
+            self._loaded = pending.contents
+        return pending
 
     # -- queries --------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ async def did_change_watched_files(ls: DjangoExpertServer, params: types.DidChan
             continue
         await folder.ready.wait()
         stale = await ls.analyse(_reread, ls, folder, paths, default=set())
+        ls.save_cache_later(folder)
         await diagnostics.publish(ls, stale)
     for folder in reindex:
         await lifecycle.index(ls, folder)
@@ -133,4 +134,5 @@ async def _closed(ls: DjangoExpertServer, uri: str, path: Path) -> None:
         await diagnostics.clear(ls, [uri])
         return
     stale = await ls.analyse(ls.sync_text, folder, path, None, None, default=set())
+    ls.save_cache_later(folder)
     await diagnostics.publish(ls, stale)

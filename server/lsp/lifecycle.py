@@ -3,8 +3,9 @@
 `initialize` reads the client's capabilities, `initializationOptions` (the keys of
 `[tool.django-expert]`, kebab, snake or camel case) and the workspace folders (rootUri when
 the client sends none). `initialized` pulls the editor settings, indexes every folder on
-the analysis thread with `$/progress`, then publishes. A settings error is shown once and
-the previous settings are kept.
+the analysis thread with `$/progress` (its end says how many files the facts cache gave),
+publishes, then writes the facts cache. A settings error is shown once and the previous
+settings are kept.
 """
 
 from __future__ import annotations
@@ -98,11 +99,7 @@ async def did_change_workspace_folders(ls: DjangoExpertServer, params: types.Did
 
 
 async def shutdown(ls: DjangoExpertServer, params: None) -> None:
-    def save() -> None:
-        for folder in ls.folders.values():
-            folder.engine.save_cache()
-
-    await ls.analyse(save)
+    await ls.save_cache(list(ls.folders.values()))  # what changed since the last settled edit
     ls.stop_worker()
 
 
@@ -128,9 +125,10 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
     def report(phase: str, share: int, done: int, total: int) -> None:
         ls.loop.call_soon_threadsafe(progress.report, f"{phase} {done}/{total} files", share, done, total)
 
-    def index_and_check() -> int:
+    def index_and_check() -> tuple[int, int]:
         engine = folder.engine
         engine.overrides = folder.overrides
+        cached_before = engine.stats["facts_from_cache"]
         with bulk_analysis():  # a cold check's schedule (server/collector.py)
             engine.index(lambda done, total: report("reading", 0, done, total))
             paths = [path for path, state in engine.files.items() if not state.library]
@@ -138,9 +136,9 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
                 engine.findings(path)  # computed now, with progress, rather than on first publish
                 if done % 50 == 0 or done == len(paths):
                     report("checking", 50, done, len(paths))
-        return len(paths)
+        return len(paths), len(engine.files), engine.stats["facts_from_cache"] - cached_before
 
-    count = await ls.analyse(index_and_check, default=0)
+    count, read, from_cache = await ls.analyse(index_and_check, default=(0, 0, 0))
     documents = [(path, ls.snapshot(uri)) for uri, path in ls.open_documents(folder)]
 
     def reopen() -> None:
@@ -152,8 +150,10 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
         problems = list(dict.fromkeys(folder.engine.problems))
         log.warning("%s: %s", folder.name, "; ".join(problems))
     folder.ready.set()
-    progress.end(f"{count} files")
+    progress.end(f"{count} files" + (f", {from_cache} of {read} read from the cache" if from_cache else ""))
+    log.info("%s: %d files checked, %d of %d read from the cache", folder.name, count, from_cache, read)
     await diagnostics.publish_folder(ls, folder)
+    ls.spawn(ls.save_cache([folder]))  # now, not at shutdown: Neovim and Emacs do not wait for it
 
 
 async def register_watchers(ls: DjangoExpertServer) -> None:

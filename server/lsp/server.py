@@ -5,6 +5,10 @@ conversion of its results to LSP values, runs on one worker thread (`analyse`), 
 it was asked for, so the engines need no locks and a slow analysis never blocks the read
 loop. The text an engine holds for an open document is a snapshot taken on the loop, with
 its version; a result computed from an older version than the client's is never published.
+
+The facts cache is taken on the analysis thread (a snapshot of frozen facts) and written on a
+thread of its own, after indexing and CACHE_DELAY seconds after the last change, so that a
+client that never waits for `shutdown` (Neovim, Emacs) still starts warm the next time.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,7 @@ from django_expert.server.lsp.text_documents import LspWorkspace
 log = logging.getLogger(__name__)
 
 NAME = "django-expert"
+CACHE_DELAY = 2.0  # seconds without a change before the facts cache is written
 
 
 def _version() -> str:
@@ -155,6 +160,8 @@ class DjangoExpertServer(LanguageServer):
         self.pending_messages: list[str] = []  # shown once the client is initialized
         self.command_handlers: dict[str, Callable[..., Any]] = {}  # see commands.provide()
         self._worker = Worker("django-expert-analysis")
+        self._cache_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-expert-cache")
+        self._cache_timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task] = set()
         self._shown: set[str] = set()
 
@@ -182,6 +189,35 @@ class DjangoExpertServer(LanguageServer):
 
     def stop_worker(self) -> None:
         self._worker.stop()
+
+    # -- the facts cache --------------------------------------------------------------------------
+
+    async def save_cache(self, folders: Iterable[Folder]) -> int:
+        """Write the facts cache of these folders (those whose cache changed); returns how
+        many were written."""
+        folders = [folder for folder in folders if folder.path is not None]
+        for folder in folders:
+            timer = self._cache_timers.pop(folder.uri, None)
+            if timer is not None:
+                timer.cancel()
+
+        def taken() -> list:
+            return [pending for folder in folders if (pending := folder.engine.cache_to_write()) is not None]
+
+        written = 0
+        for pending in await self.analyse(taken, default=[]):
+            written += await asyncio.wrap_future(self._cache_writer.submit(pending.write))
+        return written
+
+    def save_cache_later(self, folder: Folder) -> None:
+        """Write a folder's cache once its changes settle (each call restarts the delay)."""
+        if folder.path is None or self.loop is None:
+            return
+        timer = self._cache_timers.pop(folder.uri, None)
+        if timer is not None:
+            timer.cancel()
+        self._cache_timers[folder.uri] = self.loop.call_later(
+            CACHE_DELAY, lambda: self.spawn(self.save_cache([folder])))
 
     # -- folders and documents ----------------------------------------------------------------
 
@@ -235,6 +271,7 @@ class DjangoExpertServer(LanguageServer):
         if snapshot is None:
             return path, set()
         stale = await self.analyse(self.sync_text, folder, path, *snapshot, default=set())
+        self.save_cache_later(folder)
         return path, stale
 
     # -- on the analysis thread: syncing, text, diagnostics ------------------------------------
