@@ -46,9 +46,17 @@ from django_expert.server.engagement import architecture as arch
 from django_expert.server.engagement import guidance as guide
 from django_expert.server.engagement import memory_notes, report, scope as scoping, security, summary
 from django_expert.server.engagement import state as states
-from django_expert.server.engagement.decisions import SKILL, decision_of, project_name, project_slug, symbol_of
+from django_expert.server.engagement.decisions import (
+    SKILL,
+    decision_of,
+    presented,
+    project_name,
+    project_slug,
+    symbol_of,
+)
 from django_expert.server.engagement.inventory import Inventory
 from django_expert.server.engagement.patch import unified_diff
+from django_expert.server.engagement.results import AnalyzedFinding
 
 log = logging.getLogger(__name__)
 
@@ -507,47 +515,45 @@ class Engagement:
                 found.extend(findings)
         return found
 
-    def _step_analyze(self, record) -> dict:
-        inv = self.inventory
+    def analyzed(self, findings: list[Finding], *, fixes: int = MAX_FIXES) -> list[AnalyzedFinding]:
+        """`findings` of this project as step 4 presents them, in the report's order (severity,
+        area, path, position, code): the recorded decisions in force now applied, the fixes of
+        the first `fixes` fixable ones computed (0: none, as a quick look asks)."""
         root = self.root
-        findings = self.project_findings()
         decisions = self._decisions()
         docs = self.state.data["context"]["rules"]
-        from django_expert.server import formats
-        from django_expert.server.engagement.decisions import presented
-
-        records = []
-        fixes_computed = 0
         name = _namer(root)
         ordered = sorted(findings, key=lambda f: (_SEVERITY_RANK.get(f.severity.value, 9), _AREA_RANK.get(
             f.category.value, 9), name(f.path), f.span.start.line, f.span.start.column, f.code))
+        out = []
         for finding in ordered:
             symbol = symbol_of(self.engine, finding)
             decision = decision_of(finding, decisions, root, symbol)
-            shown = presented(finding, decision)
             fix = None
-            if (finding.fix is not None or finding.fixable is not Applicability.NONE) and fixes_computed < MAX_FIXES:
-                fixes_computed += 1
+            if (finding.fix is not None or finding.fixable is not Applicability.NONE) and fixes > 0:
+                fixes -= 1
                 try:
                     fix = self.engine.fix(finding)
                 except Exception:  # noqa: BLE001 - a fixer that fails leaves the finding without a patch
                     log.warning("fix for %s at %s failed", finding.code, name(finding.path), exc_info=True)
-            item = formats.finding_dict(shown, fix, name)
-            item["decision"] = None if decision is None else {
-                "status": decision.status, "reason": decision.reason, "target": decision.target,
-                "date": decision.date.isoformat() if decision.date else None,
-                "source": f"{self.state.data['memory']['directory']}/{decision.source}" if decision.source else None}
-            item["guidance"] = (docs.get(finding.code) or {}).get("id")
-            item["symbol"] = symbol
-            item["original_severity"] = finding.severity.value
-            item["original_message"] = finding.message
-            records.append(item)
+            out.append(AnalyzedFinding(finding, presented(finding, decision), fix, decision,
+                                       (docs.get(finding.code) or {}).get("id"), symbol))
+        return out
+
+    def _step_analyze(self, record) -> dict:
+        inv = self.inventory
+        root = self.root
+        analyzed = self.analyzed(self.project_findings())
+        fixes_computed = min(MAX_FIXES, sum(1 for a in analyzed if a.original.fix is not None
+                                            or a.original.fixable is not Applicability.NONE))
+        name = _namer(root)
+        records = [a.to_json(name, self.state.data["memory"]["directory"]) for a in analyzed]
         self._report_progress("Step 4/6: architecture", 70)
         mentioned = set()
         modules = {inv.place(module).path: module for module in inv.files}
-        for item in records:
-            symbol = item.get("symbol") or ""
-            module = modules.get(item["filename"])
+        for item in analyzed:
+            symbol = item.symbol or ""
+            module = modules.get(name(item.path))
             if symbol.count(".") == 1 and module:
                 info = inv.model.model(symbol.split(".")[0], module)
                 if info is not None:
@@ -566,10 +572,10 @@ class Engagement:
             "test_modules": [inv.place(module).path for module in inv.test_modules],
             "deployment": scope["deployment"],
         }
-        by_severity = Counter(item["severity"] for item in records)
-        by_area = Counter(item["category"] for item in records)
+        by_severity = Counter(item.severity for item in analyzed)
+        by_area = Counter(item.area for item in analyzed)
         record.inputs = {"files": len(inv.files), "rules": _rule_count()}
-        record.outputs = {"findings": len(records), "decided": sum(1 for r in records if r["decision"])}
+        record.outputs = {"findings": len(records), "decided": sum(1 for item in analyzed if item.decision)}
         return {"files": len(inv.files), "findings": records, "fixes_computed": fixes_computed,
                 "counts": {"by_severity": dict(by_severity), "by_area": dict(by_area)},
                 "architecture": architecture}
