@@ -32,13 +32,23 @@ _NEWLINE = re.compile(r"(\r\n|\r|\n)")
 def parse_module(text: str, filename: str = "<unknown>") -> ast.Module:
     """The module's ast, as `ast.parse` gives it; for syntax newer than the running Python's,
     the ast of the same code lowered to it. Raises SyntaxError only for real syntax errors.
-    The normal path costs nothing more than `ast.parse`: libcst is imported on a refusal."""
+    The normal path costs nothing more than `ast.parse`: libcst is imported on a refusal.
+
+    CPython (3.10-3.12) reads a syntax error's line back from `filename` when a file has that
+    name, and counts the error's column in that line: an unsaved buffer's error got the
+    column of the line on disk (`x = = 1` at column 3, not 9). The parser is given a name no
+    file has, so the error's line and column are the text's; the error names `filename`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
+        name = f"<{filename}>"
         try:
-            return ast.parse(text, filename=filename)
+            try:
+                return ast.parse(text, filename=name)
+            except SyntaxError as error:
+                return _parse_newer(text, name, error)
         except SyntaxError as error:
-            return _parse_newer(text, filename, error)
+            error.filename = filename
+            raise
 
 
 def _parse_newer(text: str, filename: str, error: SyntaxError) -> ast.Module:

@@ -274,3 +274,14 @@ def test_a_real_syntax_error_is_still_dje000(tmp_path):
     [problem] = engine.findings(root / "app/models.py")
     assert problem.code == "DJE000" and problem.severity.value == "error"
     assert problem.message.startswith("syntax error")
+
+
+def test_a_syntax_error_is_placed_in_the_text_parsed_not_in_the_file_on_disk(tmp_path):
+    """CPython reads the error's line back from a file of that name: an unsaved buffer's
+    error got the column of the line on disk (issue 16)."""
+    disk = tmp_path / "views.py"
+    disk.write_text("import os\n\n\né\n", encoding="utf-8")
+    with pytest.raises(SyntaxError) as raised:
+        parse_module("import os\n\ndef f():\n    x = = 1\n", str(disk))
+    error = raised.value
+    assert (error.lineno, error.offset, error.text, error.filename) == (4, 9, "    x = = 1\n", str(disk))

@@ -182,3 +182,15 @@ async def test_a_class_level_finding_underlines_the_class_name_only(session, sho
     (nullable,) = [d for d in diagnostics if d.code == "DJE201"]
     assert nullable.range.start.line == nullable.range.end.line == 5
     print("DJE202 range", no_str.range, "DJE201 line", nullable.range.start.line)
+
+
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+async def test_a_syntax_error_in_an_unsaved_buffer_is_placed_in_the_buffer(session, shop):
+    """The disk's line 4 is one character long; the buffer's holds the error at column 8."""
+    path = shop / "catalog" / "draft.py"
+    path.write_text("import os\n\n\né\n", encoding="utf-8")
+    await session.start(shop)
+    uri = session.open(path, "import os\n\ndef f():\n    x = = 1\n")
+    (error,) = [d for d in await session.diagnostics(uri) if d.code == "DJE000"]
+    assert error.message == "syntax error: invalid syntax"
+    assert (error.range.start.line, error.range.start.character) == (3, 8)
