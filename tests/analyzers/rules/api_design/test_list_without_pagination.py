@@ -133,3 +133,62 @@ def test_views_that_paginate_or_decide_otherwise_stay_silent(tmp_path):
                 pass
         """,
     }, CODE)
+
+
+ROUTED = """
+    from rest_framework import viewsets
+
+    from app.models import Order
+
+
+    class BaseViewSet(viewsets.ModelViewSet):
+        queryset = Order.objects.all()
+
+
+    class OrderViewSet(BaseViewSet):
+        pass
+
+
+    class RestoreViewSet(BaseViewSet):
+        def restore(self, request, pk):
+            pass
+
+
+    class MarkAllRead(viewsets.ModelViewSet):
+        queryset = Order.objects.all()
+
+
+    class ProjectOrders(viewsets.ModelViewSet):
+        def get_queryset(self):
+            return Order.objects.filter(number=self.kwargs.get("number"))
+
+
+    class MyOrders(viewsets.ModelViewSet):
+        def get_queryset(self):
+            return Order.objects.filter(number=self.request.user.username)
+"""
+
+URLS = """
+    from django.urls import path
+
+    from app.views import MarkAllRead, MyOrders, OrderViewSet, ProjectOrders, RestoreViewSet
+
+    urlpatterns = [
+        path("orders/", OrderViewSet.as_view({"get": "list", "post": "create"})),
+        path("orders/<int:pk>/", OrderViewSet.as_view({"get": "retrieve"})),
+        path("restore/<int:pk>/", RestoreViewSet.as_view({"post": "restore"})),
+        path("read/", MarkAllRead.as_view({"post": "create"})),
+        path("numbers/<str:number>/orders/", ProjectOrders.as_view({"get": "list"})),
+        path("mine/", MyOrders.as_view({"get": "list"})),
+    ]
+"""
+
+
+def test_routes_decide_whether_anything_is_listed(tmp_path):
+    """plane: viewsets routed only as `{"post": "restore"}` list nothing, and the BaseViewSet
+    every viewset derives from is no endpoint of its own, and a list nested under a parent
+    the URL names is that parent's; the top-level lists routing `list` are reported."""
+    files = {"config/settings.py": settings("{}") + 'ROOT_URLCONF = "config.urls"\n', "config/urls.py": URLS,
+             "app/models.py": MODELS, "app/views.py": ROUTED}
+    found = findings(tmp_path, files, CODE)
+    assert [f.message.split("`")[1] for f in found] == ["OrderViewSet", "MyOrders"]
