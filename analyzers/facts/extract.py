@@ -341,7 +341,11 @@ class _Extractor:
         )
         returns = None
         body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        if node.name == "build_relational_field":  # `kwargs = ...; return MyField, kwargs`: its only return
+            found = self._body(node).returns
+            if len(found) == 1 and found[0].value is not None:
+                returns = self.value(found[0].value)
+        elif len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
             if node.name in _SUMMARISED_METHODS or _is_query_chain(body[0].value):
                 returns = self.value(body[0].value)
         positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]

@@ -31,7 +31,9 @@ class MethodFact:
     name: str
     decorators: tuple[str, ...]  # qualified names ("property", "django.utils.decorators.method_decorator")
     is_async: bool = False
-    returns: Value | None = None  # get_queryset & co.: the expression of a single-`return` body
+    # get_queryset & co.: the expression of a single-`return` body; a serializer's
+    # build_relational_field: the expression of its only `return`, whatever precedes it.
+    returns: Value | None = None
     # Attribute chains the method reads from its object parameter (`obj.customer.name` ->
     # "customer.name"; loops follow: `for i in self.items.all(): i.product` -> "items.all.product"),
     # for `__str__`, properties and `get_<x>` methods only (see extract._reads).

@@ -3,7 +3,8 @@ out from facts the way DRF builds its fields: declared fields with their `source
 serializers, `SerializerMethodField` bodies (`MethodFact.reads`, and what the helpers they
 pass `obj` to read, from summaries), related fields (a
 primary-key field reads `author_id` only; a many field iterates `.all()`), `depth`, and
-the model fields `Meta.fields` lists.
+the model fields `Meta.fields` lists — built, as `ModelSerializer.build_relational_field`
+builds them, with the class's `serializer_related_field` or what an override returns.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django_expert.analyzers.facts.values import Call, Const, Ref, Value, string, strings
+from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value, string, strings
+from django_expert.analyzers.project.drf import canonical_in
 
 if TYPE_CHECKING:
     from django_expert.analyzers.project.model import ProjectModel
@@ -22,6 +24,7 @@ BASE_SERIALIZER = f"{_DRF}.serializers.BaseSerializer"
 MODEL_SERIALIZER = f"{_DRF}.serializers.ModelSerializer"
 HYPERLINKED = f"{_DRF}.serializers.HyperlinkedModelSerializer"
 _MAX_NESTING = 4
+_KEY_ONLY_FIELDS = frozenset({"PrimaryKeyRelatedField", "HyperlinkedRelatedField"})  # DRF's defaults
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def serializer_reads(project: ProjectModel, serializer: str, depth: int = 0) -> 
         elif value is not None:
             found = _declared_reads(project, name, value, depth)
         else:
-            found = _model_field_reads(project, model, name, meta) if model is not None else []
+            found = _model_field_reads(project, serializer, model, name, meta) if model is not None else []
         if found is None:
             return None
         reads += [SerializerRead(chain, module, key, f"{cls}.{name}") for chain in found]
@@ -187,7 +190,7 @@ def _representation_reads(project, field_class: str) -> list[tuple[str, ...]]:
     return [chain for chain, _ in reads_through(project, found[0], found[1].params[1])]
 
 
-def _model_field_reads(project, model: ModelInfo, name: str, meta):
+def _model_field_reads(project, serializer: str, model: ModelInfo, name: str, meta):
     field = model.field(name)
     depth_value = meta.get("depth") if meta else None
     depth = depth_value.value if isinstance(depth_value, Const) and isinstance(depth_value.value, int) else 0
@@ -196,12 +199,59 @@ def _model_field_reads(project, model: ModelInfo, name: str, meta):
             if rel.accessor == name:
                 if rel.one_to_one:
                     return None  # a reverse one-to-one primary key field: not followed
-                return [(name, "all")]
+                return _related_field_reads(project, serializer, (name, "all"))
         return [(name,)]  # a property or method: the walk follows what it reads
     if not field.is_relation or field.name != name:
         return [(name,)]
     if field.many_to_many or field.one_to_many:
-        return [(name, "all")]
+        return _related_field_reads(project, serializer, (name, "all"))
     if depth > 1:
         return None  # nested several levels deep: not followed
-    return [(name,)] if depth == 1 else []
+    return [(name,)] if depth == 1 else _related_field_reads(project, serializer, (name,))
+
+
+def _related_field_reads(project, serializer: str, prefix: tuple[str, ...]):
+    """What the field `ModelSerializer` builds for a relation reads per instance (`prefix`
+    is the relation, `.all` for a many one): a primary-key or hyperlinked field reads the
+    key only (a many one iterates), a StringRelatedField `__str__`, a project field class
+    what its `to_representation` reads; None when the class cannot be known."""
+    field_class = related_field_class(project, serializer)
+    if field_class is None:
+        return None
+    drf = field_class.startswith(f"{_DRF}.")
+    if drf and _kind(field_class) in _KEY_ONLY_FIELDS:
+        return [prefix] if prefix[-1] == "all" else []
+    if drf and _kind(field_class) == "StringRelatedField":
+        return [prefix + ("__str__",)]
+    if drf:
+        return None  # another DRF class built with the relation's kwargs: not followed
+    own = _representation_reads(project, field_class)
+    return [prefix + read for read in own] or ([prefix] if prefix[-1] == "all" else [])
+
+
+def related_field_class(project, serializer: str) -> str | None:
+    """The field class `build_relational_field` gives a model relation of `serializer`: an
+    override's only `return MyField, kwargs`, else the nearest `serializer_related_field`,
+    else DRF's default; None when an override's return cannot be read (several returns, a
+    class chosen by a condition)."""
+    attribute = None
+    for qualname in project.mro(serializer):
+        ref = project.resolve_class(qualname)
+        if ref is None:
+            continue
+        method = ref.fact.method("build_relational_field")
+        if method is not None and attribute is None:
+            returned = method.returns
+            if isinstance(returned, Seq) and returned.items and isinstance(returned.items[0], Ref):
+                return canonical_in(project, ref.module, returned.items[0].name)
+            if not (isinstance(returned, Call) and returned.func == ".build_relational_field"
+                    and isinstance(returned.receiver, Call) and returned.receiver.func == "super"):
+                return None
+        value = ref.fact.attr("serializer_related_field")
+        if attribute is None and value is not None:
+            if not isinstance(value, Ref):
+                return None
+            attribute = canonical_in(project, ref.module, value.name)
+    if attribute is not None:
+        return attribute
+    return f"{_DRF}.relations.{'Hyperlinked' if project.is_subclass(serializer, HYPERLINKED) else 'PrimaryKey'}RelatedField"

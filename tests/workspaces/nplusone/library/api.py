@@ -134,3 +134,31 @@ class BookLabelList(generics.ListAPIView):
 class BookLabelSelectedList(generics.ListAPIView):
     queryset = Book.objects.select_related("author").order_by("title")
     serializer_class = BookLabelSerializer
+
+
+from .serializers import BookBuiltFieldSerializer, BookRelatedFieldSerializer  # noqa: E402
+
+
+class BookRelatedFieldList(generics.ListAPIView):
+    """The per-row read is in the field class ModelSerializer builds for `author`
+    (serializer_related_field = AuthorLabelField)."""
+
+    queryset = Book.objects.order_by("title")
+    serializer_class = BookRelatedFieldSerializer
+
+
+class BookRelatedFieldSelectedList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author").order_by("title")
+    serializer_class = BookRelatedFieldSerializer
+
+
+class BookBuiltFieldList(generics.ListAPIView):
+    """The per-row read is in the field class build_relational_field returns."""
+
+    queryset = Book.objects.order_by("title")
+    serializer_class = BookBuiltFieldSerializer
+
+
+class BookBuiltFieldSelectedList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author").order_by("title")
+    serializer_class = BookBuiltFieldSerializer

@@ -103,3 +103,25 @@ class BookLabelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Book
         fields = ["id", "title", "author"]
+
+
+class BookRelatedFieldSerializer(serializers.ModelSerializer):
+    """ModelSerializer builds every relation of Meta.fields as serializer_related_field."""
+
+    serializer_related_field = AuthorLabelField
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]
+
+
+class BookBuiltFieldSerializer(serializers.ModelSerializer):
+    """build_relational_field hands every relation to the project's field class."""
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
+        return AuthorLabelField, field_kwargs
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author"]

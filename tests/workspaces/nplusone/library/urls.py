@@ -50,5 +50,9 @@ urlpatterns = [
     path("lookups/profile/", lookups.profile_of_author),
     path("api/books/label/", api.BookLabelList.as_view()),
     path("api/books/label-selected/", api.BookLabelSelectedList.as_view()),
+    path("api/books/related-field/", api.BookRelatedFieldList.as_view()),
+    path("api/books/related-field-selected/", api.BookRelatedFieldSelectedList.as_view()),
+    path("api/books/built-field/", api.BookBuiltFieldList.as_view()),
+    path("api/books/built-field-selected/", api.BookBuiltFieldSelectedList.as_view()),
     path("", include(router.urls)),
 ]
