@@ -1,4 +1,4 @@
-"""The `django-expert` command: `check`, `rules`, `explain`, `lsp`, `engage`.
+"""The `django-expert` command: `check`, `rules`, `explain`, `lsp`, `mcp`, `engage`.
 
 A thin front end: the engine finds, `server.formats` renders, and this module only parses
 arguments, decides what to compute and where output goes. Exit status: 0 no findings,
@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     # Many clients (vscode-languageclient's TransportKind.stdio among them) pass --stdio.
     lsp.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for clients that pass it)")
     lsp.set_defaults(handler=run_lsp)
+
+    mcp = commands.add_parser("mcp", parents=[common], help="run the Model Context Protocol server (stdio), for agents")
+    mcp.add_argument("--root", action="append", type=Path, default=[], metavar="FOLDER",
+                     help="a workspace folder (repeatable; default: the client's roots, else the current folder)")
+    mcp.set_defaults(handler=run_mcp)
 
     from django_expert.server.engagement.cli import add_arguments as engage_arguments
 
@@ -730,6 +735,19 @@ def run_engage(args: argparse.Namespace) -> int:
     from django_expert.server.engagement.cli import run
 
     return run(args, UsageError)
+
+
+def run_mcp(args: argparse.Namespace) -> int:
+    for root in args.root:
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: not a folder")
+        require_readable(root.resolve(), str(root))
+    try:
+        from django_expert.server.mcp import serve
+    except ImportError as error:
+        raise UsageError(f"the MCP server cannot start: {error}") from None
+    serve(root.resolve() for root in args.root)
+    return 0
 
 
 def run_lsp(args: argparse.Namespace) -> int:

@@ -15,6 +15,9 @@ if [ "${DJANGO_EXPERT_SKIP_EDITORS:-}" != "1" ]; then
   bash tests/editors/setup.sh
 fi
 
+# The MCP Inspector (npm, pinned) that tests/server/mcp/ drives; without npm its test is skipped.
+bash tests/server/mcp/setup.sh
+
 # A Python >= 3.13 with Django 5.2 for the oracle of tests/workspaces/modern_syntax/, whose
 # source Django can only import on the Python it was written for (~20 s once, then instant).
 bash tests/oracle/setup_modern_python.sh
