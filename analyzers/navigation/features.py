@@ -27,7 +27,11 @@ _MAX_OPTIONS = 12
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A completion item replacing text[start:end] by `label`."""
+    """A completion item replacing text[start:end] by `text` (its label when empty).
+
+    A lookup path's item replaces the whole path typed so far, not only its last segment:
+    after `filter(category__` the item `name` inserts `category__name` over `category__`, so
+    an editor that filters by the word before the cursor (Emacs, Neovim, VS Code) matches it."""
 
     label: str
     kind: str  # a lookups step kind, or "url", "template", "setting"
@@ -36,6 +40,11 @@ class Completion:
     end: int
     documentation: str = ""
     sort: str = ""
+    text: str = ""
+
+    @property
+    def new_text(self) -> str:
+        return self.text or self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +101,12 @@ def _complete_path(project: ProjectModel, target: Target) -> list[Completion]:
     prefix = target.prefix
     options = lookups.options_at(project, target.source, prefix, target.mode)
     segment_start = prefix.rfind(lookups.SEP)
-    start = target.start + (segment_start + len(lookups.SEP) if segment_start >= 0 else 0)
+    before = prefix[: segment_start + len(lookups.SEP)] if segment_start >= 0 else ""
     rest = target.text[len(prefix):]
     following = rest.find(lookups.SEP)
     end = target.start + len(prefix) + (following if following >= 0 else len(rest))
-    return [Completion(o.label, o.kind, o.detail, start, end, o.documentation, o.sort) for o in options]
+    return [Completion(o.label, o.kind, o.detail, target.start, end, o.documentation, o.sort, before + o.label)
+            for o in options]
 
 
 # -- hover -----------------------------------------------------------------------------------------

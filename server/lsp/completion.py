@@ -1,16 +1,24 @@
 """textDocument/completion: lookup paths, URL names, template names and settings, in Python
-files (also unfinished ones) and templates."""
+files (also unfinished ones) and templates.
+
+An item's `textEdit` covers what was typed of the name (a lookup path's item replaces the
+whole path: `category__` → `category__name`), and its `filterText` and `insertText` are that
+new text, so every client filters by what it finds before the cursor (eglot matches the
+symbol at point against `insertText`). A lookup path's list is incomplete: the next segment
+has other options, so the client asks again as the user types rather than filtering a list
+made for the previous segment."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
-from django_expert.analyzers.navigation import features
+from django_expert.analyzers.navigation import features, targets
 from django_expert.server.lsp import convert
 from django_expert.server.lsp.navigation import Document, document_at
 from django_expert.server.lsp.server import DjangoExpertServer
 
-TRIGGERS = ["_", '"', "'", ".", ":", "/", "-"]
+# `(` and `,`: the first and next keyword of `filter(`; `_`: the `__` between segments.
+TRIGGERS = ["_", "(", ",", '"', "'", ".", ":", "/", "-"]
 
 
 def setup(server: DjangoExpertServer) -> None:
@@ -33,7 +41,7 @@ def _complete(ls: DjangoExpertServer, document: Document) -> types.CompletionLis
     if target is None:
         return None
     items = [lsp_completion(item, document, ls.encoding) for item in features.complete(project, target)]
-    return types.CompletionList(is_incomplete=False, items=items) if items else None
+    return types.CompletionList(is_incomplete=target.kind == targets.PATH, items=items) if items else None
 
 
 def lsp_completion(item: features.Completion, document: Document, encoding: str) -> types.CompletionItem:
@@ -45,6 +53,7 @@ def lsp_completion(item: features.Completion, document: Document, encoding: str)
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
         if item.documentation else None,
         sort_text=item.sort or None,
-        filter_text=item.label,
-        text_edit=types.TextEdit(range=edit_range, new_text=item.label),
+        filter_text=item.new_text,
+        insert_text=item.new_text,
+        text_edit=types.TextEdit(range=edit_range, new_text=item.new_text),
     )

@@ -35,7 +35,16 @@ def test_keyword_completion_while_the_call_is_open(shop, at):
     items = features.complete(shop, target)
     assert [i.label for i in items][:3] == ["id", "name", "parent"]
     assert {"children", "product", "in", "isnull"} <= {i.label for i in items}
-    assert all(i.start == i.end == target.cursor for i in items)  # the next segment is inserted
+    # each item replaces the path typed so far, so editors filter it by the word before the cursor
+    assert all((i.start, i.end) == (target.start, target.cursor) for i in items)
+    assert {i.label: i.new_text for i in items}["name"] == "category__name"
+
+
+def test_a_segment_being_typed_is_replaced_to_its_end(shop, at):
+    target = at(HEAD + 'Product.objects.filter(category__pa|rent__name="x")')
+    parent = next(i for i in features.complete(shop, target) if i.label == "parent")
+    assert (parent.start, parent.end, parent.new_text) == (target.start, target.start + len("category__parent"),
+                                                           "category__parent")
 
 
 def test_custom_manager_method_and_inheritance(shop, at):

@@ -111,8 +111,29 @@ async def test_lookup_completion_while_typing(session, shop):
     assert item(items, "children").detail == "reverse one-to-many from catalog.Category.parent"  # related_name
     assert item(items, "product").detail == "reverse one-to-many from catalog.Product.category"  # no related_name
     assert item(items, "in").kind == K.Operator
-    edit = item(items, "name").text_edit
-    assert edit.range.start == edit.range.end == end
+    name = item(items, "name")  # replaces `category__`, so every client's filter matches it
+    assert (name.text_edit.range.start, name.text_edit.range.end) == (at(session, uri, "category__", last=True), end)
+    assert name.text_edit.new_text == name.filter_text == name.insert_text == "category__name"
+
+
+async def test_completion_is_triggered_by_the_call_and_filtered_by_the_word_typed(session, shop):
+    """`(` and `_` trigger it; a client that filters by the symbol before the cursor (eglot's
+    `bounds-of-thing-at-point 'symbol` against `insertText`) keeps Category's fields after
+    `category__`; the list is incomplete, so the client asks again for the next segment."""
+    result = await session.start(shop)
+    assert {"_", "(", ",", '"', "'"} <= set(result.capabilities.completion_provider.trigger_characters)
+    uri = await open_file(session, shop, "catalog/queries.py", QUERIES + "\nx = Product.objects.filter(")
+    opened = await session.client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=at(session, uri, "filter(", 7, last=True),
+        context=types.CompletionContext(trigger_kind=types.CompletionTriggerKind.TriggerCharacter,
+                                        trigger_character="(")))
+    assert opened.is_incomplete and {"category", "name", "price"} <= {i.label for i in opened.items}
+    session.change(uri, session.texts[uri] + "category__")
+    typed = await complete(session, uri, at(session, uri, "category__", len("category__"), last=True))
+    word = "category__"  # the symbol before the cursor
+    kept = [i.label for i in typed if (i.insert_text or i.label).startswith(word)]
+    assert kept[:3] == ["id", "name", "parent"] and "category_id" not in kept
+    print(f"after `{word}`: {len(kept)} of {len(typed)} items kept by the client's filter: {kept[:6]}")
 
 
 async def test_transforms_and_lookups_after_an_inherited_field(session, shop):
