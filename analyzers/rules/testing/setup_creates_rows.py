@@ -3,8 +3,10 @@
 ## What it does
 Finds a `django.test.TestCase` whose `setUp()` does nothing but create database rows
 (`Model.objects.create()`, `create_user()`, `get_or_create()`, `bulk_create()`, factory_boy
-factories, model_bakery's `baker.make()`) for two or more tests that only read them: no test
-saves, deletes, refreshes or assigns to an object `setUp()` made.
+factories, model_bakery's `baker.make()`) for five or more tests that only read them: no test
+saves, deletes, refreshes or assigns to an object `setUp()` made, or sends a writing request
+(`self.client.post/put/patch/delete`). Below five tests the saving is a few inserts, not worth
+the change.
 
 ## Why is this bad?
 `setUp()` runs before every test, so each test pays for the same inserts again (and for the
@@ -52,6 +54,10 @@ from django_expert.analyzers.rules.testing._suite import TEST_CASES, methods, te
 CREATES = frozenset({"create", "create_user", "create_superuser", "get_or_create", "update_or_create",
                      "bulk_create", "make", "create_batch", "make_recipe"})
 WRITES = frozenset({"save", "delete", "refresh_from_db", "update", "set_password", "add", "remove", "clear", "set"})
+WRITING_REQUESTS = frozenset({"post", "put", "patch", "delete"})
+# The saving is the rows times (tests - 1): with two to four tests it is a few inserts a
+# reviewer would not ask to move (judged on wagtail, defectdojo and django-cms).
+MIN_TESTS = 5
 
 
 @rule("DJE602", "setup-creates-rows", tier="recommended", fix=Applicability.UNSAFE, triggers=("def setUp(",))
@@ -61,10 +67,11 @@ def check(ctx):
     for cls, _ in test_classes(ctx, *TEST_CASES):
         setup = methods(cls).get("setUp")
         tests = test_methods(cls)
-        if setup is None or "setUpTestData" in methods(cls) or len(tests) < 2:
+        if setup is None or "setUpTestData" in methods(cls) or len(tests) < MIN_TESTS:
             continue
         made = created_attributes(setup)
-        if not made or any(_writes(test, made) for test in tests):
+        senders = {name for name, method in methods(cls).items() if _sends_writing_request(method)}
+        if not made or any(_writes(test, made, senders) for test in tests):
             continue
         yield ctx.report(
             setup,
@@ -130,13 +137,26 @@ def _is_super_setup(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.Expr) and ast.unparse(statement.value) in ("super().setUp()",)
 
 
-def _writes(test: ast.FunctionDef | ast.AsyncFunctionDef, made: set[str]) -> bool:
+def _sends_writing_request(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`self.client.post/put/patch/delete(...)` in the body: a request that may change any row."""
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in WRITING_REQUESTS and _reads_self_client(node.func.value)
+               for node in ast.walk(function))
+
+
+def _writes(test: ast.FunctionDef | ast.AsyncFunctionDef, made: set[str], senders: set[str]) -> bool:
     """Whether a test changes an object setUp made: a method that writes called on it (or
-    on one of its relations), or an attribute assigned on it."""
+    on one of its relations), an attribute assigned on it, or a writing request through the
+    test client, itself or through a method of the class (`self.delete(pk)`)."""
+    if _sends_writing_request(test):
+        return True
     for node in ast.walk(test):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
             if _root_attribute(node.func.value) in made:
                 return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in senders \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+            return True
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
             if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) and _root_attribute(t) in made for t in targets):

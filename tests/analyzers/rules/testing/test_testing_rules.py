@@ -30,6 +30,15 @@ class BookTests(TestCase):
 
     def test_count(self):
         self.assertEqual(Book.objects.count(), 1)
+
+    def test_first(self):
+        self.assertEqual(Book.objects.first(), self.book)
+
+    def test_filter(self):
+        self.assertTrue(Book.objects.filter(title="Dune").exists())
+
+    def test_str(self):
+        self.assertIn("Book", str(self.book))
 """
 
 
@@ -71,8 +80,12 @@ def test_dje601_fixes_pytest_settings_keeping_the_default(tmp_path):
 def test_dje602_silent_when_a_test_writes_or_setup_logs_in(tmp_path):
     writes = READ_ONLY.replace('self.assertEqual(Book.objects.count(), 1)', 'self.book.delete()')
     logs_in = READ_ONLY.replace("super().setUp()", "self.client.force_login(None)")
-    single = READ_ONLY[:READ_ONLY.index("    def test_count")]
-    for text in (writes, logs_in, single, READ_ONLY.replace("TestCase", "SimpleTestCase")):
+    four = READ_ONLY[:READ_ONLY.index("    def test_str")]  # wagtail: 2-4 tests, a few inserts saved
+    posts = READ_ONLY.replace("self.assertIn(", 'self.client.post("/books/", {"title": "x"})\n        self.assertIn(')
+    helper = READ_ONLY.replace("    def test_str(self):", (  # wagtail: `self.delete(pk)` sends the request
+        "    def delete(self, pk):\n        return self.client.delete(f'/books/{pk}/')\n\n"
+        "    def test_str(self):\n        self.delete(self.book.pk)"))
+    for text in (writes, logs_in, four, posts, helper, READ_ONLY.replace("TestCase", "SimpleTestCase")):
         check_noop(tmp_path / str(hash(text)), {"app/models.py": MODELS, "app/tests.py": text}, "DJE602")
 
 
@@ -169,7 +182,7 @@ def test_testsuite_workspace_fires_on_seeded_cases_only():
                    for fs in engine.all_findings().values() for f in fs if f.code.startswith("DJE6"))
     assert found == [
         ("catalog/tests/test_views.py", 15, "DJE602"),
-        ("catalog/tests/test_views.py", 57, "DJE603"),
+        ("catalog/tests/test_views.py", 69, "DJE603"),
         ("library_site/settings_test.py", 3, "DJE601"),
         ("tests_pytest/test_books.py", 11, "DJE603"),
     ]

@@ -10,7 +10,7 @@ from catalog.models import Author, Book
 from catalog.tests.factories import make_book
 
 
-# DJE602 seeded: the rows are created again before each test, and no test changes them.
+# DJE602 seeded: the rows are created again before each of five tests, and no test changes them.
 class BookReadTests(TestCase):
     def setUp(self):
         self.author = Author.objects.create(name="Ursula K. Le Guin")
@@ -23,6 +23,18 @@ class BookReadTests(TestCase):
     def test_detail_shows_the_author(self):
         response = self.client.get(f"/books/{self.book.pk}/")
         self.assertEqual(response.json()["author"], "Ursula K. Le Guin")
+
+    def test_detail_shows_the_title(self):
+        response = self.client.get(reverse("catalog:book-detail", args=[self.book.pk]))
+        self.assertEqual(response.json()["title"], "The Dispossessed")
+
+    def test_detail_shows_the_stock(self):
+        response = self.client.get(reverse("catalog:book-detail", args=[self.book.pk]))
+        self.assertEqual(response.json()["stock"], 3)
+
+    def test_list_has_one_book(self):
+        response = self.client.get(reverse("catalog:book-list"))
+        self.assertEqual(len(response.json()["books"]), 1)
 
 
 # DJE602 look-alike: a test deletes a row setUp made (setUpTestData would work too, but the
