@@ -247,9 +247,11 @@ def _wanted(only, kind: str) -> bool:
 
 
 def _targets(ls: DjangoExpertServer, findings: list[Finding], params: types.CodeActionParams, lines: list[str]):
-    """(finding, diagnostic) pairs the request is about: the client's diagnostics of ours,
-    else the findings in the requested range."""
-    ours = [d for d in params.context.diagnostics if convert.is_ours(d)]
+    """(finding, diagnostic) pairs the request is about: the client's diagnostics of ours
+    that touch the requested range, else the findings in that range. (Eglot sends every
+    diagnostic of the buffer, whatever the range: its menu listed other lines' fixes.)"""
+    ours = [d for d in params.context.diagnostics
+            if convert.is_ours(d) and convert.ranges_touch(d.range, params.range)]
     if ours:
         for diagnostic in ours:
             for finding in findings:

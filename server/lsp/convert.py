@@ -133,6 +133,12 @@ def spans_touch(a: Span, b: Span) -> bool:
     ) <= (a.end.line, a.end.column)
 
 
+def ranges_touch(a: types.Range, b: types.Range) -> bool:
+    """Whether two LSP ranges (in the same encoding) share a position."""
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line, b.start.character) <= (a.end.line, a.end.character)
+
+
 # -- paths and URIs ---------------------------------------------------------------------------
 
 

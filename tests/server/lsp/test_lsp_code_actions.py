@@ -101,3 +101,18 @@ async def test_fix_all_is_not_offered_without_safe_fixes(session, shop):
                                                           end=types.Position(line=0, character=0)),
                                          only=[FIX_ALL])
     assert actions == []
+
+
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+async def test_only_the_findings_in_the_requested_range_get_actions(session, shop):
+    """A client sending every diagnostic of the buffer (eglot does) gets the actions of those
+    in the requested range only."""
+    uri, nullable = await open_models(session, shop)
+    everything = await session.diagnostics(uri)
+    others = [d for d in everything if d.range.start.line != nullable.range.start.line]
+    assert others  # DJE202 on Tag, ...
+    cursor = types.Range(start=nullable.range.start, end=nullable.range.start)
+    actions = await session.code_actions(uri, cursor, everything, only=[types.CodeActionKind.QuickFix])
+    lines = {d.range.start.line for a in actions for d in a.diagnostics or []}
+    assert lines == {nullable.range.start.line}, [a.title for a in actions]
+    assert "Ignore DJE201 for this line (# noqa)" in [a.title for a in actions]
