@@ -7,8 +7,14 @@ rows of a file (`csv.reader(...)`): `Model.objects.get(...)`, `.filter(...).firs
 `.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`, `.update(...)`, `.delete()`
 on a manager or queryset, `row.save()` / `row.delete()` on the loop's own rows (unless the
 model overrides `save()`/`delete()`, which bulk operations would skip), and a call of a
-project function that runs such a query itself or in the functions it calls (up to four
-calls deep; a function cached with `@lru_cache`/`@cached` is not). A loop over a constant
+project function that looks something up itself or in the functions it calls (up to four
+calls deep; a function cached with `@lru_cache`/`@cached` is not; nor is one that writes
+through a manager or calls itself: per-item business logic, such as creating a note or
+repairing a graph row by row as earlier calls left it, where nothing can be fetched before
+the loop). Rows saved as copies (`row.pk = None`, `save(force_insert=True)`) are left
+alone: copying one object's children is rare, bounded by that object, and the copy code
+usually needs each new primary key at once (which `bulk_create()` sets on some databases
+only). A loop over a constant
 list is not reported. Reads of the rows' relations (`row.author`, `row.tags.all()`) are
 DJE501's; test modules and migrations are skipped. Writes a loop makes one row at a time
 on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
@@ -54,7 +60,13 @@ from django_expert.analyzers.facts.summaries import callee_name
 from django_expert.analyzers.findings import Related
 from django_expert.analyzers.project.query_source import is_test_module, loops, source_flows, walk_scope
 from django_expert.analyzers.project.signals import save_receivers
-from django_expert.analyzers.project.summaries import callee_summary, manager_overrides, queries_through, where
+from django_expert.analyzers.project.summaries import (
+    callee_summary,
+    function_summary,
+    manager_overrides,
+    queries_through,
+    where,
+)
 from django_expert.analyzers.rules.registry import rule
 
 # Queryset methods that run a query, with what to do instead.
@@ -74,7 +86,6 @@ _QUERIES = {
 }
 _ROW_WRITES = {"save": "`bulk_update()` the rows (or one `queryset.update()`)",
                "delete": "delete them with one `queryset.delete()`"}
-_INSERTS = "collect the copies and `bulk_create()` them"
 
 
 @rule("DJE506", "query-in-loop", tier="recommended", triggers=("for ",))
@@ -157,7 +168,7 @@ def _helper_queries(ctx, flows, caller: str, loop) -> list:
         callee = callee_name(node.func, flows.values)
         target = callee_summary(ctx.project, caller, callee) if callee else None
         queries = queries_through(ctx.project, target[0]) if target else ()
-        if not queries:
+        if not queries or _business_logic(ctx.project, target[0], queries):
             continue
         query, via = queries[0]
         manager, _, method = query.rpartition(".")
@@ -168,6 +179,22 @@ def _helper_queries(ctx, flows, caller: str, loop) -> list:
                 f"fetch what `{name}()` needs for all items before the loop, in one query")
         found.append((*item, located, name) if located else item)
     return found
+
+
+# A helper that writes (a note, a cancellation) or calls itself (a graph repair re-reading
+# each row as earlier calls left it) is per-item business logic: nothing can be fetched
+# before the loop without rewriting it (defectdojo's removeLoop, process_resolution_from_jira).
+_HELPER_WRITES = frozenset({"create", "get_or_create", "update_or_create", "update", "delete",
+                            "bulk_create", "bulk_update"})
+
+
+def _business_logic(project, qualname: str, queries) -> bool:
+    """The helper writes through a manager, or calls itself."""
+    if any(query.rpartition(".")[2] in _HELPER_WRITES for query, _ in queries):
+        return True
+    found = function_summary(project, qualname)
+    return found is not None and any(
+        (callee_summary(project, qualname, callee) or ("",))[0] == qualname for callee in found[1].calls)
 
 
 def _queries(project, flows, flow, loop, target: str, model):
@@ -181,12 +208,11 @@ def _queries(project, flows, flow, loop, target: str, model):
             continue
         method, receiver = node.func.attr, node.func.value
         if model is not None and isinstance(receiver, ast.Name) and receiver.id == target and method in _ROW_WRITES:
-            if not _custom_write(project, model, method) and id(node) not in one_by_one:
-                inserting = method == "save" and (copies or any(
-                    k.arg == "force_insert" and isinstance(k.value, ast.Constant) and k.value.value
-                    for k in node.keywords))
-                advice = _INSERTS if inserting else _ROW_WRITES[method]
-                yield node, "writes the row with one query", _with_signals(project, model, method, advice)
+            inserting = method == "save" and (copies or any(
+                k.arg == "force_insert" and isinstance(k.value, ast.Constant) and k.value.value
+                for k in node.keywords))
+            if not _custom_write(project, model, method) and id(node) not in one_by_one and not inserting:
+                yield node, "writes the row with one query", _with_signals(project, model, method, _ROW_WRITES[method])
         elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver):
             rows = flow.rows(flows.values(receiver), node.lineno)
             creating = method in ("create", "get_or_create", "update_or_create")

@@ -231,3 +231,45 @@ def test_the_advice_names_the_save_receivers_a_bulk_write_would_skip(tmp_path):
     assert "`bulk_update()` the rows" in save.message
     assert save.message.endswith("but bulk writes send no pre_save/post_save, so `reindex()` would no longer run: "
                                  "do its work for all rows after the bulk write, or keep the loop")
+
+
+def test_per_item_business_logic_and_copies_stay_silent(tmp_path):
+    """defectdojo: a recursive repair that must re-read each row as earlier calls left it,
+    and a helper that creates a note per item (its work cannot be fetched before the loop);
+    pretix: an object's children copied one by one (`pk = None` / `force_insert=True`)."""
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/helper.py": """
+        from app.models import Book, Review
+
+
+        def repair(pk, depth):
+            book = Book.objects.get(id=pk)
+            if depth:
+                for other in Book.objects.filter(author=book.author):
+                    repair(other.id, depth - 1)
+
+
+        def resolve(book):
+            Review.objects.create(book=book, rating=0)
+    """, "app/jobs.py": """
+        from app.helper import repair, resolve
+        from app.models import Author, Book
+
+
+        def repair_all():
+            for book in Book.objects.filter(published=True):
+                repair(book.id, 50)
+
+
+        def resolve_all():
+            for book in Book.objects.filter(published=True):
+                resolve(book)
+
+
+        def copy_books(source: Author, target: Author):
+            for book in source.books.all():
+                book.pk = None
+                book.author = target
+                book.save()
+            for book in source.books.all():
+                book.save(force_insert=True)
+    """}, CODE)
