@@ -460,7 +460,8 @@ class _Walk:
         implicit_pk = model.abstract and name == "id" and not any(f.primary_key for f in model.fields)
         return (implicit_pk or not known.fields_complete(model) or known.reverse_open(model)
                 or name in known.class_attrs(model) or known.decorated(model)
-                or _unproven_reverse(self.project, model, name))
+                or _unproven_reverse(self.project, model, name)
+                or (name.endswith("_id") and _unknown_attribute(model, name[:-3], known.class_attrs(model))))
 
     # -- completion
 
@@ -669,6 +670,13 @@ def _reverse_option(relation: ReverseRelation, label: str | None) -> Option:
 
 _RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignObject", "ParentalKey",
                     "ParentalManyToManyField", "TreeForeignKey")
+
+
+def _unknown_attribute(model: ModelInfo, name: str, attrs) -> bool:
+    """`name` is a class attribute of the model but no field the analyser knows: a field class
+    from outside Django, such as modelcluster's ParentalKey (a ForeignKey), so `<name>_id` may
+    be its attname."""
+    return name in attrs and model.field(name) is None
 
 
 def _unproven_reverse(project, model: ModelInfo, name: str) -> bool:

@@ -165,6 +165,39 @@ def runs():
     assert messages == ["app.Run has no field or relation named 'nmae'; did you mean 'name'?"]
 
 
+def test_the_attname_of_a_foreign_key_class_outside_django_stays_open(tmp_path):
+    """wagtail: `CommentReply.comment` is modelcluster's ParentalKey (a ForeignKey), so
+    `comment_id` and `comment_replies__comment_id__in` are valid; a CharField's is not."""
+    models = '''
+from django.conf import settings
+from django.db import models
+from modelcluster.fields import ParentalKey
+
+
+class Comment(models.Model):
+    text = models.TextField()
+
+
+class CommentReply(models.Model):
+    comment = ParentalKey(Comment, on_delete=models.CASCADE, related_name="replies")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_replies")
+    title = models.CharField(max_length=10)
+'''
+    views = '''
+from django.contrib.auth.models import User
+
+from app.models import CommentReply
+
+
+def subscribers(ids):
+    CommentReply.objects.filter(comment_id__in=ids, title_id=1)
+    return User.objects.filter(comment_replies__comment_id__in=ids)
+'''
+    engine, root = engine_for(tmp_path, {"app/models.py": models, "app/views.py": views})
+    messages = [f.message for f in engine.findings(root / "app/views.py") if f.code == "DJE209"]
+    assert [m.split(";")[0] for m in messages] == ["app.CommentReply has no field or relation named 'title_id'"]
+
+
 def test_lookups_a_test_expects_django_to_reject_stay_silent(tmp_path):
     """Read in the precision sample: a test asserting the lookup fails is not a bug."""
     found = findings(tmp_path, {
