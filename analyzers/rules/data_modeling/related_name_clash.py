@@ -6,7 +6,8 @@ already taken — by a field of the target, or by the reverse side of another re
 it — as Django's system check does (fields.E302 to E305). Typical causes: two foreign keys
 from one model to the same target without `related_name`, relations from models of two
 apps with the same class name, and an abstract base whose `related_name` has no
-`%(class)s`, so every subclass claims the same name.
+`%(class)s`, so every subclass claims the same name. When INSTALLED_APPS cannot be read, a
+clash with a model of `django.contrib` is not reported: that app may not be installed.
 
 ## Why is this bad?
 Django refuses to start: `runserver`, `migrate` and the tests stop on the system check
@@ -108,9 +109,12 @@ def clashes(project, model, field) -> list[str]:
             found.append(f"its reverse accessor {where}.{accessor}` clashes with the field {where}.{other.name}`")
         if other.name == query:
             found.append(f"its reverse query name `{query}` clashes with the field {where}.{other.name}`")
+    apps_known = bool(project.apps())
     for rel in target.reverse_relations():
         if (rel.hidden and not rel.many_to_many) or (rel.related_model == model.label and rel.field == field.name):
             continue
+        if not apps_known and _from_django(project, rel.related_model):
+            continue  # INSTALLED_APPS unread: django.contrib.admin's LogEntry may not be installed (pretix)
         if rel.forward is None or not _names_known(project.model(rel.related_model), rel.forward):
             continue
         other = f"`{rel.related_model.rpartition('.')[2]}.{rel.field}`"
@@ -119,6 +123,12 @@ def clashes(project, model, field) -> list[str]:
         if rel.accessor and rel.accessor == query:
             found.append(f"its reverse query name `{query}` clashes with the reverse accessor of {other}")
     return found
+
+
+def _from_django(project, label: str) -> bool:
+    """The model of `label` is one of Django's own (django.contrib.*)."""
+    other = project.model(label)
+    return other is not None and other.qualname.startswith("django.")
 
 
 def _names_known(model, field) -> bool:

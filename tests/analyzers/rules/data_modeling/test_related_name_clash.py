@@ -206,6 +206,25 @@ def test_models_outside_installed_apps_are_not_checked(tmp_path):
     )
 
 
+def test_a_clash_with_a_contrib_model_needs_installed_apps_read(tmp_path):
+    """pretix: its own `LogEntry.content_type` and the admin's would clash, but INSTALLED_APPS
+    is computed (unread here) and pretix does not install django.contrib.admin."""
+    log = textwrap.dedent("""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import models
+
+
+        class LogEntry(models.Model):
+            content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    """)
+    unread = 'SECRET_KEY = "x"\nINSTALLED_APPS = [app for app in load_plugins()]\n'
+    check_noop(tmp_path / "unread", {"config/settings.py": unread, "app/models.py": log}, CODE)
+    installed = ('SECRET_KEY = "x"\nINSTALLED_APPS = ["django.contrib.admin", "django.contrib.contenttypes", '
+                 '"django.contrib.auth", "app"]\n')
+    found = findings(tmp_path / "read", {"config/settings.py": installed, "app/models.py": log}, CODE)
+    assert len(found) == 1 and "ContentType.logentry_set" in found[0].message
+
+
 def test_renaming_the_clashing_relation_in_another_file_clears_the_finding(tmp_path):
     engine, root = engine_for(tmp_path, {
         "app/models.py": """
