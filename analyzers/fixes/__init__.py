@@ -36,6 +36,16 @@ class FixSource:
 
         return libcst.parse_module(self.text)
 
+    @cached_property
+    def parses(self) -> bool:
+        """Whether libcst reads the text: an unsaved buffer being typed may not, and its
+        findings (from the last text that parsed) then have no fix."""
+        try:
+            self.module  # noqa: B018 - parsed once, kept for the fixers
+        except Exception:
+            return False
+        return True
+
     def fix(self, title: str, applicability: Applicability, new_text: str) -> Fix | None:
         """A Fix replacing this file's text by `new_text`, as minimal line-range edits."""
         edits = tuple(minimal_edits(self.path, self.text, new_text))
@@ -92,7 +102,7 @@ def compute_fix(finding: Finding, source: FixSource) -> Fix | None:
     if finding.fixable is Applicability.NONE:
         return None
     function = fixer_for(finding.code)
-    if function is None:
+    if function is None or not source.parses:
         return None
     try:
         return function(source, finding)

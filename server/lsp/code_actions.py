@@ -22,9 +22,8 @@ from pathlib import Path
 from lsprotocol import types
 
 from django_expert.analyzers.engine import Engine
-from django_expert.analyzers.findings import Applicability, Edit, Finding, Fix, Severity
-from django_expert.analyzers.fixes import FixSource, apply_edits, minimal_edits
-from django_expert.analyzers.rules.registry import fixer_for
+from django_expert.analyzers.findings import Applicability, Edit, Finding, Severity
+from django_expert.analyzers.fixes import FixSource, apply_edits, compute_fix, minimal_edits
 from django_expert.analyzers.source import Span
 from django_expert.server.lsp import convert, diagnostics, engagement
 from django_expert.server.lsp.server import DjangoExpertServer
@@ -163,7 +162,7 @@ def _safe_edits(engine: Engine, path: Path, text: str) -> list[Edit]:
     for finding in engine.findings(path):
         if not _safe(finding):
             continue
-        fix = finding.fix or _compute_fix(source, finding)
+        fix = finding.fix or compute_fix(finding, source)
         if fix is None or fix.applicability is not Applicability.SAFE:
             continue
         if any(Path(edit.path) != path for edit in fix.edits):
@@ -172,17 +171,6 @@ def _safe_edits(engine: Engine, path: Path, text: str) -> list[Edit]:
             continue  # next round, on the new text
         taken.extend(fix.edits)
     return taken
-
-
-def _compute_fix(source: FixSource, finding: Finding) -> Fix | None:
-    function = fixer_for(finding.code)
-    if function is None:
-        return None
-    try:
-        return function(source, finding)
-    except Exception:
-        log.exception("fix for %s in %s failed", finding.code, Path(source.path).name)
-        return None
 
 
 def _noqa_edit(text: str, lines: list[str], finding: Finding) -> Edit | None:

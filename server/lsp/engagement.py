@@ -5,6 +5,12 @@ questions, `window/showDocument` for the report.
 
 Every command takes optional arguments: a document URI (the folder to work on) and/or an
 object with `goal`, `project`, `uri` — editors without a UI for questions pass the goal.
+
+Questions (the goal; why a finding is accepted) go out as `window/showMessageRequest`
+whatever the client declares: every client must answer it (LSP 3.0), and eglot does,
+declaring nothing. A client that cannot answers with an error, and the documented
+arguments stand in: `{"goal": ...}` for the engagement commands, `{"reason": ...,
+"status": ...}` for `django-expert.recordDecision`.
 """
 
 from __future__ import annotations
@@ -114,16 +120,29 @@ async def _ask_goal(ls: DjangoExpertServer) -> str | None:
 
 
 async def _ask(ls: DjangoExpertServer, question: str, choices: list[str]) -> str | None:
-    if not choices or not ls.supports("window.show_message.message_action_item"):
-        return None
+    """The user's choice (None: dismissed, or the client could not ask)."""
+    answer = await _question(ls, question, choices)
+    return answer if isinstance(answer, str) else None
+
+
+class CannotAsk(Exception):
+    """The client answered the question with an error, or not in time."""
+
+
+async def _question(ls: DjangoExpertServer, question: str, choices: list[str]) -> str | None | CannotAsk:
+    """Ask whatever the client declares (see the module docstring): the choice, None when
+    the user dismissed the question, CannotAsk when the client could not ask it."""
+    if not choices:
+        return CannotAsk()
     params = types.ShowMessageRequestParams(
         type=types.MessageType.Info, message=question, actions=[types.MessageActionItem(title=c) for c in choices]
     )
     try:
         answer = await asyncio.wait_for(ls.window_show_message_request_async(params), ASK_TIMEOUT)
-    except Exception:
-        return None
-    return answer.title if answer is not None else None
+    except Exception as error:
+        log.info("the client did not ask %r: %s", question, error or type(error).__name__)
+        return CannotAsk()
+    return answer.title if answer is not None and answer.title in choices else None
 
 
 def _step_command(step: str):
@@ -170,8 +189,19 @@ async def complete_engagement(ls: DjangoExpertServer, *arguments: Any) -> dict:
     return {"report": str(report), "uri": uri, "status": await _call(ls, engagement.status)}
 
 
+# What the user may answer when a finding is accepted from the editor: (status, reason).
+REASONS = {
+    "Intended": ("accepted", "intended (recorded from the editor)"),
+    "False positive": ("rejected", "false positive (recorded from the editor)"),
+    "Fix later": ("todo", "to fix later (recorded from the editor)"),
+}
+DEFAULT_REASON = "Intended"  # when the client cannot ask
+
+
 async def record_decision(ls: DjangoExpertServer, *arguments: Any) -> dict:
-    """Record "accepted: <reason>" for the finding at {uri, code, line, column} and re-publish."""
+    """Record a decision for the finding at {uri, code, line, column} and re-publish: the
+    `reason` and `status` given, else the user's answer to "why?" (nothing is recorded when
+    the question is dismissed; "intended" when the client cannot ask)."""
     from django_expert.server.engagement.decisions import find_finding
     from django_expert.server.engagement.decisions import record_decision as record
 
@@ -180,8 +210,14 @@ async def record_decision(ls: DjangoExpertServer, *arguments: Any) -> dict:
     if path is None or "code" not in options or "line" not in options:
         raise JsonRpcException("recordDecision needs uri, code and line", code=REQUEST_FAILED)
     folder = _folder(ls, options)
-    reason = options.get("reason") or "intended (recorded from the editor)"
-    status = options.get("status", "accepted")
+    if options.get("reason"):
+        reason, status = options["reason"], options.get("status", "accepted")
+    else:
+        answer = await _question(ls, f"django-expert: why keep {options['code']} on line {int(options['line']) + 1}? "
+                                     "(recorded in the project's memory)", list(REASONS))
+        if answer is None:
+            return {"recorded": None}
+        status, reason = REASONS[DEFAULT_REASON if isinstance(answer, CannotAsk) else answer]
 
     def run():
         finding = find_finding(folder.engine, path, options["code"], int(options["line"]), options.get("column"))
@@ -232,7 +268,7 @@ def engagement_actions(ls: DjangoExpertServer, folder: Folder, only: list[str] |
 def accept_action(uri: str, finding, diagnostic: types.Diagnostic) -> types.CodeAction:
     """Record that a finding is intended; it then shows as a hint with the reason."""
     arguments = {"uri": uri, "code": finding.code, "line": finding.span.start.line,
-                 "column": finding.span.start.column, "reason": "intended (recorded from the editor)"}
+                 "column": finding.span.start.column}  # no reason: the command asks for it
     return types.CodeAction(
         title=f"Accept {finding.code} here (record a decision in project memory)",
         kind=types.CodeActionKind.QuickFix.value,

@@ -43,8 +43,11 @@ def make_client() -> LanguageClient:
         client.registrations.extend(params.registrations)
 
     def answer(client: LanguageClient, params: types.ShowMessageRequestParams):
-        """A user who answers questions: "security" when offered, else the first choice."""
+        """A user who answers questions: "security" when offered, else the first choice
+        (none if the test set `client.dismiss`)."""
         client.questions = [*getattr(client, "questions", []), params.message]
+        if getattr(client, "dismiss", False):
+            return None
         titles = [action.title for action in params.actions or []]
         choice = "security" if "security" in titles else (titles[0] if titles else None)
         return types.MessageActionItem(title=choice) if choice else None

@@ -89,3 +89,44 @@ async def test_a_decision_recorded_from_the_editor_turns_the_finding_into_a_hint
     assert "totals are display-only" in money.message
     notes = (shop / ".django-expert/memory/django/shop/architecture_notes.md").read_text()
     assert "accepted DJE205 at orders/models/order.py::Order.total" in notes
+
+
+@pytest.mark.parametrize("client", ["emacs"], indirect=True)
+async def test_a_client_that_declares_no_message_actions_is_still_asked_the_goal(session, shop):
+    """Eglot answers window/showMessageRequest without declaring `window.showMessage`."""
+    assert session.capabilities.window.show_message is None
+    await session.start(shop)
+    result = await run(session, "django-expert.scopeEngagement", shop.as_uri())
+    assert session.client.questions == ["django-expert: what is the goal of this engagement?"]
+    assert result["goal"] == "security"  # the answer, not the default goal
+
+
+async def test_accepting_a_finding_asks_why_and_a_dismissed_question_records_nothing(session, shop):
+    await session.start(shop)
+    uri = session.open(shop / "orders" / "models" / "order.py")
+    (money,) = [d for d in await session.diagnostics(uri) if d.code == "DJE205"]
+    (accept,) = [a for a in await session.code_actions(uri, money.range, [money]) if a.title.startswith("Accept")]
+    assert "reason" not in accept.command.arguments[0]
+    session.client.dismiss = True
+    assert await run(session, accept.command.command, *accept.command.arguments) == {"recorded": None}
+    assert not (shop / ".django-expert/memory").exists()
+    session.client.dismiss = False
+    recorded = await run(session, accept.command.command, *accept.command.arguments)
+    assert session.client.questions[-1].startswith("django-expert: why keep DJE205 on line ")
+    assert recorded["recorded"].startswith("- accepted DJE205") and "intended" in recorded["recorded"]
+    version = session.change(uri, session.texts[uri] + "\n")
+    (money,) = [d for d in await session.diagnostics(uri, version) if d.code == "DJE205"]
+    assert money.severity == types.DiagnosticSeverity.Hint and "intended" in money.message
+
+
+async def test_an_engagement_with_an_unparseable_unsaved_buffer_logs_no_error(session, shop):
+    """The buffer's findings are from its last good text; their fixes (for the report's patches)
+    are not computed on a text libcst cannot read, and nothing is logged as an error."""
+    await session.start(shop)
+    uri = session.open(shop / "catalog" / "models.py")
+    version = session.change(uri, session.texts[uri] + "\nx = = 1\n")
+    assert "DJE000" in [d.code for d in await session.diagnostics(uri, version)]
+    result = await run(session, "django-expert.completeEngagement", {"uri": shop.as_uri(), "goal": "security"})
+    assert result["report"]
+    errors = [m.message for m in session.client.log_messages if m.type <= types.MessageType.Warning]
+    assert errors == []
