@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import platform
 import re
+import sys
 import traceback
 import uuid
 from collections import Counter
@@ -67,11 +69,15 @@ def initialize(ls: DjangoExpertServer, params: types.InitializeParams) -> None:
         folders = [types.WorkspaceFolder(uri=uri, name=Path(convert.uri_to_path(uri) or "root").name)]
     for folder in folders:
         add_folder(ls, folder.uri)
-    log.info("initialize: %d folder(s), %s positions, %s diagnostics", len(ls.folders), ls.encoding,
-             "pull" if ls.pull_diagnostics else "push")
+    log.info("django-expert %s, initialize: %d folder(s), %s positions, %s diagnostics", ls.version,
+             len(ls.folders), ls.encoding, "pull" if ls.pull_diagnostics else "push")
 
 
 async def initialized(ls: DjangoExpertServer, params: types.InitializedParams) -> None:
+    # Which server runs, in the client's log (VS Code's output channel, :LspLog, eglot's events).
+    ls.window_log_message(types.LogMessageParams(
+        type=types.MessageType.Info,
+        message=f"django-expert {ls.version} (Python {platform.python_version()}, {sys.executable})"))
     for message in ls.pending_messages:
         ls.show_once(message)
     ls.pending_messages.clear()

@@ -42,12 +42,17 @@ CACHE_DELAY = 2.0  # seconds without a change before the facts cache is written
 
 
 def _version() -> str:
+    """The installed package's version (`serverInfo.version`, which editors show and check);
+    the release the code says it is when no metadata was installed with it (a checkout, a
+    copy bundled in an editor extension)."""
     try:
         from importlib.metadata import version
 
         return version("django-expert")
-    except Exception:  # not installed (running from a checkout)
-        return "0.0.0"
+    except Exception:
+        from django_expert.analyzers.version import ANALYZER_VERSION
+
+        return ANALYZER_VERSION
 
 
 @dataclass(eq=False)
