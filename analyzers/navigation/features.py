@@ -216,14 +216,14 @@ def definition(project: ProjectModel, target: Target) -> list[Place]:
     if target.kind == targets.PATH:
         return _define_path(project, target)
     if target.kind == targets.URL:
+        # Where the name is defined: its `path()` (the view is one jump further, and the
+        # hover names it), so a unique name jumps instead of offering a choice of two.
         places = []
         for route in url_index(project).find(target.text)[:3]:
             found = route_span(project, route)
-            if found is not None:
-                places.append(Place(*found))
-            view = _view_place(project, route.view)
-            if view is not None:
-                places.append(view)
+            place = Place(*found) if found is not None else _view_place(project, route.view)
+            if place is not None and place not in places:
+                places.append(place)
         return places
     if target.kind == targets.TEMPLATE:
         path = template_index(project).find(target.text)
