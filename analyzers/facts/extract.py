@@ -312,6 +312,7 @@ class _Extractor:
                     self.locations.spans[f"{name}.{item.name}"] = self.lines.span(item)
                 case ast.ClassDef(name="Meta"):
                     meta, meta_bases = self._meta(item, name)
+        conditional = any(isinstance(item, (ast.If, ast.Try)) for item in node.body)
         return ClassFact(
             name=name,
             bases=bases,
@@ -321,6 +322,7 @@ class _Extractor:
             meta_bases=meta_bases,
             decorators=self._decorators(node),
             keywords=tuple((k.arg or "**", self.value(k.value)) for k in node.keywords),
+            conditional=conditional,
         )
 
     def _meta(self, node: ast.ClassDef, owner: str):

@@ -55,6 +55,9 @@ class ClassFact:
     meta_bases: tuple[str, ...] = ()  # `class Meta(Base.Meta)`
     decorators: tuple[Value, ...] = ()  # Ref or Call: `@admin.register(Order)`
     keywords: tuple[tuple[str, Value], ...] = ()  # class keywords (metaclass=...)
+    # The body has `if`/`try` blocks at class level (wagtail's `if swapper.is_swapped(...):
+    # basepage_ptr = ... else: page_ptr = ...`): attributes set there are not in `attrs`.
+    conditional: bool = False
 
     def attr(self, name: str) -> Value | None:
         """The last value assigned to a class attribute, else None."""

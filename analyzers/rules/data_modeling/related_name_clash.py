@@ -7,7 +7,9 @@ it — as Django's system check does (fields.E302 to E305). Typical causes: two 
 from one model to the same target without `related_name`, relations from models of two
 apps with the same class name, and an abstract base whose `related_name` has no
 `%(class)s`, so every subclass claims the same name. When INSTALLED_APPS cannot be read, a
-clash with a model of `django.contrib` is not reported: that app may not be installed.
+clash with a model of `django.contrib` is not reported: that app may not be installed; nor
+is the clash of an automatic parent link of a model whose class body sets fields under
+`if`/`try` (the link may be declared there).
 
 ## Why is this bad?
 Django refuses to start: `runserver`, `migrate` and the tests stop on the system check
@@ -98,6 +100,8 @@ def clashes(project, model, field) -> list[str]:
     target = project.model(field.related_qualname)
     if target is None or not target.registered or not _names_known(model, field):
         return []
+    if field.auto_created and _conditional(project, model):
+        return []  # its parent link may be declared under an `if` the facts do not follow
     hidden = field.hidden
     accessor, query = field.reverse_accessor, field.related_query_name
     where = f"`{target.name}"
@@ -117,12 +121,22 @@ def clashes(project, model, field) -> list[str]:
             continue  # INSTALLED_APPS unread: django.contrib.admin's LogEntry may not be installed (pretix)
         if rel.forward is None or not _names_known(project.model(rel.related_model), rel.forward):
             continue
+        if rel.forward.auto_created and _conditional(project, project.model(rel.related_model)):
+            continue
         other = f"`{rel.related_model.rpartition('.')[2]}.{rel.field}`"
         if not hidden and accessor and rel.accessor == accessor:
             found.append(f"its reverse accessor {where}.{accessor}` clashes with the one of {other}")
         if rel.accessor and rel.accessor == query:
             found.append(f"its reverse query name `{query}` clashes with the reverse accessor of {other}")
     return found
+
+
+def _conditional(project, model) -> bool:
+    """The model's class body sets attributes under `if`/`try` (wagtail's test pages declare
+    `page_ptr` with related_name="+" in an if/else on the swappable Page): its fields are
+    not all known."""
+    ref = project.resolve_class(model.qualname) if model is not None else None
+    return ref is not None and ref.fact.conditional
 
 
 def _from_django(project, label: str) -> bool:

@@ -225,6 +225,29 @@ def test_a_clash_with_a_contrib_model_needs_installed_apps_read(tmp_path):
     assert len(found) == 1 and "ContentType.logentry_set" in found[0].message
 
 
+def test_a_parent_link_declared_under_an_if_stays_silent(tmp_path):
+    """wagtail: two apps' `EventPage(Page)`; one declares its `page_ptr` with related_name="+"
+    in an if/else on the swappable Page, which the facts do not follow."""
+    base = "from django.db import models\n\n\nclass Page(models.Model):\n    title = models.CharField(max_length=9)\n"
+    guarded = textwrap.dedent("""
+        from django.db import models
+
+        from app.models import Page
+
+        SWAPPED = False
+
+
+        class EventPage(Page):
+            if SWAPPED:
+                basepage_ptr = models.OneToOneField(Page, parent_link=True, related_name="+", on_delete=models.CASCADE)
+            else:
+                page_ptr = models.OneToOneField(Page, parent_link=True, related_name="+", on_delete=models.CASCADE)
+    """)
+    files = {"config/settings.py": SETTINGS_TWO_APPS, "app/models.py": base + "\n\nclass EventPage(Page):\n    pass\n",
+             "other/__init__.py": "", "other/models.py": guarded}
+    check_noop(tmp_path, files, CODE)
+
+
 def test_renaming_the_clashing_relation_in_another_file_clears_the_finding(tmp_path):
     engine, root = engine_for(tmp_path, {
         "app/models.py": """
