@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.values import Call, Const, Ref, Value
-from django_expert.analyzers.navigation import lookups, settings, targets
+from django_expert.analyzers.navigation import lookups, model_hover, settings, targets
 from django_expert.analyzers.navigation.templates import template_index
 from django_expert.analyzers.navigation.urls import Route, route_span, url_index
 from django_expert.analyzers.secrets import HIDDEN, shown_text
@@ -132,6 +132,27 @@ def hover(project: ProjectModel, target: Target) -> HoverText | None:
     return None
 
 
+def hover_name(project: ProjectModel, facts: FileFacts, text: str, offset: int) -> HoverText | None:
+    """A model's field, relation or manager named in code (`price = ...` in the model,
+    `Book.objects`, `self.price`, `book.price`; see model_hover.py), else None."""
+    found = model_hover.model_member_at(project, facts, text, offset)
+    if found is None:
+        return None
+    model, name, start, end = found
+    field = model.field(name)
+    if field is not None:
+        return HoverText(_field_doc(model, field), start, end)
+    if name in model.managers:
+        default = " (the default manager)" if model.default_manager == name else ""
+        table = f"\n\nTable: `{model.db_table}`" if model.db_table else ""
+        return HoverText(f"**{model.name}.{name}** · manager of `{model.label}`{default}{table}", start, end)
+    relation = model.reverse_relation(name)
+    if relation is None:
+        return None
+    return HoverText(f"**{model.name}.{relation.accessor or name}** · {lookups.reverse_summary(relation)}\n\n"
+                     f"Queries: `{relation.name}__…`", start, end)
+
+
 def _hover_path(project: ProjectModel, target: Target) -> HoverText | None:
     if target.source is None:
         return None
@@ -167,6 +188,8 @@ def _field_doc(model: ModelInfo | None, found: FieldInfo) -> str:
     lines = [head]
     if options:
         lines.append("`" + ", ".join(options) + "`")
+    if found.column and found.concrete:
+        lines.append(f"Column: `{found.column}`")
     if found.related_model and found.reverse_accessor:
         lines.append(f"Reverse: `{found.related_model}` → `{found.reverse_accessor}` "
                      f"(queries: `{found.related_query_name}`)")

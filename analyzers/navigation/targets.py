@@ -222,6 +222,23 @@ class _Classifier:
         return self.qualify(name) if name else None
 
 
+def instance_model(project: ProjectModel, facts: FileFacts, text: str, offset: int, node: ast.expr):
+    """The model of the one object an expression holds at `offset` in a function (a local
+    assigned from `.get()`, `.first()`, a loop over a queryset), as the query flow follows it;
+    None for a queryset or what it cannot follow."""
+    context = context_at(text, offset)
+    if context is None:
+        return None
+    classifier = _Classifier(project, facts, text, context)
+    rows = classifier.flow().rows(classifier.values(node), 1 << 30)
+    return rows.model if rows is not None and not rows.many else None
+
+
+def qualify_names(facts: FileFacts, text: str):
+    """`dotted -> qualified name` through the file's imports as the text has them now."""
+    return _qualifier(facts, text)
+
+
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]|import[ \t])", re.MULTILINE)
 
 

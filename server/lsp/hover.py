@@ -1,5 +1,6 @@
-"""textDocument/hover: what a lookup segment, URL name, template or setting is; general
-Python through jedi when Django knowledge has nothing to say."""
+"""textDocument/hover: what a lookup segment, URL name, template or setting is, and a model's
+field, relation or manager named in code (from the project model); general Python through
+jedi when Django knowledge has nothing to say."""
 
 from __future__ import annotations
 
@@ -56,8 +57,11 @@ def _hover(ls: DjangoExpertServer, document: Document):
     project = document.project()
     if project is None:
         return None, None
-    target = features.find_target(project, document.facts(), document.text, document.offset, document.template)
+    facts = document.facts()
+    target = features.find_target(project, facts, document.text, document.offset, document.template)
     answer = features.hover(project, target) if target is not None else None
+    if answer is None and not document.template and facts is not None:
+        answer = features.hover_name(project, facts, document.text, document.offset)
     if answer is None:
         return None, project.layout
     return types.Hover(

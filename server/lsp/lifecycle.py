@@ -25,7 +25,7 @@ from lsprotocol import types
 from django_expert.analyzers.config import Config, ConfigError
 from django_expert.analyzers.engine import Engine
 from django_expert.server.collector import bulk_analysis
-from django_expert.server.lsp import convert, diagnostics
+from django_expert.server.lsp import convert, diagnostics, navigation
 from django_expert.server.lsp.server import DjangoExpertServer, Folder
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,7 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
     log.info("%s: %d files checked, %d of %d read from the cache", folder.name, count, from_cache, read)
     await diagnostics.publish_folder(ls, folder)
     ls.spawn(ls.save_cache([folder]))  # now, not at shutdown: Neovim and Emacs do not wait for it
+    ls.spawn(navigation.warm_jedi(ls, folder))
 
 
 async def register_watchers(ls: DjangoExpertServer) -> None:

@@ -10,6 +10,7 @@ lexer pass and a few model lookups, not a parse and a rules run.
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,24 @@ async def document_at(ls: DjangoExpertServer, uri: str, position: types.Position
     if position is not None:
         offset = convert.offset_of(text, convert.position_of(position, lines, ls.encoding), starts)
     return Document(uri, path, text, lines, offset, folder, path.suffix != ".py", starts)
+
+
+# A module jedi infers Django's models for, as a first hover would (the file is never written).
+_WARM_UP = "from django.db import models\n\n\nclass WarmUp(models.Model):\n    name = models.CharField()\n"
+
+
+async def warm_jedi(ls: DjangoExpertServer, folder: Folder) -> None:
+    """Start jedi's child and let it read Django once, after indexing: the first general
+    Python hover cost 1.2-2.9 s of "Loading…" otherwise (issue 16). Says so in the client's log."""
+    from django_expert.analyzers.navigation.jedi_fallback import jedi_fallback
+
+    if folder.root is None:
+        return
+    layout = folder.engine.projects[0].layout if folder.engine.projects else None
+    started = time.monotonic()
+    await on_jedi(jedi_fallback().hover, layout, folder.root / "__django_expert_warm_up__.py", _WARM_UP, 4, 20)
+    ls.window_log_message(types.LogMessageParams(
+        type=types.MessageType.Log, message=f"django-expert: jedi ready ({time.monotonic() - started:.1f} s)"))
 
 
 async def on_jedi(function, *args, default=None):

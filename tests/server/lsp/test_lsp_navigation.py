@@ -289,3 +289,42 @@ async def test_jedi_answers_general_python(session, shop):
     assert text.startswith("```python\nget_object_or_404(")
     assert await definition(session, uri, at(session, uri, "Category, Product", 2)) == [
         ((shop / "catalog/models.py").as_posix(), 7)]
+
+
+# -- the project model under the cursor --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client", CLIENTS, indirect=True)
+async def test_hover_on_model_fields_and_managers_shows_their_django_facts(session, shop):
+    """Not jedi's `statement …`: the field's type, options, column and relation (issue 16)."""
+    await session.start(shop)
+    uri = session.open(shop / "orders/models/item.py")
+    price = await hover(session, uri, at(session, uri, "unit_price = ", 3))
+    assert price.startswith("**OrderItem.unit_price** · `DecimalField`")
+    assert "max_digits=12, decimal_places=2" in price and "Column: `unit_price`" in price
+    catalog = session.open(shop / "catalog/models.py")
+    category = await hover(session, catalog, at(session, catalog, "    category = models", 6))
+    assert category.startswith("**Product.category** · `ForeignKey → catalog.Category`")
+    assert "Column: `category_id`" in category and "`product_set`" in category  # the reverse accessor
+    text = QUERIES + "\n\ndef detail(request):\n    product = Product.objects.get(pk=1)\n    return product.category\n"
+    queries = await open_file(session, shop, "catalog/queries.py", text)
+    manager = await hover(session, queries, at(session, queries, "Product.objects.get", 10))
+    assert manager.startswith("**Product.objects** · manager of `catalog.Product` (the default manager)")
+    instance = await hover(session, queries, at(session, queries, "product.category", 10))
+    assert instance.startswith("**Product.category** · `ForeignKey → catalog.Category`")
+    print(price.replace("\n\n", " | "))
+
+
+async def test_jedi_is_warmed_up_after_indexing(session, shop):
+    import time
+
+    await session.start(shop)
+    ready = await session.wait(lambda: [m.message for m in session.client.log_messages
+                                        if m.message.startswith("django-expert: jedi ready")], "jedi to warm up", 30)
+    uri = session.open(shop / "catalog/views.py")
+    started = time.monotonic()
+    text = await hover(session, uri, at(session, uri, "get_object_or_404, render", 3))
+    first = time.monotonic() - started
+    assert text.startswith("```python\nget_object_or_404(")
+    assert first < 1.0, first  # the child already runs and has read Django
+    print(f"{ready[0]}; first general hover after it: {first:.2f} s")
