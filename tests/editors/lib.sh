@@ -41,6 +41,26 @@ copy_workspace() {
   printf '[tool.django-expert]\nselect = ["ALL"]\n' > "$1/pyproject.toml"
 }
 
+# add_broken_template WORKSPACE -> catalog/templates/catalog/broken.html, whose {% url %} names no
+# route: the server reports DJE109 on line 3 (the editors attach templates too)
+add_broken_template() {
+  cat >"$1/catalog/templates/catalog/broken.html" <<'HTML'
+{% extends "base.html" %}
+{% block content %}
+<a href="{% url 'catalog:no-such-view' %}">x</a>
+{% endblock %}
+HTML
+}
+
+# path_without_server -> $PATH without the folders that hold a django-expert
+path_without_server() {
+  local out="" dir
+  while IFS= read -r dir; do
+    [ -n "$dir" ] && [ ! -x "$dir/django-expert" ] && out="$out$dir:"
+  done < <(tr ':' '\n' <<<"$PATH")
+  printf '%s' "${out%:}"
+}
+
 # activate_server_venv -> what `source .venv/bin/activate` does (django-expert on PATH)
 activate_server_venv() {
   export VIRTUAL_ENV="$SERVER_VENV"

@@ -21,6 +21,8 @@ TESTS=(
   "neovim-0.11-lspconfig|bash $HERE/nvim/run.sh $NVIM011 lspconfig"
   "emacs-28-eglot|bash $HERE/emacs/run.sh"
   "vscode-code-server|bash $HERE/vscode/run.sh main"
+  "vscode-code-server-venv|bash $HERE/vscode/run.sh venv"
+  "vscode-code-server-bundled|bash $HERE/vscode/run.sh bundled"
   "vscode-code-server-missing-server|bash $HERE/vscode/run.sh missing"
 )
 

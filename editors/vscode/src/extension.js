@@ -6,7 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 const vscode = require('vscode');
-const { LanguageClient, State, ExecuteCommandRequest, DidChangeConfigurationNotification } = require('vscode-languageclient/node');
+const { LanguageClient, State, ExecuteCommandRequest, DidChangeConfigurationNotification, CompletionRequest } = require('vscode-languageclient/node');
 const { resolveServer } = require('./server');
 const { SECTION, serverSettings } = require('./settings');
 const { StatusBar } = require('./status');
@@ -15,6 +15,19 @@ const CLIENT_ID = 'django-expert';
 const CLIENT_NAME = 'Django Expert';
 const PYTHON_EXTENSION = 'ms-python.python';
 const INSTALL_DOC = 'README.md';
+// The documents the server works on: Python files, and templates. A template is `html` in
+// plain VS Code (then only under a templates/ folder, as the server reads them), or
+// `django-html` / `htmldjango` / `jinja-html` when a Django extension is installed.
+const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'file', language: 'django-html' },
+  { scheme: 'file', language: 'htmldjango' },
+  { scheme: 'file', language: 'jinja-html' },
+  { scheme: 'file', language: 'html', pattern: '**/templates/**' },
+];
+// Completion also opens on these characters, beside those the server declares: `(` starts
+// the arguments of filter(/get(/reverse( (lookups, URL names) and `{` a template tag.
+const EXTRA_TRIGGERS = ['(', '{'];
 
 /** palette command -> [server command, title] (DESIGN.md section 2 names the server commands) */
 const ENGAGEMENT_COMMANDS = {
@@ -47,7 +60,7 @@ async function activate(context) {
     register(id, (...args) => runEngagementCommand(command, title, args));
   }
   register('django-expert.restartServer', () => restart('restart requested'));
-  register('django-expert.showOutput', () => output.show(true));
+  register('django-expert.showOutput', () => output.show(true));  // "Show logs"
   register('django-expert.howToInstall', () => showInstallHelp());
   register('django-expert.menu', () => showMenu());
 
@@ -59,6 +72,10 @@ async function activate(context) {
 }
 
 async function deactivate() {
+  if (extraTriggers) {
+    extraTriggers.dispose();
+    extraTriggers = undefined;
+  }
   if (client) {
     const stopping = client;
     client = undefined;
@@ -99,7 +116,15 @@ async function startClient() {
     python,
     workspaceFolder: folder && folder.uri.fsPath,
     useWorkspaceEnvironment: configuration.get('useWorkspaceEnvironment') === true,
+    bundledDir: path.join(extensionContext.extensionPath, 'bundled'),
+    useBundled: configuration.get('importStrategy') === 'useBundled',
   });
+  output.info(`looked for the server: ${found.tried.join('; ') || 'the first place was it'}`);
+  for (const refusal of found.refused) {
+    output.warn(`refused ${refusal}`);
+    vscode.window.showWarningMessage(`Django Expert: ${refusal}. Upgrade it (python -m pip install --upgrade <your django-expert clone>)${found.command ? `; using ${found.source} instead` : ''}.`, 'Show logs')
+      .then((choice) => { if (choice) output.show(true); });
+  }
   if (!found.command) {
     status.setMissing();
     output.error(`django-expert language server not found; tried: ${found.tried.join('; ')}`);
@@ -107,7 +132,7 @@ async function startClient() {
     return;
   }
   serverSource = found.source;
-  output.info(`starting ${[found.command, ...found.args].join(' ')} (from ${found.source})`);
+  output.info(`starting django-expert ${found.version || '(version unknown)'}: ${[found.command, ...found.args].join(' ')} (from ${found.source})`);
 
   const serverOptions = {
     command: found.command,
@@ -116,7 +141,7 @@ async function startClient() {
     options: { cwd: folder ? folder.uri.fsPath : undefined, env: process.env },
   };
   const clientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'python' }],
+    documentSelector: DOCUMENT_SELECTOR,
     diagnosticCollectionName: CLIENT_ID,
     outputChannel: output,
     traceOutputChannel: output,
@@ -145,15 +170,43 @@ async function startClient() {
   client = newClient;
   try {
     await newClient.start();
+    const info = newClient.initializeResult && newClient.initializeResult.serverInfo;
+    output.info(`server running: ${info ? `${info.name} ${info.version || ''}`.trim() : `django-expert ${found.version || ''}`} (from ${found.source})`);
+    registerExtraTriggers(newClient);
   } catch (error) {
     output.error(`the server did not start: ${error && error.message ? error.message : error}`);
     status.setStopped();
     const choice = await vscode.window.showErrorMessage(
       `Django Expert: the language server (${found.command}) did not start: ${error && error.message ? error.message : error}`,
-      'Show output', 'How to install');
-    if (choice === 'Show output') output.show(true);
+      'Show logs', 'How to install');
+    if (choice === 'Show logs') output.show(true);
     if (choice === 'How to install') showInstallHelp();
   }
+}
+
+let extraTriggers; // the Disposable of the provider below
+
+/**
+ * Completion on EXTRA_TRIGGERS: VS Code asks a provider only for its own trigger
+ * characters, so this one answers only those (the client's own provider answers the
+ * server's characters and Ctrl+Space), forwarding to the same server.
+ */
+function registerExtraTriggers(languageClient) {
+  if (extraTriggers) extraTriggers.dispose();
+  const declared = ((languageClient.initializeResult || {}).capabilities || {}).completionProvider;
+  const own = new Set((declared && declared.triggerCharacters) || []);
+  const extra = EXTRA_TRIGGERS.filter((c) => !own.has(c));
+  if (!declared || !extra.length) return;
+  extraTriggers = vscode.languages.registerCompletionItemProvider(DOCUMENT_SELECTOR, {
+    async provideCompletionItems(document, position, token, context) {
+      if (context.triggerKind !== vscode.CompletionTriggerKind.TriggerCharacter || !extra.includes(context.triggerCharacter)) return undefined;
+      if (!languageClient.isRunning()) return undefined;
+      const params = languageClient.code2ProtocolConverter.asCompletionParams(document, position, context);
+      const result = await languageClient.sendRequest(CompletionRequest.type, params, token);
+      return languageClient.protocol2CodeConverter.asCompletionResult(result, undefined, token);
+    },
+  }, ...extra);
+  extensionContext.subscriptions.push(extraTriggers);
 }
 
 function settingsFor(scope) {
@@ -163,7 +216,7 @@ function settingsFor(scope) {
 
 async function onConfigurationChanged(event) {
   if (!event.affectsConfiguration(SECTION)) return;
-  if (event.affectsConfiguration(`${SECTION}.serverPath`) || event.affectsConfiguration(`${SECTION}.useWorkspaceEnvironment`)) {
+  if (['serverPath', 'useWorkspaceEnvironment', 'importStrategy'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
     await restart('the server\'s location settings changed');
     return;
   }
@@ -217,7 +270,7 @@ function watchPythonInterpreter(context) {
     if (!api) return;
     const changed = () => {
       // only a server that came from the interpreter (or was not found) follows it
-      if (!client || !serverSource || serverSource.startsWith('the selected interpreter')) restart('the Python interpreter changed');
+      if (!client || !serverSource || /^the (selected interpreter|bundled server)/.test(serverSource)) restart('the Python interpreter changed');
     };
     // the environments API when the extension has it, else the older settings API
     const event = (api.environments && api.environments.onDidChangeActiveEnvironmentPath)
@@ -231,9 +284,11 @@ function watchPythonInterpreter(context) {
 async function showServerMissing(found) {
   const message = found.error
     ? `Django Expert: ${found.error}.`
-    : 'Django Expert: the django-expert language server is not installed. Install the django-expert package in the project\'s environment (then "Django Expert: Restart server"), or set django-expert.serverPath.';
-  const choice = await vscode.window.showErrorMessage(message, 'How to install', 'Open settings');
+    : 'Django Expert: the django-expert language server is not installed, and the one bundled with the extension needs Python 3.11 or later, which was not found. '
+      + 'Install Python 3.11+ (or the server: python -m pip install <your django-expert clone>), then "Django Expert: Restart server"; or set django-expert.serverPath. "Show logs" lists where it looked.';
+  const choice = await vscode.window.showErrorMessage(message, 'How to install', 'Show logs', 'Open settings');
   if (choice === 'How to install') await showInstallHelp();
+  else if (choice === 'Show logs') output.show(true);
   else if (choice === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.serverPath`);
 }
 
@@ -252,9 +307,9 @@ async function showInstallHelp() {
 
 async function runEngagementCommand(command, title, args) {
   if (!client || !client.isRunning()) {
-    const choice = await vscode.window.showErrorMessage(`Django Expert: the language server is not running, so "${title}" cannot run.`, 'Restart server', 'Show output');
+    const choice = await vscode.window.showErrorMessage(`Django Expert: the language server is not running, so "${title}" cannot run.`, 'Restart server', 'Show logs');
     if (choice === 'Restart server') await restart('for ' + title);
-    if (choice === 'Show output') output.show(true);
+    if (choice === 'Show logs') output.show(true);
     return undefined;
   }
   // From the palette: the document (or folder) to work on, so that the server picks the
@@ -279,7 +334,7 @@ async function runEngagementCommand(command, title, args) {
   } catch (error) {
     const message = error && error.message ? error.message : String(error);
     output.error(`${title} failed: ${message}`);
-    vscode.window.showErrorMessage(`Django Expert: ${title} failed: ${message}`, 'Show output')
+    vscode.window.showErrorMessage(`Django Expert: ${title} failed: ${message}`, 'Show logs')
       .then((choice) => { if (choice) output.show(true); });
     return undefined;
   } finally {
@@ -383,7 +438,7 @@ async function showMenu() {
   const items = [
     ...Object.entries(ENGAGEMENT_COMMANDS).map(([id, [, title]]) => ({ label: title, id })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: 'Show output', id: 'django-expert.showOutput' },
+    { label: 'Show logs', id: 'django-expert.showOutput' },
     { label: 'Restart server', id: 'django-expert.restartServer' },
     { label: 'How to install the server', id: 'django-expert.howToInstall' },
   ];

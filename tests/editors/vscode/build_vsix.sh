@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build the VSIX of editors/vscode (with editors/vscode/build.sh) and the test double of the
-# Python extension into $DJANGO_EXPERT_EDITORS_DIR/vsix. Skipped when the sources have not
-# changed since the last build (a hash of them is kept next to the VSIX).
+# Build the VSIX of editors/vscode (with editors/vscode/build.sh, bundling this checkout's
+# server for the repository venv's interpreter) and the test double of the Python extension
+# into $DJANGO_EXPERT_EDITORS_DIR/vsix. Skipped when the sources (the extension's and the
+# server's) have not changed since the last build (a hash of them is kept next to the VSIX).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 mkdir -p "$VSIX_DIR" "$STATE/home"
@@ -10,15 +11,16 @@ mkdir -p "$VSIX_DIR" "$STATE/home"
 export HOME="$STATE/home" npm_config_loglevel=error
 SOURCES=("$ROOT/editors/vscode/package.json" "$ROOT/editors/vscode/package-lock.json" "$ROOT/editors/vscode/README.md"
          "$ROOT/editors/vscode/.vscodeignore" "$ROOT/editors/vscode/build.sh" "$ROOT/editors/vscode/src"
-         "$EDITORS_TESTS/vscode/fake-python")
-HASH="$(find "${SOURCES[@]}" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+         "$ROOT/editors/vscode/bundled/tool" "$EDITORS_TESTS/vscode/fake-python"
+         "$ROOT/pyproject.toml" "$ROOT/analyzers" "$ROOT/server" "$ROOT/memory")
+HASH="$(find "${SOURCES[@]}" -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 if [ -f "$VSIX_DIR/.hash" ] && [ "$(cat "$VSIX_DIR/.hash")" = "$HASH" ] &&
    [ -f "$VSIX_DIR/django-expert.vsix" ] && [ -f "$VSIX_DIR/fake-python.vsix" ]; then
   echo "VSIX up to date: $VSIX_DIR/django-expert.vsix"
   exit 0
 fi
 rm -f "$VSIX_DIR"/*.vsix "$VSIX_DIR/.hash"
-BUILT="$(bash "$ROOT/editors/vscode/build.sh" "$VSIX_DIR" | tail -1)"
+BUILT="$(PYTHONS="$SERVER_VENV/bin/python" bash "$ROOT/editors/vscode/build.sh" "$VSIX_DIR" | tail -1)"
 mv "$BUILT" "$VSIX_DIR/django-expert.vsix"
 # The Python extension's double: a plain VSIX (a zip with extension/package.json).
 python3 - "$EDITORS_TESTS/vscode/fake-python" "$VSIX_DIR/fake-python.vsix" <<'PY'

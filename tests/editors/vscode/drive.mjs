@@ -12,6 +12,10 @@
 //   - settings: .vscode/settings.json (the README's example) django-expert.ignore (DJE301: sent as
 //     initializationOptions / answered to workspace/configuration) hides findings, and a
 //     change (DJE405 added) reaches the server (didChangeConfiguration).
+// Scenarios "venv" and "bundled" (where the server comes from: run.sh checks the output
+// channel): catalog/models.py shows DJE201, and the template catalog/templates/catalog/broken.html
+// (an `html` document under templates/) shows DJE109 for its {% url %} of no route
+// (screenshot: vscode-<scenario>-template.png).
 // Scenario "missing" (no server anywhere): the notification says so and "How to install"
 // opens the extension's README (screenshot: vscode-server-missing.png).
 //
@@ -219,6 +223,29 @@ async function mainScenario() {
   await problemsFilter().fill('');
 }
 
+async function smokeScenario() {
+  await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 60000 });
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
+  check(true, 'workbench loaded with the workspace');
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+  await palette('Control+P', 'catalog/models.py');
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
+  const squiggle = await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 90000 }).catch(() => null);
+  check(!!squiggle, 'catalog/models.py: warning squiggles');
+  await page.keyboard.press('Control+Shift+M');
+  check(await poll(async () => /DJE201/.test(await problemsMatching('DJE201')), 30000), 'Problems panel lists DJE201');
+  await problemsFilter().fill('');
+  await palette('Control+P', 'catalog/broken.html');
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
+  const listed = await poll(async () => {
+    const shown = await problemsMatching('DJE109');
+    return /no-such-view/.test(shown) ? shown.replace(/\s+/g, ' ') : null;
+  }, 30000, 500);
+  check(!!listed && /Ln 3/.test(listed), `the template broken.html gets its {% url %} diagnostic: ${listed && listed.slice(listed.indexOf('broken.html'), listed.indexOf('broken.html') + 160)}`);
+  await palette('Control+G', '3:20');
+  await shot(`vscode-${scenario}-template.png`);
+}
+
 async function missingScenario() {
   await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 60000 });
   await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
@@ -250,7 +277,9 @@ async function missingScenario() {
 }
 
 try {
-  if (scenario === 'missing') await missingScenario(); else await mainScenario();
+  if (scenario === 'missing') await missingScenario();
+  else if (scenario === 'venv' || scenario === 'bundled') await smokeScenario();
+  else await mainScenario();
 } catch (e) {
   check(false, `exception: ${e.stack || e}`);
   await shot(`vscode-${scenario}-error.png`).catch(() => {});

@@ -1,6 +1,7 @@
 // Plain-Node tests of the VS Code extension's parts that do not need VS Code: where the
-// server is found (editors/vscode/src/server.js) and which settings are sent
-// (editors/vscode/src/settings.js).
+// server is found (editors/vscode/src/server.js: serverPath, $VIRTUAL_ENV, the workspace's
+// venv on consent, the Python extension's interpreter, PATH, the bundled server; old
+// versions refused) and which settings are sent (editors/vscode/src/settings.js).
 //
 //   node --test tests/editors/vscode/test_extension_units.mjs
 // env: DJANGO_EXPERT_VENV (default: the repository's .venv)
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const require = createRequire(import.meta.url);
-const { resolveServer, expandPath, MODULE } = require(path.join(root, 'editors/vscode/src/server.js'));
+const { resolveServer, expandPath, compareVersions, MODULE, MINIMUM_VERSION } = require(path.join(root, 'editors/vscode/src/server.js'));
 const { serverSettings } = require(path.join(root, 'editors/vscode/src/settings.js'));
 const venv = process.env.DJANGO_EXPERT_VENV || path.join(root, '.venv');
 const venvPython = path.join(venv, 'bin', 'python');
@@ -83,7 +84,7 @@ test('an interpreter inside the workspace (a repository .venv) is skipped unless
 test('the settings that choose the program cannot be set by a workspace', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'editors/vscode/package.json'), 'utf8'));
   const properties = manifest.contributes.configuration.properties;
-  for (const key of ['django-expert.serverPath', 'django-expert.useWorkspaceEnvironment']) {
+  for (const key of ['django-expert.serverPath', 'django-expert.useWorkspaceEnvironment', 'django-expert.importStrategy']) {
     assert.equal(properties[key].scope, 'machine', key);
   }
 });
@@ -101,8 +102,93 @@ test('nothing found: no command, and what was tried', () => {
   const found = resolveServer({ serverPath: '', python: undefined, env: noPath });
   assert.equal(found.command, undefined);
   assert.equal(found.error, undefined);
-  assert.equal(found.tried.length, 3);
-  assert.match(found.tried.join('; '), /serverPath \(not set\).*Python extension.*on PATH \(not found\)/);
+  assert.equal(found.tried.length, 5);
+  assert.match(found.tried.join('; '), /serverPath \(not set\).*VIRTUAL_ENV.*Python extension.*on PATH \(not found\).*bundled server \(this build of the extension has none\)/);
+});
+
+test('an activated virtualenv ($VIRTUAL_ENV) is found with nothing on PATH and no Python extension', () => {
+  const found = resolveServer({ serverPath: '', python: undefined, env: { PATH: '', VIRTUAL_ENV: venv } });
+  assert.equal(found.command, venvServer);
+  assert.deepEqual(found.args, ['lsp']);
+  assert.equal(found.source, `the activated virtualenv $VIRTUAL_ENV=${venv}`);
+  assert.match(found.version, /^\d+\.\d+/);
+});
+
+test("the workspace's .venv is used only when the user opted in", () => {
+  const workspace = scratch();
+  fs.mkdirSync(path.join(workspace, '.venv', 'bin'), { recursive: true });
+  const planted = script(path.join(workspace, '.venv', 'bin', 'django-expert'), 'echo "django-expert 9.9.9"');
+  const skipped = resolveServer({ serverPath: '', workspaceFolder: workspace, env: noPath });
+  assert.equal(skipped.command, undefined);
+  assert.match(skipped.tried.join('; '), /\.venv\/bin\/django-expert \(inside the workspace: set django-expert\.useWorkspaceEnvironment/);
+  const chosen = resolveServer({ serverPath: '', workspaceFolder: workspace, useWorkspaceEnvironment: true, env: noPath });
+  assert.equal(chosen.command, planted);
+  assert.equal(chosen.source, "the workspace's .venv");
+  assert.equal(chosen.version, '9.9.9');
+});
+
+test('a server older than the extension expects is refused, with a message, and the search goes on', () => {
+  const old = scratch();
+  fs.mkdirSync(path.join(old, 'bin'));
+  script(path.join(old, 'bin', 'django-expert'), 'echo "django-expert 0.0.1"');
+  const found = resolveServer({ serverPath: '', env: { PATH: path.dirname(venvServer), VIRTUAL_ENV: old } });
+  assert.equal(found.command, venvServer);
+  assert.equal(found.source, 'PATH');
+  assert.deepEqual(found.refused, [`django-expert 0.0.1 from the activated virtualenv $VIRTUAL_ENV=${old} (${path.join(old, 'bin', 'django-expert')}) is older than ${MINIMUM_VERSION}, which this extension needs`]);
+  const alone = resolveServer({ serverPath: '', env: { PATH: '', VIRTUAL_ENV: old } });
+  assert.equal(alone.command, undefined);
+  assert.equal(alone.refused.length, 1);
+});
+
+test('versions compare by their numbers', () => {
+  assert.equal(compareVersions('0.10.0', '0.9.1'), 1);
+  assert.equal(compareVersions('0.1', '0.1.0'), 0);
+  assert.equal(compareVersions('0.0.9', '0.1.0'), -1);
+});
+
+// A bundled/ folder as build.sh lays it out: tool/server.py and libs/<SOABI>/django_expert/.
+function fakeBundle(tag) {
+  const bundled = scratch();
+  fs.mkdirSync(path.join(bundled, 'tool'));
+  fs.copyFileSync(path.join(root, 'editors/vscode/bundled/tool/server.py'), path.join(bundled, 'tool', 'server.py'));
+  fs.mkdirSync(path.join(bundled, 'libs', tag, 'django_expert'), { recursive: true });
+  return bundled;
+}
+const soabi = spawnSync(venvPython, ['-c', 'import sysconfig; print(sysconfig.get_config_var("SOABI"))'], { encoding: 'utf8' }).stdout.trim();
+
+test('nothing installed: the bundled server, run isolated (-I) by a Python >= 3.11 from PATH', () => {
+  const bin = scratch();
+  fs.symlinkSync(venvPython, path.join(bin, 'python3'));
+  const bundled = fakeBundle(soabi);
+  const found = resolveServer({ serverPath: '', env: { PATH: bin }, bundledDir: bundled });
+  assert.equal(found.command, path.join(bin, 'python3'));
+  assert.deepEqual(found.args, ['-I', path.join(bundled, 'tool', 'server.py'), 'lsp']);
+  assert.equal(found.bundled, true);
+  assert.match(found.source, /^the bundled server, run by .*python3 \(Python 3\.\d+\)$/);
+  // importStrategy useBundled skips the installed servers
+  const forced = resolveServer({ serverPath: '', env: { PATH: path.dirname(venvServer) }, bundledDir: bundled, useBundled: true });
+  assert.equal(forced.bundled, true);
+});
+
+test('the bundled server is not run by a Python older than 3.11, nor one of another ABI', () => {
+  const bin = scratch();
+  script(path.join(bin, 'python3'), 'echo "3 10 cpython-310-x86_64-linux-gnu"');
+  const old = resolveServer({ serverPath: '', env: { PATH: bin }, bundledDir: fakeBundle(soabi) });
+  assert.equal(old.command, undefined);
+  assert.match(old.tried.join('; '), /Python 3\.10; it needs 3\.11 or later/);
+  const bin2 = scratch();
+  fs.symlinkSync(venvPython, path.join(bin2, 'python3'));
+  const other = resolveServer({ serverPath: '', env: { PATH: bin2 }, bundledDir: fakeBundle('cpython-399-sparc') });
+  assert.equal(other.command, undefined);
+  assert.match(other.tried.join('; '), /this VSIX bundles libraries for cpython-399-sparc/);
+});
+
+test('the bundled server is not run by an interpreter inside the workspace without consent', () => {
+  const workspace = scratch();
+  fs.mkdirSync(path.join(workspace, 'bin'));
+  fs.symlinkSync(venvPython, path.join(workspace, 'bin', 'python3'));
+  const found = resolveServer({ serverPath: '', workspaceFolder: workspace, env: { PATH: path.join(workspace, 'bin') }, bundledDir: fakeBundle(soabi) });
+  assert.equal(found.command, undefined);
 });
 
 test('~ is the home folder', () => {
@@ -132,7 +218,7 @@ test('only the settings the user set are sent, in [tool.django-expert] kebab cas
 test('every setting of package.json is either sent to the server or client-only', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'editors/vscode/package.json'), 'utf8'));
   const { SERVER_KEYS } = require(path.join(root, 'editors/vscode/src/settings.js'));
-  const clientOnly = ['serverPath', 'useWorkspaceEnvironment', 'trace.server'];
+  const clientOnly = ['serverPath', 'useWorkspaceEnvironment', 'importStrategy', 'trace.server'];
   const names = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^django-expert\./, ''));
   assert.deepEqual(names.filter((n) => !clientOnly.includes(n)).sort(), Object.keys(SERVER_KEYS).sort());
 });
