@@ -19,6 +19,8 @@ TESTS=(
   "neovim-0.11-enable|bash $HERE/nvim/run.sh $NVIM011 enable"
   "neovim-0.11-setup|bash $HERE/nvim/run.sh $NVIM011 setup"
   "neovim-0.11-lspconfig|bash $HERE/nvim/run.sh $NVIM011 lspconfig"
+  "neovim-0.7-missing-server|bash $HERE/nvim/run.sh nvim missing"
+  "neovim-0.11-missing-server|bash $HERE/nvim/run.sh $NVIM011 missing"
   "emacs-28-eglot|bash $HERE/emacs/run.sh"
   "vscode-code-server|bash $HERE/vscode/run.sh main"
   "vscode-code-server-venv|bash $HERE/vscode/run.sh venv"

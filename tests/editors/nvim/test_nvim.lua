@@ -6,7 +6,10 @@
 -- in a copy of tests/workspaces/shop. env: DJE_WS (the workspace copy).
 -- Checks: the server starts and attaches; DJE201 (catalog/models.py:34) is a diagnostic;
 -- its quick fix "Remove null=True", applied through vim.lsp.buf.code_action(), edits the
--- line and the diagnostic goes; :DjangoExpertCompleteEngagement writes the report.
+-- line and the diagnostic goes; :DjangoExpertCompleteEngagement writes the report;
+-- completion is wired (omnifunc, also on 0.7); the template catalog/templates/catalog/broken.html
+-- (filetype htmldjango) gets its DJE109 diagnostic; a syntax error typed in the unsaved buffer
+-- is reported at its column in the buffer.
 -- Exit status: 0 passed, 1 a check failed, 2 a Lua error.
 
 local function out(...)
@@ -74,6 +77,18 @@ local function main()
   local d = ours(bufnr, 'DJE201')[1]
   check(d.lnum == 33 and d.message:find('null=True', 1, true) ~= nil,
     string.format('DJE201 on line %d: %s', d.lnum + 1, d.message))
+  check(vim.bo[bufnr].omnifunc == 'v:lua.vim.lsp.omnifunc', "completion wired: omnifunc = " .. vim.bo[bufnr].omnifunc)
+
+  -- a template: Neovim detects htmldjango ({% extends %} on line 1), the server attaches and
+  -- reports the {% url %} of no route (line 3)
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/catalog/templates/catalog/broken.html'))
+  local template = vim.api.nvim_get_current_buf()
+  check(vim.bo[template].filetype == 'htmldjango', 'broken.html has filetype ' .. vim.bo[template].filetype)
+  local url = vim.wait(30000, function() return #ours(template, 'DJE109') > 0 end, 100)
+  local td = ours(template, 'DJE109')[1]
+  check(url and td.lnum == 2, 'the template gets its {% url %} diagnostic: ' .. (td and string.format('line %d col %d: %s', td.lnum + 1, td.col + 1, td.message) or vim.inspect(vim.diagnostic.get(template))))
+  vim.api.nvim_set_current_buf(bufnr)
+
   -- the README's settings example (enable, setup modes): ignore = { 'DJE202' }
   local ignored = os.getenv('DJE_IGNORED')
   if ignored then
@@ -177,6 +192,17 @@ local function main()
     check(hint, 'DJE202 is now a hint with the reason: ' .. tostring((ours(bufnr, 'DJE202')[1] or {}).message))
   end
   vim.notify = notify
+
+  -- 6. a syntax error typed in the unsaved buffer: DJE000 at the column of the second `=`
+  --    in the buffer's line (not a column computed from the file on disk)
+  vim.api.nvim_set_current_buf(bufnr)
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, last, last, false, { 'value = = 1' })
+  local syntax = vim.wait(20000, function() return #ours(bufnr, 'DJE000') > 0 end, 100)
+  local sd = ours(bufnr, 'DJE000')[1]
+  check(syntax and sd.lnum == last and sd.col == 8,
+    'syntax error in the unsaved buffer at line ' .. (last + 1) .. ' col 9: ' .. (sd and string.format('line %d col %d: %s', sd.lnum + 1, sd.col + 1, sd.message) or 'none'))
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, {})
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -36,18 +36,30 @@ local function notify(message, level)
   vim.notify('django-expert: ' .. message, level or vim.log.levels.INFO)
 end
 
---- The server command: vim.g.django_expert_cmd, else the `django-expert` of the active
---- virtualenv ($VIRTUAL_ENV), or on PATH. A `.venv`/`venv` in the current directory is the
---- repository's choice of program: searched only when the user opted in
---- (vim.g.django_expert_use_project_venv, or use_project_venv in setup()).
-function M.cmd(opts)
+-- How to install the server, for the message shown when it is missing (the package is not
+-- on PyPI: it is installed from a clone).
+M.install_hint = 'install it from a clone of django-expert: `pipx install ~/src/django-expert`, or, '
+  .. 'with the project\'s virtualenv active, `python -m pip install ~/src/django-expert`; '
+  .. 'then restart Neovim (or set vim.g.django_expert_cmd = { "/path/to/django-expert", "lsp" })'
+
+--- The server command and where it was looked for: vim.g.django_expert_cmd, else the
+--- `django-expert` of the active virtualenv ($VIRTUAL_ENV), or on PATH. A `.venv`/`venv` in
+--- the current directory is the repository's choice of program: searched only when the
+--- user opted in (vim.g.django_expert_use_project_venv, or use_project_venv in setup()).
+--- Returns cmd (nil when not found), looked (a list of strings).
+function M.find(opts)
   opts = opts or M.options or {}
   if type(vim.g.django_expert_cmd) == 'table' and #vim.g.django_expert_cmd > 0 then
-    return vim.g.django_expert_cmd
+    return vim.g.django_expert_cmd, { 'vim.g.django_expert_cmd' }
   end
+  local looked = { 'vim.g.django_expert_cmd (not set)' }
   local candidates = {}
   local venv = os.getenv('VIRTUAL_ENV')
-  if venv and venv ~= '' then table.insert(candidates, venv .. '/bin/django-expert') end
+  if venv and venv ~= '' then
+    table.insert(candidates, venv .. '/bin/django-expert')
+  else
+    table.insert(looked, '$VIRTUAL_ENV (no virtualenv active)')
+  end
   local opted_in = vim.g.django_expert_use_project_venv
   if opts.use_project_venv == true or opted_in == true or opted_in == 1 then
     local cwd = vim.fn.getcwd()
@@ -55,11 +67,45 @@ function M.cmd(opts)
     table.insert(candidates, cwd .. '/venv/bin/django-expert')
   end
   for _, candidate in ipairs(candidates) do
-    if is_executable(candidate) then return { candidate, 'lsp' } end
+    if is_executable(candidate) then return { candidate, 'lsp' }, looked end
+    table.insert(looked, candidate)
   end
   local on_path = vim.fn.exepath('django-expert')
-  if on_path ~= '' then return { on_path, 'lsp' } end
-  return { 'django-expert', 'lsp' } -- not installed: starting it fails with Neovim's own message
+  if on_path ~= '' then return { on_path, 'lsp' }, looked end
+  table.insert(looked, 'django-expert on PATH')
+  return nil, looked
+end
+
+--- The server command (a list); `{ 'django-expert', 'lsp' }` when it is not installed, so
+--- that a config can still be built (M.available() then says it is missing).
+function M.cmd(opts)
+  return (M.find(opts)) or { 'django-expert', 'lsp' }
+end
+
+local warned = false
+
+--- The `cmd` of lsp/django_expert.lua when the server is not installed: Neovim 0.11 silently
+--- skips a config whose `cmd` table names no executable, so that config gets this function
+--- (which passes its check) and its root_dir, seeing it, says what is missing instead.
+function M.missing_cmd()
+  M.available(M.missing_cmd)
+  error('django-expert: the language server is not installed')
+end
+
+--- Whether `cmd` (default: M.cmd()) can run; if not, say once what to do and where we looked.
+function M.available(cmd)
+  cmd = cmd or M.cmd()
+  local program = type(cmd) == 'table' and cmd[1] or 'django-expert'
+  if (type(cmd) == 'function' and cmd ~= M.missing_cmd) or (type(cmd) == 'table' and is_executable(program)) then return true end
+  if not warned then
+    warned = true
+    local _, looked = M.find()
+    vim.schedule(function()
+      notify('the language server `' .. tostring(program) .. '` was not found (looked at: '
+        .. table.concat(looked, ', ') .. '). To use it, ' .. M.install_hint .. '.', vim.log.levels.ERROR)
+    end)
+  end
+  return false
 end
 
 local function dirname(path)
@@ -101,10 +147,21 @@ function M.on_init(client)
   end
 end
 
+-- the filetypes the server works on: Python, and Django templates (Neovim detects
+-- `htmldjango` for .html files that start with {% extends %}, {% block %}, {% load %}, ...)
+M.filetypes = { 'python', 'htmldjango' }
+
+--- on_attach: completion through the omnifunc (CTRL-X CTRL-O) before Neovim 0.10 set it itself.
+function M.on_attach(_, bufnr)
+  if vim.fn.has('nvim-0.10') == 0 then
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
+end
+
 --- The client configuration (the keys vim.lsp.start/start_client take) for one root.
 function M.config(root, opts)
   opts = opts or M.options or {}
-  local on_init = opts.on_init
+  local on_init, on_attach = opts.on_init, opts.on_attach
   return {
     name = M.name,
     cmd = opts.cmd or M.cmd(opts),
@@ -117,7 +174,10 @@ function M.config(root, opts)
       M.on_init(client)
       if on_init then on_init(client, result) end
     end,
-    on_attach = opts.on_attach,
+    on_attach = function(client, bufnr)
+      M.on_attach(client, bufnr)
+      if on_attach then on_attach(client, bufnr) end
+    end,
     capabilities = opts.capabilities,
   }
 end
@@ -146,6 +206,7 @@ function M.start(bufnr)
   if fname == '' or vim.bo[bufnr].buftype ~= '' then return end
   local root = M.root_dir(fname) or vim.fn.fnamemodify(fname, ':p:h')
   local config = M.config(root)
+  if not M.available(config.cmd) then return end
   if vim.lsp.start then -- 0.8+: reuses a client with the same name and root
     return vim.lsp.start(config, { bufnr = bufnr })
   end
@@ -179,11 +240,11 @@ function M.setup(opts)
   local group = vim.api.nvim_create_augroup('django_expert', { clear = true })
   vim.api.nvim_create_autocmd('FileType', {
     group = group,
-    pattern = 'python',
+    pattern = M.filetypes,
     callback = function(args) M.start(args.buf) end,
   })
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do -- buffers opened before setup()
-    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].filetype == 'python' then M.start(bufnr) end
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.filetypes, vim.bo[bufnr].filetype) then M.start(bufnr) end
   end
 end
 
@@ -222,7 +283,14 @@ function M.execute(command, arguments, bufnr, on_done)
     if c.command == command then title = c.title end
   end
   if client == nil then
-    notify('no django-expert server is running; open a Python file of your Django project first', vim.log.levels.ERROR)
+    local cmd = M.find()
+    if cmd == nil then
+      warned = false
+      M.available({ 'django-expert' })
+    else
+      notify('no django-expert server is attached to this buffer: open a Python file or template of your Django '
+        .. 'project (`:checkhealth vim.lsp` or `:LspInfo` says why a server did not start)', vim.log.levels.ERROR)
+    end
     return false
   end
   if arguments == nil or #arguments == 0 then
