@@ -11,8 +11,8 @@
 ;; Django REST Framework projects, from the `django-expert' language server, through Eglot.
 ;;
 ;; Loading this file registers the server with Eglot for `python-mode' and
-;; `python-ts-mode' (see `django-expert-register-with-eglot'), and defines one command per
-;; engagement step:
+;; `python-ts-mode', and for Django templates in `html-mode', `mhtml-mode' and `web-mode'
+;; (see `django-expert-register-with-eglot'), and defines one command per engagement step:
 ;;
 ;;   M-x django-expert-scope-engagement      M-x django-expert-analyze-project
 ;;   M-x django-expert-load-memory           M-x django-expert-provide-guidance
@@ -24,6 +24,10 @@
 ;;   (add-to-list 'load-path "~/src/django-expert/editors/emacs")
 ;;   (require 'django-expert)
 ;;   (add-hook 'python-mode-hook #'eglot-ensure)
+;;   (add-hook 'html-mode-hook #'django-expert-ensure)   ; templates (mhtml-mode too)
+;;
+;; When the server is not installed, a warning says what to install, how, and where it was
+;; looked for (instead of an error in `post-command-hook').
 
 ;;; Code:
 
@@ -72,6 +76,13 @@ under the section :django-expert."
 
 (defcustom django-expert-major-modes '(python-mode python-ts-mode)
   "The major modes whose buffers the server manages."
+  :type '(repeat symbol)
+  :group 'django-expert)
+
+(defcustom django-expert-template-modes '(html-mode mhtml-mode web-mode)
+  "The major modes of Django templates the server manages.
+`django-expert-ensure' connects their buffers only under a `templates'
+folder, where the server reads templates."
   :type '(repeat symbol)
   :group 'django-expert)
 
@@ -130,11 +141,66 @@ folder).  nil: no fallback."
                        (executable-find "django-expert"))))
         (and found (list found "lsp")))))
 
+(defun django-expert--looked ()
+  "Where `django-expert-server-program' looked, as a string."
+  (mapconcat #'identity
+             (append '("`django-expert-server-command' (not set)")
+                     (mapcar (lambda (dir) (expand-file-name "bin/django-expert" dir))
+                             (django-expert--venv-candidates))
+                     (unless (or (getenv "VIRTUAL_ENV") (bound-and-true-p python-shell-virtualenv-root))
+                       '("$VIRTUAL_ENV (no virtualenv active)"))
+                     '("django-expert on `exec-path'"))
+             ", "))
+
+(defun django-expert-missing-message ()
+  "What to do when the server is not installed, and where it was looked for."
+  (format "the language server `django-expert' was not found (looked at: %s). To use it, install it from a clone of django-expert (it is not on PyPI): `pipx install ~/src/django-expert', or, with the project's virtualenv active, `python -m pip install ~/src/django-expert'; then M-x eglot (or set `django-expert-server-command')."
+          (django-expert--looked)))
+
+(defvar django-expert--warned nil
+  "Non-nil once the missing server was reported in this session.")
+
+(defun django-expert--report-missing ()
+  "Say once per session that the server is missing, as a warning."
+  (unless django-expert--warned
+    (setq django-expert--warned t)
+    (display-warning 'django-expert (django-expert-missing-message) :error)))
+
+(defun django-expert--ours-p ()
+  "Non-nil when the current buffer is one django-expert's Eglot entry manages."
+  (and django-expert-register-with-eglot
+       (apply #'derived-mode-p (append django-expert-major-modes django-expert-template-modes))))
+
+(defun django-expert--skip-ensure (&rest _)
+  "Before `eglot-ensure': report a missing server and skip, for our buffers.
+Eglot would otherwise fail from `post-command-hook' with a dump of its
+byte-compiled hook function."
+  (when (and (django-expert--ours-p) (not (django-expert-server-program)))
+    (django-expert--report-missing)
+    t))
+
+(advice-add 'eglot-ensure :before-until #'django-expert--skip-ensure)
+
+(defun django-expert--template-p ()
+  "Non-nil when the current buffer's file lies under a `templates' folder."
+  (and buffer-file-name
+       (locate-dominating-file buffer-file-name
+                               (lambda (dir) (equal (file-name-nondirectory (directory-file-name dir)) "templates")))))
+
+;;;###autoload
+(defun django-expert-ensure ()
+  "Start django-expert for this buffer with `eglot-ensure', for mode hooks.
+Python buffers always; template buffers (`django-expert-template-modes')
+only under a `templates' folder.  When the server is missing, a warning
+says what to install and where it was looked for."
+  (when (or (apply #'derived-mode-p django-expert-major-modes) (django-expert--template-p))
+    (eglot-ensure)))
+
 (defun django-expert--contact (&optional _interactive)
   "The Eglot contact for the server (see `eglot-server-programs')."
   (let ((program (django-expert-server-program)))
     (unless program
-      (user-error "django-expert: the language server is not installed; run `pip install django-expert' in the project's environment, or set `django-expert-server-command'"))
+      (user-error "django-expert: %s" (django-expert-missing-message)))
     (if django-expert-initialization-options
         (append program (list :initializationOptions django-expert-initialization-options))
       program)))
@@ -144,7 +210,7 @@ folder).  nil: no fallback."
   "Add the django-expert server to `eglot-server-programs'."
   (interactive)
   (setq eglot-server-programs
-        (cons (cons django-expert-major-modes #'django-expert--contact)
+        (cons (cons (append django-expert-major-modes django-expert-template-modes) #'django-expert--contact)
               (cl-remove-if (lambda (entry) (eq (cdr entry) #'django-expert--contact))
                             eglot-server-programs))))
 
@@ -156,7 +222,7 @@ The markers are `django-expert-root-markers', tried in order.  Only
 for buffers of `django-expert-major-modes'; added at the end of
 `project-find-functions', so version control roots come first."
   (when (and django-expert-root-markers
-             (apply #'derived-mode-p django-expert-major-modes))
+             (apply #'derived-mode-p (append django-expert-major-modes django-expert-template-modes)))
     (let ((root (cl-loop for marker in django-expert-root-markers
                          for found = (locate-dominating-file dir marker)
                          when found
