@@ -31,6 +31,7 @@ contributes less, so rules built on summaries miss cases rather than invent them
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
@@ -294,7 +295,7 @@ def callee_name(func: ast.expr, value: ValueBuilder) -> str | None:
 
 def _returns(body: Body, params: tuple[str, ...], value: ValueBuilder):
     """(return Values, the once-assigned local names they use, with their Values)."""
-    returned = [n.value for n in sorted(body.returns, key=lambda r: (r.lineno, r.col_offset))
+    returned = [_named_subscripts(n.value, params) for n in sorted(body.returns, key=lambda r: (r.lineno, r.col_offset))
                 if n.value is not None][:_MAX_RETURNS]
     if not returned:
         return (), ()
@@ -309,7 +310,8 @@ def _returns(body: Body, params: tuple[str, ...], value: ValueBuilder):
             bound.update(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name))
         elif isinstance(node, _BINDINGS):
             bound.update(_bound(node))
-    single = {name: values[0] for name, values in assigned.items() if len(values) == 1 and name not in bound}
+    single = {name: _named_subscripts(values[0], params) for name, values in assigned.items()
+              if len(values) == 1 and name not in bound}
     names: dict[str, object] = {}
     todo = [n for expression in returned for n in _roots(expression)]
     while todo:
@@ -335,7 +337,8 @@ def _rows_shape(found: Value) -> Value | None:
     """The part of a returned Value a queryset flow can use; None for what cannot be rows
     (a constant, `self.name`, `str(x)`, `text.upper()`)."""
     if isinstance(found, Mapping):  # `return {"books": books}`: an inclusion tag's context, by name
-        items = tuple((k, v) for k, v in found.items if isinstance(k, Const) and isinstance(v, Ref) and "." not in v.name)
+        items = tuple((k, shape) for k, v in found.items if isinstance(k, Const)
+                      for shape in (_context_shape(v),) if shape is not None)
         return Mapping(items) if items else None
     if isinstance(found, Ref):
         segments = found.name.split(".")
@@ -353,6 +356,53 @@ def _rows_shape(found: Value) -> Value | None:
     if last in _ROW_ARGUMENTS:
         return Call(found.func, tuple(_rows_shape(a) or a for a in found.args), found.kwargs, receiver)
     return Call(found.func, (), (), receiver)
+
+
+def _context_shape(found: Value) -> Value | None:
+    """A context value an inclusion tag's template can read rows from: a local or parameter
+    (`books`, `context[books]`), or a chain of calls on one (`books.filter(year=year)`)."""
+    if isinstance(found, Ref):
+        return found if "." not in found.name else None
+    shape = _rows_shape(found) if isinstance(found, Call) else None
+    root = call_root(shape) if shape is not None else ""
+    return shape if root and "." not in root else None
+
+
+def call_root(call: Call) -> str:
+    """The name a chain of calls starts from (`books.filter(...).order_by(...)` -> "books");
+    "" when it starts from something else (a call, a constant)."""
+    while call.receiver is not None:
+        if isinstance(call.receiver, Ref):
+            return call.receiver.name
+        if not isinstance(call.receiver, Call):
+            return ""
+        call = call.receiver
+    return call.func.rpartition(".")[0]
+
+
+def subscript_name(param: str, key: str) -> str:
+    """The name a summary gives `param["key"]` (a tag's `context["books"]`): not a Python
+    name, so it can stand for nothing else."""
+    return f"{param}[{key}]"
+
+
+def _named_subscripts(expression: ast.expr, params: tuple[str, ...]) -> ast.expr:
+    """`expression` with each `param["key"]` as the name `subscript_name` gives it (a copy;
+    the tree is shared with the rules)."""
+    def named(node: ast.AST) -> bool:
+        return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in params \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+
+    if not any(named(node) for node in ast.walk(expression)):
+        return expression
+
+    class Rename(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+            if named(node):
+                return ast.copy_location(ast.Name(subscript_name(node.value.id, node.slice.value), ast.Load()), node)
+            return self.generic_visit(node)
+
+    return Rename().visit(copy.deepcopy(expression))
 
 
 def _roots(expression: ast.expr) -> list[str]:

@@ -25,13 +25,14 @@ depended on through its answer (`ProjectModel.memo`), so a deep call chain costs
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.chains import Chains
 from django_expert.analyzers.facts.summaries import DERIVED, passes_in
 from django_expert.analyzers.facts.types import Summary
-from django_expert.analyzers.facts.values import ValueBuilder
+from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder
 from django_expert.analyzers.project.model import record
 
 if TYPE_CHECKING:
@@ -326,30 +327,82 @@ def _template_functions(project: ProjectModel) -> tuple:
 
 
 def template_expander(project: ProjectModel, depth: int = 0):
-    """What `templates.reads_of` calls to learn what a filter or tag reads from an argument:
+    """What `templates.reads_of` calls to learn what a filter or tag reads: from an argument,
     its function's reads, and for an inclusion tag that puts the argument in the context it
-    returns (`return {"books": books}`), what its own template reads from that name."""
-    from django_expert.analyzers.facts.values import Const, Mapping, Ref
+    returns (`return {"books": books}`, or the same rows narrowed: `books.filter(...)`), what
+    its own template reads from that name; with kind "context", what an inclusion tag with
+    `takes_context=True` reads from the caller's variables (`{"books": context["books"]}`),
+    as chains starting with the variable's name."""
     from django_expert.analyzers.project.templates import MAX_INCLUDE_DEPTH, reads_of
 
     functions = template_functions(project)
 
+    def inner_reads(template_name: str, names: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+        template = project.template(template_name) if template_name and depth < MAX_INCLUDE_DEPTH else None
+        if template is None or not names:
+            return []
+        found = reads_of(template, names, project.template, template_expander(project, depth + 1))
+        return [(*r.chain, "__str__") if r.rendered else r.chain for r in found]
+
     def expand(kind: str, name: str, position: int) -> tuple[tuple[str, ...], ...]:
-        target = functions.get((kind, name))
+        target = functions.get(("tag" if kind == "context" else kind, name))
         if target is None:
             return ()
         found = function_summary(project, target[0])
-        index = position + target[1]
-        if found is None or index >= len(found[1].params):
+        if found is None:
             return ()
-        param = found[1].params[index]
-        chains = [chain for chain, _ in reads_through(project, found[0], param)]
-        template = project.template(target[2]) if target[2] and depth < MAX_INCLUDE_DEPTH else None
-        keys = {k.value: () for value in found[1].returns if isinstance(value, Mapping)
-                for k, v in value.items if isinstance(k, Const) and v == Ref(param)}
-        if template is not None and keys:
-            inner = reads_of(template, keys, project.template, template_expander(project, depth + 1))
-            chains += [(*r.chain, "__str__") if r.rendered else r.chain for r in inner]
+        qualname, summary = found
+        if kind == "context":
+            if target[1] != 1 or not summary.params:
+                return ()
+            given = _context_keys(summary, lambda v: _subscript_key(v, summary.params[0]))
+            return tuple(dict.fromkeys(inner_reads(target[2], {key: (var,) for key, var in given.items()})))
+        index = position + target[1]
+        if index >= len(summary.params):
+            return ()
+        param = summary.params[index]
+        chains = [chain for chain, _ in reads_through(project, qualname, param)]
+        given = _context_keys(summary, lambda v: "" if _same_rows_of(v, param) else None)
+        chains += inner_reads(target[2], {key: () for key in given})
         return tuple(dict.fromkeys(chains))
 
     return expand
+
+
+# Calls that narrow or order rows and keep what the rows load (a clone keeps select_related
+# and prefetch_related): a tag's `books.filter(year=year)` reads what `books` loads.
+_SAME_ROWS = frozenset({"all", "filter", "exclude", "order_by", "distinct", "reverse"})
+
+
+def _context_keys(summary: Summary, source: Callable[[Value], str | None]) -> dict[str, str]:
+    """The keys of the context dicts a function returns whose value `source` recognises
+    (through a local name assigned once), with what `source` says of it."""
+    names = dict(summary.names)
+    found: dict[str, str] = {}
+    for returned in summary.returns:
+        if isinstance(returned, Mapping):
+            for key, value in returned.items:
+                if isinstance(value, Ref) and value.name in names:
+                    value = names[value.name]
+                said = source(value)
+                if isinstance(key, Const) and isinstance(key.value, str) and said is not None:
+                    found[key.value] = said
+    return found
+
+
+def _same_rows_of(value: Value, param: str) -> bool:
+    """`param` itself, or `param` narrowed by calls that keep what its rows load."""
+    if value == Ref(param):
+        return True
+    while isinstance(value, Call) and value.func.rpartition(".")[2] in _SAME_ROWS:
+        if value.receiver is None:
+            return value.func.rpartition(".")[0] == param
+        value = value.receiver
+    return value == Ref(param)
+
+
+def _subscript_key(value: Value, param: str) -> str | None:
+    """"books" for the summary's name of `param["books"]` (see facts.summaries.subscript_name)."""
+    if isinstance(value, Ref) and value.name.startswith(f"{param}[") and value.name.endswith("]"):
+        return value.name[len(param) + 1:-1]
+    return None

@@ -228,7 +228,7 @@ class _Parser:
         if f"end{name}" in self.ends:
             body, orelse = self._container(name, ("else", "elif", "empty", "plural"))
             return Node("other", line, tuple(body), tuple(orelse), reads=_reads(args, line), name=name)
-        return Node("other", line, reads=_reads(args, line), name=name) if args else None
+        return Node("other", line, reads=_reads(args, line), name=name)  # kept bare too: a takes_context tag reads
 
     def _tag_for(self, args: list[str], line: int) -> Node | None:
         if "in" not in args:
@@ -316,7 +316,9 @@ def _override(items: tuple[Item, ...], blocks: dict[str, Node]) -> tuple[Item, .
 
 
 # What a project's template filter or tag reads from its arguments: (kind "filter" | "tag",
-# name, argument position) -> the chains its function reads from that argument.
+# name, argument position) -> the chains its function reads from that argument; with kind
+# "context", what a `takes_context` tag reads from the template's variables (chains that
+# start with the variable's name).
 Expand = Callable[[str, str, int], tuple[tuple[str, ...], ...]]
 
 
@@ -363,6 +365,10 @@ def _follow(items, env, path, load, found, depth, expand: Expand | None = None) 
                 chain = _resolve(var, env)
                 if chain is not None:
                     found.extend(Read(chain + more, path, var.line) for more in expand("tag", item.name, position))
+            for read in expand("context", item.name, 0):  # a `takes_context` tag reads the variables itself
+                prefix = env.get(read[0])
+                if prefix is not None:
+                    found.append(Read(prefix + read[1:], path, item.line))
         inner = dict(env)
         if item.kind == "if" and len(item.reads) == 1 and item.reads[0].path in _ONCE_PER_LOOP:
             _follow(item.orelse, env, path, load, found, depth, expand)  # the body runs for one row only

@@ -7,8 +7,9 @@ row, a relation the queryset does not load: `{{ book.author.name }}`,
 model's `__str__` reads a relation, a project filter or tag given the row that reads one
 (`{{ book|byline }}`, `{% tag_count book %}`: the function registered in a `templatetags`
 module, followed through its summary), an inclusion tag given the rows that puts them in
-its context (`{% shelf_of books %}` with `return {"books": books}`: its own template's reads
-count), and the same through `{% with %}`, `{% include %}`
+its context (`{% shelf_of books %}` with `return {"books": books}`, or the rows narrowed:
+`books.filter(...)`; its own template's reads count), an inclusion tag with
+`takes_context=True` that passes the page's rows on (`{"books": context["books"]}`), and the same through `{% with %}`, `{% include %}`
 and `{% extends %}`/`{% block %}`. Views are `render()`/`TemplateResponse` calls with a
 context dict, `ListView` (`object_list`, `<model>_list`, `page_obj`), `DetailView`
 (relations of the object's related rows) and what `get_context_data` adds

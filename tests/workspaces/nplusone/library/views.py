@@ -111,3 +111,21 @@ def book_shelf_given(request):  # the {% shelf_of books %} inclusion tag loops o
 def book_shelf_given_selected(request):
     books = Book.objects.select_related("author").order_by("-pk")
     return render(request, "library/book_shelf_given.html", {"books": books})
+
+
+def book_shelf_since(request):  # {% shelf_since books 2000 %} narrows these rows and loops over them
+    return render(request, "library/book_shelf_since.html", {"books": Book.objects.order_by("-pk")})
+
+
+def book_shelf_since_selected(request):
+    books = Book.objects.select_related("author").order_by("-pk")
+    return render(request, "library/book_shelf_since.html", {"books": books})
+
+
+def book_shelf_context(request):  # {% shelf_in_context %} takes `books` from the page's context
+    return render(request, "library/book_shelf_context.html", {"books": Book.objects.order_by("-pk")})
+
+
+def book_shelf_context_selected(request):
+    books = Book.objects.select_related("author").order_by("-pk")
+    return render(request, "library/book_shelf_context.html", {"books": books})

@@ -36,3 +36,13 @@ def shelf_selected():
 @register.inclusion_tag("library/_shelf.html")
 def shelf_of(books):  # the rows come from the view rendering the page
     return {"books": books}
+
+
+@register.inclusion_tag("library/_shelf.html")
+def shelf_since(books, published):  # the rows are the view's, narrowed here (a clone loads what they load)
+    return {"books": books.filter(published=published).order_by("title")}
+
+
+@register.inclusion_tag("library/_shelf.html", takes_context=True)
+def shelf_in_context(context):  # the rows are the page's `books`, read from its context
+    return {"books": context["books"]}
