@@ -31,6 +31,8 @@ _LIMIT = 1_000_000
 # `makemigrations --check` (or the old `--exit`), in either order on one command line.
 MIGRATIONS_CHECK = re.compile(r"makemigrations\b[^\n;|&]*--(?:check|exit)\b|--check\b[^\n;|&]*\bmakemigrations\b")
 _SCRIPT = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.(?:sh|py))\b")
+_DOCKER = re.compile(r"\bdocker(?:-compose|\s+compose|\s+run)\b")
+_DOCKER_FILE = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$|^Dockerfile[\w.-]*$|^[\w.-]+\.Dockerfile$")
 _PYTEST_FILES = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 _MIGRATIONS = frozenset({"migrations", "south_migrations"})
 
@@ -165,13 +167,48 @@ def ci_files(project: ProjectModel) -> tuple[CiFile, ...]:
 
 
 def _script_checks(project: ProjectModel, folder: Path, text: str) -> bool:
-    """Whether a script the CI file names (scripts/lint.sh) runs `makemigrations --check`."""
-    for name in dict.fromkeys(_SCRIPT.findall(text)):
-        for base in (folder, project.layout.root):
-            script = read_file(project, base / name)
-            if script is not None and MIGRATIONS_CHECK.search(script):
-                return True
+    """Whether a script the CI file names (scripts/lint.sh) runs `makemigrations --check`,
+    or, when the CI runs containers (`docker compose`, `docker run`), a script a compose file
+    or Dockerfile of the repository names (defectdojo's compose override runs
+    /app/docker/entrypoint-unit-tests.sh as the container's entrypoint). Scripts are followed
+    two levels deep (a CI step runs docker/setEnv.sh, which names the compose file)."""
+    texts = [text]
+    if _DOCKER.search(text):
+        texts += [t for p in _docker_files(folder) if (t := read_file(project, p)) is not None]
+    seen: set[Path] = set()
+    for _ in range(2):
+        found = []
+        for source in texts:
+            for name in dict.fromkeys(_SCRIPT.findall(source)):
+                script = _script(project, (folder, project.layout.root), name, seen)
+                if script is None:
+                    continue
+                if MIGRATIONS_CHECK.search(script):
+                    return True
+                found.append(script)
+        texts = found
     return False
+
+
+def _docker_files(folder: Path) -> list[Path]:
+    """The compose files and Dockerfiles at the repository's root."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and _DOCKER_FILE.match(p.name))
+
+
+def _script(project: ProjectModel, bases: tuple[Path, ...], name: str, seen: set[Path]) -> str | None:
+    """The text of a script named in CI, under the repository: a path inside a container
+    (/app/docker/x.sh) is tried without its leading folders (docker/x.sh, x.sh)."""
+    parts = [p for p in Path(name).parts if p not in ("/", ".", "..")]
+    for base in bases:
+        for start in range(len(parts)):
+            path = base.joinpath(*parts[start:])
+            if path in seen:
+                return None
+            text = read_file(project, path)
+            if text is not None:
+                seen.add(path)
+                return text
+    return None
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -4,7 +4,8 @@
 Finds a project whose repository has CI configuration (GitHub Actions workflows,
 `.gitlab-ci.yml`, tox.ini, noxfile.py, a Makefile, `.pre-commit-config.yaml`, CircleCI,
 Azure, Bitbucket, Travis, Jenkins) but none of it runs `manage.py makemigrations --check`,
-itself or in a script it names, and no test runs it (`call_command("makemigrations",
+itself or in a script it names (two scripts deep; when the CI runs containers, the scripts
+the repository's compose files and Dockerfiles name, such as an entrypoint), and no test runs it (`call_command("makemigrations",
 check=True)`). It is reported once, on the first line of the project's settings module.
 Projects without any CI file are left alone.
 

@@ -164,6 +164,28 @@ def test_dje604_reports_ci_without_the_check(tmp_path):
     assert ".github/workflows/ci.yml" in found[0].message
 
 
+def test_dje604_follows_the_scripts_containers_run(tmp_path):
+    # defectdojo: the workflow runs `docker compose up`; the compose override's entrypoint,
+    # /app/docker/entrypoint-unit-tests.sh inside the container, runs makemigrations --check.
+    ci = {".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: docker/setEnv.sh unit_tests\n"
+                                      "      - run: docker compose up --exit-code-from uwsgi uwsgi\n",
+          "docker-compose.override.unit_tests.yml": (
+              "services:\n  uwsgi:\n    entrypoint: ['/wait-for-it.sh', 'db:5432', '--',"
+              " '/app/docker/entrypoint-unit-tests.sh']\n")}
+    script = "#!/bin/sh\npython3 manage.py makemigrations --no-input --check --dry-run || exit 1\n"
+    check_noop(tmp_path / "a", {**ci, "docker/entrypoint-unit-tests.sh": script}, "DJE604")
+    # the same check one script further: setEnv.sh names the script that runs it
+    env = {".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ./docker/setEnv.sh unit_tests\n",
+           "docker/setEnv.sh": "#!/bin/sh\nexec docker/unit-tests.sh\n", "docker/unit-tests.sh": script}
+    check_noop(tmp_path / "b", env, "DJE604")
+    # the containers' scripts do not check: still reported, and a compose file is not
+    # read when the CI runs no container
+    assert len(findings(tmp_path / "c", {**ci, "docker/entrypoint-unit-tests.sh": "#!/bin/sh\npytest\n"}, "DJE604")) == 1
+    nodocker = {**ci, ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: pytest\n",
+                "docker/entrypoint-unit-tests.sh": script}
+    assert len(findings(tmp_path / "d", nodocker, "DJE604")) == 1
+
+
 def test_dje605_silent_when_the_module_exists(tmp_path):
     check_noop(tmp_path, {"pytest.ini": PYTEST_INI, "config/settings_test.py": TEST_SETTINGS}, "DJE605")
 
