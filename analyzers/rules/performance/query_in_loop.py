@@ -15,7 +15,8 @@ the loop). Rows saved as copies (`row.pk = None`, `save(force_insert=True)`) are
 alone: copying one object's children is rare, bounded by that object, and the copy code
 usually needs each new primary key at once (which `bulk_create()` sets on some databases
 only). A loop over a constant
-list is not reported. Reads of the rows' relations (`row.author`, `row.tags.all()`) are
+list is not reported, nor is a query that reads the loop's own row again
+(`filter(pk=row.pk).exists()`: a deliberate re-check that it still exists). Reads of the rows' relations (`row.author`, `row.tags.all()`) are
 DJE501's; test modules and migrations are skipped. Writes a loop makes one row at a time
 on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
 must not undo or stop the others; a bulk write is all-or-nothing). When the model has
@@ -213,7 +214,8 @@ def _queries(project, flows, flow, loop, target: str, model):
                 for k in node.keywords))
             if not _custom_write(project, model, method) and id(node) not in one_by_one and not inserting:
                 yield node, "writes the row with one query", _with_signals(project, model, method, _ROW_WRITES[method])
-        elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver):
+        elif method in _QUERIES and not _uses_target_relation(receiver, target) and not _locks(receiver) \
+                and not (model is not None and _rereads_row(node, target)):
             rows = flow.rows(flows.values(receiver), node.lineno)
             creating = method in ("create", "get_or_create", "update_or_create")
             if rows is not None and rows.many and _overridden(project, rows.model, receiver, method):
@@ -268,6 +270,30 @@ def _locks(receiver) -> bool:
     """`select_for_update()` in the chain: rows locked one at a time, on purpose."""
     return any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "select_for_update"
                for c in ast.walk(receiver))
+
+
+_PRIMARY_KEYS = frozenset({"pk", "id"})
+
+
+def _rereads_row(call, target: str) -> bool:
+    """`Model.objects.filter(id=row.id)` (or `pk=row`): the loop's own row read again, a
+    re-check on purpose that it still exists or has not changed since the loop's query
+    (healthchecks' slow prune skips the checks deleted while it runs); fetching it before
+    the loop would defeat it."""
+    receiver = call
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        for keyword in receiver.keywords:
+            if keyword.arg in _PRIMARY_KEYS and _is_row_key(keyword.value, target):
+                return True
+        receiver = receiver.func.value
+    return False
+
+
+def _is_row_key(value, target: str) -> bool:
+    """`row`, `row.pk` or `row.id`."""
+    if isinstance(value, ast.Attribute) and value.attr in _PRIMARY_KEYS:
+        value = value.value
+    return isinstance(value, ast.Name) and value.id == target
 
 
 def _copies_rows(loop, target: str) -> bool:

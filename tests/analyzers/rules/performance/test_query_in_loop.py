@@ -273,3 +273,27 @@ def test_per_item_business_logic_and_copies_stay_silent(tmp_path):
             for book in source.books.all():
                 book.save(force_insert=True)
     """}, CODE)
+
+
+def test_a_recheck_of_the_loops_own_row_stays_silent(tmp_path):
+    # healthchecks' prunepingsslow: before a slow prune of each check, it makes sure the
+    # check was not deleted meanwhile; reading the rows up front would defeat the re-check.
+    files = {"app/models.py": MODELS, "app/jobs.py": """
+        from app.models import Book, Review
+
+
+        def prune():
+            for book in Book.objects.filter(published=True).order_by("pk"):
+                if not Book.objects.filter(id=book.id).exists():
+                    continue
+                fresh = Book.objects.get(pk=book)
+                fresh.title
+
+
+        def reviews():
+            for book in Book.objects.filter(published=True):
+                if Review.objects.filter(book=book).exists():
+                    print(book)
+    """}
+    found = findings(tmp_path, files, CODE)
+    assert [f.message.split("`")[1] for f in found] == ["Review.objects.filter(book=book).exists()"]
