@@ -243,7 +243,8 @@ def related_field_class(project, serializer: str) -> str | None:
         if method is not None and attribute is None:
             returned = method.returns
             if isinstance(returned, Seq) and returned.items and isinstance(returned.items[0], Ref):
-                return canonical_in(project, ref.module, returned.items[0].name)
+                name = returned.items[0].name  # a class, or a local (`field_class` from super()): not followed
+                return canonical_in(project, ref.module, name) if "." in name else None
             if not (isinstance(returned, Call) and returned.func == ".build_relational_field"
                     and isinstance(returned.receiver, Call) and returned.receiver.func == "super"):
                 return None

@@ -58,6 +58,13 @@ SERIALIZERS = """
             return super().build_relational_field(field_name, relation_info)
 
 
+    class LocalClass(Plain):
+        def build_relational_field(self, field_name, relation_info):
+            field_class, kwargs = super().build_relational_field(field_name, relation_info)
+            kwargs["help_text"] = field_name
+            return field_class, kwargs
+
+
     class Strings(Plain):
         serializer_related_field = serializers.StringRelatedField
 
@@ -105,3 +112,4 @@ def test_a_class_chosen_by_condition_is_not_guessed():
     model = project()
     assert related_field_class(model, "shop.serializers.Chosen") is None
     assert chains(model, "Chosen") is None
+    assert related_field_class(model, "shop.serializers.LocalClass") is None  # a local name, not a class
