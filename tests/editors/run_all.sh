@@ -14,6 +14,7 @@ NVIM011="$STATE/nvim011/bin/nvim"
 
 TESTS=(
   "vscode-extension-units|node --test $HERE/vscode/test_extension_units.mjs"
+  "readme-install-snippet|bash $HERE/install_snippet.sh"
   "neovim-0.7-setup|bash $HERE/nvim/run.sh nvim setup"
   "neovim-0.7-lspconfig|bash $HERE/nvim/run.sh nvim lspconfig"
   "neovim-0.11-enable|bash $HERE/nvim/run.sh $NVIM011 enable"
