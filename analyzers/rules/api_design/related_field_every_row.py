@@ -10,6 +10,9 @@ the serializer (DRF's create/update, or a handler calling `get_serializer()`) an
 code of the project narrows the related model to the requesting user. Relations to the
 user model are left to DJE303, and `<relation>_id` names, which DRF makes read-only.
 
+A viewset every route of which maps its methods to actions counts only the actions routed
+for POST/PUT/PATCH (a `mark_read` action, or a `partial_update` that builds its own data,
+reads no field from the client).
 It stays silent when the serializer narrows the field itself: an `__init__` or
 `get_fields()` of the serializer (or a base), a `validate_<field>()` method, a `validate()`
 that reads the field, or the field being read-only (`read_only=True`, `read_only_fields`,
@@ -52,7 +55,8 @@ import ast
 
 from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
 from django_expert.analyzers.project import drf, tenancy
-from django_expert.analyzers.project.summaries import pointer, short_name
+from django_expert.analyzers.navigation.urls import url_index
+from django_expert.analyzers.project.summaries import method_summary, pointer, short_name
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
@@ -199,10 +203,52 @@ def _validate_reads(node: ast.ClassDef, name: str) -> bool:
 def _written_by_users(project, serializer: str) -> bool:
     """A view validates client data with the serializer and is not for admins only."""
     for view in drf.serializer_views(project, serializer):
-        if not drf.writes(project, view) or not drf.deserializes(project, view):
+        if not drf.writes(project, view) or not _deserializes(project, view):
             continue
         classes = drf.effective_permissions(project, view)
         if classes is not None and _ADMIN in classes and "|" not in str(classes):
             continue
         return True
     return False
+
+
+_DRF_WRITES = frozenset({"create", "update", "partial_update"})
+_WRITE_METHODS = frozenset({"post", "put", "patch"})
+
+
+def _deserializes(project, view: str) -> bool:
+    """`drf.deserializes()`, but when every route to a viewset maps its methods to actions
+    (`as_view({"post": "mark_read", "patch": "partial_update"})`), only the actions routed
+    for writes count: DRF's own create/update, or a handler asking `get_serializer()`. Plane's
+    notification viewset is routed with POST to `mark_read` (no data read) and PATCH to a
+    `partial_update` that builds its own `{"snoozed_till": ...}`: no field comes from the client."""
+    handlers = _routed_writes(project, view)
+    if handlers is None:
+        return drf.deserializes(project, view)
+    for handler in handlers:
+        own = drf.defines_method(project, view, handler)
+        if own is None or own is False and handler in _DRF_WRITES:
+            return True
+        found = method_summary(project, view, handler) if own else None
+        if found is not None and (any(c.endswith(("get_serializer", "serializer_class")) for c in found[1].calls)
+                                  or _hands_over_request_data(found[1])):
+            return True
+    return False
+
+
+def _hands_over_request_data(summary) -> bool:
+    """The handler passes `request.data` whole (`Serializer(obj, data=request.data)`), not
+    values it picks from it (`{"snoozed_till": request.data.get("snoozed_till")}`)."""
+    return any(p.param == "request" and p.chain == ("data",) for p in summary.passes)
+
+
+def _routed_writes(project, view: str) -> frozenset[str] | None:
+    """The actions the URL conf routes writes to, when every route to the view has an action
+    map; None when unsure (no URL conf read, no route, a router, a route without a map)."""
+    index = url_index(project)
+    if not index.known:
+        return None
+    routes = [route for route in index.patterns if route.view == view]
+    if not routes or any(not route.actions for route in routes):
+        return None
+    return frozenset(action for route in routes for method, action in route.actions if method in _WRITE_METHODS)

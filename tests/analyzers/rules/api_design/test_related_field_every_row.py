@@ -170,3 +170,71 @@ def test_lookalikes_from_real_projects_stay_silent(tmp_path):
                 permission_classes = [IsAuthenticated]
         """}, CODE)
     assert found == []
+
+
+ROUTED_VIEWS = """
+    from rest_framework import viewsets
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+
+    from app import serializers
+    from app.models import Task
+
+
+    class Notes(viewsets.ModelViewSet):
+        serializer_class = serializers.TaskSerializer
+        permission_classes = [IsAuthenticated]
+
+        def partial_update(self, request, pk):
+            task = Task.objects.get(pk=pk)
+            serializer = serializers.TaskSerializer(task, data={"id": request.data.get("id")}, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+
+        def mark_read(self, request, pk):
+            return Response(serializers.TaskSerializer(Task.objects.get(pk=pk)).data)
+
+
+    class Created(viewsets.ModelViewSet):
+        serializer_class = serializers.GeneratedSerializer
+        permission_classes = [IsAuthenticated]
+
+
+    class Whole(viewsets.ModelViewSet):
+        serializer_class = serializers.ReadSerializer
+        permission_classes = [IsAuthenticated]
+
+        def partial_update(self, request, pk):
+            serializer = serializers.ReadSerializer(Task.objects.get(pk=pk), data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+"""
+
+ROUTED_URLS = """
+    from django.urls import path
+
+    from app.views import Created, Notes
+
+    urlpatterns = [
+        path("notes/<int:pk>/", Notes.as_view({"get": "retrieve", "patch": "partial_update"})),
+        path("notes/<int:pk>/read/", Notes.as_view({"post": "mark_read"})),
+        path("created/", Created.as_view({"post": "create"})),
+        path("whole/<int:pk>/", Whole.as_view({"patch": "partial_update"})),
+    ]
+"""
+
+
+def test_routed_actions_that_build_their_own_data_stay_silent(tmp_path):
+    """plane's NotificationViewSet: POST is routed to `mark_read` (no client data) and PATCH
+    to a `partial_update` that builds `{"snoozed_till": ...}` itself; the relation never
+    comes from the client. A viewset whose POST is routed to DRF's `create`, or whose handler
+    hands `request.data` whole to the serializer (plane's intake `partial_update`), still reports."""
+    from tests.analyzers.rules.helpers import DEFAULTS
+    files = {"config/settings.py": DEFAULTS["config/settings.py"] + 'ROOT_URLCONF = "config.urls"\n',
+             "config/urls.py": ROUTED_URLS, "app/models.py": MODELS, "app/api.py": SIBLINGS,
+             "app/serializers.py": SERIALIZERS, "app/views.py": ROUTED_VIEWS}
+    found = findings(tmp_path, files, CODE)
+    assert sorted(f.message.split(" accepts")[0] for f in found) == [
+        "`GeneratedSerializer.project`", "`ReadSerializer.project`"]
