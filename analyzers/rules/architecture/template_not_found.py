@@ -7,7 +7,9 @@ exists), `TemplateResponse()` and a view's `template_name`. The folders are thos
 loaders search: TEMPLATES `DIRS` from the settings, then each installed app's
 `templates/` when `APP_DIRS` is on. The message names the closest existing template, and
 the quick fix puts it in place. Nothing is reported when a loader or an installed app the
-analyser cannot see could provide the name.
+analyser cannot see could provide the name, nor in a `startproject`/`startapp` template
+folder (`project_template/`, `app_template/`, a folder with `manage.py-tpl`): the project it
+generates has template folders of its own.
 
 ## Why is this bad?
 A misspelt or moved template raises `TemplateDoesNotExist` only when the view runs: a 500
@@ -49,7 +51,7 @@ _DYNAMIC = ("%", "{", "}")
 @rule("DJE111", "template-not-found", tier="recommended", severity=Severity.ERROR, fix=Applicability.UNSAFE,
       triggers=("render", "template", "TemplateResponse"))
 def check(ctx):
-    if ctx.project is None or not ctx.module or ctx.is_migration:
+    if ctx.project is None or not ctx.module or ctx.is_migration or _in_scaffold(ctx):
         return
     by_node = defaultdict(list)
     for site in Sites.of(ctx).names():
@@ -70,6 +72,27 @@ def check(ctx):
                                  fix_data=(span_tuple(site.span), site.name, suggestion))
             else:
                 yield ctx.report(site.span, message)
+
+
+# `startproject --template` / `startapp --template` folders: the project they generate has
+# its own template folders and settings (wagtail's `project_template/search/views.py`
+# renders `search/search.html` from `project_template/search/templates/`, an app folder of
+# the generated project, not of the package that ships it).
+_SCAFFOLDS = frozenset({"project_template", "app_template"})
+
+
+def _in_scaffold(ctx) -> bool:
+    """The module sits in a project or app template folder: a folder named
+    `project_template`/`app_template`, or one holding a `manage.py-tpl`."""
+    if _SCAFFOLDS & set(ctx.relative.split("/")[:-1]):
+        return True
+    root = ctx.project.layout.root
+    folder = ctx.path.parent
+    while folder != root and folder.is_relative_to(root):
+        if (folder / "manage.py-tpl").is_file():
+            return True
+        folder = folder.parent
+    return False
 
 
 @fixer("DJE111")

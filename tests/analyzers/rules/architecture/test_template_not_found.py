@@ -66,3 +66,26 @@ def test_silent_when_the_settings_are_not_all_followed(tmp_path):
     files["config/settings.py"] = ('SECRET_KEY = "x"\nINSTALLED_APPS = ["app"]\n'
                                    "from split_settings.tools import include\ninclude(PARTS)\n")
     check_noop(tmp_path, files, CODE)
+
+
+def test_silent_in_project_and_app_template_folders(tmp_path):
+    """wagtail ships `project_template/` for `startproject --template`: its
+    `search/views.py` renders `search/search.html` from the generated project's app folder,
+    which the shipping package does not install. The same view outside a template folder
+    is reported."""
+    view = """
+        from django.shortcuts import render
+
+
+        def search(request):
+            return render(request, "search/search.html")
+    """
+    files = {**project(""), "app/project_template/search/__init__.py": "",
+             "app/project_template/search/views.py": view,
+             "app/project_template/search/templates/search/search.html": "",
+             "app/scaffold/__init__.py": "", "app/scaffold/manage.py-tpl": "# {{ project_name }}\n",
+             "app/scaffold/site/__init__.py": "", "app/scaffold/site/views.py": view,
+             "app/search.py": view}
+    found = findings(tmp_path, files, CODE)
+    assert [(f.path.rpartition("/")[2], f.message) for f in found] == [
+        ("search.py", "no template folder of the project holds 'search/search.html'")]
