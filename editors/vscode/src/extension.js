@@ -361,9 +361,10 @@ async function askDecision() {
   }
   const position = editor.selection.active;
   const ours = vscode.languages.getDiagnostics(editor.document.uri)
-    .filter((d) => d.source === CLIENT_ID && d.range.contains(position));
+    // on the cursor's line (a finding's range is its name, not where the cursor happens to be)
+    .filter((d) => d.source === CLIENT_ID && d.range.start.line <= position.line && position.line <= d.range.end.line);
   if (!ours.length) {
-    vscode.window.showWarningMessage('Django Expert: there is no django-expert finding under the cursor.');
+    vscode.window.showWarningMessage('Django Expert: there is no django-expert finding on this line.');
     return undefined;
   }
   let diagnostic = ours[0];
