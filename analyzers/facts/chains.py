@@ -269,13 +269,16 @@ def _past_early_returns(root: ast.AST, params: tuple[str, ...]) -> dict[int, tup
 def _unsaved_branches(body: Body) -> set[int]:
     """Ids of the nodes under a branch taken only by an object not saved yet: the body of
     `if not self.pk:` / `if self.pk is None:` / `if self._state.adding:` / `if is_new:`
-    (a name assigned one of those), the `else` of `if self.pk:`, what follows `if self.pk: return`."""
+    (a name assigned one of those), the `else` of `if self.pk:`, what follows `if self.pk: return`,
+    and a branch filling a missing denormalised key (`if not self.order_id: self.order = ...`)."""
     flags = {t.id for item in body.binds if isinstance(item, ast.Assign) and _new_object_test(item.value) is True
              for t in item.targets if isinstance(t, ast.Name)}
     found: set[int] = set()
     for node in body.nodes:
         if isinstance(node, ast.If):
             new = _new_object_test(node.test, flags)
+            if new is None and _fills_missing_key(node):
+                new = True
             branch = node.body if new is True else node.orelse if new is False else ()
             for statement in branch:
                 found.update(id(n) for n in ast.walk(statement))
@@ -283,6 +286,27 @@ def _unsaved_branches(body: Body) -> set[int]:
         if _new_object_test(test, flags) is False:
             found.update(id(n) for statement in rest for n in ast.walk(statement))
     return found
+
+
+def _fills_missing_key(node: ast.If) -> bool:
+    """`if self.orderposition_id and not self.order_id: self.order = self.orderposition.order`:
+    a denormalised foreign key filled in when it is missing, on the first save only (pretix's
+    OutgoingMail.save()); a stored row that has it set never takes the branch."""
+    values = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) \
+        else [node.test]
+    missing = set()
+    for value in values:
+        if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], ast.Is) \
+                and isinstance(value.comparators[0], ast.Constant) and value.comparators[0].value is None:
+            value = ast.UnaryOp(ast.Not(), value.left)
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not) and isinstance(value.operand, ast.Attribute) \
+                and value.operand.attr.endswith("_id") and isinstance(value.operand.value, ast.Name):
+            missing.add((value.operand.value.id, value.operand.attr[:-3]))
+    return bool(missing) and any(
+        isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+            and (t.value.id, t.attr.removesuffix("_id")) in missing for t in statement.targets)
+        for statement in node.body)
 
 
 def _new_object_test(test: ast.expr, flags: set[str] = frozenset()) -> bool | None:

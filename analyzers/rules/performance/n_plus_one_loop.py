@@ -8,7 +8,8 @@ or in what it calls per row — a model property, method or `__str__`, or a help
 the row is passed to (`describe(book)`), up to four calls deep and across files; the
 message names the function that reads it. Reading `book.author_id` is free and not
 reported, nor is a relation the loop assigns itself, a read only a new unsaved object
-makes (`if not self.pk:`), a re-read after the row's `delete()`, the parent of rows from
+makes (`if not self.pk:`) or one filling a missing denormalised key on the first save
+(`if not self.order_id: self.order = self.position.order`), a re-read after the row's `delete()`, the parent of rows from
 `parent.children.all()`, or a foreign
 key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for all the
 rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise. A

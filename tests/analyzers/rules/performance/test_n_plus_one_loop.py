@@ -530,3 +530,39 @@ def test_rows_fetched_with_peers_read_generic_keys_in_one_go(tmp_path):
         def feed():
             return [(a.actor.name, a.target.name) for a in Activity.objects.fetch_mode(models.FETCH_PEERS)]
     """}, CODE)
+
+
+def test_reads_filling_a_missing_denormalised_key_happen_on_the_first_save_only(tmp_path):
+    """pretix's OutgoingMail.save(): `if self.orderposition_id and not self.order_id:
+    self.order = self.orderposition.order` runs only until order_id is stored; re-saving
+    queued mails reads nothing. A read under `not <fk>_id` that fills nothing is reported."""
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/helpers.py": """
+        def fill(book):
+            if book.author_id and not book.editor_id:
+                book.editor = book.author
+            if book.editor_id is None:
+                book.editor_id = book.author.publisher_id
+            return book.title
+
+
+        def shout(book):
+            if not book.editor_id:
+                return book.author.name
+            return book.title
+    """, "app/reports.py": """
+        from app.helpers import fill, shout
+        from app.models import Book
+
+
+        def requeue():
+            for book in Book.objects.filter(title="x"):
+                fill(book)
+                book.save()
+
+
+        def loud():
+            return [shout(book) for book in Book.objects.all()]
+    """}, CODE)
+    assert [(f.path.rpartition("/")[2], f.message.split(" is read")[0]) for f in found] == [
+        ("reports.py", "N+1 queries: `Book.author`")]
+    assert "loop at line 12" in found[0].message
