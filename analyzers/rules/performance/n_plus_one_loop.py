@@ -16,6 +16,8 @@ rows at once); with `fetch_mode(models.RAISE)` the message says the read would r
 read past an early return on the row's own field (`if self.title: return self.title`) is
 reported "only when `title` is empty", and not at all when every stored row has the field
 (its primary key, a non-null foreign key).
+A loop over `param.<relation>.all()` of an object the function is handed is left alone
+when the same module prefetches `<relation>__<read>` for each read (the caller's queryset).
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
 QuerySet method, a local variable, `self.get_queryset()` (in any base class or mixin), a
 related manager (`author.books.all()`), a helper or selector function returning it,
@@ -57,6 +59,8 @@ an unsafe fix (`check --fix` leaves it), since the project's Django version is n
 
 from __future__ import annotations
 
+import ast
+
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
 from django_expert.analyzers.project.query_source import is_test_module, loops, regrouped, source_flows, span_tuple
@@ -97,6 +101,8 @@ def check(ctx):
             if not needs:
                 continue
             origin = flows.origin(owner.function, source, source.lineno)
+            if _prefetched_by_caller(ctx, owner.function, origin, needs):
+                continue
             built = ctx.span(origin)
             fixing = fix_plan(rows, needs)
             select, prefetch = fixing if fixing else ([], [])
@@ -124,6 +130,26 @@ def check(ctx):
                 (span_tuple(built), tuple(select), tuple(prefetch)),
                 related=tuple(related),
             )
+
+
+def _prefetched_by_caller(ctx, function, origin, needs) -> bool:
+    """The loop is over `param.<relation>.all()` of an object the function is handed, and this
+    module prefetches `<relation>__<read>` for every read (pretix's dekodi exporter: `render()`
+    builds `invoices.prefetch_related("lines", "lines__subevent")` and hands each invoice to
+    `_encode_invoice()`, whose loop over `invoice.lines.all()` hits the cache)."""
+    if not (isinstance(origin, ast.Call) and isinstance(origin.func, ast.Attribute) and origin.func.attr == "all"
+            and isinstance(origin.func.value, ast.Attribute) and isinstance(origin.func.value.value, ast.Name)):
+        return False
+    holder, relation = origin.func.value.value.id, origin.func.value.attr
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    if holder not in params or holder in ("self", "cls"):
+        return False
+    loaded = {n.value for call in ast.walk(ctx.tree) if isinstance(call, ast.Call)
+              and isinstance(call.func, ast.Attribute) and call.func.attr == "prefetch_related"
+              for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return relation in loaded and all(
+        any(name == f"{relation}__{need.hops[0].attr}" or name.startswith(f"{relation}__{need.hops[0].attr}__")
+            for name in loaded) for need in needs)
 
 
 # Django 6.1 only: the title says so, and the fix is unsafe (never applied by `check --fix`).

@@ -566,3 +566,26 @@ def test_reads_filling_a_missing_denormalised_key_happen_on_the_first_save_only(
     assert [(f.path.rpartition("/")[2], f.message.split(" is read")[0]) for f in found] == [
         ("reports.py", "N+1 queries: `Book.author`")]
     assert "loop at line 12" in found[0].message
+
+
+def test_a_loop_over_a_relation_the_caller_prefetches_stays_silent(tmp_path):
+    """pretix's dekodi exporter: render() prefetches `lines` and `lines__subevent` and hands
+    each invoice to a helper looping over `invoice.lines.all()`. Without the nested prefetch
+    of what the loop reads, it is reported."""
+    helper = """
+        from app.models import Author
+
+
+        def encode(author: Author):
+            return [book.editor.name for book in author.books.all()]
+
+
+        def render():
+            return [encode(a) for a in Author.objects.prefetch_related({lookups})]
+    """
+    check_noop(tmp_path / "a", {"app/models.py": MODELS,
+                                "app/export.py": helper.replace("{lookups}", '"books", "books__editor"')}, CODE)
+    found = findings(tmp_path / "b", {"app/models.py": MODELS,
+                                      "app/export.py": helper.replace("{lookups}", '"books"')}, CODE)
+    assert [f.path.rpartition("/")[2] for f in found] == ["export.py", "export.py"]  # the helper and the caller
+    assert all("`Book.editor`" in f.message for f in found)
