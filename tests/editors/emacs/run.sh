@@ -24,7 +24,8 @@ readme_snippet "$ROOT/editors/emacs/README.md" emacs-init >"$RUN/init.el" || exi
 # the README's per-project settings example (ignore DJE206)
 readme_snippet "$ROOT/editors/emacs/README.md" emacs-dir-locals >"$RUN/shop/.dir-locals.el" || exit 2
 echo "init.el:"; sed 's/^/  /' "$RUN/init.el"
-export DJE_INIT="$RUN/init.el" DJE_WS="$RUN/shop"
+mkdir -p "$ARTIFACTS"
+export DJE_INIT="$RUN/init.el" DJE_WS="$RUN/shop" DJE_ARTIFACTS="$ARTIFACTS"
 cd "$RUN/shop" || exit 2
 timeout -k 10 240 emacs --batch -l "$TEST" </dev/null
 rc=$?

@@ -11,7 +11,12 @@
 ;; M-x django-expert-complete-engagement writes the report; M-x
 ;; django-expert-record-decision turns DJE202 into a note; the template
 ;; catalog/templates/catalog/broken.html (mhtml-mode, the README's html-mode-hook) gets its
-;; DJE109; a second start reads the facts cache the first saved after indexing (its time printed).
+;; DJE109; a second start reads the facts cache the first saved after indexing (its time printed);
+;; completion-at-point after `filter(category__' offers Category's fields; eglot-code-actions
+;; lists only the findings of the requested line; the engagement asks its goal
+;; (window/showMessageRequest through eglot's completing-read) and the answer reaches the
+;; report.  Text "screenshots" of the key moments (the window: buffer lines with their
+;; Flymake diagnostics, the echo area, *Completions*) go to $DJE_ARTIFACTS/emacs-*.txt.
 ;; Exit status: 0 passed, 1 a check failed, 2 a Lisp error.
 
 (require 'cl-lib)
@@ -52,6 +57,43 @@ Batch Emacs never goes idle, and Eglot sends didChange from an idle timer."
                   (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
 
 (defvar dje-messages nil)
+
+(defun dje-screen (name &optional extra)
+  "Write a text \"screenshot\" NAME of the selected window to $DJE_ARTIFACTS/emacs-NAME.txt.
+Batch Emacs never redisplays, so this renders what a terminal frame would show: the lines
+around point with their numbers, a Flymake marker and diagnostic per line, a mode line,
+the echo area (the last message) and EXTRA (e.g. the *Completions* list)."
+  (with-current-buffer (window-buffer (selected-window))
+   (let* ((dir (or (getenv "DJE_ARTIFACTS") default-directory))
+         (file (expand-file-name (format "emacs-%s.txt" name) dir))
+         (here (line-number-at-pos))
+         (first (max 1 (- here 10)))
+         (last (min (line-number-at-pos (point-max)) (+ here 10)))
+         (lines nil)
+         (mode-line (format "-U:%s-  %s    (%s) L%d  Flymake[%d]" (if (buffer-modified-p) "**" "--") (buffer-name)
+                            (format-mode-line mode-name) here (length (flymake-diagnostics)))))
+    (save-excursion
+      (goto-char (point-min))
+      (forward-line (1- first))
+      (while (and (<= (line-number-at-pos) last) (not (eobp)))
+        (let* ((diags (flymake-diagnostics (line-beginning-position) (line-end-position)))
+               (mark (cond ((cl-find 'eglot-error diags :key #'flymake-diagnostic-type) "E")
+                           ((cl-find 'eglot-warning diags :key #'flymake-diagnostic-type) "W")
+                           (diags "i") (t " ")))
+               (text (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
+          (push (format "%s%4d %s %-70s%s" (if (= (line-number-at-pos) here) ">" " ") (line-number-at-pos) mark
+                        (truncate-string-to-width text 70)
+                        (if diags (concat "  <- " (mapconcat (lambda (d) (truncate-string-to-width (flymake-diagnostic-text d) 90)) diags " | ")) ""))
+                lines))
+        (forward-line 1)))
+    (make-directory dir t)
+    (with-temp-file file
+      (insert (format "emacs %s + eglot, batch -- %s\n%s\n" emacs-version name (make-string 100 ?-)))
+      (insert (mapconcat #'identity (nreverse lines) "\n") "\n")
+      (insert mode-line "\n")
+      (insert (format "echo area: %s\n" (or (car dje-messages) "")))
+      (when extra (insert (make-string 100 ?-) "\n" extra "\n")))
+    (dje-out "screenshot: %s" file))))
 
 (defun dje-main ()
   (let* ((ws (file-name-as-directory (getenv "DJE_WS")))
@@ -110,6 +152,23 @@ Batch Emacs never goes idle, and Eglot sends didChange from an idle timer."
                                    (flymake-diagnostics)))))
       (switch-to-buffer models-buffer))
 
+    (goto-char (point-min))
+    (forward-line 33)
+    (dje-screen "diagnostics")
+    ;; code actions are the requested line's: line 34 (DJE201) and line 21 (class Tag, DJE202)
+    ;; have none in common
+    (cl-flet ((titles (line)
+                (save-excursion
+                  (goto-char (point-min)) (forward-line (1- line))
+                  (mapcar (lambda (a) (plist-get a :title))
+                          (eglot-code-actions (line-beginning-position) (line-end-position))))))
+      (let ((on-34 (titles 34)) (on-21 (titles 21)))
+        (dje-check (and (cl-some (lambda (tt) (string-prefix-p "Remove null=True" tt)) on-34)
+                        (cl-some (lambda (tt) (string-match-p "DJE202" tt)) on-21)
+                        (not (cl-some (lambda (tt) (string-match-p "DJE202\\|__str__" tt)) on-34))
+                        (not (cl-some (lambda (tt) (string-match-p "DJE201\\|null=True" tt)) on-21)))
+                   (format "code actions list only the line's findings: line 34 %S; line 21 %S" on-34 on-21))))
+
     ;; 2. the quick fix, as M-x eglot-code-actions with point on the finding; the user picks
     ;;    "Remove null=True".  completing-read would read stdin in batch.
     (goto-char (point-min))
@@ -120,7 +179,10 @@ Batch Emacs never goes idle, and Eglot sends didChange from an idle timer."
       (cl-letf (((symbol-function 'completing-read)
                  (lambda (_prompt collection &rest _)
                    (setq offered (mapcar (lambda (c) (if (consp c) (car c) c)) collection))
-                   (setq picked (cl-find-if (lambda (title) (string-prefix-p "Remove null=True" title)) offered)))))
+                   (setq picked (cl-find-if (lambda (title) (string-prefix-p "Remove null=True" title)) offered))
+                   (dje-screen "code-actions" (concat "[eglot] Pick an action (default " (or picked "?") "):\n  "
+                                                      (mapconcat #'identity offered "\n  ")))
+                   picked)))
         (call-interactively #'eglot-code-actions))
       (dje-check picked (format "code actions offered: %s" (mapconcat #'identity offered " | ")))
       (dje-check (dje-wait (lambda () (equal (dje-line 34) "    description = models.TextField()")) 10)
@@ -141,15 +203,74 @@ Batch Emacs never goes idle, and Eglot sends didChange from an idle timer."
                            (mapcar #'flymake-diagnostic-text (flymake-diagnostics)))))
       (switch-to-buffer models-buffer))
 
+    ;; completion: M-x completion-at-point (eglot's capf) after `filter(category__' in an unsaved
+    ;; buffer offers Category's fields as lookups (the items' textEdit covers the typed prefix),
+    ;; not "No match"; the completion UI is stubbed to record what it would list.
+    (let ((models-buffer (current-buffer)) (shown nil) (inserted nil))
+      (find-file (expand-file-name "catalog/views.py" ws))
+      (run-hooks 'post-command-hook)
+      (dje-wait (lambda () (eglot-current-server)) 20)
+      (goto-char (point-max))
+      (insert "\n\ndef more():\n    return Product.objects.filter(category__")
+      (dje-run-idle-timers)
+      (cl-letf (((symbol-function 'completion-in-region)
+                 (lambda (start end collection &optional predicate)
+                   (let* ((typed (buffer-substring-no-properties start end))
+                          (all (completion-all-completions typed collection predicate (length typed))))
+                     (when (consp all) (setcdr (last all) nil))
+                     (setq shown (cons typed (mapcar #'substring-no-properties all)))
+                     ;; the user picks category__name: insert it and run eglot's exit function
+                     (let ((pick (cl-find "category__name" all :test #'string=)))
+                       (when pick
+                         (completion--replace start end pick)
+                         (let ((exit (plist-get completion-extra-properties :exit-function)))
+                           (when exit (funcall exit pick 'finished)))
+                         (setq inserted (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
+                     t))))
+        (let ((completion-extra-properties nil))
+          (dje-wait (lambda ()
+                      (unless shown
+                        (let ((completion-at-point-functions '(eglot-completion-at-point)))
+                          (ignore-errors (completion-at-point))))
+                      shown)
+                    30)))
+      (dje-check (and shown (equal (car shown) "category__")
+                      (member "category__name" (cdr shown)) (member "category__parent" (cdr shown))
+                      (not (member "category_id" (cdr shown))))
+                 (format "completion-at-point after filter(category__ offers Category's fields: %S" shown))
+      (dje-check (equal inserted "    return Product.objects.filter(category__name")
+                 (format "picking category__name completes the line: %S" inserted))
+      (dje-screen "completion" (concat "*Completions* (typed \"" (or (car shown) "") "\"):\n  "
+                                       (mapconcat #'identity (cdr shown) "\n  ")))
+      (set-buffer-modified-p nil)
+      (switch-to-buffer models-buffer))
+
     ;; 3. the engagement command writes the report
+    ;;    The server asks the goal (window/showMessageRequest): eglot asks it with
+    ;;    completing-read; the user picks "security", which the report names as asked.
     (setq dje-messages nil)
     (call-interactively #'django-expert-complete-engagement)
-    (let ((report nil) (failed nil))
-      (dje-wait (lambda ()
-                  (setq report (car (file-expand-wildcards (expand-file-name "claudedocs/django_*.md" ws))))
-                  (setq failed (cl-find-if (lambda (m) (string-match-p "failed\\|timed out" m)) dje-messages))
-                  (or report failed))
-                120)
+    (let ((report nil) (failed nil) (question nil) (choices nil))
+      (cl-letf (((symbol-function 'completing-read)
+                 (lambda (prompt collection &rest _)
+                   (setq question prompt choices (mapcar (lambda (c) (if (consp c) (car c) c)) collection))
+                   (dje-screen "engagement-question"
+                               (format "Minibuffer: %s\n  %s" prompt (mapconcat #'identity choices "  ")))
+                   "security")))
+        (dje-wait (lambda ()
+                    (setq report (car (file-expand-wildcards (expand-file-name "claudedocs/django_*.md" ws))))
+                    (setq failed (cl-find-if (lambda (m) (string-match-p "failed\\|timed out" m)) dje-messages))
+                    (or report failed))
+                  120))
+      (dje-check (and question (string-match-p "goal" question) (member "security" choices))
+                 (format "the engagement asked its goal: %S, choices %S" question choices))
+      (when report
+        (let ((goal (with-temp-buffer (insert-file-contents report)
+                                      (and (re-search-forward "^- Goal: .*$" nil t) (match-string 0)))))
+          ;; (the server labels an asked goal "(argument)": the LSP layer asks before the
+          ;; engagement starts; without an answer the goal is the default, whole-project review)
+          (dje-check (and goal (string-match-p "\\*\\*security\\*\\*" goal))
+                     (format "the answer reached the server: the report says %S" goal))))
       (when failed (dje-out "the command answered: %s" failed))
       (when (dje-check report (format "M-x django-expert-complete-engagement wrote %s" report))
         (dje-out "report: %s" (with-temp-buffer (insert-file-contents report) (buffer-substring (point-min) (line-end-position 1))))
