@@ -248,6 +248,8 @@ class TestModule:
     factories: tuple[str, ...] = ()
     checks_migrations: bool = False
     overridden_settings: tuple[str, ...] = ()  # `settings.X = ...`, `override_settings(X=...)`
+    loaded_fixtures: tuple[str, ...] = ()  # `fixtures = [...]`, `loaddata` names, as written
+    mentioned: tuple[str, ...] = ()  # short string constants without spaces (URL names built elsewhere)
 
 
 _HTTP = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
@@ -303,16 +305,57 @@ def _read_module(project: ProjectModel, module: str, tree: ast.Module, text: str
             overridden += [k.arg for k in node.keywords if k.arg]
         if callee in ("reverse", "reverse_lazy", "resolve_url") and literal:
             names.append(literal)
-        elif callee in _HTTP and literal and literal.startswith("/") and isinstance(func, ast.Attribute):
-            requested.append(RequestedPath(callee.upper(), literal, matching_routes(index, literal)))
+        elif callee in _HTTP and isinstance(func, ast.Attribute):
+            path = literal if literal is not None else _formatted_path(first)
+            if path and path.startswith("/"):
+                requested.append(RequestedPath(callee.upper(), path, matching_routes(index, path)))
     imports = sorted({t for t in targets.values() if t.partition(".")[0] in own and not is_test_module(t)})
     return TestModule(
         module, tuple(sorted(styles)), tuple(dict.fromkeys(names)), tuple(requested), tuple(imports),
         _fixtures(tree),
         tuple(c.name for c in facts.classes if any(b.rpartition(".")[2] in _FACTORY_BASES for b in c.bases)),
         bool(re.search(r"[\"']makemigrations[\"']", text) and re.search(r"check\s*=\s*True|[\"']--check[\"']", text)),
-        tuple(dict.fromkeys(overridden)),
+        tuple(dict.fromkeys(overridden)), _loaded_fixtures(tree), _mentioned(tree),
     )
+
+
+def _formatted_path(node: ast.expr | None) -> str | None:
+    """An f-string path with each placeholder as one segment's worth of text
+    (`f"/books/{book.pk}/"` -> "/books/1/"): enough to match the route it requests."""
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "1" for v in node.values)
+
+
+def _loaded_fixtures(tree: ast.Module) -> tuple[str, ...]:
+    """The fixture names a module loads: a test class's `fixtures = [...]`, `loaddata`'s
+    arguments (`call_command("loaddata", "a.json")`), pytest's `django_db_setup` included."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "fixtures"
+                                                        for t in item.targets):
+                    found += _strings(item.value)
+        elif isinstance(node, ast.Call) and node.args and _string(node.args[0]) == "loaddata":
+            found += [s for a in node.args[1:] if (s := _string(a))]
+    return tuple(dict.fromkeys(found))
+
+
+def _string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _strings(node: ast.expr) -> list[str]:
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    return [s for item in items if (s := _string(item))]
+
+
+def _mentioned(tree: ast.Module) -> tuple[str, ...]:
+    """Short string constants without spaces: the URL names a test passes to its own helper
+    (`self.url("book-list")`, a `url_name = "book-detail"` attribute) reach a route too."""
+    return tuple(sorted({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                         and 2 < len(n.value) <= 80 and not any(c.isspace() for c in n.value)}))
 
 
 def _fixtures(tree: ast.Module) -> tuple[str, ...]:
@@ -342,3 +385,149 @@ def _route_regex(route: str) -> re.Pattern:
         pieces.append(re.escape(route[last:]))
         found = _ROUTE_REGEXES[route] = re.compile("".join(pieces))
     return found
+
+
+# -- what the suite reaches ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndpointCoverage:
+    """One routed view and the test modules that reach it: by reversing its URL name (or
+    naming it), requesting a path its pattern matches, or importing the view itself."""
+
+    route: str  # the joined pattern, as `navigation/urls.py` prints it
+    name: str  # the namespaced URL name, "" when unnamed
+    view: str  # the view's qualname
+    tests: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"route": self.route, "name": self.name, "view": self.view, "tests": list(self.tests)}
+
+
+def _endpoint_coverage(project: ProjectModel) -> tuple[EndpointCoverage, ...]:
+    from django_expert.analyzers.navigation.urls import url_index
+
+    found = []
+    modules = test_modules(project)
+    for route in url_index(project).patterns:
+        if not route.view or route.library:
+            continue
+        tests = tuple(t.module for t in modules if reaches(t, route))
+        found.append(EndpointCoverage(route.route, route.name, route.view, tests))
+    return tuple(dict.fromkeys(found))
+
+
+def endpoint_coverage(project: ProjectModel) -> tuple[EndpointCoverage, ...]:
+    """Every routed view of the project's URL conf, in Django's order, with the tests reaching it."""
+    return project.memo(_endpoint_coverage)
+
+
+def reaches(test: TestModule, route) -> bool:
+    """Whether a test module reaches a route: its name reversed or mentioned (a router's
+    "book-list" under any namespace), a requested path matching it, the view imported."""
+    short = route.name.rpartition(":")[2]
+    if route.name and (route.name in test.reversed_names or short in test.mentioned
+                       or any(n.rpartition(":")[2] == short for n in test.reversed_names)):
+        return True
+    if any(route.name in r.routes and _route_regex(route.route).fullmatch(r.path.split("?")[0].lstrip("/"))
+           for r in test.requested):
+        return True
+    view = route.view or ""
+    return any(i == view or view.startswith(i + ".") and i.count(".") >= view.count(".") - 1
+               for i in test.imports)
+
+
+# -- factories and the data migrations tests depend on ------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactoryInfo:
+    qualname: str
+    model: str | None  # the model's label ("catalog.Author"), None when not read
+
+
+def _factories(project: ProjectModel) -> tuple[FactoryInfo, ...]:
+    from django_expert.analyzers.facts.values import Ref, string
+
+    found = []
+    for ref in project.all_classes():
+        fact = ref.fact
+        if not any(b.rpartition(".")[2] in _FACTORY_BASES and "factory" in b for b in fact.bases):
+            continue
+        value = fact.meta_attr("model")
+        label = string(value)
+        if isinstance(value, Ref):
+            model = project.model(value.name.rpartition(".")[2], ref.module)
+            label = model.label if model is not None else None
+        elif label is not None and "." not in label:
+            label = None  # factory_boy accepts "app.Model" only
+        found.append(FactoryInfo(ref.qualname, label))
+    return tuple(found)
+
+
+def factories(project: ProjectModel) -> tuple[FactoryInfo, ...]:
+    """The factory_boy factories of the project (test code and library code alike) and the model each builds."""
+    return project.memo(_factories)
+
+
+def uses_model_bakery(project: ProjectModel) -> bool:
+    """Whether a module of the project imports model_bakery (or model_mommy): it builds any model."""
+    return any(i.target.partition(".")[0] in ("model_bakery", "model_mommy")
+               for facts in project.facts.values() for i in facts.imports)
+
+
+_NOMIGRATIONS = re.compile(r"^\s*addopts\s*=(?:.*\n(?:[ \t]+.*\n?)*)", re.M)
+
+
+def _nomigrations(project: ProjectModel) -> str | None:
+    for folder in repository_folders(project):
+        for name in _PYTEST_FILES:
+            text = read_file(project, folder / name)
+            if text is None:
+                continue
+            for match in _NOMIGRATIONS.finditer(text + "\n"):
+                if re.search(r"--no-?migrations\b", match.group(0)):
+                    return _relative(folder / name, project.layout.root)
+    return None
+
+
+def nomigrations(project: ProjectModel) -> str | None:
+    """The pytest configuration file whose `addopts` has `--nomigrations`, else None."""
+    return project.memo(_nomigrations)
+
+
+# -- fixture files -------------------------------------------------------------------------------
+
+
+def fixture_file(project: ProjectModel, module: str, name: str) -> Path | None:
+    """The JSON file a fixture name loads, as Django's loaddata looks for it: a path (relative
+    to the project's root or the test's folder), else `<app>/fixtures/<name>[.json]` of each
+    installed app and the test's own `fixtures/` folder. None when not found or not JSON."""
+    suffix = Path(name).suffix
+    if suffix not in ("", ".json"):
+        return None
+    base = name if suffix else f"{name}.json"
+    here = project.paths.get(module)
+    folders = [project.layout.root] + ([here.parent, here.parent / "fixtures", here.parent.parent / "fixtures"]
+                                       if here is not None else [])
+    if "/" not in name:
+        folders += [Path(app.path) / "fixtures" for app in project.apps() if app.path]
+    for folder in folders:
+        path = folder / base
+        if path.is_relative_to(project.layout.root) and files.is_regular_file(path):
+            return path
+    return None
+
+
+def fixture_models(project: ProjectModel, path: Path) -> tuple[str, ...]:
+    """The model labels (lowercase, "catalog.author") of a JSON fixture's rows."""
+    import json
+
+    text = read_file(project, path)
+    try:
+        rows = json.loads(text) if text is not None else []
+    except ValueError:
+        return ()
+    if not isinstance(rows, list):
+        return ()
+    return tuple(dict.fromkeys(r["model"].lower() for r in rows if isinstance(r, dict) and isinstance(r.get("model"), str)))

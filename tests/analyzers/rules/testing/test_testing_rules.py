@@ -203,10 +203,13 @@ def test_testsuite_workspace_fires_on_seeded_cases_only():
     found = sorted((Path(f.path).relative_to(WORKSPACE).as_posix(), f.span.start.line + 1, f.code)
                    for fs in engine.all_findings().values() for f in fs if f.code.startswith("DJE6"))
     assert found == [
+        ("catalog/migrations/0003_default_genres.py", 17, "DJE606"),
+        ("catalog/reports.py", 7, "DJE607"),
         ("catalog/tests/test_views.py", 15, "DJE602"),
         ("catalog/tests/test_views.py", 69, "DJE603"),
         ("library_site/settings_test.py", 3, "DJE601"),
         ("tests_pytest/test_books.py", 11, "DJE603"),
+        ("tests_pytest/test_books.py", 42, "DJE608"),
     ]
 
 
@@ -218,7 +221,8 @@ def test_testsuite_test_map():
     views = modules["catalog.tests.test_views"]
     assert views.styles == ("unittest",)
     assert set(views.reversed_names) == {"catalog:book-list", "catalog:book-detail", "catalog:book-restock"}
-    assert [(r.method, r.path, r.routes) for r in views.requested] == [("GET", "/books/", ("catalog:book-list",))] * 2
+    assert [(r.method, r.path, r.routes) for r in views.requested] == [  # f"/books/{self.book.pk}/" first
+        ("GET", "/books/1/", ("catalog:book-detail",))] + [("GET", "/books/", ("catalog:book-list",))] * 2
     assert views.imports == ("catalog.models.Author", "catalog.models.Book", "catalog.views")
     assert modules["tests_pytest.conftest"].fixtures == ("book",)
     assert "pytest" in modules["tests_pytest.test_books"].styles
