@@ -67,7 +67,6 @@ _RULES: dict[str, Rule] = {}
 BROKEN: list[str] = []  # rule modules that failed to import (a test asserts there are none)
 UNTIERED: list[str] = []  # rules registered without a tier (a test asserts there are none)
 _FIXERS: dict[str, Callable] = {}
-_registrations = 0  # bumped by every (re)registration, so all_rules() re-sorts only then
 
 
 def fixer(code: str):
@@ -81,7 +80,7 @@ def fixer(code: str):
 
 
 def fixer_for(code: str) -> Callable | None:
-    _rules()
+    all_rules()
     return _FIXERS.get(code)
 
 
@@ -102,8 +101,6 @@ def rule(code: str, name: str, *, tier: str | None = None, severity: Severity = 
             raise ValueError(f"duplicate rule code {code}: {existing.check.__module__} and {check.__module__}")
         _RULES[code] = Rule(code, name, severity, fix, check, (module.__doc__ or "").strip(), triggers, scope,
                             tier or RECOMMENDED)
-        global _registrations
-        _registrations += 1
         if tier is None and code not in UNTIERED:
             UNTIERED.append(code)
         return check
@@ -113,19 +110,12 @@ def rule(code: str, name: str, *, tier: str | None = None, severity: Severity = 
 
 _loaded = False
 _by_code: dict[str, Rule] | None = None
-_sorted_at = -1  # the registration count _by_code was sorted at
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every rule, by code (a copy the caller may change)."""
-    return dict(_rules())
-
-
-def _rules() -> dict[str, Rule]:
-    """Every rule, by code, shared: imports each rule module under this package once (also
-    when a test imported one rule module before: registration alone does not mean loaded),
-    and sorts again only after a rule was (re)registered (asked per file: cheap)."""
-    global _loaded, _by_code, _sorted_at
+    """Every rule, by code; imports each rule module under this package once (also when a
+    test imported one rule module before: registration alone does not mean loaded)."""
+    global _loaded
     if not _loaded:
         _loaded = True
         import django_expert.analyzers.rules as package
@@ -137,14 +127,17 @@ def _rules() -> dict[str, Rule]:
                 except Exception:  # one broken rule module costs that rule, not the others
                     log.exception("cannot load rule module %s", info.name)
                     BROKEN.append(info.name)
-    if _by_code is None or _sorted_at != _registrations:
-        _by_code, _sorted_at = dict(sorted(_RULES.items())), _registrations
-    return _by_code
+    global _by_code
+    if _by_code is None or _by_code != _RULES:  # sorted again only when a rule was (re)registered
+        _by_code = dict(sorted(_RULES.items()))
+    return _by_code.copy()
 
 
 def tier_of(code: str) -> str | None:
     """The tier rule `code` declares; None for a code no rule has."""
-    found = _rules().get(code)
+    if _by_code is None:
+        all_rules()
+    found = (_by_code or {}).get(code)
     return found.tier if found is not None else None
 
 
@@ -164,15 +157,15 @@ _guards: tuple[dict[str, Rule], Guards] | None = None
 def guards() -> Guards:
     """`Guards` of `all_rules()`, rebuilt only when the rules changed."""
     global _guards
-    by_code = _rules()
-    if _guards is None or _guards[0] is not by_code:
-        rules = tuple(by_code.values())
+    all_rules()
+    if _guards is None or _guards[0] is not _by_code:
+        rules = tuple(_by_code.values()) if _by_code is not None else ()
         by_trigger: dict[str, list[int]] = {}
         for position, rule in enumerate(rules):
             for trigger in dict.fromkeys(rule.triggers):
                 by_trigger.setdefault(trigger, []).append(position)
         untriggered = tuple(position for position, rule in enumerate(rules) if not rule.triggers)
-        _guards = (by_code, Guards(rules, untriggered, {t: tuple(p) for t, p in by_trigger.items()}))
+        _guards = (_by_code, Guards(rules, untriggered, {t: tuple(p) for t, p in by_trigger.items()}))
     return _guards[1]
 
 
