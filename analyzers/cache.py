@@ -116,7 +116,7 @@ def prepare(cache_dir: Path | None, roots: Iterable[Path], states: Iterable, dig
             projects: dict[str, str] | None = None, previous: Contents | None = None) -> Pending | None:
     """The cache of `states` to write, unless it would say what `previous` (the cache loaded
     or last written) says already."""
-    contents = Contents(_entries(states, digest), dict(projects or {}))
+    contents = Contents(_entries(states, digest, previous), dict(projects or {}))
     if previous is not None and _same(contents, previous):
         return None
     return Pending(_cache_file(cache_dir, roots), contents)
@@ -171,8 +171,10 @@ def _writer_alive(name: str) -> bool:
     return True
 
 
-def _entries(states: Iterable, digest: Callable[[object], str]) -> dict[str, CachedFile]:
+def _entries(states: Iterable, digest: Callable[[object], str],
+             previous: Contents | None = None) -> dict[str, CachedFile]:
     entries = {}
+    old_files = previous.files if previous is not None else {}
     config_digests: dict[int, tuple[object, str]] = {}  # one digest per Config, not per file
     for state in states:
         if state.facts is None or not state.digest:
@@ -184,9 +186,21 @@ def _entries(states: Iterable, digest: Callable[[object], str]) -> dict[str, Cac
         # An unsaved buffer's findings are not the file's, and findings computed while a rule
         # crashed are incomplete: neither is kept.
         keep = state.text is None and not state.crashed
-        entries[str(state.path)] = CachedFile(
+        path = str(state.path)
+        findings = state.findings if keep else None
+        old = old_files.get(path)
+        # The entry a start loaded, when the file still holds its very objects: the engine
+        # assigns deps only together with findings (from the cache, or by a check), so the
+        # same findings object means the same deps; an unchanged warm start builds nothing
+        # and `_same` compares by identity (0.1 s of a warm start on 3,743 files).
+        if (old is not None and findings is not None and old.findings is findings and old.facts is state.facts
+                and old.locations is state.locations and old.digest == state.digest
+                and old.module == state.module and old.config == known[1]):
+            entries[path] = old
+            continue
+        entries[path] = CachedFile(
             state.digest, state.module, state.facts, state.locations,
-            state.findings if keep else None, tuple(state.deps.items()), known[1],
+            findings, tuple(state.deps.items()), known[1],
         )
     return entries
 

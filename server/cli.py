@@ -49,6 +49,30 @@ def version() -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors; `configure` adds a sub-command's arguments when it is parsed or its
+    help shown, so `check` never imports what only `engage` needs (0.15 s of a warm start)."""
+
+    def __init__(self, *args, configure: Callable[[argparse.ArgumentParser], None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._configure = configure
+
+    def _configured(self) -> None:
+        configure, self._configure = self._configure, None
+        if configure is not None:
+            configure(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._configured()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._configured()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._configured()
+        return super().format_help()
+
     def error(self, message: str):  # one line, not usage + message
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -126,12 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a workspace folder (repeatable; default: the client's roots, else the current folder)")
     mcp.set_defaults(handler=run_mcp)
 
-    from django_expert.server.engagement.cli import add_arguments as engage_arguments
-
-    engage = commands.add_parser("engage", parents=[common], help="run the six-step expert engagement: report + memory")
-    engage_arguments(engage)
+    engage = commands.add_parser("engage", parents=[common], help="run the six-step expert engagement: report + memory",
+                                 configure=_engage_arguments)
     engage.set_defaults(handler=run_engage)
     return parser
+
+
+def _engage_arguments(parser: argparse.ArgumentParser) -> None:
+    from django_expert.server.engagement.cli import add_arguments
+
+    add_arguments(parser)
 
 
 # -- entry point ----------------------------------------------------------------------------------
