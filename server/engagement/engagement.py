@@ -595,11 +595,22 @@ class Engagement:
         tests = guide.test_strategy(order, inv, analysis["findings"], controls, scope["versions"])
         observability = guide.observability(inv, scope["production_settings"], scope["versions"])
         risks = summary.top_risks(order, analysis["findings"], recs, patches)
+        testing = self._testing(analysis["findings"], risks)
         record.inputs = {"goal": scope["goal"]}
         record.outputs = {"recommendations": len(recs), "patches": len(patches), "tests": len(tests),
                           "top risks": len(risks)}
         return {"summary": [risk.to_json() for risk in risks], "recommendations": recs, "security": controls,
-                "test_strategy": tests, "observability": observability}
+                "test_strategy": tests, "observability": observability, "testing": testing}
+
+    def _testing(self, findings: list[dict], risks) -> dict | None:
+        """The test map and the tests written for the top risks (issue 17); None if it failed."""
+        from django_expert.server.engagement import test_writer
+
+        try:
+            return test_writer.testing_section(self.inventory, findings, [risk.to_json() for risk in risks])
+        except Exception:  # noqa: BLE001 - the rest of the guidance stands without it
+            log.exception("the testing section could not be written")
+            return None
 
     def _patches(self, records: list[dict], order: tuple[str, ...]) -> dict[int, dict]:
         from django_expert.analyzers.findings import Edit, Fix

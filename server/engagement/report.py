@@ -74,6 +74,8 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     _findings(add, data["analyze"], guidance, scope)
     _guidance(add, guidance, scope)
     _tests(add, guidance["test_strategy"])
+    _test_map(add, guidance.get("testing"))
+    _written_tests(add, guidance.get("testing"))
     _checklist(add, checklist)
     _memory_updates(add, data.get("output", {}).get("memory_updates"))
     _appendix(add, data["analyze"]["findings"])
@@ -779,6 +781,53 @@ def _tests(add, entries: list[dict]) -> None:
         add("")
 
 
+def _test_map(add, testing: dict | None) -> None:
+    """Per app, the endpoints and models a test reaches and those none does (the test map)."""
+    if not testing:
+        return
+    add("### Test map")
+    add("")
+    add(f"{testing['test_modules']} test modules ({testing['style']} style). An endpoint is tested when a test "
+        "reverses its URL name, requests a path it matches or imports its view; a model when a test imports it "
+        "or a factory builds it.")
+    add("")
+    table_header(add, "App", "Endpoints tested", "Endpoints without a test", "Models tested", "Models without a test")
+
+    def names(items: list[str]) -> str:
+        shown = ", ".join(code(n) for n in items[:8])
+        return cell(shown + (f" and {len(items) - 8} more" if len(items) > 8 else "")) if items else "—"
+
+    for row in testing["apps"]:
+        add(f"| {code(row['app'])} | {names(row['endpoints_tested'])} | {names(row['endpoints_untested'])} | "
+            f"{names(row['models_tested'])} | {names(row['models_untested'])} |")
+    add("")
+
+
+def _written_tests(add, testing: dict | None) -> None:
+    """The tests written for the top risks, each ready to drop into the suite."""
+    if not testing or not testing["tests"]:
+        return
+    add("### Tests for the top risks")
+    add("")
+    add("Each test below fails while its finding stands and passes once it is fixed; save it at the path given.")
+    if testing.get("pytest_ini"):
+        add("The project has no pytest configuration; these tests need pytest-django and:")
+        add("")
+        add("```ini")
+        add(testing["pytest_ini"].rstrip("\n"))
+        add("```")
+    add("")
+    for test in testing["tests"]:
+        what = {"query-count": "query count stays constant", "other-user": "another user gets 404",
+                "anonymous": "rejects anonymous clients"}[test["kind"]]
+        add(f"#### {code(test['path'])} — {what} ({test['code']}, {code(test['view'])})")
+        add("")
+        add("```python")
+        add(test["text"].rstrip("\n"))
+        add("```")
+        add("")
+
+
 def _checklist(add, checklist: list[dict]) -> None:
     add(f"## {SECTIONS[7]}")
     add("")
@@ -840,6 +889,7 @@ def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
         "security": data["guidance"]["security"],
         "observability": data["guidance"]["observability"],
         "test_strategy": data["guidance"]["test_strategy"],
+        "testing": data["guidance"].get("testing"),
         "checklist": [{"step": c["step"], "name": c["name"], "done": c["done"], "started": c["started"],
                        "finished": c["finished"], "seconds": c["seconds"]} for c in checklist],
         "memory_updates": data.get("output", {}).get("memory_updates") or {},

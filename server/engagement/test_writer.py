@@ -371,3 +371,64 @@ def pytest_ini(convention: Conventions) -> str | None:
     if convention.style != "pytest" or convention.has_pytest_config or not convention.settings_module:
         return None
     return f"[pytest]\nDJANGO_SETTINGS_MODULE = {convention.settings_module}\n"
+
+
+# -- the report's testing section ------------------------------------------------------------------
+
+MAX_WRITTEN = 8
+
+
+def testing_section(inv, records: list[dict], risks: list[dict]) -> dict:
+    """The report's test map (endpoints and models with and without tests, per app) and the
+    tests written for the findings of the top risks (`records`: the engagement's findings)."""
+    project = inv.model
+    modules = {}
+    for module, path in project.paths.items():
+        try:
+            modules[path.relative_to(inv.root).as_posix()] = module
+        except ValueError:
+            continue
+    top = {r["code"] for r in risks if r.get("code")}
+    wanted = [Risk(f["code"], modules[f["filename"]], f["location"]["row"] - 1, f["message"]) for f in records
+              if f["code"] in top and f["filename"] in modules]
+    views = inv.views
+
+    def public(view: str, route: str) -> bool:
+        info = views.get(view)
+        row = next((r for r in inv.routes if r.view == view), None)
+        return info is not None and inv.public_by_design(info, row)
+
+    written = write_tests(project, wanted, public)[:MAX_WRITTEN]
+    convention = conventions(project)
+    return {"style": convention.style, "pytest_ini": pytest_ini(convention) if written else None,
+            "apps": test_map_by_app(project), "tests": [t.to_json() for t in written],
+            "test_modules": len(test_map.test_modules(project))}
+
+
+def test_map_by_app(project: ProjectModel) -> list[dict]:
+    """Per app: its routed endpoints with and without a test reaching them, its models with
+    and without a test using them (imported by a test module, or built by a factory)."""
+    modules = test_map.test_modules(project)
+    used = {i for t in modules for i in t.imports} | {f.qualname for f in test_map.factories(project)}
+    built = {f.model.lower() for f in test_map.factories(project) if f.model}
+    root = project.layout.root
+    own = {m.partition(".")[0] for m, p in project.paths.items() if p.is_relative_to(root)}
+    apps: dict[str, dict] = {}
+
+    def app(module: str) -> dict:
+        info = project.app_for_module(module)
+        label = info.label if info is not None else module.partition(".")[0]
+        return apps.setdefault(label, {"app": label, "endpoints_tested": [], "endpoints_untested": [],
+                                       "models_tested": [], "models_untested": []})
+
+    for entry in test_map.endpoint_coverage(project):
+        if entry.view.partition(".")[0] not in own:
+            continue  # a library's view (DRF's api-root)
+        row = app(entry.view)
+        row["endpoints_tested" if entry.tests else "endpoints_untested"].append(entry.name or entry.route)
+    for model in project.models():
+        if model.abstract or model.module.partition(".")[0] not in own or test_map.is_test_module(model.module):
+            continue
+        tested = model.qualname in used or model.label.lower() in built
+        app(model.module)["models_tested" if tested else "models_untested"].append(model.name)
+    return sorted(apps.values(), key=lambda a: a["app"])
