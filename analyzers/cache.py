@@ -48,6 +48,7 @@ class CachedFile:
     findings: tuple | None
     deps: tuple
     config: str
+    fixes: tuple = ()  # (finding, fix, deps of the fix) for the fixes computed of `findings`
 
 
 @dataclass
@@ -188,6 +189,7 @@ def _entries(states: Iterable, digest: Callable[[object], str],
         keep = state.text is None and not state.crashed
         path = str(state.path)
         findings = state.findings if keep else None
+        fixes = state.fixes if findings is not None and state.fixes_of is findings else {}
         old = old_files.get(path)
         # The entry a start loaded, when the file still holds its very objects: the engine
         # assigns deps only together with findings (from the cache, or by a check), so the
@@ -195,12 +197,13 @@ def _entries(states: Iterable, digest: Callable[[object], str],
         # and `_same` compares by identity (0.1 s of a warm start on 3,743 files).
         if (old is not None and findings is not None and old.findings is findings and old.facts is state.facts
                 and old.locations is state.locations and old.digest == state.digest
-                and old.module == state.module and old.config == known[1]):
+                and old.module == state.module and old.config == known[1] and len(old.fixes) == len(fixes)):
             entries[path] = old
             continue
         entries[path] = CachedFile(
             state.digest, state.module, state.facts, state.locations,
             findings, tuple(state.deps.items()), known[1],
+            tuple((finding, fix, deps) for finding, (fix, deps) in fixes.items()),
         )
     return entries
 
@@ -215,7 +218,7 @@ def _same(new: Contents, old: Contents) -> bool:
         if entry is other:
             continue
         if (entry.digest != other.digest or entry.module != other.module or entry.config != other.config
-                or entry.deps != other.deps):
+                or entry.deps != other.deps or entry.fixes != other.fixes):
             return False
         for mine, theirs in ((entry.facts, other.facts), (entry.locations, other.locations),
                              (entry.findings, other.findings)):

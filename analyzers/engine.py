@@ -105,6 +105,11 @@ class FileState:
     tree: ast.Module | None = field(default=None, repr=False)
     parsed_text: str | None = field(default=None, repr=False)
     tree_cost: int = 0
+    # The fixes asked of `fixes_of` (the findings tuple they were computed for; any other
+    # findings make them stale): finding -> (fix, the fact keys the fix read with their
+    # fingerprints). Kept in the cache with the findings, so a warm `--format json` computes none.
+    fixes: dict = field(default_factory=dict, repr=False)
+    fixes_of: tuple | None = field(default=None, repr=False)
 
     @property
     def config(self) -> Config:
@@ -283,6 +288,8 @@ class Engine:
             state.facts, state.locations, state.problem = cached.facts, cached.locations, None
             if cached.findings is not None and not state.library and cached.config == self._config_digest(config):
                 state.findings, state.deps = cached.findings, dict(cached.deps)
+                if cached.fixes:
+                    state.fixes, state.fixes_of = {f: (fix, deps) for f, fix, deps in cached.fixes}, cached.findings
                 if self._dependents is not None:
                     for key in state.deps:
                         self._dependents[key].add(state.path)
@@ -593,8 +600,15 @@ class Engine:
         state = self.files.get(Path(finding.path))
         if state is None:
             return None
+        project = state.project
+        if state.findings is None or state.fixes_of is not state.findings:
+            state.fixes, state.fixes_of = {}, state.findings
+        known = state.fixes.get(finding)
+        if known is not None and project is not None and all(
+                self._fingerprint(project, key) == value for key, value in known[1]):
+            return known[0]
         text = state.text if state.text is not None else _read_text(state.path)
-        model = state.project.model if state.project else None
+        model = project.model if project else None
         # One libcst parse per file and text, shared by all the fixes asked for in it.
         source = self._fix_sources.get(state.path)
         if source is None or source.text != text or source.project is not model:
@@ -602,7 +616,11 @@ class Engine:
             self._fix_sources[state.path] = source
             while len(self._fix_sources) > 16:
                 self._fix_sources.pop(next(iter(self._fix_sources)))
-        return compute_fix(finding, source)
+        with Recording() as keys:
+            fix = compute_fix(finding, source)
+        if state.fixes_of is not None and project is not None:
+            state.fixes[finding] = (fix, tuple((key, self._fingerprint(project, key)) for key in keys))
+        return fix
 
 
 # -- helpers -------------------------------------------------------------------------------
