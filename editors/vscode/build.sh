@@ -17,7 +17,7 @@
 #
 # The build runs in a temporary copy: node_modules never lands in the source tree. The
 # VSIX keeps node_modules (no --no-dependencies): the extension require()s
-# vscode-languageclient. @vscode/vsce 3.9.x still runs on Node 20 (4.x needs Node 22).
+# vscode-languageclient. Mermaid (a devDependency) ships as media/mermaid/mermaid.min.js. @vscode/vsce 3.9.x still runs on Node 20 (4.x needs Node 22).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${1:-$HERE/dist}"
@@ -29,7 +29,7 @@ LOG="$(mktemp "${TMPDIR:-/tmp}/django-expert-vsce.XXXXXX")"
 trap 'rm -rf "$STAGE" "$LOG"' EXIT
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
-cp -r "$HERE/package.json" "$HERE/package-lock.json" "$HERE/README.md" "$HERE/.vscodeignore" "$HERE/src" "$STAGE/"
+cp -r "$HERE/package.json" "$HERE/package-lock.json" "$HERE/README.md" "$HERE/.vscodeignore" "$HERE/src" "$HERE/media" "$STAGE/"
 mkdir -p "$STAGE/bundled/libs"
 cp -r "$HERE/bundled/tool" "$STAGE/bundled/"
 # a copy of the package's sources, so that the build writes nothing into the checkout
@@ -47,7 +47,15 @@ for python in ${PYTHONS:-python3}; do
 done
 rm -rf "$CHECKOUT"
 cd "$STAGE"
-npm ci --omit=dev --no-audit --no-fund >/dev/null
+npm ci --no-audit --no-fund >/dev/null
+# Mermaid for the Markdown preview (media/preview-mermaid.js draws the report's ER diagrams):
+# the npm package's self-contained browser build and its licence go into the VSIX; its
+# node_modules tree (~200 MB, a devDependency) does not. Nothing is fetched at run time.
+mkdir -p media/mermaid
+cp node_modules/mermaid/dist/mermaid.min.js media/mermaid/
+cp node_modules/mermaid/LICENSE media/mermaid/LICENSE 2>/dev/null || true
+node -p '"mermaid " + require("mermaid/package.json").version' >media/mermaid/VERSION
+npm prune --omit=dev --no-audit --no-fund >/dev/null
 VERSION="$(node -p 'require("./package.json").version')"
 VSIX="$OUT/django-expert-$VERSION.vsix"
 npx --yes "@vscode/vsce@$VSCE_VERSION" package --skip-license --allow-missing-repository -o "$VSIX" >"$LOG" 2>&1 ||

@@ -10,6 +10,7 @@ const { LanguageClient, State, ExecuteCommandRequest, DidChangeConfigurationNoti
 const { resolveServer } = require('./server');
 const { SECTION, serverSettings } = require('./settings');
 const { StatusBar } = require('./status');
+const { extendMarkdownIt } = require('./markdown');
 
 const CLIENT_ID = 'django-expert';
 const CLIENT_NAME = 'Django Expert';
@@ -68,7 +69,11 @@ async function activate(context) {
   context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(() => status.watchEngagement(workspaceFolders())));
   watchPythonInterpreter(context);
   status.watchEngagement(workspaceFolders());
-  await start();
+  // Not awaited: the Markdown preview activates the extension for its markdown-it plugin and
+  // waits for activate(), which must not hang on a server start (or on its error message).
+  start().catch((error) => output.error(`the server did not start: ${error && error.message ? error.message : error}`));
+  // VS Code's Markdown preview calls extendMarkdownIt (package.json: markdown.markdownItPlugins)
+  return { extendMarkdownIt };
 }
 
 async function deactivate() {
@@ -426,12 +431,22 @@ async function showResult(title, result) {
     vscode.window.showInformationMessage(message);
     return;
   }
-  // the server opens the report itself (window/showDocument); the button reopens it
+  // The server opens the report's text (window/showDocument); the rendered report, with its
+  // ER diagrams drawn (src/markdown.js), opens in the Markdown preview beside it. The button
+  // reopens the preview.
+  const folder = firstFolder();
+  const uri = vscode.Uri.file(path.isAbsolute(report) || !folder ? report : path.join(folder.uri.fsPath, report));
+  await openReportPreview(uri);
   const choice = await vscode.window.showInformationMessage(message, 'Open report');
-  if (choice) {
-    const folder = firstFolder();
-    const file = path.isAbsolute(report) || !folder ? report : path.join(folder.uri.fsPath, report);
-    await vscode.window.showTextDocument(vscode.Uri.file(file));
+  if (choice) await openReportPreview(uri);
+}
+
+async function openReportPreview(uri) {
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+  } catch (error) {
+    output.warn(`could not open the report's preview: ${error && error.message ? error.message : error}`);
+    await vscode.window.showTextDocument(uri);
   }
 }
 

@@ -10,7 +10,7 @@ mkdir -p "$VSIX_DIR" "$STATE/home"
 [ -f "${HOME:-/root}/.npmrc" ] && [ -z "${NPM_CONFIG_USERCONFIG:-}" ] && export NPM_CONFIG_USERCONFIG="${HOME:-/root}/.npmrc"
 export HOME="$STATE/home" npm_config_loglevel=error
 SOURCES=("$ROOT/editors/vscode/package.json" "$ROOT/editors/vscode/package-lock.json" "$ROOT/editors/vscode/README.md"
-         "$ROOT/editors/vscode/.vscodeignore" "$ROOT/editors/vscode/build.sh" "$ROOT/editors/vscode/src"
+         "$ROOT/editors/vscode/.vscodeignore" "$ROOT/editors/vscode/build.sh" "$ROOT/editors/vscode/src" "$ROOT/editors/vscode/media"
          "$ROOT/editors/vscode/bundled/tool" "$EDITORS_TESTS/vscode/fake-python"
          "$ROOT/pyproject.toml" "$ROOT/analyzers" "$ROOT/server" "$ROOT/memory")
 HASH="$(find "${SOURCES[@]}" -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
