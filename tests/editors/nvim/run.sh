@@ -46,6 +46,9 @@ case "$MODE" in enable|setup) export DJE_IGNORED=DJE202 ;; *) unset DJE_IGNORED 
 echo "init.lua:"; sed 's/^/  /' "$RUN/init.lua"
 
 export DJE_WS="$RUN/shop"
+# text "screenshots" of the key moments (test_nvim.lua), named by version and mode
+mkdir -p "$ARTIFACTS"
+export DJE_ARTIFACTS="$ARTIFACTS" DJE_SCREEN_TAG="$("$NVIM" --headless -u NONE -i NONE -n -c 'lua io.stdout:write(vim.version().major .. "." .. vim.version().minor)' -c 'qall!' 2>/dev/null)-$MODE"
 cd "$RUN/shop" || exit 2
 # hard outer timeout so a hung editor never blocks CI
 timeout -k 10 240 "$NVIM" --headless -i NONE -n -u "$RUN/init.lua" -c "luafile $TEST" </dev/null

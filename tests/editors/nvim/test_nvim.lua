@@ -45,6 +45,47 @@ local function ours(bufnr, code)
   return found
 end
 
+-- A text "screenshot" of the current window (headless Neovim has no screen): the lines around
+-- the cursor with their numbers, a sign and the diagnostic message per line (what the sign
+-- column and virtual text show), a status line and EXTRA lines (a menu, the message area).
+-- Written to $DJE_ARTIFACTS/nvim-<version>-<mode>-NAME.txt.
+local function screen(name, extra)
+  local dir = os.getenv('DJE_ARTIFACTS')
+  if not dir then return end
+  local bufnr = vim.api.nvim_get_current_buf()
+  local here = vim.api.nvim_win_get_cursor(0)[1]
+  local count = vim.api.nvim_buf_line_count(bufnr)
+  local first, last = math.max(1, here - 10), math.min(count, here + 10)
+  local by_line = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    by_line[d.lnum + 1] = by_line[d.lnum + 1] or {}
+    table.insert(by_line[d.lnum + 1], d)
+  end
+  local signs = { 'E', 'W', 'I', 'H' }
+  local lines = { string.format('nvim %s headless -- %s', tostring(vim.version()), name), string.rep('-', 100) }
+  for n, text in ipairs(vim.api.nvim_buf_get_lines(bufnr, first - 1, last, false)) do
+    local lnum = first + n - 1
+    local diags = by_line[lnum] or {}
+    local sign, messages = ' ', {}
+    for _, d in ipairs(diags) do
+      sign = signs[d.severity] or '?'
+      table.insert(messages, (d.message:gsub('\n.*', '')):sub(1, 90))
+    end
+    table.insert(lines, string.format('%s%4d %s %-70s%s', lnum == here and '>' or ' ', lnum, sign, text:sub(1, 70),
+      #messages > 0 and ('  ■ ' .. table.concat(messages, ' | ')) or ''))
+  end
+  table.insert(lines, string.format('%s%s  [%s]  %d,%d  diagnostics: %d', vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':.'),
+    vim.bo[bufnr].modified and ' [+]' or '', vim.bo[bufnr].filetype, here, vim.api.nvim_win_get_cursor(0)[2] + 1, #vim.diagnostic.get(bufnr)))
+  if extra then
+    table.insert(lines, string.rep('-', 100))
+    vim.list_extend(lines, extra)
+  end
+  local file = string.format('%s/nvim-%s-%s.txt', dir, os.getenv('DJE_SCREEN_TAG') or 'test', name)
+  vim.fn.mkdir(dir, 'p')
+  vim.fn.writefile(lines, file)
+  out('screenshot: ' .. file)
+end
+
 local function main()
   local v = vim.version()
   out(string.format('nvim %d.%d.%d', v.major, v.minor, v.patch))
@@ -77,6 +118,8 @@ local function main()
   local d = ours(bufnr, 'DJE201')[1]
   check(d.lnum == 33 and d.message:find('null=True', 1, true) ~= nil,
     string.format('DJE201 on line %d: %s', d.lnum + 1, d.message))
+  vim.api.nvim_win_set_cursor(0, { 34, 4 })
+  screen('diagnostics')
   check(vim.bo[bufnr].omnifunc == 'v:lua.vim.lsp.omnifunc', "completion wired: omnifunc = " .. vim.bo[bufnr].omnifunc)
 
   -- a template: Neovim detects htmldjango ({% extends %} on line 1), the server attaches and
@@ -108,6 +151,10 @@ local function main()
       if choice == nil and action.title:find('^Remove null=True') then choice = i end
     end
     picked = choice and titles[choice]
+    local menu = { 'Code actions:' }
+    for i, title in ipairs(titles) do table.insert(menu, string.format('%d: %s', i, title)) end
+    table.insert(menu, 'Type number and <Enter> or click with the mouse (q or empty cancels): ' .. tostring(choice))
+    screen('code-actions', menu)
     if choice then on_choice(items[choice], choice) else on_choice(nil, nil) end
   end
   vim.api.nvim_win_set_cursor(0, { 34, 4 })
@@ -120,6 +167,7 @@ local function main()
   check(applied, 'quick fix applied: line 34 = ' .. vim.inspect(vim.api.nvim_buf_get_lines(bufnr, 33, 34, false)[1]))
   local cleared = vim.wait(20000, function() return #ours(bufnr, 'DJE201') == 0 end, 100)
   check(cleared, 'DJE201 diagnostic gone after the fix')
+  screen('after-fix')
   if not ignored then
     check(#ours(bufnr, 'DJE202') > 0, 'DJE202 still shown (diagnostics are live, not just cleared)')
   end
@@ -200,6 +248,8 @@ local function main()
   vim.api.nvim_buf_set_lines(bufnr, last, last, false, { 'value = = 1' })
   local syntax = vim.wait(20000, function() return #ours(bufnr, 'DJE000') > 0 end, 100)
   local sd = ours(bufnr, 'DJE000')[1]
+  vim.api.nvim_win_set_cursor(0, { last + 1, 8 })
+  screen('syntax-error')
   check(syntax and sd.lnum == last and sd.col == 8,
     'syntax error in the unsaved buffer at line ' .. (last + 1) .. ' col 9: ' .. (sd and string.format('line %d col %d: %s', sd.lnum + 1, sd.col + 1, sd.message) or 'none'))
   vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, {})

@@ -9,6 +9,10 @@
 //   - "Django Expert: Complete engagement" from the command palette writes
 //     claudedocs/django_<project>_<date>.md; the status bar shows the engagement complete;
 //   - "Django Expert: Record decision" (QuickPick + InputBox) on DJE304 turns it into a hint;
+//   - the report opens in the Markdown preview with its ER diagram drawn by mermaid
+//     (screenshot: vscode-report-preview.png);
+//   - typing `filter(` opens completion, `category__` lists Category's fields
+//     (screenshot: vscode-completion.png);
 //   - settings: .vscode/settings.json (the README's example) django-expert.ignore (DJE301: sent as
 //     initializationOptions / answered to workspace/configuration) hides findings, and a
 //     change (DJE405 added) reaches the server (didChangeConfiguration).
@@ -196,6 +200,42 @@ async function mainScenario() {
   check(complete, `status bar: ${(await statusText()).replace(/\s+/g, ' ').match(/[^ ]*Django Expert[^|]{0,60}/)?.[0]}`);
   await shot('vscode-after.png');
 
+  // the report opens rendered in the Markdown preview beside its text, its ER diagram drawn by
+  // the extension's markdown-it plugin + the bundled mermaid (a webview: nested iframes)
+  const drawn = await poll(async () => {
+    for (const frame of page.frames()) {
+      const diagrams = frame.locator('pre.django-expert-mermaid');
+      if (!(await diagrams.count().catch(() => 0))) continue;
+      const svg = diagrams.first().locator('svg');
+      if (!(await svg.count().catch(() => 0))) return null;
+      await diagrams.first().scrollIntoViewIfNeeded().catch(() => {});
+      const text = (await svg.first().textContent().catch(() => '')) || '';
+      const entities = await svg.first().locator('g.entityLabel, .entityLabel, g[id*="entity"]').count().catch(() => 0);
+      return { count: await diagrams.count(), text, entities };
+    }
+    return null;
+  }, 40000, 500);
+  const tabs = (await page.locator('.tabs-container').allInnerTexts().catch(() => [])).join(' | ').replace(/\s+/g, ' ');
+  check(/Preview/.test(tabs), `the report's Markdown preview is open: tabs ${tabs.slice(0, 200)}`);
+  check(!!drawn && /Product/.test(drawn.text) && /Category/.test(drawn.text),
+    `the preview draws the ER diagram (mermaid svg): ${drawn ? `${drawn.count} diagram(s), the first names ${(drawn.text.match(/\b(Product|Category|Tag|Brand)\b/g) || []).filter((v, i, a) => a.indexOf(v) === i).join(', ')}` : 'no svg'}`);
+  await page.keyboard.press('Control+J'); // the panel closed, for a taller preview
+  await sleep(800);
+  for (const frame of page.frames()) {
+    await frame.locator('pre.django-expert-mermaid').first().scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => {});
+  }
+  await sleep(300);
+  await shot('vscode-report-preview.png');
+  for (const frame of page.frames()) {
+    const diagram = frame.locator('pre.django-expert-mermaid svg').first();
+    if (await diagram.count().catch(() => 0)) {
+      await diagram.screenshot({ path: path.join(shots, 'vscode-report-er-diagram.png') })
+        .then(() => console.log(`screenshot: ${path.join(shots, 'vscode-report-er-diagram.png')}`)).catch(() => {});
+      break;
+    }
+  }
+  await page.keyboard.press('Control+J');
+
   // 4. "Django Expert: Record decision" on ProductViewSet's DJE304 (catalog/views.py:11):
   //    pick "accepted", type the reason; the finding becomes a hint (out of the Problems panel)
   const PRODUCT_VIEWSET = '`ProductViewSet` has no permission_classes';
@@ -221,6 +261,42 @@ async function mainScenario() {
   const hinted = await poll(async () => !(await problemsMatching('DJE304')).includes(PRODUCT_VIEWSET), 20000, 500);
   check(hinted, 'DJE304 of ProductViewSet left the Problems panel (now a hint with the reason)');
   await problemsFilter().fill('');
+
+  // 5. completion in a lookup: typing `(` after filter opens the list (the extension's trigger),
+  //    and typing `category__` brings Category's fields (the list is incomplete, so VS Code asks
+  //    again), not the stale `category_id` of the first list
+  await palette('Control+P', 'catalog/views.py');
+  await sleep(500);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('def more():', { delay: 20 });
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('return Product.objects.filter', { delay: 20 });
+  const suggestions = async () => (await page.locator('.suggest-widget.visible .monaco-list-row').allInnerTexts().catch(() => []))
+    .map((t) => t.split('\n')[0].trim());
+  await page.keyboard.type('(', { delay: 20 });
+  const first = await poll(async () => { const s = await suggestions(); return s.length ? s : null; }, 15000);
+  check(!!first && first.includes('category') && first.includes('price'),
+    `typing "(" opens completion with Product's fields: ${(first || []).slice(0, 10).join(', ')}`);
+  // the items are labelled by the segment (`name`) and insert the path (`category__name`)
+  await page.keyboard.type('category__', { delay: 80 });
+  const categoryFields = (s) => s.includes('name') && s.includes('parent') && s.includes('children') &&
+    !s.includes('category_id') && !s.includes('category') && !s.includes('price');
+  const after = await poll(async () => { const s = await suggestions(); return categoryFields(s) ? s : null; }, 15000);
+  const shown = after || await suggestions();
+  check(!!after, `after "category__" completion lists Category's fields, not Product's (category_id, price): ${shown.slice(0, 12).join(', ')}`);
+  await page.keyboard.press('Enter'); // the first item: category__id
+  const line = await poll(async () => {
+    const text = await page.locator('.monaco-editor .view-line').allInnerTexts().catch(() => []);
+    return text.map((t) => t.replace(/\u00a0/g, ' ')).find((t) => /filter\(category__\w+/.test(t));
+  }, 5000);
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+Space');
+  await page.locator('.suggest-widget.visible').waitFor({ timeout: 5000 }).catch(() => {});
+  check(!!line && /filter\(category__id\b/.test(line), `accepting the first item writes ${line && line.trim()}`);
+  await shot('vscode-completion.png');
+  await page.keyboard.press('Escape');
+  await palette('F1', 'File: Revert File');
 }
 
 async function smokeScenario() {
