@@ -223,6 +223,6 @@ def test_testsuite_unittest_suite_runs(workspace_copy):
     proc = _manage(workspace_copy / "testsuite", "library_site.settings_ci", {}, "test", "catalog", "-v", "2")
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
-    assert "Ran 13 tests" in output  # 12 seeded for DJE602/DJE603, 1 that reaches a reports view (DJE607)
+    assert "Ran 13 tests" in output  # 12 seeded for DJE602/DJE603, 1 loading a JSON fixture (DJE608)
     for name in ("BookReadTests", "BookStockTests", "RestockCommitTests", "ConcurrentReadTests"):
         assert name in output, output
