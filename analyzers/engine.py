@@ -92,8 +92,11 @@ class FileState:
     module: str = ""
     is_package: bool = False
     digest: str = ""
-    facts: FileFacts | None = None  # the last good facts
-    locations: Locations = field(default_factory=Locations)
+    # The last good facts and their locations (`facts`, `locations`): as loaded from the
+    # cache, a `facts_cache.Deferred` until first read, so a warm start that re-checks
+    # nothing never unpickles them (0.3 s of 1.3 on the four corpora).
+    raw_facts: FileFacts | facts_cache.Deferred | None = field(default=None, repr=False)
+    raw_locations: Locations | facts_cache.Deferred = field(default_factory=Locations, repr=False)
     problem: Finding | None = None  # parse/decode/size problem of the current text
     findings: tuple[Finding, ...] | None = None  # None: stale
     deps: dict[Key, str] = field(default_factory=dict)  # fact key -> fingerprint when checked
@@ -110,6 +113,28 @@ class FileState:
     # fingerprints). Kept in the cache with the findings, so a warm `--format json` computes none.
     fixes: dict = field(default_factory=dict, repr=False)
     fixes_of: tuple | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> FileFacts | None:
+        raw = self.raw_facts
+        if type(raw) is facts_cache.Deferred:
+            raw = self.raw_facts = raw.value()
+        return raw
+
+    @facts.setter
+    def facts(self, value: FileFacts | None) -> None:
+        self.raw_facts = value
+
+    @property
+    def locations(self) -> Locations:
+        raw = self.raw_locations
+        if type(raw) is facts_cache.Deferred:
+            raw = self.raw_locations = raw.value()
+        return raw
+
+    @locations.setter
+    def locations(self, value: Locations) -> None:
+        self.raw_locations = value
 
     @property
     def config(self) -> Config:
@@ -268,7 +293,7 @@ class Engine:
     def _load(self, state: FileState, data: bytes, cached=None) -> bool:
         """Take new file contents; returns whether the facts changed."""
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if digest == state.digest and state.facts is not None:
+        if digest == state.digest and state.raw_facts is not None:
             return False
         state.digest = digest
         config = state.config
@@ -279,13 +304,13 @@ class Engine:
                 f"{config.max_file_size / 1e6:.1f} MB",
                 Severity.INFO,
             )
-            changed = state.facts is not None
+            changed = state.raw_facts is not None
             state.facts, state.findings = None, ()
             return changed
         if cached is not None and cached.digest == digest and cached.module == state.module:
             self.stats["facts_from_cache"] += 1
-            old = state.facts
-            state.facts, state.locations, state.problem = cached.facts, cached.locations, None
+            old = state.raw_facts
+            state.raw_facts, state.raw_locations, state.problem = cached.facts, cached.locations, None
             if cached.findings is not None and not state.library and cached.config == self._config_digest(config):
                 state.findings, state.deps = cached.findings, dict(cached.deps)
                 if cached.fixes:
@@ -293,12 +318,12 @@ class Engine:
                 if self._dependents is not None:
                     for key in state.deps:
                         self._dependents[key].add(state.path)
-            return old != state.facts
+            return old is None or old != state.facts
         return self._parse(state, data)
 
     def _parse(self, state: FileState, data: bytes) -> bool:
         if state.path.suffix != ".py":  # a deployment file: text for the deploy rules only
-            changed = state.facts is None
+            changed = state.raw_facts is None
             state.facts, state.problem = FileFacts(module="", is_package=False), None
             return changed
         self.stats["parse"] += 1
@@ -333,10 +358,12 @@ class Engine:
         """A new ProjectModel from current facts; returns the fact keys whose fingerprint changed."""
         self.stats["model_build"] += 1
         project.as_cached = False
-        facts = {m: f.facts for m, f in project.files.items() if f.facts is not None}
+        # Facts and locations as the files hold them now, read from the cache when first asked.
+        facts = {m: f.raw_facts for m, f in project.files.items() if f.raw_facts is not None}
         paths = {m: f.path for m, f in project.files.items()}
-        locations = {m: f.locations for m, f in project.files.items()}
-        project.model = ProjectModel(project.layout, facts, paths, locations, _env_texts(project.layout))
+        locations = {m: f.raw_locations for m, f in project.files.items()}
+        project.model = ProjectModel(project.layout, lambda: facts_cache.values(facts), paths,
+                                     lambda: facts_cache.values(locations), _env_texts(project.layout))
         old = project.fingerprints
         project.fingerprints = {}
         changed = {key for key, value in old.items() if self._fingerprint(project, key) != value}
@@ -376,7 +403,7 @@ class Engine:
     def _check(self, state: FileState) -> tuple[Finding, ...]:
         if state.findings is not None:
             return state.findings
-        if state.facts is None or state.library:
+        if state.raw_facts is None or state.library:
             state.findings = ()
             return state.findings
         self.stats["check"] += 1

@@ -498,7 +498,7 @@ def _coverage(engine, targets: Targets) -> dict[str, int]:
         if state.library or path.suffix != ".py" or not targets.covers(str(path)):
             continue
         seen += 1
-        analysed += state.facts is not None and (state.problem is None or state.problem.code != "DJE000")
+        analysed += state.raw_facts is not None and (state.problem is None or state.problem.code != "DJE000")
     return {"python_files": seen, "analysed": analysed}
 
 

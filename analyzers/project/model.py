@@ -67,22 +67,43 @@ class ProjectModel:
     def __init__(
         self,
         layout: ProjectLayout,
-        facts: Mapping[str, FileFacts],
+        facts: Mapping[str, FileFacts] | Callable[[], Mapping[str, FileFacts]],
         paths: Mapping[str, Path],
-        locations: Mapping[str, Locations] | None = None,
+        locations: Mapping[str, Locations] | Callable[[], Mapping[str, Locations]] | None = None,
         text_files: Mapping[str, str] | None = None,
     ) -> None:
         self.layout = layout
-        self.facts = facts  # module -> facts (project files and indexed library files)
+        # `facts` (module -> facts of the project files and indexed library files),
+        # `_locations` and `classes`: given as mappings, or as functions returning them,
+        # called when first asked (`__getattr__`: a start whose cached findings all hold
+        # never unpickles the facts).
+        if callable(facts):
+            self._facts_source = facts
+        else:
+            self.facts = facts
         self.paths = paths  # module -> file path
-        self._locations = locations or {}
+        if callable(locations):
+            self._locations_source = locations
+        else:
+            self._locations = locations or {}
         # Non-Python files discovery read (`.env`), by path; never shown to users.
         self.text_files = text_files or {}
-        self.classes = ClassIndex(facts)
         self._settings: dict[str | None, EvaluatedSettings] = {}
         self._memo: dict[tuple, object] = {}
         self._derived: dict[Callable[..., object], object] = {}
         self._templates: dict[Path, tuple[str, Template]] = {}
+
+    def __getattr__(self, name: str):  # only for attributes not set yet: the lazy three
+        if name == "facts" and "_facts_source" in self.__dict__:
+            self.facts = self.__dict__.pop("_facts_source")()
+            return self.facts
+        if name == "_locations" and "_locations_source" in self.__dict__:
+            self._locations = self.__dict__.pop("_locations_source")() or {}
+            return self._locations
+        if name == "classes" and ("facts" in self.__dict__ or "_facts_source" in self.__dict__):
+            self.classes = ClassIndex(self.facts)
+            return self.classes
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def memo(self, function: Callable[..., object], *args: str | None):
         """`function(self, *args)` once per model, for project-wide answers every file asks

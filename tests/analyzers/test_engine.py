@@ -183,6 +183,55 @@ def test_an_unchanged_start_trusts_the_cache_and_writes_it_not_again(engine, pro
     assert cache_file.stat().st_mtime_ns == written
 
 
+def test_an_unchanged_start_leaves_the_cached_facts_unread_until_asked(engine, project, tmp_path):
+    from django_expert.analyzers import cache as facts_cache
+
+    engine.all_findings()
+    assert engine.save_cache()
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
+    second.index()
+    second.all_findings()
+    states = [s for s in second.files.values() if s.path.suffix == ".py"]
+    assert states and all(type(s.raw_facts) is facts_cache.Deferred for s in states)  # nothing unpickled
+    model = second.project_for(project / "library/models.py")
+    assert "facts" not in vars(model)
+    path = project / "library/models.py"
+    assert second.state(path).facts == engine.state(path).facts  # read on first use, equal to the parse
+    assert model.facts[second.state(path).module] == engine.state(path).facts
+    assert model.classes.resolve("library.models.Book") is not None
+    assert not second.save_cache()  # facts read, nothing changed: not written again
+
+
+def test_fixes_are_cached_with_the_findings_and_checked_against_what_they_read(engine, project, tmp_path):
+    from django_expert.analyzers.findings import Applicability
+
+    fixable = [f for found in engine.all_findings().values() for f in found if f.fixable is not Applicability.NONE]
+    assert fixable
+    fixes = [engine.fix(f) for f in fixable]
+    assert any(fix is not None for fix in fixes)
+    assert engine.save_cache()
+    second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
+    second.index()
+    findings = [f for found in second.all_findings().values() for f in found if f.fixable is not Applicability.NONE]
+    import django_expert.analyzers.fixes as fixes_module
+
+    computed = []
+    original = fixes_module.compute_fix
+    fixes_module.compute_fix = lambda *args: computed.append(args) or original(*args)
+    try:
+        assert [second.fix(f) for f in findings] == fixes
+        assert computed == []  # every fix came from the cache
+        # A key a fix read changed fingerprint since: that fix is computed again.
+        finding = next(f for f, fix in zip(findings, fixes) if fix is not None)
+        state = second.state(Path(finding.path))
+        fix, _ = state.fixes[finding]
+        state.fixes[finding] = (fix, ((("module", state.module), "a fingerprint of another model"),))
+        assert second.fix(finding) == fix
+        assert len(computed) == 1
+    finally:
+        fixes_module.compute_fix = original
+
+
 def test_a_trusted_model_still_rechecks_the_dependants_of_an_edit(engine, project, tmp_path):
     engine.save_cache()
     second = Engine([project], ALL_RULES, cache_dir=tmp_path / "cache")
