@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import statistics
 import shutil
 import subprocess
 import sys
@@ -130,8 +131,9 @@ def python_files(root: Path) -> list[Path]:
 
 
 def parse_floor(files: list[Path], repeat: int) -> tuple[float, float]:
-    """Best-of-`repeat` wall and CPU seconds to read and `ast.parse` every file (the floor of any ast-based tool)."""
-    best = best_cpu = float("inf")
+    """Median wall and CPU seconds of `repeat` loops reading and `ast.parse`-ing every file
+    (the floor of any ast-based tool)."""
+    walls, cpus = [], []
     for _ in range(repeat):
         started, started_cpu = time.perf_counter(), time.process_time()
         with warnings.catch_warnings():
@@ -141,9 +143,9 @@ def parse_floor(files: list[Path], repeat: int) -> tuple[float, float]:
                     ast.parse(path.read_bytes(), filename=str(path))
                 except (SyntaxError, ValueError):
                     pass
-        best = min(best, time.perf_counter() - started)
-        best_cpu = min(best_cpu, time.process_time() - started_cpu)
-    return best, best_cpu
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - started_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 @dataclass
@@ -212,9 +214,9 @@ class Row:
 
 
 def _cold_and_warm(name: str, fmt: str, root: Path, repeat: int) -> tuple[Run, Run, float, float]:
-    """Best cold run (each with an empty cache) and best warm run (the cache its cold run
-    wrote), attempts interleaved (cold, warm, cold, warm ...) so a busy spell of the machine
-    weighs on both; then the least CPU seconds of each kind."""
+    """The median cold run (each with an empty cache) and median warm run (the cache its cold
+    run wrote), attempts interleaved (cold, warm, cold, warm ...) so a busy spell of the machine
+    weighs on both; then the median CPU seconds of each kind."""
     check = [*django_expert_command(), "check", str(root), "--format", fmt, "--exit-zero"]
     colds, warms = [], []
     with tempfile.TemporaryDirectory(prefix="dje-bench-cache-") as scratch:
@@ -226,8 +228,13 @@ def _cold_and_warm(name: str, fmt: str, root: Path, repeat: int) -> tuple[Run, R
             warms.append(timed(check, env))
     if any(run.stdout != colds[0].stdout for run in warms) and fmt == "text":
         log(f"{name}: WARNING: a warm run reported other findings than the cold run")
-    return (min(colds, key=lambda r: r.seconds), min(warms, key=lambda r: r.seconds),
-            min(r.cpu_seconds for r in colds), min(r.cpu_seconds for r in warms))
+    return (_median_run(colds), _median_run(warms),
+            statistics.median(r.cpu_seconds for r in colds), statistics.median(r.cpu_seconds for r in warms))
+
+
+def _median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
 
 
 def measure(name: str, source: str, root: Path, repeat: int) -> Row:
@@ -246,7 +253,7 @@ def measure(name: str, source: str, root: Path, repeat: int) -> Row:
         log(f"{name}: ruff ...")
         command = [*ruff, "check", "--isolated", "--select", "DJ,S", "--no-cache", "--exit-zero", "--quiet",
                    "--output-format", "concise", str(root)]
-        ruff_seconds = min(timed(command).seconds for _ in range(repeat))
+        ruff_seconds = statistics.median(timed(command).seconds for _ in range(repeat))
     runs = (json_cold, json_warm, text_cold, text_warm)
     return Row(name, source, len(files), megabytes, floor, floor_cpu, json_cold.seconds, json_warm.seconds,
                text_cold.seconds, text_warm.seconds, text_cold_cpu, json_cold_cpu, json_warm_cpu, text_warm_cpu,
