@@ -89,7 +89,9 @@ class Engagement:
 
     def __init__(self, workspace_root, engine, config=None, goal: str | None = None, project: str | None = None,
                  ask: Ask | None = None, progress: Progress | None = None, *, resume: bool = True,
-                 clock: Callable[[], _dt.datetime] | None = None) -> None:
+                 clock: Callable[[], _dt.datetime] | None = None, goal_asked: bool = False) -> None:
+        """`goal_asked`: the front end asked the user for `goal` (the editor asks before the
+        engagement starts), so the report says "asked", not "argument"."""
         self.workspace = Path(workspace_root).resolve()
         self.engine = engine
         self.config_override = config
@@ -97,6 +99,7 @@ class Engagement:
             self.goal_argument = scoping.normalise_goal(goal)
         except ValueError as error:
             raise EngagementError(str(error)) from None
+        self.goal_asked = goal_asked and self.goal_argument is not None
         self.project_argument = project
         self.ask = ask
         self.progress = progress
@@ -378,7 +381,7 @@ class Engagement:
         started = self.clock()
         self.state.started = self.state.started or states.iso(started)
         self.state.date = self.state.date or started.date().isoformat()
-        goal, goal_source = self.goal_argument, "argument"
+        goal, goal_source = self.goal_argument, "asked" if self.goal_asked else "argument"
         if goal is None:
             answer = self.ask("What is the goal of this engagement?", list(scoping.GOALS)) if self.ask else None
             try:

@@ -91,10 +91,14 @@ async def _engagement(ls: DjangoExpertServer, options: dict, title: str):
     folder = _folder(ls, options)
     await folder.ready.wait()
     ongoing = load(folder.root)
+    asked = False
     if ongoing is not None and not ongoing.complete and ongoing.goal:
         goal = options.get("goal") or ongoing.goal  # continue the engagement in progress
+    elif options.get("goal"):
+        goal = options["goal"]
     else:
-        goal = options.get("goal") or await _ask_goal(ls)
+        goal = await _ask_goal(ls)
+        asked = goal is not None
     progress = await Progress.start(ls, title)
     loop = asyncio.get_running_loop()
 
@@ -109,7 +113,8 @@ async def _engagement(ls: DjangoExpertServer, options: dict, title: str):
             return None
 
     engagement = Engagement(folder.root, folder.engine, folder.engine.projects[0].config if folder.engine.projects
-                            else None, goal=goal, project=options.get("project"), ask=ask, progress=report)
+                            else None, goal=goal, project=options.get("project"), ask=ask, progress=report,
+                            goal_asked=asked)
     return folder, engagement, progress
 
 

@@ -267,9 +267,8 @@ the echo area (the last message) and EXTRA (e.g. the *Completions* list)."
       (when report
         (let ((goal (with-temp-buffer (insert-file-contents report)
                                       (and (re-search-forward "^- Goal: .*$" nil t) (match-string 0)))))
-          ;; (the server labels an asked goal "(argument)": the LSP layer asks before the
-          ;; engagement starts; without an answer the goal is the default, whole-project review)
-          (dje-check (and goal (string-match-p "\\*\\*security\\*\\*" goal))
+          ;; (without an answer the goal would be the default, whole-project review)
+          (dje-check (and goal (string-match-p "\\*\\*security\\*\\* (asked)" goal))
                      (format "the answer reached the server: the report says %S" goal))))
       (when failed (dje-out "the command answered: %s" failed))
       (when (dje-check report (format "M-x django-expert-complete-engagement wrote %s" report))

@@ -3,6 +3,8 @@ the source actions and code lens that show where it stands, and decisions from t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 
@@ -96,9 +98,9 @@ async def test_a_client_that_declares_no_message_actions_is_still_asked_the_goal
     """Eglot answers window/showMessageRequest without declaring `window.showMessage`."""
     assert session.capabilities.window.show_message is None
     await session.start(shop)
-    result = await run(session, "django-expert.scopeEngagement", shop.as_uri())
-    assert session.client.questions == ["django-expert: what is the goal of this engagement?"]
-    assert result["goal"] == "security"  # the answer, not the default goal
+    result = await run(session, "django-expert.completeEngagement", shop.as_uri())
+    assert session.client.questions[0] == "django-expert: what is the goal of this engagement?"
+    assert "- Goal: **security** (asked)" in Path(result["report"]).read_text()  # the answer, said to be asked
 
 
 async def test_accepting_a_finding_asks_why_and_a_dismissed_question_records_nothing(session, shop):
