@@ -4,7 +4,9 @@
 Finds code that imports one of the project's settings modules instead of
 `django.conf.settings`: `from shop.settings import DEBUG`, `from shop import settings`,
 `import settings`. Settings modules themselves, and modules inside a settings package,
-are left alone: they import each other on purpose.
+are left alone: they import each other on purpose. So is a project's only settings module
+when every entry point (manage.py, wsgi/asgi, deploy files) sets it: importing it is
+importing the module Django runs with.
 
 ## Why is this bad?
 The settings module is only one input of the running configuration. `django.conf.settings`
@@ -67,6 +69,8 @@ def check(ctx):
         if found is None:
             continue
         module, names, binding = found
+        if _the_only_configuration(ctx.project.layout, settings_modules, module):
+            continue
         if names is not None and not any(name.isupper() for name in names):
             continue  # helpers from a settings module, not settings
         if names is None and not _reads_settings(ctx.text, binding):
@@ -81,6 +85,14 @@ def check(ctx):
             fix_title=TITLE,
             fix_data=(node.lineno, node.col_offset, module, names is not None),
         )
+
+
+def _the_only_configuration(layout, settings_modules: set[str], module: str) -> bool:
+    """The imported module is the one every entry point sets (manage.py's, wsgi/asgi's and
+    deploy files' all name it) and the project has no other settings module: it is the very
+    module Django loads, so importing it reads the running values (netbox.settings)."""
+    return (settings_modules == {module} and layout.settings_module == module
+            and set(layout.production_settings) <= {module})
 
 
 def settings_import(node: ast.AST, module: str, is_package: bool, settings_modules: set[str]):

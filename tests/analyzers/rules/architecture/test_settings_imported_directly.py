@@ -2,11 +2,15 @@ from tests.analyzers.rules.helpers import check_fixed, check_noop, engine_for, f
 
 CODE = "DJE105"
 
+# A second settings module (production's): the imported one is then not the only
+# configuration the project can run with.
+PROD = {"config/settings_prod.py": "from config.settings import *\nDEBUG = False\n"}
+
 
 def test_names_imported_from_the_settings_module_are_rewritten(tmp_path):
     finding = check_fixed(
         tmp_path,
-        {"app/payments.py": """
+        {**PROD, "app/payments.py": """
             from config.settings import PAYMENT_TIMEOUT, SITE_NAME as NAME  # the gateway needs both
 
 
@@ -14,7 +18,7 @@ def test_names_imported_from_the_settings_module_are_rewritten(tmp_path):
                 return gateway.charge(order, timeout=PAYMENT_TIMEOUT, label=f"{NAME}: {order}")
         """},
         CODE,
-        {"app/payments.py": """
+        {**PROD, "app/payments.py": """
             from django.conf import settings  # the gateway needs both
 
 
@@ -30,7 +34,7 @@ def test_names_imported_from_the_settings_module_are_rewritten(tmp_path):
 def test_the_settings_module_imported_as_a_module_is_rewritten(tmp_path):
     check_fixed(
         tmp_path,
-        {"app/views.py": """
+        {**PROD, "app/views.py": """
             from config import settings
 
 
@@ -51,13 +55,13 @@ def test_the_settings_module_imported_as_a_module_is_rewritten(tmp_path):
 def test_relative_and_aliased_module_imports(tmp_path):
     check_fixed(
         tmp_path,
-        {"config/urls.py": """
+        {**PROD, "config/urls.py": """
             from . import settings as conf
 
             urlpatterns = [] if conf.DEBUG else []
         """},
         CODE,
-        {"config/urls.py": """
+        {**PROD, "config/urls.py": """
             from django.conf import settings as conf
 
             urlpatterns = [] if conf.DEBUG else []
@@ -69,6 +73,7 @@ def test_a_dotted_module_import_and_an_import_inside_a_function(tmp_path):
     found = findings(
         tmp_path,
         {
+            **PROD,
             "app/tasks.py": """
                 import config.settings
 
@@ -86,7 +91,7 @@ def test_a_dotted_module_import_and_an_import_inside_a_function(tmp_path):
 
 
 def test_fixes_decline_when_the_rewrite_would_change_meaning(tmp_path):
-    engine, _root = engine_for(tmp_path, {"app/tasks.py": """
+    engine, _root = engine_for(tmp_path, {**PROD, "app/tasks.py": """
         import config.settings
 
 
@@ -127,3 +132,49 @@ def test_lookalikes_stay_silent(tmp_path):
         },
         CODE,
     )
+
+
+def test_the_only_settings_module_every_entry_point_sets_is_silent(tmp_path):
+    # netbox: manage.py and wsgi.py both set netbox.settings, no other settings module exists,
+    # so the imported module is the very module Django loads.
+    check_noop(
+        tmp_path,
+        {
+            "config/wsgi.py": """
+                import os
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+            """,
+            "config/settings_utils.py": "def import_plugin(name):\n    return name\n",
+            "app/migrations/__init__.py": "",
+            "app/migrations/0040_convert_disk_size.py": """
+                from django.db import migrations
+                from config.settings import DISK_BASE_UNIT
+
+
+                def convert(apps, schema_editor):
+                    return DISK_BASE_UNIT
+
+
+                class Migration(migrations.Migration):
+                    operations = [migrations.RunPython(convert, migrations.RunPython.noop)]
+            """,
+        },
+        CODE,
+    )
+
+
+def test_the_settings_module_an_entry_point_does_not_set_is_reported(tmp_path):
+    # The same import, but wsgi.py deploys another module: the imported one is not what runs.
+    found = findings(
+        tmp_path,
+        {
+            **PROD,
+            "config/wsgi.py": """
+                import os
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_prod")
+            """,
+            "app/units.py": "from config.settings import DISK_BASE_UNIT\n",
+        },
+        CODE,
+    )
+    assert [f.path.rsplit("/", 1)[-1] for f in found] == ["units.py"]
