@@ -223,6 +223,11 @@ class Engine:
             self.problems.append(str(error))
             return fallback or Config()
 
+    def files_under(self, folder: Path) -> Iterable[Path]:
+        """The files under `folder` an index of it would read (Python, templates, deployment
+        files), excludes applied: for a front end noticing files created after indexing."""
+        return self._python_files(Path(folder))
+
     def _python_files(self, root: Path) -> Iterable[Path]:
         excludes = [p for project in self.projects for p in project.config.exclude]
         for directory, dirnames, filenames in os.walk(root):

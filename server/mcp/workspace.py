@@ -6,7 +6,8 @@ when it leads outside (`..`, an absolute path elsewhere, a symbolic link out); n
 written outside them. Each root gets one `Engine`, indexed on first use; every engine call
 runs, in order, on one worker thread, as in the language server, so engines need no locks.
 Files an agent edited between two calls are re-read before the next answer (by their
-modification time and size).
+modification time and size), and files it created are indexed (a folder's modification time
+changes when an entry is added or removed in it, so only changed folders are listed again).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Workspace:
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-expert-mcp")
         self._engines: dict[Path, Engine] = {}
         self._stamps: dict[Path, tuple[int, int]] = {}
+        self._folders: dict[Path, tuple[int, int]] = {}  # every folder holding an indexed file, up to its root
 
     def set_roots(self, roots: list[Path]) -> None:
         """The client's roots (folders that exist), when none was given on the command line."""
@@ -71,7 +73,15 @@ class Workspace:
             engine.save_cache()  # the next start of the server (or `check`) is warm
             self._engines[root] = engine
             self._stamps.update((path, _stamp(path)) for path in engine.files)
+            self._note_folders(root, engine.files)
         return engine
+
+    def _note_folders(self, root: Path, paths) -> None:
+        for path in paths:
+            folder = Path(path).parent
+            while folder not in self._folders and (folder == root or folder.is_relative_to(root)):
+                self._folders[folder] = _stamp(folder)
+                folder = folder.parent
 
     def projects(self, progress=None) -> list[Project]:
         from django_expert.server.engagement.decisions import project_slug
@@ -116,12 +126,28 @@ class Workspace:
         return next((p for p in projects if p.state.layout is main), projects[0])
 
     def refresh(self, engine: Engine, paths=None) -> None:
-        """Re-read the files (all of the engine's, or `paths`) changed on disk since last read."""
-        for path in list(engine.files) if paths is None else paths:
+        """Re-read the files (all of the engine's, or `paths`) changed on disk since last read;
+        for all of them, also index the files created in the engine's folders since."""
+        if paths is None:
+            paths = [*engine.files, *self._created(engine)]
+        for path in paths:
             stamp = _stamp(path)
             if self._stamps.get(path) != stamp:
                 self._stamps[path] = stamp
                 engine.update(path)
+
+    def _created(self, engine: Engine) -> list[Path]:
+        """Files under the engine's folders that changed since last looked at, not yet indexed."""
+        created: list[Path] = []
+        for root in engine.roots:
+            root = Path(root).resolve()
+            changed = [f for f, stamp in self._folders.items() if f.is_relative_to(root) and _stamp(f) != stamp]
+            for folder in changed:
+                self._folders[folder] = _stamp(folder)
+                if folder.is_dir():
+                    created += [p for p in engine.files_under(folder) if p not in engine.files]
+            self._note_folders(root, created)
+        return list(dict.fromkeys(created))
 
     # -- paths --------------------------------------------------------------------------------------
 

@@ -262,3 +262,19 @@ async def test_the_project_model_answers_on_other_workspaces(tmp_path, name):
             assert routes["total"] >= len(routes["endpoints"])
             analysis = await call(client, "analyze", {"project": project["project"], "limit": 5})
             assert analysis["total"] >= len(analysis["findings"])
+
+
+async def test_a_file_created_between_two_calls_is_analysed(tmp_path):
+    """An agent writes a new module; the next project-wide answer includes it."""
+    shop = copy_workspace("shop", tmp_path / "shop")
+    async with serve(shop, cache=tmp_path / "cache") as client:
+        before = await call(client, "analyze", {"rule": "DJE407", "limit": 200})
+        (shop / "catalog" / "search.py").write_text(
+            "from django.db import connection\n\n\n"
+            "def search(request):\n"
+            "    with connection.cursor() as cursor:\n"
+            "        cursor.execute(\"SELECT id FROM catalog_product WHERE name = '%s'\" % request.GET[\"q\"])\n"
+            "        return cursor.fetchall()\n", encoding="utf-8")
+        after = await call(client, "analyze", {"rule": "DJE407", "limit": 200})
+        new = [f["filename"] for f in after["findings"] if f not in before["findings"]]
+        assert new == ["catalog/search.py"], after
