@@ -13,8 +13,10 @@ with `methods=True` the called method's name is kept as the chain's last segment
 With `guards=True` (function summaries), a chain read only past an early return on the
 object's own attribute (`if self.title: return self.title`) starts with the segment
 `GUARD + "title"`: it is read only when `title` is empty (the project decides whether a
-stored row can be). Reads of an object after its `delete()` are left out (no loader can
-serve them: they must be fresh).
+stored row can be). A chain read only under `if flag:` (or `if flag and ...:`), `flag` a
+parameter whose default is falsy (`include_bundled=False`), starts with `OFF + "flag"`: a call
+passing nothing for it (a template's) never reads it. Reads of an object after its
+`delete()` are left out (no loader can serve them: they must be fresh).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import ast
 
 ITERATE = "[]"  # a chain segment: the rows of a queryset, iterated
 GUARD = "?"  # "?title" first in a chain: read only when the object's `title` is empty
+OFF = "!"  # "!detailed" first in a chain: read only when the caller passes `detailed` (off by default)
 # Queryset methods: calling one keeps a chain going (`obj.items.all()`, `.count()`).
 QUERY_METHODS = frozenset({
     "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate",
@@ -202,6 +205,7 @@ class Chains:
         unsaved = self.unsaved
         deleted = self._deleted()
         guarded = _past_early_returns(self.body.nodes[0], self.params) if self.guards else {}
+        switched = _off_by_default(self.body) if self.guards else {}
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
                 continue  # `obj.author = x` writes; it reads nothing (its inner `obj.x.y` nodes are loads)
@@ -217,6 +221,8 @@ class Chains:
                 guard = guarded.get(id(item))
                 if guard is not None and guard[0] == origin[0]:
                     chain = (GUARD + guard[1], *chain)[:_MAX_CHAIN]
+                if id(item) in switched:
+                    chain = (OFF + switched[id(item)], *chain)[:_MAX_CHAIN]
                 chains = found[origin[0]]
                 if chain not in chains or _before(item, chains[chain]):
                     chains[chain] = item
@@ -263,6 +269,35 @@ def _past_early_returns(root: ast.AST, params: tuple[str, ...]) -> dict[int, tup
             for statement in rest:
                 for node in ast.walk(statement):
                     found.setdefault(id(node), (test.value.id, test.attr))
+    return found
+
+
+def _off_by_default(body: Body) -> dict[int, str]:
+    """Ids of the nodes under `if flag:` / `if flag and ...:`, with `flag`, where `flag` is a
+    parameter the body never rebinds whose default is falsy (`False`, `None`, `0`, `""`):
+    a call passing nothing for it never runs them (pretix's `check_quotas(include_bundled=False)`)."""
+    root = body.nodes[0]
+    if not isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    args = root.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+             *zip(args.kwonlyargs, args.kw_defaults)]
+    flags = {arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and not default.value}
+    for item in body.binds:
+        targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+        flags -= {t.id for t in targets if isinstance(t, ast.Name)}
+    found: dict[int, str] = {}
+    for node in body.nodes:
+        if not flags or not isinstance(node, ast.If):
+            continue
+        tests = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) \
+            else [node.test]
+        flag = next((t.id for t in tests if isinstance(t, ast.Name) and t.id in flags), None)
+        if flag is not None:
+            for statement in node.body:
+                for inner in ast.walk(statement):
+                    found.setdefault(id(inner), flag)
     return found
 
 

@@ -10,7 +10,8 @@ A summary says what other files need to know of a body without reading it:
 - `reads`: the attribute chains read from each parameter (`self` included), method calls
   kept as the last segment (`invoice.project.name`, `row.label()`), loops followed
   (`for i in order.items.all(): i.product`); a chain read only past an early return on the
-  object's own attribute starts with `GUARD + attribute` (`chains.py`);
+  object's own attribute starts with `GUARD + attribute`, one only under `if flag:` on a
+  parameter off by default with `OFF + flag` (`chains.py`);
 - `passes`: each parameter, or a chain read from it, handed to another function
   (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).

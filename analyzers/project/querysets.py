@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django_expert.analyzers.facts.chains import GUARD, QUERY_METHODS
+from django_expert.analyzers.facts.chains import GUARD, OFF, QUERY_METHODS
 from django_expert.analyzers.facts.types import FileFacts
 from django_expert.analyzers.facts.values import Call, Ref, Value, ValueBuilder, string
 from django_expert.analyzers.project.templates import ITERATE
@@ -697,6 +697,8 @@ class _Walk:
         are `many`."""
         for position, segment in enumerate(chain):
             rest = chain[position + 1:]
+            if segment.startswith(OFF):
+                return  # read only when the call turns a parameter on: the chain's calls pass nothing known
             if segment.startswith(GUARD):  # read only when the row's attribute is empty
                 if not hops and _always_set(self.project, model, segment[1:]):
                     return  # a stored row always takes the early return

@@ -135,6 +135,30 @@ def test_reads_past_an_early_return_carry_its_guard_and_reads_after_delete_are_l
     assert found["Product.remove"].reads_of("self") == (("product", "name"),)
 
 
+def test_reads_under_a_parameter_off_by_default_carry_it():
+    found = summaries("""
+        class Item:
+            def check_quotas(self, ignored=None, include_bundled=False, *, verbose=None, full=True):
+                if include_bundled:
+                    for b in self.bundles.all():
+                        b.bundled_item.quotas
+                if verbose and self.event_id:
+                    self.event.name
+                if full:
+                    self.category.name
+                return self.quotas
+
+            def rebound(self, include_bundled=False):
+                include_bundled = include_bundled or self.always
+                if include_bundled:
+                    self.parent.name
+    """)
+    assert found["Item.check_quotas"].reads_of("self") == (
+        ("!include_bundled", "bundles", "all", "bundled_item", "quotas"), ("!verbose", "event", "name"),
+        ("category", "name"), ("event_id",), ("quotas",))
+    assert found["Item.rebound"].reads_of("self") == (("always",), ("parent", "name"))
+
+
 def test_lookups_name_the_fields_a_manager_query_filters_by_and_whether_it_repeats():
     found = summaries("""
         from django.shortcuts import get_object_or_404

@@ -298,3 +298,52 @@ def test_rows_given_to_an_inclusion_tag_are_judged_with_its_template(tmp_path):
     """}, CODE)
     assert [(f.path.rpartition("/")[2], f.span.start.line + 1, f.fix_title) for f in found] == [
         ("views.py", 7, 'Add `select_related("author")` to the queryset')]
+
+
+def test_reads_behind_a_parameter_off_by_default_do_not_count_for_a_template_call(tmp_path):
+    # pretix's Item.check_quotas(include_bundled=False): the template calls it with no
+    # arguments, so the loop over the bundles never runs. The same method whose parameter is
+    # on by default does read every book's editor.
+    models = MODELS.replace('''        def __str__(self):
+            return self.name
+
+
+    class Profile''', '''        def __str__(self):
+            return self.name
+
+        def availability(self, ignored=None, count_waiting=True, include_books=False):
+            total = 0
+            if include_books:
+                for book in self.books.all():
+                    total += (book.editor or book.author).pk
+            return total, ignored
+
+        def shelf(self, include_books=True):
+            total = 0
+            if include_books:
+                for book in self.books.all():
+                    total += book.editor.pk
+            return total
+
+
+    class Profile''')
+    assert "availability" in models
+    found = findings(tmp_path, {"app/models.py": models, "app/views.py": """
+        from django.views.generic import DetailView
+
+        from app.models import Book
+
+
+        class BookDetail(DetailView):
+            model = Book
+            template_name = "app/book_detail.html"
+
+
+        class BookShelf(DetailView):
+            model = Book
+            template_name = "app/book_shelf.html"
+    """, "app/templates/app/book_detail.html": """
+        {% if object.author and object.author.availability.0 == 100 %}sold out{% endif %}
+    """, "app/templates/app/book_shelf.html": "{{ object.author.shelf }}\n"}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [12], [f.message for f in found]
+    assert '`prefetch_related("author__books__editor")`' in found[0].message
