@@ -23,6 +23,9 @@ QuerySet method, a local variable, `self.get_queryset()` (in any base class or m
 related manager (`author.books.all()`), a helper or selector function returning it,
 `list()`/`sorted()`, a Paginator page, or a dict regrouping the rows (`{b.pk: b for b in qs}`,
 `groups[b.shelf_id].append(b)` then a loop over the groups). Test modules are skipped.
+Loops in cold code — a migration, a management command that is not a long-running worker, a dry-run or debug branch, a copy or clone function, a
+model method, form or serializer looping over the one object's own rows — are reported by
+DJE511 (pedantic) instead; where the context cannot be told, the loop stays here.
 
 ## Why is this bad?
 Each such read runs one query per row: 100 books, 101 queries (the "N+1" problem). It is
@@ -75,11 +78,18 @@ from django_expert.analyzers.project.querysets import (
     trustworthy,
     unloaded,
 )
+from django_expert.analyzers.rules.performance._cold_code import cold_reason
 from django_expert.analyzers.rules.registry import fixer, rule
 
 
 @rule("DJE501", "n-plus-one-loop", tier="recommended", fix=Applicability.SAFE, triggers=("for ",))
 def check(ctx):
+    yield from loop_findings(ctx, cold=False)
+
+
+def loop_findings(ctx, cold: bool):
+    """The N+1 findings of the file's loops: those in cold code (see `_cold_code.py`, for
+    DJE511) when `cold`, the others (hot or unknown) when not."""
     if ctx.project is None or is_test_module(ctx.relative):
         return
     flows = source_flows(ctx)
@@ -103,6 +113,9 @@ def check(ctx):
             origin = flows.origin(owner.function, source, source.lineno)
             if _prefetched_by_caller(ctx, owner.function, origin, needs):
                 continue
+            reason = cold_reason(ctx, owner, loop, source, origin)
+            if (reason is not None) != cold:
+                continue
             built = ctx.span(origin)
             fixing = fix_plan(rows, needs)
             select, prefetch = fixing if fixing else ([], [])
@@ -118,7 +131,7 @@ def check(ctx):
                 related.append(Related(located[0], located[1], f"`{short_name(via)}()` reads it"))
             raises = rows.loads.fetch_mode == "RAISE" and any(n.single for n in needs)
             outcome = ("with `fetch_mode(RAISE)`: the read raises FieldFetchBlocked" if raises else
-                       "one query per row")
+                       "one query per row") + (f", in {reason}" if reason else "")
             yield ctx.report(
                 node,
                 f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "

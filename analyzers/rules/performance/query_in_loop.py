@@ -21,6 +21,9 @@ DJE501's; test modules and migrations are skipped. Writes a loop makes one row a
 on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
 must not undo or stop the others; a bulk write is all-or-nothing). When the model has
 `pre_save`/`post_save` receivers, the advice says that a bulk write skips them.
+Loops in cold code — a management command that is not a long-running worker, a dry-run or debug branch, a copy or clone function, a model method,
+form or serializer looping over the one object's own rows — are reported by DJE512 (pedantic)
+instead; where the context cannot be told, the loop stays here.
 
 ## Why is this bad?
 The loop makes one round trip to the database per row: 1,000 rows, 1,000 queries. Django
@@ -68,6 +71,7 @@ from django_expert.analyzers.project.summaries import (
     queries_through,
     where,
 )
+from django_expert.analyzers.rules.performance._cold_code import cold_reason
 from django_expert.analyzers.rules.registry import rule
 
 # Queryset methods that run a query, with what to do instead.
@@ -91,6 +95,12 @@ _ROW_WRITES = {"save": "`bulk_update()` the rows (or one `queryset.update()`)",
 
 @rule("DJE506", "query-in-loop", tier="recommended", triggers=("for ",))
 def check(ctx):
+    yield from loop_findings(ctx, cold=False)
+
+
+def loop_findings(ctx, cold: bool):
+    """The findings of the file's loops: those in cold code (see `_cold_code.py`, for
+    DJE512) when `cold`, the others (hot or unknown) when not."""
     if ctx.project is None or is_test_module(ctx.relative) or ctx.is_migration:
         return
     flows = source_flows(ctx)
@@ -114,7 +124,12 @@ def check(ctx):
             found += _helper_queries(ctx, flows, caller, loop)
             if not found:
                 continue
+            # Marked before the split, so DJE506 and DJE512 together report exactly the same loops.
             reported.update(id(n) for n in ast.walk(loop) if isinstance(n, (ast.For, ast.AsyncFor)))
+            origin = flows.origin(owner.function, iterable, iterable.lineno) if rows is not None else None
+            reason = cold_reason(ctx, owner, loop, iterable, origin)
+            if (reason is not None) != cold:
+                continue
             found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
             node, what, advice = found[0][:3]
             more = f" (and {len(found) - 1} more in this loop)" if len(found) > 1 else ""
@@ -122,7 +137,7 @@ def check(ctx):
             yield ctx.report(
                 node,
                 f"`{_short(ast.get_source_segment(ctx.text, node))}` {what} for {each} of the "
-                f"loop at line {iterable.lineno}{more}: {advice}",
+                f"loop at line {iterable.lineno}{more}{f', in {reason}' if reason else ''}: {advice}",
                 related=related,
             )
 

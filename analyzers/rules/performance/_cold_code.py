@@ -1,0 +1,104 @@
+"""Where a loop runs rarely or over a bounded number of rows ("cold" code), for the split of
+DJE501/DJE506 (recommended: per request or per scheduled run, over unbounded rows) from
+DJE511/DJE512 (pedantic: the same findings in cold code).
+
+Cold only on positive evidence, so a loop whose context is unknown stays in the recommended
+rule (precision first: no real hot-path finding is hidden): a data migration; a management
+command that is not a long-running worker (no `while` loop in the command class; a cron or
+Procfile entry is not read, so a command run on a schedule from outside counts as cold);
+a branch taken only on a dry run or in
+debug (`if options["dry_run"]:`, `if settings.DEBUG:`); a copy or clone function
+(`copy_item()`, `event_copy_data_receiver()`); and, in a model method, a form or a
+serializer, a loop over the rows of the one object it handles (`self.feeds.all()`,
+`Feed.objects.filter(rack=self)`, `self.instance.interfaces.all()`), bounded by that object:
+when a list of such objects reads them, DJE501 reports the list's loop. (An admin action's
+`queryset` parameter is not followed to a model by the query flow, so its loops are reported
+by neither rule.)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from django_expert.analyzers.project.query_source import Owner
+
+COMMAND = "django.core.management.base.BaseCommand"
+MODEL = "django.db.models.Model"
+FORM = ("django.forms.BaseForm", "django.forms.BaseModelForm")
+SERIALIZER = ("rest_framework.serializers.BaseSerializer",)
+
+# `copy_item`, `clone`, `event_copy_data_receiver`, `copyFrom`: a function that copies objects.
+_COPY = re.compile(r"(?:^|_)(?:copy|clone)(?:_|$)|^(?:copy|clone)[A-Z]")
+# A branch on a dry run or debug switch (`dry_run`, `options["dryrun"]`, `settings.DEBUG`).
+_SWITCH = re.compile(r"dry_?run|dry-run|\bdebug\b", re.IGNORECASE)
+# What stands for the one object a model method, form or serializer handles.
+_ONE_OBJECT = (((MODEL,), ("self",)), (FORM, ("self.instance",)), (SERIALIZER, ("self.instance", "instance")))
+
+
+def cold_reason(ctx, owner: Owner, loop: ast.AST, iterable: ast.expr, origin: ast.expr | None = None) -> str | None:
+    """Why the loop is cold ("a management command", ...), or None when it is hot or unknown.
+    `origin`: the expression that builds the loop's queryset, when known."""
+    project = ctx.project
+    if ctx.is_migration:
+        return "a migration"
+    if _COPY.search(owner.function.name):
+        return f"a copy function (`{owner.function.name}()`)"
+    if _in_switch_branch(owner.function, loop):
+        return "a dry-run or debug branch"
+    cls = owner.qualname
+    if cls is not None and project.is_subclass(cls, COMMAND) or cls is None and "/management/commands/" in \
+            f"/{ctx.relative}":
+        if owner.cls is None or not any(isinstance(n, ast.While) for n in ast.walk(owner.cls)):
+            return "a management command"
+        return None
+    for bases, holders in _ONE_OBJECT:
+        if cls is not None and project.is_subclass(cls, *bases):
+            if any(_narrowed_to(expression, holders) for expression in (iterable, origin) if expression is not None):
+                return "the rows of the one object this method handles"
+            break
+    return None
+
+
+def _in_switch_branch(function, loop: ast.AST) -> bool:
+    """The loop sits in the branch an `if` takes on a dry run or in debug."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If):
+            continue
+        test, negated = node.test, False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, True
+        if not _SWITCH.search(ast.unparse(test)):
+            continue
+        branch = node.orelse if negated else node.body
+        if any(loop is n for statement in branch for n in ast.walk(statement)):
+            return True
+    return False
+
+
+def _narrowed_to(expression: ast.expr, holders: tuple[str, ...]) -> bool:
+    """`<holder>.<relation>...` (`self.feeds.all()`), or a queryset filtered by the holder
+    (`Feed.objects.filter(rack=self)`, `rack_id=self.pk`)."""
+    node, prev = expression, None
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            if any(k.arg and _is_holder(k.value, holders) for k in node.keywords):
+                return True
+            node, prev = node.func, node
+        elif isinstance(node, ast.Attribute):
+            # `self.feeds.all()`: the holder's attribute is a manager (read on, not called)
+            if ast.unparse(node.value) in holders and isinstance(prev, ast.Attribute):
+                return True
+            node, prev = node.value, node
+        else:
+            node, prev = node.value, node
+    return False
+
+
+def _is_holder(value: ast.expr, holders: tuple[str, ...]) -> bool:
+    """The object (`self`, `self.pk`) or one of its foreign keys (`self.author`, `self.author_id`)."""
+    if isinstance(value, ast.Attribute) and value.attr in ("pk", "id"):
+        value = value.value
+    if isinstance(value, ast.Attribute) and ast.unparse(value.value) in holders:
+        return True
+    return ast.unparse(value) in holders
