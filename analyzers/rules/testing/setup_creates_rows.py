@@ -4,9 +4,11 @@
 Finds a `django.test.TestCase` whose `setUp()` does nothing but create database rows
 (`Model.objects.create()`, `create_user()`, `get_or_create()`, `bulk_create()`, factory_boy
 factories, model_bakery's `baker.make()`) for five or more tests that only read them: no test
-saves, deletes, refreshes or assigns to an object `setUp()` made, or sends a writing request
-(`self.client.post/put/patch/delete`). Below five tests the saving is a few inserts, not worth
-the change.
+saves, deletes, refreshes or assigns to an object `setUp()` made, removes its file
+(`os.remove(self.image.file.path)`, `default_storage.delete(...)`: the file system is not
+rolled back between tests, so the tests after it would find the file gone), or sends a writing
+request (`self.client.post/put/patch/delete`). Below five tests the saving is a few inserts,
+not worth the change.
 
 ## Why is this bad?
 `setUp()` runs before every test, so each test pays for the same inserts again (and for the
@@ -55,6 +57,9 @@ CREATES = frozenset({"create", "create_user", "create_superuser", "get_or_create
                      "bulk_create", "make", "create_batch", "make_recipe"})
 WRITES = frozenset({"save", "delete", "refresh_from_db", "update", "set_password", "add", "remove", "clear", "set"})
 WRITING_REQUESTS = frozenset({"post", "put", "patch", "delete"})
+# Calls removing a file: given a path read from an object setUp made, they change state no
+# rollback restores (`os.remove(self.image.file.path)`, `Path(...).unlink()`).
+REMOVES_FILE = frozenset({"remove", "unlink", "rmtree"})
 # The saving is the rows times (tests - 1): with two to four tests it is a few inserts a
 # reviewer would not ask to move (judged on wagtail, defectdojo and django-cms).
 MIN_TESTS = 5
@@ -151,6 +156,8 @@ def _writes(test: ast.FunctionDef | ast.AsyncFunctionDef, made: set[str], sender
     if _sends_writing_request(test):
         return True
     for node in ast.walk(test):
+        if isinstance(node, ast.Call) and _removes_shared_file(node, made):
+            return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
             if _root_attribute(node.func.value) in made:
                 return True
@@ -162,6 +169,23 @@ def _writes(test: ast.FunctionDef | ast.AsyncFunctionDef, made: set[str], sender
         if any(isinstance(t, (ast.Attribute, ast.Subscript)) and _root_attribute(t) in made for t in targets):
             return True
     return False
+
+
+def _removes_shared_file(call: ast.Call, made: set[str]) -> bool:
+    """`os.remove(self.image.file.path)`, `Path(self.image.file.path).unlink()`, or a
+    storage's `delete()` (`default_storage.delete(...)`: the media storage setUp's files are
+    in); the file system is not rolled back between tests."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name == "delete" and isinstance(func, ast.Attribute) and "storage" in ast.unparse(func.value).lower():
+        return True
+    if name not in REMOVES_FILE:
+        return False
+    given = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(func, ast.Attribute):
+        given.append(func.value)  # Path(self.image.file.path).unlink()
+    return any(_root_attribute(inner) in made for arg in given for inner in ast.walk(arg)
+               if isinstance(inner, ast.Attribute))
 
 
 def _root_attribute(node: ast.expr) -> str | None:

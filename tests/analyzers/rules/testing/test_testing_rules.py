@@ -89,6 +89,57 @@ def test_dje602_silent_when_a_test_writes_or_setup_logs_in(tmp_path):
         check_noop(tmp_path / str(hash(text)), {"app/models.py": MODELS, "app/tests.py": text}, "DJE602")
 
 
+IMAGES = "from django.db import models\n\n\nclass Image(models.Model):\n    file = models.FileField()\n"
+FILE_READS = """
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import TestCase
+
+from app.models import Image
+
+
+class ServeTests(TestCase):
+    def setUp(self):
+        self.image = Image.objects.create(file=ContentFile(b"x", name="a.png"))
+
+    def test_get(self):
+        self.assertEqual(self.client.get(f"/images/{self.image.pk}/").status_code, 200)
+
+    def test_name(self):
+        self.assertTrue(self.image.file.name)
+
+    def test_size(self):
+        self.assertEqual(self.image.file.size, 1)
+
+    def test_count(self):
+        self.assertEqual(Image.objects.count(), 1)
+
+    def test_get_missing_source_image_file(self):
+        with tempfile.NamedTemporaryFile(delete=False) as upload:
+            upload.write(b"x")
+        os.remove(upload.name)
+        self.assertEqual(self.client.get(f"/images/{self.image.pk}/").status_code, 200)
+"""
+
+
+def test_dje602_silent_when_a_test_removes_the_shared_objects_file(tmp_path):
+    # wagtail's TestFrontendServeView: the database is rolled back per test, the file system
+    # is not; with setUpTestData the tests after this one would find the image file gone.
+    removing = ("os.remove(self.image.file.path)", "os.unlink(self.image.file.path)",
+                "default_storage.delete(self.image.file.name)", "Path(self.image.file.path).unlink()",
+                "self.image.file.storage.delete(self.image.file.name)")
+    for call in removing:
+        text = FILE_READS.replace("os.remove(upload.name)", call)
+        check_noop(tmp_path / str(hash(text)), {"app/models.py": IMAGES, "app/tests.py": text}, "DJE602")
+    # Removing a temporary file of its own leaves the shared image alone.
+    found = findings(tmp_path / "own", {"app/models.py": IMAGES, "app/tests.py": FILE_READS}, "DJE602")
+    assert [f.span.start.line + 1 for f in found] == [13]
+
+
 def test_dje602_moves_setup_to_setuptestdata(tmp_path):
     expected = READ_ONLY.replace(
         "    def setUp(self):\n        super().setUp()\n        self.book",
