@@ -3,7 +3,7 @@
 factories where it has them (else rows built from the model's required fields), its settings
 module, the Django test client with a user logged in through the user model's manager.
 
-- an N+1 finding (DJE501/DJE502) on a routed list view: the queries of a request with 2 rows
+- an N+1 finding (DJE501/DJE502/DJE503) on a routed list view: the queries of a request with 2 rows
   are counted, then the same request with 10 rows must make that many
   (`django_assert_num_queries` / `assertNumQueries`): it fails while the view queries per row;
 - an unscoped object lookup (DJE416) on a GET detail route: a user unrelated to the row asks
@@ -25,11 +25,12 @@ from django_expert.analyzers.project import drf, test_map
 from django_expert.analyzers.project.model import ProjectModel
 
 QUERY_COUNT, OTHER_USER, ANONYMOUS = "query-count", "other-user", "anonymous"
-N_PLUS_ONE = ("DJE501", "DJE502")
-_MODEL_IN_MESSAGE = {
-    QUERY_COUNT: re.compile(r"for every `(\w+)`"),
+N_PLUS_ONE = ("DJE501", "DJE502", "DJE503")
+_MODEL_IN_MESSAGE = {  # DJE501/502: "for every `Book`"; DJE503: "but the `Book` queryset does not"
+    QUERY_COUNT: re.compile(r"for every `(\w+)`|the `(\w+)` queryset does not"),
     OTHER_USER: re.compile(r"(?:fetches an? |serves any |returns an? )`(\w+)`"),
 }
+_RELATION_IN_MESSAGE = re.compile(r"`(\w+)\.(\w+)`")  # `Book.author` (a serializer's field too: not a model)
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 _DETAIL_BASES = ("django.views.generic.detail.DetailView", "django.views.generic.DetailView",
                  "rest_framework.generics.RetrieveAPIView", "rest_framework.generics.RetrieveUpdateAPIView",
@@ -97,7 +98,7 @@ def write_tests(project: ProjectModel, risks: Iterable[Risk],
     routes = _routes(project)
     convention = conventions(project)
     for risk in risks:
-        kind = _kind(risk)
+        kind = kind_of(risk.code, risk.message)
         view = _view_of(project, risk, routes) if kind else None
         if view is None or (view, kind) in found:
             continue
@@ -110,14 +111,27 @@ def write_tests(project: ProjectModel, risks: Iterable[Risk],
     return list(found.values())
 
 
-def _kind(risk: Risk) -> str | None:
-    if risk.code in N_PLUS_ONE:
+def kind_of(code: str, message: str) -> str | None:
+    """The kind of test a finding asks for (None: none)."""
+    if code in N_PLUS_ONE:
         return QUERY_COUNT
-    if risk.code == "DJE416":
+    if code == "DJE416":
         return OTHER_USER
-    if risk.code == "DJE304" or (risk.code == "DJE310" and "anonymous" in risk.message):
+    if code == "DJE304" or (code == "DJE310" and "anonymous" in message):
         return ANONYMOUS
     return None
+
+
+def public_endpoints(inv) -> Callable[[str, str], bool]:
+    """`public(view, route)` for `write_tests`: the inventory's endpoints public by design
+    (log in, sign up, a health check), which get no "rejects anonymous" test."""
+
+    def public(view: str, route: str) -> bool:
+        info = inv.views.get(view)
+        row = next((r for r in inv.routes if r.view == view), None)
+        return info is not None and inv.public_by_design(info, row)
+
+    return public
 
 
 def _routes(project: ProjectModel) -> dict[str, list]:
@@ -154,7 +168,7 @@ def _write(project: ProjectModel, convention: Conventions, kind: str, risk: Risk
         if params or model is None:
             return None
         rows = Rows(project, convention)
-        if rows.maker(model) is None:
+        if rows.maker(model) is None or not _relations_filled(project, risk, view):
             return None
         body = _query_count_body(convention, rows, model, "/" + route.route)
         test = f"test_{name}_query_count_is_constant"
@@ -184,7 +198,21 @@ def _model(project: ProjectModel, risk: Risk, view: str):
     match = pattern.search(risk.message) if pattern else None
     if match is None:
         return None
-    return project.model(match.group(1), risk.module) or project.model(match.group(1), view.rpartition(".")[0])
+    name = match.group(match.lastindex)
+    return project.model(name, risk.module) or project.model(name, view.rpartition(".")[0])
+
+
+def _relations_filled(project: ProjectModel, risk: Risk, view: str) -> bool:
+    """Whether the rows made fill every forward relation the finding reads per row: they leave
+    a nullable foreign key empty, and an empty one costs no query (the test would pass on the
+    N+1: nplusone's `Author.publisher`)."""
+    for model_name, field_name in _RELATION_IN_MESSAGE.findall(risk.message):
+        model = project.model(model_name, risk.module) or project.model(model_name, view.rpartition(".")[0])
+        field = next((f for f in model.fields if f.name == field_name), None) if model is not None else None
+        if field is not None and field.concrete and (field.many_to_one or field.one_to_one) \
+                and (field.null or field.has_default):
+            return False
+    return True
 
 
 def _serves_get(project: ProjectModel, view: str) -> bool:
@@ -391,14 +419,7 @@ def testing_section(inv, records: list[dict], risks: list[dict]) -> dict:
     top = {r["code"] for r in risks if r.get("code")}
     wanted = [Risk(f["code"], modules[f["filename"]], f["location"]["row"] - 1, f["message"]) for f in records
               if f["code"] in top and f["filename"] in modules]
-    views = inv.views
-
-    def public(view: str, route: str) -> bool:
-        info = views.get(view)
-        row = next((r for r in inv.routes if r.view == view), None)
-        return info is not None and inv.public_by_design(info, row)
-
-    written = write_tests(project, wanted, public)[:MAX_WRITTEN]
+    written = write_tests(project, wanted, public_endpoints(inv))[:MAX_WRITTEN]
     convention = conventions(project)
     return {"style": convention.style, "pytest_ini": pytest_ini(convention) if written else None,
             "apps": test_map_by_app(project), "tests": [t.to_json() for t in written],

@@ -1,6 +1,8 @@
 """Code actions: a finding's own fix, "# noqa" for its line, and fix-all.
 
 - quick fix (`quickfix`): the fix the rule offers; preferred when it is safe;
+- a test for the finding, the one the report writes (`test_actions.py`: "Add a query-count
+  test for this view", "Add a test: another user gets 404", "Add a test: anonymous is refused");
 - "Ignore DJE201 for this line (# noqa)": adds `# noqa: DJE201`, or merges the code into
   the line's existing `# noqa: ...`;
 - `source.fixAll.django-expert`: every safe fix of the file, as one edit. Fixes are
@@ -25,7 +27,7 @@ from django_expert.analyzers.engine import Engine
 from django_expert.analyzers.findings import Applicability, Edit, Finding, Severity
 from django_expert.analyzers.fixes import FixSource, apply_edits, compute_fix, minimal_edits
 from django_expert.analyzers.source import Span
-from django_expert.server.lsp import convert, diagnostics, engagement
+from django_expert.server.lsp import convert, diagnostics, engagement, test_actions
 from django_expert.server.lsp.server import DjangoExpertServer
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,9 @@ def _actions(ls: DjangoExpertServer, path: Path, params: types.CodeActionParams)
                 action = _quick_fix(ls, engine, finding, diagnostic, uri, lazy)
                 if action is not None:
                     actions.append(action)
+            written = test_actions.test_action(ls, engine, finding, diagnostic, lambda e: _workspace_edit(ls, e))
+            if written is not None:
+                actions.append(written)
             noqa = _noqa_edit(text, lines, finding) if path.suffix == ".py" else None  # a Python comment
             if noqa is not None:
                 actions.append(types.CodeAction(
