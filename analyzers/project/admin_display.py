@@ -1,6 +1,7 @@
 """What a ModelAdmin changelist reads from each row: the `list_display` columns as
 attribute chains (lookups, admin methods, functions, model properties and methods, the
-`__str__` of the model and of related objects), and the model the admin is registered for.
+`__str__` of the model and of related objects), the model the admin is registered for, and
+whether the project shows an admin at all (`admin_unserved`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,51 @@ from django_expert.analyzers.facts.chains import attribute_chains
 from django_expert.analyzers.facts.values import Call, Const, Ref, Seq, Value
 
 _REGISTER = ("django.contrib.admin.register", "django.contrib.admin.decorators.register")
+ADMIN_APP = "django.contrib.admin"
+
+
+def admin_installed(project) -> bool | None:
+    """Whether INSTALLED_APPS holds django.contrib.admin; None when that cannot be known:
+    INSTALLED_APPS unread (no app known: DJE203 then leaves the admin's models alone too),
+    set under a condition or with entries not read (plugins appended in a loop)."""
+    from django_expert.analyzers.project.settings import unknown_entries
+
+    apps = project.apps()
+    if any(app.name == ADMIN_APP for app in apps):
+        return True
+    setting = project.settings().get("INSTALLED_APPS")
+    if not apps or setting is None or not setting.certain or unknown_entries(setting.value):
+        return None
+    return False
+
+
+def admin_unserved(project) -> bool:
+    """Whether no deployment as configured shows an admin: django.contrib.admin is not
+    installed, or the URL conf (read) routes admin sites only under `if`s that a fresh
+    deployment skips (DefectDojo's `if settings.DJANGO_ADMIN_ENABLED:`, False with the
+    environment unset). The admin rules stay silent then: no changelist is ever rendered."""
+    return project.memo(_admin_unserved)
+
+
+def _admin_unserved(project) -> bool:
+    if admin_installed(project) is False:
+        return True
+    from django_expert.analyzers.navigation.urls import url_index
+
+    index = url_index(project)
+    gaps = [gap for gap in index.gaps if gap.why == "admin"]
+    if not index.known or not gaps:
+        return False  # no admin route seen: the URL conf may route one where it is not read
+    settings = project.settings()
+    for gap in gaps:
+        facts = project.module_facts(gap.module)
+        kind, _, number = gap.location_key.partition(":")
+        if facts is None or kind != "stmt" or not number.isdigit() or int(number) >= len(facts.statements):
+            return False
+        statement = facts.statements[int(number)]
+        if not statement.conditional or statement.guard is None or settings.holds(statement.guard) is not False:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

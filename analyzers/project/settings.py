@@ -191,6 +191,30 @@ class EvaluatedSettings:
         env = self._env.values() if self._env and self.reads_dotenv else {}
         return _resolve_env(setting.value, env)
 
+    def holds(self, guard: Value) -> bool | None:
+        """Whether a condition on the settings holds as a fresh deployment has them (see
+        `fresh`): `settings.X`, `hasattr(settings, "X")`, with `not`/`and`/`or` and
+        comparisons, as an `if` of a URL conf writes them; None when it cannot be known."""
+        try:
+            return bool(_python(self._fresh_reads(guard)))
+        except _Unsure:
+            return None
+
+    def _fresh_reads(self, value: Value) -> Value:
+        match value:
+            case Ref(name=name) if name.startswith("django.conf.settings."):
+                setting = self.with_default(name.removeprefix("django.conf.settings."))
+                if setting is None or not setting.certain:
+                    raise _Unsure
+                return self.fresh(setting.name) or Unknown("unset")
+            case Call(func="hasattr", args=(Ref(name="django.conf.settings"), Const(value=str() as name))):
+                if self.get(name) is None and self.incomplete:
+                    raise _Unsure
+                return Const(self.with_default(name) is not None)
+            case Call(func=func, args=args) if func in _LOGIC:
+                return Call(func, tuple(self._fresh_reads(a) for a in args), ())
+        return value
+
     def conditional_additions(self, name: str) -> frozenset[str] | None:
         """The strings statements under a condition the analyser cannot decide may add to
         the list setting `name` (`if "test" in sys.argv: INSTALLED_APPS += [...]`); None when

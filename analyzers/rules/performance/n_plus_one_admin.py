@@ -11,6 +11,9 @@ follows non-null foreign keys only. A model registered without an admin class
 (`admin.site.register(Profile)`) shows its `__str__`, and is judged the same way. A read
 only past an early return on the row's own field (`if self.title: return self.title`) is
 left out: which rows reach it depends on the data, and a display name usually has it.
+Silent for a project that shows no admin: django.contrib.admin not installed, or the URL conf
+routing it only under a condition a fresh deployment skips (`if settings.ADMIN_ENABLED:`
+with the variable unset: `admin_display.admin_unserved`).
 
 ## Why is this bad?
 The changelist shows 100 rows per page: each unloaded relation is 100 extra queries per
@@ -47,7 +50,7 @@ from dataclasses import replace
 from django_expert.analyzers.facts.values import Const, strings
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import fix_admin
-from django_expert.analyzers.project.admin_display import admin_model, display_reads, plain_registration
+from django_expert.analyzers.project.admin_display import admin_model, admin_unserved, display_reads, plain_registration
 from django_expert.analyzers.project.query_source import is_test_module, source_flows, span_tuple
 from django_expert.analyzers.project.querysets import (
     ITERATE,
@@ -68,7 +71,7 @@ _CUSTOM = ("get_urls", "changelist_view", "get_list_display", "get_list_select_r
 
 @rule("DJE504", "n-plus-one-admin", tier="recommended", fix=Applicability.SAFE, triggers=("list_display", "admin"))
 def check(ctx):
-    if ctx.project is None or is_test_module(ctx.relative):
+    if ctx.project is None or is_test_module(ctx.relative) or admin_unserved(ctx.project):
         return
     flows = source_flows(ctx)
     for cls, qualname in ctx.classes_here(MODEL_ADMIN):
