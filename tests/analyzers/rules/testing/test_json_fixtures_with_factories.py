@@ -42,13 +42,24 @@ def test_silent_without_factories_or_for_models_no_factory_builds(tmp_path):
         '"app/fixtures/genres.json"', '"missing.json"')}), "DJE608")
 
 
-def test_reports_the_fixtures_list_and_the_loaddata_call(tmp_path):
-    found = findings(tmp_path, project(), "DJE608")
-    assert sorted(f.span.start.line + 1 for f in found) == [6, 9]
-    assert all("app.genre" in f.message and "GenreFactory" in f.message for f in found)
+def test_reports_each_file_once_at_its_first_use_with_its_number_of_users(tmp_path):
+    # genres.json is loaded twice in app/tests.py (the list, then loaddata by path) and by two
+    # more modules: one finding, on the first load of the first module (app.a_tests)
+    other = TESTS.replace("GenreTests", "OtherGenreTests")
+    found = findings(tmp_path, project(**{"app/a_tests.py": other, "app/z_tests.py": other}), "DJE608")
+    assert [(f.path.rpartition("/")[2], f.span.start.line + 1) for f in found] == [("a_tests.py", 6)]
+    assert "app.genre in genres (GenreFactory)" in found[0].message
+    assert "genres.json is loaded by 3 test modules" in found[0].message
+
+
+def test_each_file_of_a_module_is_reported_once(tmp_path):
+    two = TESTS.replace('"app/fixtures/genres.json"', '"app/fixtures/genres.json", "more"')
+    found = findings(tmp_path, project(**{"app/tests.py": two, "app/fixtures/more.json": GENRES}), "DJE608")
+    assert sorted((f.span.start.line + 1, "more.json is loaded by 1 test module;" in f.message) for f in found) \
+        == [(6, False), (9, True)]
 
 
 def test_model_bakery_builds_every_model(tmp_path):
     bakery = "from model_bakery import baker\n\n\ndef make():\n    return baker.make('auth.Group')\n"
     found = findings(tmp_path, project(**{"app/factories.py": bakery, "app/fixtures/genres.json": GROUPS}), "DJE608")
-    assert len(found) == 2 and "model_bakery" in found[0].message
+    assert len(found) == 1 and "model_bakery" in found[0].message
