@@ -322,19 +322,43 @@ def _read_module(project: ProjectModel, module: str, tree: ast.Module, text: str
 
 def _stored_paths(tree: ast.Module, seen: set[str], index) -> list[RequestedPath]:
     """Paths written anywhere else in the module (`self.url = f"/checks/{code}/details/"` in
-    setUp, then `self.client.get(self.url)`), with "" for the method: healthchecks' style."""
+    setUp, then `self.client.get(self.url)`: healthchecks' style) or joined to a base URL
+    (`_joined_path`), with "" for the method; kept only when they match a route."""
     inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
     found = []
     for node in ast.walk(tree):
-        path = _formatted_path(node) if isinstance(node, ast.JoinedStr) else (
+        path = _joined_path(node) or (_formatted_path(node) if isinstance(node, ast.JoinedStr) else (
             node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inner
-            else None)
+            else None))
         if path and path.startswith("/") and len(path) > 1 and not any(c.isspace() for c in path) and path not in seen:
             seen.add(path)
             routes = matching_routes(index, path)
             if routes:
                 found.append(RequestedPath("", path, routes))
     return found
+
+
+_BASE_URL = re.compile(r"url|base", re.IGNORECASE)
+
+
+def _joined_path(node: ast.AST) -> str | None:
+    """A path a test joins to a base URL it does not spell, read from the root: defectdojo's
+    Selenium tests (`self.base_url + f"engagement/{eid}/"`), `urljoin(base, "x/")`,
+    `self.live_server_url + "/x/"`. Only when the joined part is a literal or f-string path
+    and the base a name or attribute called like a URL (`base_url`, `live_server_url`)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, (ast.Name, ast.Attribute)):
+        name = node.left.id if isinstance(node.left, ast.Name) else node.left.attr
+        part = node.right if _BASE_URL.search(name) else None
+    elif isinstance(node, ast.Call) and len(node.args) == 2 and (
+            isinstance(node.func, ast.Name) and node.func.id == "urljoin"
+            or isinstance(node.func, ast.Attribute) and node.func.attr == "urljoin"):
+        part = node.args[1]
+    else:
+        return None
+    text = _string(part) if isinstance(part, ast.Constant) else _formatted_path(part) if part is not None else None
+    if not text or text[0] in "?#" or "://" in text or any(c.isspace() for c in text):
+        return None
+    return "/" + text.lstrip("/")
 
 
 def _formatted_path(node: ast.expr | None) -> str | None:
@@ -385,7 +409,14 @@ def _fixtures(tree: ast.Module) -> tuple[str, ...]:
 def matching_routes(index, path: str) -> tuple[str, ...]:
     """The names of the routes a literal path resolves to (query string and host left out)."""
     text = path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
-    return tuple(dict.fromkeys(r.name for r in index.patterns if _route_regex(r.route).fullmatch(text)))
+    return tuple(dict.fromkeys(r.name for r in index.patterns
+                               if _spelled(r.route) and _route_regex(r.route).fullmatch(text)))
+
+
+def _spelled(route: str) -> bool:
+    """Whether a route has text of its own: one the URL index could not read at all ("…",
+    defectdojo's `re_path`s) would match every path a test requests."""
+    return bool(re.sub(r"…|<[^>]*>|/", "", route))
 
 
 _ROUTE_REGEXES: dict[str, re.Pattern] = {}
@@ -537,6 +568,22 @@ def fixture_file(project: ProjectModel, module: str, name: str) -> Path | None:
         if path.is_relative_to(project.layout.root) and files.is_regular_file(path):
             return path
     return None
+
+
+def _fixture_users(project: ProjectModel) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    users: dict[str, list[str]] = {}
+    for test in test_modules(project):
+        for name in test.loaded_fixtures:
+            path = fixture_file(project, test.module, name)
+            if path is not None and test.module not in users.setdefault(str(path), []):
+                users[str(path)].append(test.module)
+    return tuple((path, tuple(modules)) for path, modules in sorted(users.items()))
+
+
+def fixture_users(project: ProjectModel) -> dict[str, tuple[str, ...]]:
+    """Each JSON fixture file the tests load (its path) -> the test modules loading it, in
+    module order (the first is where DJE608 reports it)."""
+    return dict(project.memo(_fixture_users))
 
 
 def fixture_models(project: ProjectModel, path: Path) -> tuple[str, ...]:

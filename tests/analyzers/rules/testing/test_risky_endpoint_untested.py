@@ -60,3 +60,39 @@ def test_reports_the_untested_n_plus_one_view(tmp_path):
     assert [(f.span.start.line + 1, f.severity.value) for f in found] == [(7, "info")]
     assert "`note_owners`" in found[0].message and "DJE501" in found[0].message
     assert "number of queries stays the same" in found[0].message
+
+
+SELENIUM = """
+from urllib.parse import urljoin
+
+
+class OwnersTest:
+    base_url = "http://localhost:8080/"
+
+    def test_owners(self):
+        self.driver.get({request})
+"""
+
+
+def test_paths_joined_to_a_base_url_reach_it(tmp_path):
+    # defectdojo's Selenium tests: `self.base_url + f"engagement/{eid}/..."` (no leading slash)
+    for n, request in enumerate(('self.base_url + f"users/{self.pk}/notes/"', 'urljoin(self.base_url, "users/1/notes/")',
+                                 'self.live_server_url + f"/users/{self.pk}/notes/"')):
+        check_noop(tmp_path / str(n), project(**{"app/tests/test_owners.py": SELENIUM.format(request=request)}), "DJE607")
+
+
+def test_a_joined_part_that_is_not_a_written_path_reaches_nothing(tmp_path):
+    for n, request in enumerate(('self.base_url + self.suffix', 'self.title + "users/1/notes/"',
+                                 'urljoin(self.base_url, "https://example.com/users/1/notes/")')):
+        found = findings(tmp_path / str(n), project(**{"app/tests/test_owners.py": SELENIUM.format(request=request)}),
+                         "DJE607")
+        assert ["`note_owners`" in f.message for f in found] == [True], request
+
+
+def test_a_route_of_run_time_text_only_is_not_reached_by_any_path(tmp_path):
+    # f"{settings.PREFIX}" is "…" in the URL index: it would match every path a test requests
+    urls = URLS.replace('"users/<int:pk>/notes/"', 'f"{settings.PREFIX}"').replace(
+        "from django.urls import path", "from django.conf import settings\nfrom django.urls import path")
+    other = "def test_other(client, db):\n    client.get('/somewhere/else/')\n"
+    found = findings(tmp_path, project(**{"config/urls.py": urls, "app/tests/test_other.py": other}), "DJE607")
+    assert ["`note_owners`" in f.message for f in found] == [True]
