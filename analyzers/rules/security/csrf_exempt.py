@@ -7,8 +7,10 @@ conf — that act for the signed-in user: they read `request.user` or `request.s
 log users in or out, or require a login (`@login_required`, `LoginRequiredMixin`, ...).
 
 Exempt views that do not use the session (webhooks and machine endpoints authenticated by
-a token or a signature), views that only answer safe methods (`@require_GET`) and DRF
-views (DRF applies its own CSRF check to session-authenticated requests) are left alone.
+a token or a signature), views that only answer safe methods (`@require_GET`), DRF
+views (DRF applies its own CSRF check to session-authenticated requests) and GraphQL views
+(strawberry, graphene) of a project whose schemas have no mutation (`Schema(query=Query)`:
+a cross-site request can change nothing, and cannot read the answer) are left alone.
 
 ## Why is this bad?
 The browser sends the session cookie with every request to your site, including requests
@@ -46,6 +48,7 @@ import ast
 from django_expert.analyzers.facts.calls import call_index
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.facts.taint import own_nodes
+from django_expert.analyzers.facts.values import Call, Mapping, Seq, Starred, Value
 from django_expert.analyzers.project import drf
 from django_expert.analyzers.rules.registry import rule
 
@@ -60,6 +63,8 @@ LOGIN_MIXINS = {f"{_AUTH}.mixins.LoginRequiredMixin", f"{_AUTH}.mixins.Permissio
 SESSION_CALLS = {f"{_AUTH}.login", f"{_AUTH}.logout"}
 SESSION_WRITES = {"flush", "cycle_key", "set_expiry", "clear", "update", "setdefault", "save", "create"}
 SAFE_ONLY = {"django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe"}
+GRAPHQL_VIEWS = {"strawberry.django.views.GraphQLView", "strawberry.django.views.AsyncGraphQLView",
+                 "graphene_django.views.GraphQLView"}
 
 
 @rule("DJE406", "csrf-exempt", tier="recommended", triggers=("csrf_exempt",))
@@ -147,6 +152,8 @@ def _class_reason(ctx, names: Names, cls: ast.ClassDef) -> str | None:
         if ctx.project.is_subclass(qualname, drf.API_VIEW):
             return None
         bases |= set(ctx.project.mro(qualname))
+    if bases & GRAPHQL_VIEWS and ctx.project is not None and ctx.project.memo(_graphql_read_only):
+        return None
     if bases & LOGIN_MIXINS:
         return "it requires a login"
     methods = [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -176,3 +183,28 @@ def _wrapped_reason(ctx, names: Names, classes: dict, view: ast.expr) -> tuple[s
                                     for d in function.decorators):
         return short, "it requires a login"
     return short or name, None
+
+
+def _graphql_read_only(project) -> bool:
+    """Every strawberry/graphene `Schema(...)` the project builds at module level (one at
+    least) is given no `mutation=`: its GraphQL API only reads (netbox)."""
+    schemas = [call for facts in project.facts.values() for statement in facts.statements
+               for call in _calls(statement.value) if call.func.startswith(("strawberry.", "graphene."))
+               and call.func.rpartition(".")[2] == "Schema"]
+    return bool(schemas) and all(call.kwarg("mutation") is None and len(call.args) < 2 for call in schemas)
+
+
+def _calls(value: Value | None):
+    """The calls in a module-level value (`schema = Schema(...)`, or one inside urlpatterns)."""
+    if isinstance(value, Call):
+        yield value
+        for inner in (*value.args, *(v for _, v in value.kwargs)):
+            yield from _calls(inner)
+    elif isinstance(value, Seq):
+        for item in value.items:
+            yield from _calls(item)
+    elif isinstance(value, Mapping):
+        for _, item in value.items:
+            yield from _calls(item)
+    elif isinstance(value, Starred):
+        yield from _calls(value.value)

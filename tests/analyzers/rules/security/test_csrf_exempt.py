@@ -121,3 +121,43 @@ def test_machine_endpoints_safe_methods_and_drf_stay_silent(tmp_path):
             urlpatterns = [path("ping/", csrf_exempt(Ping.as_view())), path("h/", csrf_exempt(stripe_webhook))]
         """,
     }, CODE)
+
+
+GRAPHQL_VIEW = """
+    from django.views.decorators.csrf import csrf_exempt
+    from strawberry.django.views import GraphQLView
+
+    from app.auth import token_user
+
+
+    class TokenGraphQLView(GraphQLView):
+        @csrf_exempt
+        def dispatch(self, request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                request.user = token_user(request)
+            return super().dispatch(request, *args, **kwargs)
+"""
+GRAPHQL_SCHEMA = """
+    import strawberry
+
+
+    @strawberry.type
+    class Query:
+        name: str = "netbox"
+
+
+    schema = strawberry.Schema(query=Query, config=None)
+"""
+
+
+def test_a_graphql_view_whose_schemas_have_no_mutation_stays_silent(tmp_path):
+    # netbox: the GraphQL API is read-only (Query only); csrf_exempt lets token clients in and
+    # a cross-site page can neither change anything nor read the answer.
+    files = {"app/views.py": GRAPHQL_VIEW, "app/auth.py": "def token_user(request):\n    return None\n"}
+    check_noop(tmp_path / "read-only", {**files, "app/schema.py": GRAPHQL_SCHEMA}, CODE)
+    # With a mutation in the schema, or no schema the analyser can see, it is reported.
+    mutating = GRAPHQL_SCHEMA.replace("config=None", "mutation=Mutation, config=None").replace(
+        "    schema =", "    @strawberry.type\n    class Mutation:\n        ok: bool = True\n\n\n    schema =")
+    for name, extra in {"mutating": {"app/schema.py": mutating}, "unseen": {}}.items():
+        found = findings(tmp_path / name, {**files, **extra}, CODE)
+        assert len(found) == 1, name
