@@ -4,7 +4,7 @@ DJE511/DJE512 (pedantic: the same findings in cold code).
 
 Cold only on positive evidence, so a loop whose context is unknown stays in the recommended
 rule (precision first: no real hot-path finding is hidden): a data migration; a management
-command that is not a long-running worker (no `while` loop in the command class; a cron or
+command that is not a long-running worker (no `while` loop in its `handle()`; a cron or
 Procfile entry is not read, so a command run on a schedule from outside counts as cold);
 a branch taken only on a dry run or in
 debug (`if options["dry_run"]:`, `if settings.DEBUG:`); a copy or clone function
@@ -49,15 +49,22 @@ def cold_reason(ctx, owner: Owner, loop: ast.AST, iterable: ast.expr, origin: as
     cls = owner.qualname
     if cls is not None and project.is_subclass(cls, COMMAND) or cls is None and "/management/commands/" in \
             f"/{ctx.relative}":
-        if owner.cls is None or not any(isinstance(n, ast.While) for n in ast.walk(owner.cls)):
-            return "a management command"
-        return None
+        return None if _worker(owner.cls) else "a management command"
     for bases, holders in _ONE_OBJECT:
         if cls is not None and project.is_subclass(cls, *bases):
             if any(_narrowed_to(expression, holders) for expression in (iterable, origin) if expression is not None):
                 return "the rows of the one object this method handles"
             break
     return None
+
+
+def _worker(cls: ast.ClassDef | None) -> bool:
+    """A long-running command: its `handle()` loops with `while` (healthchecks' `sendalerts`:
+    `while not self.shutdown:`), so its loops run on every round, like a periodic task's. A
+    `while` elsewhere (a chunk iterator) does not make it one."""
+    handle = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and n.name == "handle"), None) if cls is not None else None
+    return handle is not None and any(isinstance(n, ast.While) for n in ast.walk(handle))
 
 
 def _in_switch_branch(function, loop: ast.AST) -> bool:

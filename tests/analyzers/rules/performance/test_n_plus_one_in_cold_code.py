@@ -75,6 +75,26 @@ def test_a_worker_command_with_a_while_loop_stays_dje501(tmp_path):
     assert found == {("DJE501", "app/management/commands/worker.py", 16)}
 
 
+def test_a_while_outside_handle_does_not_make_a_worker(tmp_path):
+    found, _ = reported(tmp_path, {"app/management/commands/backfill.py": """
+        from django.core.management.base import BaseCommand
+
+        from app.models import Book
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                for book in Book.objects.filter(published=True):
+                    print(book.author.name)
+
+            def chunks(self, items):
+                while items:
+                    yield items[:100]
+                    items = items[100:]
+    """})
+    assert found == {("DJE511", "app/management/commands/backfill.py", 9)}
+
+
 def test_dry_run_and_debug_branches_and_copies_are_dje511(tmp_path):
     found, messages = reported(tmp_path, {"app/jobs.py": """
         from django.conf import settings
