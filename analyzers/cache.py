@@ -233,7 +233,7 @@ def _same(new: Contents, old: Contents) -> bool:
 
 # -- facts read on first use -------------------------------------------------------------------
 
-_FORMAT = "django-expert facts cache 2"
+_FORMAT = "django-expert facts cache 3"
 
 
 class _Heap:
@@ -242,7 +242,7 @@ class _Heap:
 
     __slots__ = ("_blob", "_count", "_values")
 
-    def __init__(self, blob: bytes, count: int) -> None:
+    def __init__(self, blob: list[bytes], count: int) -> None:
         self._blob, self._count, self._values = blob, count, None
 
     def values(self) -> list:
@@ -250,8 +250,8 @@ class _Heap:
             enabled = gc.isenabled()
             gc.disable()  # a million objects that all live: nothing for the collector to find
             try:
-                values = pickle.loads(self._blob)
-                if not isinstance(values, list) or len(values) != self._count:
+                values = [value for chunk in self._blob for value in pickle.loads(chunk)]
+                if len(values) != self._count:
                     raise ValueError("not the facts of this cache")
             except Exception as error:  # a damaged cache: those files have no facts until parsed again
                 log.warning("ignoring unreadable facts in the cache: %s", error)
@@ -287,18 +287,26 @@ def values(mapping: dict) -> dict:
     return {key: item.value() if type(item) is Deferred else item for key, item in mapping.items()}
 
 
+CHUNK = 512  # facts and locations pickled together, 256 files' worth
+
+
 def _stored(contents: Contents) -> tuple:
     """What is pickled: the entries with their facts and locations as indexes into one list,
-    pickled on its own (so a load can leave it unread)."""
+    pickled on its own (so a load can leave it unread), in chunks: a pickler remembers every
+    object it wrote, and one memo of a million facts objects was the peak memory of a cold
+    check."""
     heap: list = []
     files = {}
     for path, entry in contents.files.items():
         heap += (value(entry.facts), value(entry.locations))
         files[path] = CachedFile(entry.digest, entry.module, len(heap) - 2, len(heap) - 1, entry.findings,
                                  entry.deps, entry.config, entry.fixes)
-    blob = io.BytesIO()
-    _Pickler(blob, protocol=pickle.HIGHEST_PROTOCOL).dump(heap)
-    return (_FORMAT, files, contents.projects, blob.getvalue(), len(heap))
+    chunks = []
+    for start in range(0, len(heap), CHUNK):
+        blob = io.BytesIO()
+        _Pickler(blob, protocol=pickle.HIGHEST_PROTOCOL).dump(heap[start:start + CHUNK])
+        chunks.append(blob.getvalue())
+    return (_FORMAT, files, contents.projects, chunks, len(heap))
 
 
 def _loaded(stored: object) -> Contents:

@@ -154,6 +154,9 @@ class ProjectState:
     files: dict[str, FileState] = field(default_factory=dict)  # module -> file
     model: ProjectModel | None = None
     fingerprints: dict[Key, str] = field(default_factory=dict)
+    # One object per fact key: the files' deps share it (211k deps of 17k keys on the four
+    # corpora: each file's Recording made its own tuples, in memory and in the cache).
+    keys: dict[Key, Key] = field(default_factory=dict)
     # The model is the one the cached findings were checked against (same layout, config and
     # file digests as at the last save): they need no re-validation until it is rebuilt.
     as_cached: bool = False
@@ -436,7 +439,11 @@ class Engine:
         if dependents is not None:
             for key in state.deps:
                 dependents[key].discard(state.path)
-        state.deps = {key: self._fingerprint(project, key) for key in keys} if project else {}
+        if project is not None:
+            canonical = project.keys.setdefault
+            state.deps = {canonical(key, key): self._fingerprint(project, key) for key in keys}
+        else:
+            state.deps = {}
         if dependents is not None:
             for key in state.deps:
                 dependents[key].add(state.path)
