@@ -4,7 +4,8 @@ Deliberately small and intraprocedural, so that what it says can be trusted:
 
 - untrusted: `request.GET/POST/data/query_params/body/headers/COOKIES/META/FILES` (also
   through `self.request` and a serializer's `self.context["request"]`), the URL parameters
-  of a view handler (`def detail(request, slug)`, `def get(self, request, pk)`), anything
+  of a view handler (`def detail(request, slug)`, `def get(self, request, pk)`; not a
+  template tag's arguments: `@register.simple_tag def sort(request, field)`), anything
   indexed, sliced or read as an attribute from those, string operations on them
   (`+`, `%`, f-strings, `.format`, `.join`, `.strip()`, `.get()`, ...), and a local variable
   assigned one of these anywhere in the function (flow-insensitive);
@@ -42,8 +43,19 @@ _HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options
                        "list", "create", "retrieve", "update", "partial_update", "destroy"})
 _API_MODULES = frozenset({"api", "apis", "endpoints", "handlers"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# `@register.simple_tag` & co.: a template tag or filter taking `request` gets its other
+# arguments from the template, not from the URL (defectdojo's `dojo_sort(request, display, ...)`).
+_TEMPLATE_REGISTRATIONS = frozenset({"simple_tag", "inclusion_tag", "filter", "tag"})
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _template_function(function: Function) -> bool:
+    for decorator in function.decorator_list:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(func, ast.Attribute) and func.attr in _TEMPLATE_REGISTRATIONS:
+            return True
+    return False
 
 
 def own_nodes(function: Function) -> Iterator[ast.AST]:
@@ -98,9 +110,9 @@ class Taint:
         handler method of a class-based view; a helper taking `request` is not one."""
         function = self.function
         if owner is None:
-            return params[0] == "request" and not function.name.startswith("_") and (
-                bool(function.decorator_list) or any("view" in part or part in _API_MODULES
-                                                     for part in self.module.split(".")))
+            return params[0] == "request" and not function.name.startswith("_") and not _template_function(
+                function) and (bool(function.decorator_list) or any("view" in part or part in _API_MODULES
+                                                                    for part in self.module.split(".")))
         return function.name in _HANDLERS and params[:2] == ["self", "request"]
 
     # -- assignments ------------------------------------------------------------------------

@@ -125,3 +125,56 @@ def test_fix_converts_percent_formatting(tmp_path):
         def page(request, slug):
             return format_html("<p>{} {{x}} 100%</p>", slug)
     """})
+
+
+SORT_TAG = """
+    from django import template
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe as safe
+    from django.utils.translation import gettext as _
+
+    register = template.Library()
+
+
+    @register.simple_tag
+    def dojo_sort(request, display="Name", value="title", default=None, field="o"):
+        icon = '<i class="fa-solid fa-sort'
+        title = "Click to sort "
+        if field in request.GET:
+            if value in request.GET[field]:
+                if request.GET[field].startswith("-"):
+                    icon += "-desc"
+                    title += "ascending"
+                else:
+                    value = f"-{value}"
+                    icon += "-asc"
+                    title += "descending"
+            else:
+                title += "ascending"
+        elif default:
+            icon += f"-{default}"
+            if default == "asc":
+                value = f"-{value}"
+                title += "descending"
+            else:
+                title += "ascending"
+        else:
+            title += "ascending"
+
+        icon += ' dd-sort"></i>'
+        dict_ = request.GET.copy()
+        dict_[field] = value
+        link = f'<a title="{title}" href="?{escape(dict_.urlencode())}">{_(display)}&nbsp;{icon}</a>'
+        return safe(link)
+"""
+
+
+def test_request_data_escaped_before_mark_safe_stays_silent(tmp_path):
+    # defectdojo's dojo_sort: the only request data in the link is `escape(dict_.urlencode())`;
+    # title and icon are constants the branches on request.GET choose between.
+    check_noop(tmp_path / "escaped", {"app/templatetags/__init__.py": "",
+                                      "app/templatetags/sorting.py": SORT_TAG}, CODE)
+    # A request value put in unescaped goes into the page as is.
+    found = findings(tmp_path / "raw", {"app/templatetags/__init__.py": "", "app/templatetags/sorting.py":
+                                        SORT_TAG.replace("escape(dict_.urlencode())", "request.GET.get(field)")}, CODE)
+    assert len(found) == 1
