@@ -176,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-corpora", action="store_true", help="only the language server")
     parser.add_argument("--edits", type=int, default=None, help="LSP edits per series (default 200; 50 with --quick)")
     parser.add_argument("--skip-netbox", action="store_true", help="not the language server on netbox")
+    parser.add_argument("--combined-only", action="store_true",
+                        help="only the row of all corpora together (the budgets' row), not one per corpus")
     parser.add_argument("--netbox-edits", type=int, default=None,
                         help="netbox: body edits and field renames timed (default 30; 10 with --quick)")
     parser.add_argument("--netbox-rss-edits", type=int, default=300,
@@ -200,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_corpora:
         folders = {name: bench_corpora.fetch(name) for name in names}
         rows = []
-        for name, folder in folders.items():
+        for name, folder in ({} if args.combined_only and len(folders) > 1 else folders).items():
             label = f"{name} {bench_corpora.CORPORA[name][0].split('==')[1]}"
             rows.append(bench_corpora.measure(label, bench_corpora.archive_kind(name), folder, repeat))
         if len(folders) > 1:
