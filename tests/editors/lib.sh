@@ -79,3 +79,16 @@ require_server() {
     exit 1
   fi
 }
+
+# explain_cache_miss -> after a second start that read nothing from the cache: say so when the
+# first and second start wrote different cache files. The cache's name holds a digest of the
+# analyzer code, so an edit of analyzers/ in this checkout while the test ran (another
+# session at work) makes the miss right; run the test again on a quiet tree.
+explain_cache_miss() {
+  local caches
+  caches="$(find "$XDG_CACHE_HOME/django-expert" -name 'facts-*.pickle' 2>/dev/null | sed 's|.*/||' | sort)"
+  if [ "$(printf '%s\n' "$caches" | grep -c .)" -gt 1 ]; then
+    echo "NOTE the two starts wrote different facts caches ($(echo $caches)): the analyzer code changed" \
+         "between them (its digest is in the name), so the miss is right; run again on a quiet checkout"
+  fi
+}

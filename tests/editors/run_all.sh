@@ -24,6 +24,8 @@ TESTS=(
   "neovim-0.11-missing-server|bash $HERE/nvim/run.sh $NVIM011 missing"
   "emacs-28-eglot|bash $HERE/emacs/run.sh main"
   "emacs-28-missing-server|bash $HERE/emacs/run.sh missing"
+  "neovim-0.11-terminal-screenshots|bash $HERE/terminal_screens.sh nvim"
+  "emacs-28-terminal-screenshots|bash $HERE/terminal_screens.sh emacs"
   "vscode-code-server|bash $HERE/vscode/run.sh main"
   "vscode-code-server-venv|bash $HERE/vscode/run.sh venv"
   "vscode-code-server-bundled|bash $HERE/vscode/run.sh bundled"

@@ -38,16 +38,29 @@ if [ "$(id -u)" != 0 ]; then
   else echo "setup.sh: apt needs root (or password-less sudo); developers without root: export DJANGO_EXPERT_SKIP_EDITORS=1" >&2; exit 1
   fi
 fi
-APT=(neovim emacs-nox elpa-eglot)
+# python3-venv: the venvs (Neovim 0.11's, the README install test's); tmux + chromium: the
+# terminal screenshots (terminal_screens.sh)
+APT=(neovim emacs-nox elpa-eglot python3-venv tmux chromium fonts-dejavu-core)
 if [ -z "${SKIP_VSCODE:-}" ]; then
-  # chromium: the browser code-server is driven in; the rest builds code-server's native modules
-  APT+=(chromium fonts-dejavu-core ripgrep build-essential pkg-config python3 libkrb5-dev libxkbfile-dev
+  # chromium: also the browser code-server is driven in; the rest builds code-server's native modules
+  APT+=(ripgrep build-essential pkg-config python3 libkrb5-dev libxkbfile-dev
         libsecret-1-dev libx11-dev curl unzip)
 fi
 step "apt-get update"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 step "apt-get install ${APT[*]}"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT[@]}" >/dev/null
+
+# -- Node.js (code-server 4.100.3 and the VSIX build need Node 20; Debian bookworm's apt has 18,
+#    so a machine without it gets Node 20 from NodeSource, as CI's image has) --------------------
+if [ -z "${SKIP_VSCODE:-}" ]; then
+  node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+    echo "setup.sh: VS Code's tests need Node.js 20 with npm (found: $(node --version 2>/dev/null || echo none));" \
+         "install it (e.g. NodeSource's nodejs 20 .deb) or export SKIP_VSCODE=1" >&2
+    exit 1
+  fi
+fi
 
 # -- the language server under test (the repository's venv, as tests/run.sh makes it) -----------
 if [ ! -x "$ROOT/.venv/bin/django-expert" ]; then

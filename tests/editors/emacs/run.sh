@@ -29,5 +29,6 @@ export DJE_INIT="$RUN/init.el" DJE_WS="$RUN/shop" DJE_ARTIFACTS="$ARTIFACTS"
 cd "$RUN/shop" || exit 2
 timeout -k 10 240 emacs --batch -l "$TEST" </dev/null
 rc=$?
+[ "$rc" != 0 ] && [ "$SCENARIO" = main ] && explain_cache_miss
 echo "emacs exit status $rc"
 finish_run $rc

@@ -11,7 +11,8 @@
 ;; M-x django-expert-complete-engagement writes the report; M-x
 ;; django-expert-record-decision turns DJE202 into a note; the template
 ;; catalog/templates/catalog/broken.html (mhtml-mode, the README's html-mode-hook) gets its
-;; DJE109; a second start reads the facts cache the first saved after indexing (its time printed);
+;; DJE109; a second start reads the facts cache the first saved after indexing (its time printed,
+;; and the server's "K of M read from the cache" checked);
 ;; completion-at-point after `filter(category__' offers Category's fields; eglot-code-actions
 ;; lists only the findings of the requested line; the engagement asks its goal
 ;; (window/showMessageRequest through eglot's completing-read) and the answer reaches the
@@ -301,18 +302,39 @@ the echo area (the last message) and EXTRA (e.g. the *Completions* list)."
 
 (defun dje-second-start (file)
   "Start again on FILE: the server reads the facts cache the first start saved after indexing.
-Eglot 1.9 declares no window/workDoneProgress, so the server sends no indexing progress to
-say how many files came from the cache (the Neovim 0.11 test checks that); the time is printed."
+Eglot 1.9 declares no window/workDoneProgress, so the server sends no indexing progress; with
+--verbose its log line on stderr (\"N files checked, K of M read from the cache\", in the server's stderr
+buffer) says how many files came from the cache.  The time is printed."
   (let ((cache (car (directory-files-recursively (expand-file-name "django-expert" (getenv "XDG_CACHE_HOME")) "\\.pickle\\'"))))
     (dje-check cache (format "the facts cache exists after the first start: %s" cache)))
   (dolist (buffer (buffer-list))
-    (when (buffer-file-name buffer) (with-current-buffer buffer (set-buffer-modified-p nil)) (kill-buffer buffer)))
+    (when (or (buffer-file-name buffer) (string-match-p "stderr\\*\\'" (buffer-name buffer)))
+      (with-current-buffer buffer (set-buffer-modified-p nil)) (kill-buffer buffer)))
+  ;; the same server with --verbose (its information on stderr), through the documented option
+  (setq django-expert-server-command (append (django-expert-server-program) '("--verbose")))
   (let ((start (float-time)))
     (find-file file)
     (run-hooks 'post-command-hook)
     (dje-wait (lambda () (eglot-current-server)) 30)
     (let ((got (dje-wait (lambda () (dje-diagnostics "null=True")) 60)))
       (dje-check got (format "second start: diagnostics of catalog/models.py after %.2fs" (- (float-time) start)))))
+  (let* ((server (eglot-current-server))
+         (buffers (list (jsonrpc-stderr-buffer server) (jsonrpc-events-buffer server)))
+         (line (dje-wait (lambda ()
+                           (cl-some (lambda (buffer)
+                                      (with-current-buffer buffer
+                                        (save-excursion
+                                          (goto-char (point-max))
+                                          (when (re-search-backward "[0-9]+ files checked, \\([0-9]+\\) of [0-9]+ read from the cache" nil t)
+                                            (cons (string-to-number (match-string 1))
+                                                  (buffer-substring (line-beginning-position) (line-end-position)))))))
+                                    buffers))
+                         15)))
+    (dje-check (and line (> (car line) 0))
+               (format "the second start read files from the cache: %s"
+                       (or (cdr line) (format "no such line in the server's stderr; events: %S"
+                                              (with-current-buffer (cadr buffers)
+                                                (buffer-substring (max (point-min) (- (point-max) 800)) (point-max))))))))
   (eglot-shutdown (eglot-current-server)))
 
 (condition-case err

@@ -60,7 +60,8 @@ if [ "$rc" = 0 ] && [ "$MODE" = enable ]; then
   else echo "FAIL no facts cache under $XDG_CACHE_HOME/django-expert after the first start"; rc=1; fi
   LEFT="$(find "$XDG_CACHE_HOME/django-expert" -type f -name '*.tmp*' 2>/dev/null)"
   [ -z "$LEFT" ] || { echo "FAIL temporary files left in the cache folder: $LEFT"; rc=1; }
-  DJE_SECOND=1 timeout -k 10 120 "$NVIM" --headless -i NONE -n -u "$RUN/init.lua" -c "luafile $EDITORS_TESTS/nvim/second_start.lua" </dev/null || rc=1
+  DJE_SECOND=1 timeout -k 10 120 "$NVIM" --headless -i NONE -n -u "$RUN/init.lua" -c "luafile $EDITORS_TESTS/nvim/second_start.lua" </dev/null ||
+    { rc=1; explain_cache_miss; }
 fi
 echo "nvim exit status $rc; logs: $RUN/home/.local/state/nvim/lsp.log (0.11), $RUN/home/.cache/nvim/lsp.log (0.7)"
 finish_run $rc
