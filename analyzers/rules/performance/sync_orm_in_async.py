@@ -6,6 +6,9 @@ views, consumers, async management code): `Model.objects.get(...)`, `.first()`,
 `.count()`, `.exists()`, `.create(...)`, `.update(...)`, `.delete()` and friends on a
 queryset, `instance.save()` / `.delete()` / `.refresh_from_db()`, and a plain `for` over
 a queryset. Calls wrapped in `sync_to_async(...)` (a function passed, not called) are fine.
+A test whose folder (or a parent folder, up to the project root) has a `conftest.py` setting
+`DJANGO_ALLOW_ASYNC_UNSAFE` is left alone: Django does not raise there, and such tests call
+synchronous fixtures on purpose (baserow's `ws/async/conftest.py`).
 
 ## Why is this bad?
 Django refuses to run synchronous database code in an async context: it raises
@@ -39,10 +42,12 @@ The fix switches to the `a`-prefixed method and awaits it.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
+from django_expert.analyzers.files import read_source
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import replace_expression
-from django_expert.analyzers.project.query_source import source_flows, span_tuple, walk_scope
+from django_expert.analyzers.project.query_source import is_test_module, source_flows, span_tuple, walk_scope
 from django_expert.analyzers.rules.registry import fixer, rule
 
 # Queryset methods with an async twin (Django 4.1+: the same name with an "a" in front).
@@ -54,7 +59,7 @@ _INSTANCE = {"save", "delete", "refresh_from_db"}
 
 @rule("DJE508", "sync-orm-in-async", tier="recommended", fix=Applicability.SAFE, triggers=("async def",))
 def check(ctx):
-    if ctx.project is None:
+    if ctx.project is None or is_test_module(ctx.relative) and _async_unsafe_allowed(ctx):
         return
     flows = source_flows(ctx)
     for owner in flows.query_functions:
@@ -92,6 +97,29 @@ def check(ctx):
                 fix_title=f"Use `await ....a{method}()`",
                 fix_data=("await", span_tuple(ctx.span(node)), awaited),
             )
+
+
+_ALLOW = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+def _async_unsafe_allowed(ctx) -> bool:
+    """A `conftest.py` in the test's folder or a parent folder (up to the project root) sets
+    `DJANGO_ALLOW_ASYNC_UNSAFE` (`os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")`,
+    `monkeypatch.setenv(...)`): pytest loads it before the tests below it run."""
+    path = Path(ctx.path)
+    parts = Path(ctx.relative).parts
+    root = path.parents[len(parts) - 1] if len(parts) <= len(path.parents) else path.parent
+    folder = path.parent
+    while True:
+        conftest = folder / "conftest.py"
+        try:
+            if conftest.is_file() and _ALLOW in read_source(conftest, within=(root,)):
+                return True
+        except (OSError, ValueError):
+            pass
+        if folder == root or root not in folder.parents:
+            return False
+        folder = folder.parent
 
 
 def _sync_call(flows, flow, node) -> tuple[str, str] | None:

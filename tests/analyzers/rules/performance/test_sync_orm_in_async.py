@@ -88,3 +88,35 @@ def test_fix_turns_the_loop_into_async_for(tmp_path):
             async for book in Book.objects.all():
                 print(book.title)
     """})
+
+
+ASYNC_TEST = """
+    import pytest
+
+    from app.models import Book
+
+
+    @pytest.mark.asyncio
+    async def test_delete(data_fixture):
+        book = Book.objects.get(pk=1)
+        assert book
+"""
+
+
+def test_async_tests_under_a_conftest_allowing_unsafe_calls_stay_silent(tmp_path):
+    # baserow's tests/.../ws/async/conftest.py: Django does not raise there (round 3 false #12)
+    check_noop(tmp_path, {"app/models.py": MODELS, "tests/ws/test_other.py": "", "tests/ws/async_/conftest.py": """
+        import os
+
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    """, "tests/ws/async_/test_signals.py": ASYNC_TEST}, CODE)
+
+
+def test_async_tests_elsewhere_are_still_reported(tmp_path):
+    # the conftest of a sibling folder does not reach this test; nor does one that only mentions asyncio
+    found = findings(tmp_path, {"app/models.py": MODELS, "tests/other/conftest.py": """
+        import os
+
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    """, "tests/ws/conftest.py": "import asyncio\n", "tests/ws/test_signals.py": ASYNC_TEST}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [8]
