@@ -12,6 +12,11 @@ A summary says what other files need to know of a body without reading it:
   (`for i in order.items.all(): i.product`); a chain read only past an early return on the
   object's own attribute starts with `GUARD + attribute`, one only under `if flag:` on a
   parameter off by default with `OFF + flag` (`chains.py`);
+- `queries`: the ORM calls on a model's manager ("shop.models.Customer.objects.get"); one
+  run only under `if flag:` on a parameter off by default starts with `OFF + "flag:"`, one
+  run only under `if isinstance(param, int):` (a scalar type) with `OFF + "param:scalar:"`:
+  a call passing nothing for `flag`, or a model row for `param`, never runs it (pretix's
+  `mark_order_expired(order, user=None)`: `if isinstance(user, int): User.objects.get(...)`);
 - `passes`: each parameter, or a chain read from it, handed to another function
   (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
@@ -138,15 +143,62 @@ def query_call(node: ast.Call, value: ValueBuilder) -> str | None:
 def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...], tuple[str, ...]]:
     queries: dict[str, None] = {}
     calls: dict[str, None] = {}
+    switched = _switched_queries(body)
     for node in body.calls:
         query = query_call(node, value)
         if query is not None:
-            queries[query] = None
+            queries[switched.get(id(node), "") + query] = None
             continue
         callee = callee_name(node.func, value)
         if callee is not None and "." in callee:
             calls[callee] = None
     return tuple(sorted(queries)), tuple(sorted(calls))
+
+
+_SCALARS = frozenset({"int", "str", "float", "bytes", "bool"})
+
+
+def _switched_queries(body: Body) -> dict[int, str]:
+    """Ids of the nodes run only when a call sets a parameter, with their marker (see the
+    module docstring): under `if flag:` (`flag` a parameter off by default, `chains.py`), or
+    under `if isinstance(param, <scalar type>):` (`param` never rebound before; a model row
+    passed for it is no int)."""
+    from django_expert.analyzers.facts.chains import OFF, _off_by_default
+
+    found = {key: f"{OFF}{flag}:" for key, flag in _off_by_default(body).items()}
+    root = body.nodes[0]
+    if not isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return found
+    args = root.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for node in body.nodes:
+        if not isinstance(node, ast.If) or node.orelse:
+            continue
+        tests = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) \
+            else [node.test]
+        param = next((t.args[0].id for t in tests if isinstance(t, ast.Call) and isinstance(t.func, ast.Name)
+                      and t.func.id == "isinstance" and len(t.args) == 2 and isinstance(t.args[0], ast.Name)
+                      and t.args[0].id in params and _scalar_types(t.args[1])), None)
+        if param is None or _rebound_before(root, param, node):
+            continue
+        for statement in node.body:
+            for inner in ast.walk(statement):
+                found.setdefault(id(inner), f"{OFF}{param}:scalar:")
+    return found
+
+
+def _scalar_types(node: ast.expr) -> bool:
+    """`int`, `str`, `(int, str)`: builtin scalar types only (no model row is one)."""
+    names = node.elts if isinstance(node, ast.Tuple) else [node]
+    return bool(names) and all(isinstance(n, ast.Name) and n.id in _SCALARS for n in names)
+
+
+def _rebound_before(root: ast.AST, name: str, branch: ast.If) -> bool:
+    """`name` is assigned somewhere before `branch` starts (its value may no longer be the caller's)."""
+    return any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For))
+               and n.lineno < branch.lineno and any(isinstance(t, ast.Name) and t.id == name
+                                                   and isinstance(t.ctx, ast.Store) for t in ast.walk(n))
+               for n in ast.walk(root) if hasattr(n, "lineno"))
 
 
 _FILTERS = frozenset({"get", "filter", "get_or_create", "update_or_create"})  # not exclude(): it narrows nothing

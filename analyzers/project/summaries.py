@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django_expert.analyzers.facts.chains import Chains
+from django_expert.analyzers.facts.chains import OFF, Chains
 from django_expert.analyzers.facts.summaries import DERIVED, passes_in
 from django_expert.analyzers.facts.types import Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder
@@ -226,17 +226,32 @@ def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
     qualname, summary = found
     seen = seen | {qualname}
     queries: dict[str, str] = {}
-    for query in summary.queries:
+    for marked in summary.queries:
+        switch, query = switched_query(marked)
         manager, _, method = query.rpartition(".")
         model = project.model(manager.rpartition(".")[0])
         if model is not None and not manager_overrides(project, model.qualname, manager.rpartition(".")[2], method):
-            queries.setdefault(query, qualname)
+            # the switch is kept for the caller of this function only (it sees the call's arguments)
+            queries.setdefault(marked if depth == 0 else query, qualname)
     for callee in summary.calls:
         target = callee_summary(project, qualname, callee)
         if target is not None:
             for query, via in _queries_through(project, target[0], depth + 1, seen):
-                queries.setdefault(query, via)
-    return tuple(sorted(queries.items()))
+                queries.setdefault(switched_query(query)[1], via)
+    ordered = sorted(queries.items(), key=lambda item: switched_query(item[0])[1])
+    return tuple((q, v) for q, v in ordered
+                 if not (switched_query(q)[0] and switched_query(q)[1] in queries))  # unswitched twin wins
+
+
+def switched_query(query: str) -> tuple[tuple[str, bool] | None, str]:
+    """((parameter, scalar only), query) of a query a summary marks as run only when a call
+    sets `parameter` (facts/summaries.py: `OFF + "user:"`, `OFF + "user:scalar:"`), else (None, query)."""
+    if not query.startswith(OFF):
+        return None, query
+    head, _, rest = query[len(OFF):].partition(":")
+    if rest.startswith("scalar:"):
+        return (head, True), rest[len("scalar:"):]
+    return (head, False), rest
 
 
 def manager_overrides(project: ProjectModel, model: str, manager: str, method: str) -> bool:

@@ -69,6 +69,7 @@ from django_expert.analyzers.project.summaries import (
     function_summary,
     manager_overrides,
     queries_through,
+    switched_query,
     where,
 )
 from django_expert.analyzers.rules.performance._cold_code import cold_reason
@@ -121,7 +122,7 @@ def loop_findings(ctx, cold: bool):
                 found = list(_queries(ctx.project, flows, flow, loop, target, None))
             else:
                 continue
-            found += _helper_queries(ctx, flows, caller, loop)
+            found += _helper_queries(ctx, flows, caller, loop, target)
             if not found:
                 continue
             # Marked before the split, so DJE506 and DJE512 together report exactly the same loops.
@@ -174,9 +175,11 @@ def _is_request(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "request"
 
 
-def _helper_queries(ctx, flows, caller: str, loop) -> list:
+def _helper_queries(ctx, flows, caller: str, loop, row: str) -> list:
     """(call, what, advice, (path, span), function) for each call in the loop body of a
-    project function that runs a query itself or through the functions it calls."""
+    project function that runs a query itself or through the functions it calls. A query
+    the callee runs only when a parameter is set (`if isinstance(user, int):`) does not
+    count when the call passes nothing for it, or the loop's row for a scalar-only one."""
     found = []
     for node in walk_scope(loop):
         if not isinstance(node, ast.Call):
@@ -184,6 +187,7 @@ def _helper_queries(ctx, flows, caller: str, loop) -> list:
         callee = callee_name(node.func, flows.values)
         target = callee_summary(ctx.project, caller, callee) if callee else None
         queries = queries_through(ctx.project, target[0]) if target else ()
+        queries = tuple((switched_query(q)[1], via) for q, via in queries if _runs(node, target, q, row))
         if not queries or _business_logic(ctx.project, target[0], queries):
             continue
         query, via = queries[0]
@@ -195,6 +199,28 @@ def _helper_queries(ctx, flows, caller: str, loop) -> list:
                 f"fetch what `{name}()` needs for all items before the loop, in one query")
         found.append((*item, located, name) if located else item)
     return found
+
+
+def _runs(call: ast.Call, target, query: str, row: str) -> bool:
+    """Whether `call` can run the callee's `query`: always, unless the summary marks it as run
+    only when a parameter is set and the call passes nothing for it (no keyword, no
+    positional argument at its place, no `*args`/`**kwargs`), or passes the loop's row (a
+    model instance) where the query needs a scalar (`isinstance(order, int)`)."""
+    switch, _ = switched_query(query)
+    if switch is None:
+        return True
+    param, scalar = switch
+    _, summary, offset = target
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return True
+    passed = next((k.value for k in call.keywords if k.arg == param), None)
+    if passed is None and param in summary.params:
+        position = summary.params.index(param) - offset
+        if 0 <= position < len(call.args):
+            passed = call.args[position]
+    if passed is None:
+        return False
+    return not (scalar and isinstance(passed, ast.Name) and passed.id == row)
 
 
 # A helper that writes (a note, a cancellation) or calls itself (a graph repair re-reading

@@ -297,3 +297,60 @@ def test_a_recheck_of_the_loops_own_row_stays_silent(tmp_path):
     """}
     found = findings(tmp_path, files, CODE)
     assert [f.message.split("`")[1] for f in found] == ["Review.objects.filter(book=book).exists()"]
+
+
+EXPIRE = """
+    from django.db import transaction
+
+    from app.models import Author, Book
+
+
+    def mark_expired(book, user=None, auth=None):
+        with transaction.atomic():
+            if isinstance(book, int):
+                book = Book.objects.get(pk=book)
+            if isinstance(user, int):
+                user = Author.objects.get(pk=user)
+            book.title = "expired"
+            book.save(update_fields=["title"])
+        return book
+
+
+    def notify(book, detailed=False):
+        if detailed:
+            return Author.objects.filter(pk=book.author_id).count()
+        return 0
+"""
+
+
+def test_a_helper_query_behind_a_parameter_the_call_leaves_unset_stays_silent(tmp_path):
+    """pretix's `mark_order_expired(o)` (round 3 false #84): `User.objects.get()` runs only for an
+    int `user` (not passed), `Order.objects.get()` only for an int `order` (the loop's row is a model)."""
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": EXPIRE, "app/jobs.py": """
+        from app.models import Book
+        from app.services import mark_expired, notify
+
+
+        def expire_books():
+            for b in Book.objects.filter(title="old"):
+                mark_expired(b)
+                notify(b)
+    """}, CODE)
+
+
+def test_a_helper_query_the_call_switches_on_is_reported(tmp_path):
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/services.py": EXPIRE, "app/jobs.py": """
+        from app.models import Book
+        from app.services import mark_expired, notify
+
+
+        def expire_books(request):
+            for b in Book.objects.filter(title="old"):
+                mark_expired(b, request.user.pk)
+            for b in Book.objects.filter(title="new"):
+                mark_expired(b.pk)
+            for b in Book.objects.filter(title="any"):
+                notify(b, detailed=True)
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [7, 9, 11]
+    assert "`Author` query" in found[0].message and "`Book` query" in found[1].message
