@@ -4,8 +4,9 @@
 Finds queries run once per item inside a loop over a queryset, over data a client sends
 (`request.data[...]`, `request.POST.getlist(...)`, `json.loads(request.body)`) or over the
 rows of a file (`csv.reader(...)`): `Model.objects.get(...)`, `.filter(...).first()`,
-`.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`, `.update(...)`, `.delete()`
-on a manager or queryset, `row.save()` / `row.delete()` on the loop's own rows (unless the
+`.count()`, `.exists()`, `.create(...)`, `.get_or_create(...)`, `.update(...)` (unless the
+values it writes are read from the loop's row: `update(role=invitation.role)` cannot be one
+`update()`), `.delete()` on a manager or queryset, `row.save()` / `row.delete()` on the loop's own rows (unless the
 model overrides `save()`/`delete()`, which bulk operations would skip), and a call of a
 project function that looks something up itself or in the functions it calls (up to four
 calls deep; a function cached with `@lru_cache`/`@cached` is not; nor is one that writes
@@ -263,11 +264,22 @@ def _queries(project, flows, flow, loop, target: str, model):
                 continue  # `System_Settings.objects.get()` answered by the project's own manager (a cache)
             if (creating or method in ("update", "delete")) and id(node) in one_by_one:
                 continue
+            if method == "update" and _row_valued(node, target):
+                continue  # each row writes its own values: one `update()` cannot (plane's invitations)
             if rows is not None and rows.many and not (creating and _custom_write(project, rows.model, "save")):
                 yield node, "runs a query", _with_signals(project, rows.model, method, _QUERIES[method])
 
 
 _WRITES = frozenset({"save", "create", "get_or_create", "update_or_create"})
+
+
+def _row_valued(call: ast.Call, target: str) -> bool:
+    """`....update(role=invitation.role)`: a value written is read from the loop's row, so the
+    rows write different values and no single `update()` on a queryset of them can (it would
+    take a `Case(When(...))` per row); plane activates each invitation's membership with the
+    invitation's own role."""
+    return any(isinstance(n, ast.Name) and n.id == target
+               for value in (*call.args, *(k.value for k in call.keywords)) for n in ast.walk(value))
 
 
 def _with_signals(project, model, method: str, advice: str) -> str:

@@ -354,3 +354,20 @@ def test_a_helper_query_the_call_switches_on_is_reported(tmp_path):
     """}, CODE)
     assert [f.span.start.line + 1 for f in found] == [7, 9, 11]
     assert "`Author` query" in found[0].message and "`Book` query" in found[1].message
+
+
+def test_an_update_writing_values_read_from_the_row_stays_silent(tmp_path):
+    """plane's workspace invitations (round 3 false #63): each row's `update()` writes the row's
+    own value, which one `update()` on a queryset cannot; a value not from the row is reported."""
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/views.py": """
+        from app.models import Author, Book
+
+
+        def accept(request):
+            for book in Book.objects.filter(pk__in=request.POST.getlist("ids")):
+                Author.objects.filter(pk=book.author_id).update(name=book.title)
+            for book in Book.objects.filter(title="x"):
+                Author.objects.filter(pk=book.author_id).update(name="same")
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [8]
+    assert "one `update()`" in found[0].message
