@@ -15,7 +15,9 @@ context dict, `ListView` (`object_list`, `<model>_list`, `page_obj`), `DetailVie
 (relations of the object's related rows) and what `get_context_data` adds
 (`context["books"] = ...`) for the view's `template_name`, and the context an
 `@register.inclusion_tag("x.html")` function returns for its template. The finding is where the
-queryset is built, with the template line as related information.
+queryset is built, with the template line as related information. A base view no URL names,
+whose subclasses all build their own queryset, is left out: its default queryset serves no
+page, and each subclass is reported on its own.
 
 ## Why is this bad?
 Templates hide queries: each `{{ book.author.name }}` inside `{% for %}` is one query per
@@ -73,7 +75,7 @@ from django_expert.analyzers.project.querysets import (
     unloaded,
 )
 from django_expert.analyzers.project.templates import reads_of
-from django_expert.analyzers.project.summaries import template_expander
+from django_expert.analyzers.project.summaries import method_summary, template_expander
 from django_expert.analyzers.rules.registry import fixer, rule
 from django_expert.analyzers.source import Span
 
@@ -95,7 +97,8 @@ def check(ctx):
             continue
         origin, at = flows.view_origin(node)
         judged = _judge(ctx, *case)
-        if judged is None or _reported_on_parent(ctx, flows, cls, qualname, origin, case, judged[0]):
+        if judged is None or _reported_on_parent(ctx, flows, cls, qualname, origin, case, judged[0]) \
+                or _unrouted_base(ctx.project, qualname):
             continue
         yield _report(ctx, case[0], case[2], origin, at, f"`{cls.name}`", cls.name, *judged)
     for owner in flows.query_functions:
@@ -161,6 +164,40 @@ def _class_case(ctx, flows, qualname: str):
     if listing:
         return template, ["object_list", own or f"{rows.model.model_name}_list", "page_obj"], rows
     return template, ["object", own or rows.model.model_name], replace(rows, many=False)
+
+
+_QUERYSET = ("queryset", "get_queryset")
+
+
+def _unrouted_base(project, qualname: str) -> bool:
+    """A base view no URL pattern names whose subclasses in the project all define their own
+    `queryset` or `get_queryset()` (not one refining `super().get_queryset()`): its default
+    queryset serves no page, and each subclass is judged on its own (pretix's
+    `RefundExportListView`, subclassed per event and per organizer)."""
+    subclasses = [ref.qualname for ref in project.all_classes()
+                  if ref.qualname != qualname and project.is_subclass(ref.qualname, qualname)]
+    if not subclasses or not all(_own_queryset(project, sub, qualname) for sub in subclasses):
+        return False
+    from django_expert.analyzers.navigation.urls import url_index
+
+    return not any(route.view == qualname or (route.view or "").startswith(qualname + ".")
+                   for route in url_index(project).patterns)
+
+
+def _own_queryset(project, sub: str, base: str) -> bool:
+    """A class between `sub` and `base` (`sub` included) sets `queryset` or defines a
+    `get_queryset()` whose returns do not start from `super()`."""
+    for name in project.mro(sub):
+        if name == base:
+            return False
+        ref = project.resolve_class(name)
+        if ref is None or not defines_any(ref.fact, _QUERYSET):
+            continue
+        if ref.fact.method("get_queryset") is None:
+            return True
+        found = method_summary(project, name, "get_queryset")
+        return found is not None and bool(found[1].returns) and "super" not in repr(found[1].returns)
+    return False
 
 
 def _reported_on_parent(ctx, flows, cls, qualname, origin, case, needs) -> bool:

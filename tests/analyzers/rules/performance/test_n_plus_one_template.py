@@ -347,3 +347,54 @@ def test_reads_behind_a_parameter_off_by_default_do_not_count_for_a_template_cal
     """, "app/templates/app/book_shelf.html": "{{ object.author.shelf }}\n"}, CODE)
     assert [f.span.start.line + 1 for f in found] == [12], [f.message for f in found]
     assert '`prefetch_related("author__books__editor")`' in found[0].message
+
+
+BASE_VIEWS = """
+    from django.views.generic import ListView
+
+    from app.models import Book
+
+
+    class BookBase(ListView):
+        model = Book
+        template_name = "app/books.html"
+        context_object_name = "books"
+
+
+    class ShelfBooks(BookBase):
+        def get_queryset(self):
+            return Book.objects.filter(title__startswith="a")
+
+
+    class AuthorBooks(BookBase):
+        queryset = Book.objects.filter(title__startswith="b")
+"""
+SETTINGS = ('SECRET_KEY = "x"\nINSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "app"]\n'
+            'ROOT_URLCONF = "config.urls"\n')
+
+
+def _urls(*views):
+    lines = "".join(f'    path("{v.lower()}/", views.{v}.as_view()),\n' for v in views)
+    return f"from django.urls import path\n\nfrom app import views\n\nurlpatterns = [\n{lines}]\n"
+
+
+def test_an_unrouted_base_view_whose_subclasses_build_their_own_queryset_is_left_out(tmp_path):
+    """pretix's RefundExportListView (round 3 false #90): the base's default queryset serves no
+    page; each subclass is reported on its own line."""
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/views.py": BASE_VIEWS, **TEMPLATES,
+                                "config/settings.py": SETTINGS, "config/urls.py": _urls("ShelfBooks", "AuthorBooks")},
+                     CODE)
+    assert sorted(f.span.start.line + 1 for f in found) == [14, 18]
+
+
+def test_a_routed_base_view_or_one_a_subclass_refines_is_still_reported(tmp_path):
+    routed = findings(tmp_path / "routed", {"app/models.py": MODELS, "app/views.py": BASE_VIEWS, **TEMPLATES,
+                                            "config/settings.py": SETTINGS,
+                                            "config/urls.py": _urls("BookBase", "ShelfBooks", "AuthorBooks")}, CODE)
+    assert sorted(f.span.start.line + 1 for f in routed) == [7, 14, 18]
+    refined = BASE_VIEWS.replace('return Book.objects.filter(title__startswith="a")',
+                                 'return super().get_queryset().filter(title__startswith="a")')
+    found = findings(tmp_path / "refined", {"app/models.py": MODELS, "app/views.py": refined, **TEMPLATES,
+                                            "config/settings.py": SETTINGS, "config/urls.py": _urls("ShelfBooks")},
+                     CODE)
+    assert 7 in [f.span.start.line + 1 for f in found]
