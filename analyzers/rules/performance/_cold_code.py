@@ -11,7 +11,13 @@ debug (`if options["dry_run"]:`, `if settings.DEBUG:`); a copy or clone function
 (`copy_item()`, `event_copy_data_receiver()`); and, in a model method, a form or a
 serializer, a loop over the rows of the one object it handles (`self.feeds.all()`,
 `Feed.objects.filter(rack=self)`, `self.instance.interfaces.all()`), bounded by that object:
-when a list of such objects reads them, DJE501 reports the list's loop. (An admin action's
+when a list of such objects reads them, DJE501 reports the list's loop. The one object also
+is a local the method derives from it (`ids = self.instance.interfaces.values_list("pk")`
+then `filter(assigned_object_id__in=ids)`; in a serializer, `subevent = super().update(...)`),
+and, in a signal receiver (`@receiver(...)`), the `instance` the signal is about (netbox's
+`filter(cable=instance)` on a cable's save). A django-filter `FilterSet` method looping over
+the rows its filter `value` names (`Device.objects.filter(pk__in=value)`) is bounded by the
+values one query string names. (An admin action's
 `queryset` parameter is not followed to a model by the query flow, so its loops are reported
 by neither rule.)
 """
@@ -27,6 +33,7 @@ COMMAND = "django.core.management.base.BaseCommand"
 MODEL = "django.db.models.Model"
 FORM = ("django.forms.BaseForm", "django.forms.BaseModelForm")
 SERIALIZER = ("rest_framework.serializers.BaseSerializer",)
+RECEIVER = frozenset({"receiver", "django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
 
 # `copy_item`, `clone`, `event_copy_data_receiver`, `copyFrom`: a function that copies objects.
 _COPY = re.compile(r"(?:^|_)(?:copy|clone)(?:_|$)|^(?:copy|clone)[A-Z]")
@@ -50,12 +57,73 @@ def cold_reason(ctx, owner: Owner, loop: ast.AST, iterable: ast.expr, origin: as
     if cls is not None and project.is_subclass(cls, COMMAND) or cls is None and "/management/commands/" in \
             f"/{ctx.relative}":
         return None if _worker(owner.cls) else "a management command"
+    expressions = [e for e in (iterable, origin) if e is not None]
     for bases, holders in _ONE_OBJECT:
         if cls is not None and project.is_subclass(cls, *bases):
-            if any(_narrowed_to(expression, holders) for expression in (iterable, origin) if expression is not None):
+            holders = (*holders, *_derived(owner.function, holders, bases is SERIALIZER or bases is FORM))
+            if any(_narrowed_to(expression, holders) for expression in expressions):
                 return "the rows of the one object this method handles"
             break
+    if _is_receiver(owner.function) and any(_narrowed_to(e, ("instance",)) for e in expressions):
+        return "the rows of the one object the signal is about"
+    if cls is not None and _filterset(project, cls) and _filter_value(owner.function, expressions):
+        return "the objects a filter value names"
     return None
+
+
+def _derived(function, holders: tuple[str, ...], saved: bool) -> tuple[str, ...]:
+    """Locals assigned once from the one object (`ids = self.instance.interfaces.values_list(...)`)
+    or, in a form or serializer (`saved`), from `super().create/update/save(...)` (the object saved)."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+    found = []
+    for name, values in assigned.items():
+        if len(values) != 1 or name in holders:
+            continue
+        value = values[0]
+        if saved and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                and value.func.attr in ("create", "update", "save") and isinstance(value.func.value, ast.Call) \
+                and isinstance(value.func.value.func, ast.Name) and value.func.value.func.id == "super":
+            found.append(name)
+        elif _rooted_at(value, holders):
+            found.append(name)
+    return tuple(found)
+
+
+def _rooted_at(expression: ast.expr, holders: tuple[str, ...]) -> bool:
+    """`<holder>.<relation>....` read on or called (`self.instance.interfaces.values_list("pk")`)."""
+    node = expression
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and ast.unparse(node.value) in holders:
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
+def _is_receiver(function) -> bool:
+    """`@receiver(post_save, sender=...)` on the function."""
+    for decorator in function.decorator_list:
+        callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if ast.unparse(callee) in RECEIVER or ast.unparse(callee).endswith(".receiver"):
+            return True
+    return False
+
+
+def _filterset(project, cls: str) -> bool:
+    """A django-filter `FilterSet` (`django_filters.FilterSet`, `rest_framework.FilterSet`)."""
+    return any(name.startswith("django_filters.") and name.endswith("FilterSet") for name in project.mro(cls))
+
+
+def _filter_value(function, expressions) -> bool:
+    """A filter method `(self, queryset, name, value)` whose loop's queryset is narrowed by
+    `value` (`Device.objects.filter(pk__in=value)`, `**{f"{name}__in": value}`)."""
+    params = [a.arg for a in function.args.args]
+    if len(params) != 4 or params[1] != "queryset":
+        return False
+    value = params[3]
+    return any(isinstance(n, ast.Name) and n.id == value for e in expressions for n in ast.walk(e))
 
 
 def _worker(cls: ast.ClassDef | None) -> bool:

@@ -4,7 +4,8 @@
 DJE501's N+1 findings in code that runs rarely or over a bounded number of rows, where a
 reviewer would seldom ask for the change: a data migration, a management command that is not
 a long-running worker, a branch taken only on a dry run or in debug, a copy or clone function, and a loop of a model method, form or
-serializer over the rows of the one object it handles (`self.feeds.all()`). Opt-in
+serializer over the rows of the one object it handles (`self.feeds.all()`), a signal receiver over
+the rows of its `instance`, and a django-filter method over the objects its filter value names. Opt-in
 (`pedantic`): the default rule set keeps DJE501, for code that runs per request or per
 scheduled run; a loop whose context cannot be told stays there. The message ends with the
 reason the code counts as cold.

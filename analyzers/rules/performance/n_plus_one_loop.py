@@ -24,8 +24,9 @@ related manager (`author.books.all()`), a helper or selector function returning 
 `list()`/`sorted()`, a Paginator page, or a dict regrouping the rows (`{b.pk: b for b in qs}`,
 `groups[b.shelf_id].append(b)` then a loop over the groups). Test modules are skipped.
 Loops in cold code — a migration, a management command that is not a long-running worker, a dry-run or debug branch, a copy or clone function, a
-model method, form or serializer looping over the one object's own rows — are reported by
-DJE511 (pedantic) instead; where the context cannot be told, the loop stays here.
+model method, form or serializer looping over the one object's own rows, a signal receiver over
+the rows of its `instance`, a django-filter method over the objects its filter value names — are
+reported by DJE511 (pedantic) instead; where the context cannot be told, the loop stays here.
 
 ## Why is this bad?
 Each such read runs one query per row: 100 books, 101 queries (the "N+1" problem). It is

@@ -23,8 +23,9 @@ on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a 
 must not undo or stop the others; a bulk write is all-or-nothing). When the model has
 `pre_save`/`post_save` receivers, the advice says that a bulk write skips them.
 Loops in cold code — a management command that is not a long-running worker, a dry-run or debug branch, a copy or clone function, a model method,
-form or serializer looping over the one object's own rows — are reported by DJE512 (pedantic)
-instead; where the context cannot be told, the loop stays here.
+form or serializer looping over the one object's own rows, a signal receiver over the rows of
+its `instance`, a django-filter method over the objects its filter value names — are reported by
+DJE512 (pedantic) instead; where the context cannot be told, the loop stays here.
 
 ## Why is this bad?
 The loop makes one round trip to the database per row: 1,000 rows, 1,000 queries. Django

@@ -6,7 +6,8 @@ number of rows, where a reviewer would seldom ask for the change: a management c
 is not a long-running worker (a one-off backfill, a maintenance or debug command), a branch
 taken only on a dry run or in debug, a
 copy or clone function, and a loop of a model method, form or serializer over the rows of the
-one object it handles. Opt-in (`pedantic`): the default rule set keeps DJE506, for code that
+one object it handles, a signal receiver over the rows of its `instance`, and a django-filter
+method over the objects its filter value names. Opt-in (`pedantic`): the default rule set keeps DJE506, for code that
 runs per request or per scheduled run (periodic cleanups deleting row by row, views saving
 rows one by one); a loop whose context cannot be told stays there. The message ends with the
 reason the code counts as cold. Migrations are skipped, as by DJE506.

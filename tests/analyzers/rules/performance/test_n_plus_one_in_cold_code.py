@@ -196,3 +196,81 @@ def test_dje511_is_silent_in_hot_code(tmp_path):
         def catalogue(request):
             out = []{LOOP}            return out
     """}, "DJE511")
+
+
+def test_one_objects_rows_in_filtersets_receivers_forms_and_serializers_are_dje511(tmp_path):
+    """Round 3's debatable DJE501 shapes: netbox's filter methods over the devices a filter value
+    names, a cable's terminations in its post_save receiver, a form over the IPs of its one
+    instance's interfaces (through a local), pretix's serializer over the rows of the object
+    `super().update()` saved. Their look-alikes over a whole table stay DJE501."""
+    found, messages = reported(tmp_path, {"app/filters.py": """
+        import django_filters
+
+        from app.models import Author, Book
+
+
+        class BookFilterSet(django_filters.FilterSet):
+            def filter_author(self, queryset, name, value):
+                authors = Author.objects.filter(**{f"{name}__in": value})
+                ids = []
+                for author in authors:
+                    ids.append(author.publisher.name)
+                return queryset.filter(author__in=ids)
+
+            def filter_all(self, queryset, name, value):
+                return [a.publisher.name for a in Author.objects.filter(name="x")]
+    """, "app/signals.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        from app.models import Author, Book
+
+
+        @receiver(post_save, sender=Author)
+        def author_saved(instance, created, **kwargs):
+            for book in Book.objects.filter(author=instance):
+                book.editor.name
+
+
+        @receiver(post_save, sender=Author)
+        def any_saved(instance, created, **kwargs):
+            for book in Book.objects.filter(published=True):
+                book.editor.name
+    """, "app/forms.py": """
+        from django import forms
+
+        from app.models import Author, Review
+
+
+        class AuthorForm(forms.ModelForm):
+            class Meta:
+                model = Author
+                fields = ["name"]
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                ids = self.instance.books.values_list("pk", flat=True)
+                self.labels = [r.book.editor.name for r in Review.objects.filter(book_id__in=ids)]
+    """, "app/serializers.py": """
+        from rest_framework import serializers
+
+        from app.models import Author, Book
+
+
+        class AuthorSerializer(serializers.ModelSerializer):
+            class Meta:
+                model = Author
+                fields = ["name"]
+
+            def update(self, instance, validated_data):
+                author = super().update(instance, validated_data)
+                return {b.editor.name: b.pk for b in Book.objects.filter(author=author)}
+    """})
+    assert found == {
+        ("DJE511", "app/filters.py", 11), ("DJE501", "app/filters.py", 15),
+        ("DJE511", "app/signals.py", 10), ("DJE501", "app/signals.py", 16),
+        ("DJE511", "app/forms.py", 14),
+        ("DJE511", "app/serializers.py", 13),
+    }, found
+    assert any(m.endswith("in the objects a filter value names") for m in messages)
+    assert any(m.endswith("in the rows of the one object the signal is about") for m in messages)
