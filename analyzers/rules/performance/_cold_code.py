@@ -59,7 +59,7 @@ def cold_reason(ctx, owner: Owner, loop: ast.AST, iterable: ast.expr, origin: as
         return None if _worker(owner.cls) else "a management command"
     expressions = [e for e in (iterable, origin) if e is not None]
     for bases, holders in _ONE_OBJECT:
-        if cls is not None and project.is_subclass(cls, *bases):
+        if cls is not None and (project.is_subclass(cls, *bases) or bases is SERIALIZER and _library_serializer(project, cls)):
             holders = (*holders, *_derived(owner.function, holders, bases is SERIALIZER or bases is FORM))
             if any(_narrowed_to(expression, holders) for expression in expressions):
                 return "the rows of the one object this method handles"
@@ -69,6 +69,15 @@ def cold_reason(ctx, owner: Owner, loop: ast.AST, iterable: ast.expr, origin: as
     if cls is not None and _filterset(project, cls) and _filter_value(owner.function, expressions):
         return "the objects a filter value names"
     return None
+
+
+def _library_serializer(project, cls: str) -> bool:
+    """The class's bases end at a library class the project does not index whose name says it
+    is a serializer (pretix's `i18nfield.rest_framework.I18nAwareModelSerializer`)."""
+    chain = project.mro(cls)
+    last = chain[-1] if chain else ""
+    return len(chain) > 1 and project.resolve_class(last) is None and last.endswith("Serializer") \
+        and "rest_framework" in last
 
 
 def _derived(function, holders: tuple[str, ...], saved: bool) -> tuple[str, ...]:
@@ -117,10 +126,10 @@ def _filterset(project, cls: str) -> bool:
 
 
 def _filter_value(function, expressions) -> bool:
-    """A filter method `(self, queryset, name, value)` whose loop's queryset is narrowed by
+    """A filter method `(self, queryset, name, value, ...)` whose loop's queryset is narrowed by
     `value` (`Device.objects.filter(pk__in=value)`, `**{f"{name}__in": value}`)."""
     params = [a.arg for a in function.args.args]
-    if len(params) != 4 or params[1] != "queryset":
+    if len(params) < 4 or params[1] != "queryset":
         return False
     value = params[3]
     return any(isinstance(n, ast.Name) and n.id == value for e in expressions for n in ast.walk(e))

@@ -210,7 +210,7 @@ def test_one_objects_rows_in_filtersets_receivers_forms_and_serializers_are_dje5
 
 
         class BookFilterSet(django_filters.FilterSet):
-            def filter_author(self, queryset, name, value):
+            def filter_author(self, queryset, name, value, strict=False):
                 authors = Author.objects.filter(**{f"{name}__in": value})
                 ids = []
                 for author in authors:
@@ -274,3 +274,24 @@ def test_one_objects_rows_in_filtersets_receivers_forms_and_serializers_are_dje5
     }, found
     assert any(m.endswith("in the objects a filter value names") for m in messages)
     assert any(m.endswith("in the rows of the one object the signal is about") for m in messages)
+
+
+def test_a_serializer_on_an_unindexed_rest_framework_base_is_recognised(tmp_path):
+    """pretix's `SubEventSerializer(I18nAwareModelSerializer)`, from `i18nfield.rest_framework`
+    (a library the project does not index); a plain class of another library is not."""
+    code = """
+        from {module} import {base}
+
+        from app.models import Author, Book
+
+
+        class AuthorSerializer({base}):
+            def update(self, instance, validated_data):
+                author = super().update(instance, validated_data)
+                return {{b.editor.name: b.pk for b in Book.objects.filter(author=author)}}
+    """
+    found, _ = reported(tmp_path / "a", {"app/serializers.py": code.format(
+        module="i18nfield.rest_framework", base="I18nAwareModelSerializer")})
+    assert found == {("DJE511", "app/serializers.py", 9)}
+    found, _ = reported(tmp_path / "b", {"app/serializers.py": code.format(module="somelib.things", base="Handler")})
+    assert found == {("DJE501", "app/serializers.py", 9)}
