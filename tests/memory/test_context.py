@@ -23,7 +23,7 @@ RULE_RANGES = {
     "security-auth": [401, 402, 403, 404, 405, 406, 412, 415],
     "security-input": [408, 409, 410, 411, 413],
     "security-database": [407, 414],
-    "performance-queries": range(501, 511),
+    "performance-queries": range(501, 513),
     "deployment": range(701, 704),
 }
 STANDARD_TOPICS = {
