@@ -146,3 +146,32 @@ def test_what_makemigrations_writes_and_historical_models_stay_silent(tmp_path):
         },
         CODE,
     )
+
+
+def test_a_migration_a_later_one_builds_on_is_history(tmp_path):
+    """0002 is applied wherever 0003 is, and every fresh database runs it: only the newest
+    migration, the one being written, is reported."""
+    def close(name: str, dependency: str) -> str:
+        return f"""
+            from django.db import migrations
+            from app.models import Order
+
+
+            def {name}(apps, schema_editor):
+                Order.objects.filter(status="open").update(status="closed")
+
+
+            class Migration(migrations.Migration):
+                dependencies = [("app", "{dependency}")]
+                operations = [migrations.RunPython({name}, migrations.RunPython.noop)]
+        """
+
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/migrations/__init__.py": "",
+        "app/migrations/0001_initial.py": "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+                                          "    operations = []\n",
+        "app/migrations/0002_close.py": close("close", "0001_initial"),
+        "app/migrations/0003_close_again.py": close("close_again", "0002_close"),
+    }, CODE)
+    assert [f.path.rsplit("/", 1)[-1] for f in found] == ["0003_close_again.py"]
