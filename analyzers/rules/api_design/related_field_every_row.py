@@ -12,7 +12,10 @@ user model are left to DJE303, and `<relation>_id` names, which DRF makes read-o
 
 A viewset every route of which maps its methods to actions counts only the actions routed
 for POST/PUT/PATCH (a `mark_read` action, or a `partial_update` that builds its own data,
-reads no field from the client).
+reads no field from the client); DRF's own `update`/`partial_update` count only on a route
+naming the view's lookup URL kwarg (`lookup_url_kwarg`, `lookup_field`, "pk"; a router's
+detail route always does) or when the view overrides `get_object()`: elsewhere DRF's
+`get_object()` fails on the missing kwarg before the serializer runs.
 It stays silent when the serializer narrows the field itself: an `__init__` or
 `get_fields()` of the serializer (or a base), a `validate_<field>()` method, a `validate()`
 that reads the field, or the field being read-only (`read_only=True`, `read_only_fields`,
@@ -53,7 +56,7 @@ from __future__ import annotations
 
 import ast
 
-from django_expert.analyzers.facts.values import Call, Const, Mapping, strings
+from django_expert.analyzers.facts.values import Call, Const, Mapping, string, strings
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.navigation.urls import url_index
 from django_expert.analyzers.project.summaries import method_summary, pointer, short_name
@@ -251,4 +254,35 @@ def _routed_writes(project, view: str) -> frozenset[str] | None:
     routes = [route for route in index.patterns if route.view == view]
     if not routes or any(not route.actions for route in routes):
         return None
-    return frozenset(action for route in routes for method, action in route.actions if method in _WRITE_METHODS)
+    return frozenset(action for route in routes for method, action in route.actions
+                     if method in _WRITE_METHODS and _reaches_object(project, view, route, action))
+
+
+_DETAIL_WRITES = frozenset({"update", "partial_update"})
+
+
+def _reaches_object(project, view: str, route, action: str) -> bool:
+    """DRF's own update/partial_update get past `get_object()` on this route: the route names
+    the view's lookup URL kwarg (`lookup_url_kwarg`, else `lookup_field`, else "pk"; a router's
+    detail route always does), or the view overrides the action or `get_object()`. Otherwise
+    DRF asserts on the missing kwarg before the serializer runs (plane's CycleIssueViewSet,
+    PUT/PATCH on `.../<uuid:issue_id>/` with no lookup_field). True when unsure."""
+    if action not in _DETAIL_WRITES or route.params is None:
+        return True
+    if any(drf.defines_method(project, view, m) is not False for m in (action, "get_object")):
+        return True
+    kwarg = _lookup_kwarg(project, view)
+    return kwarg is None or kwarg in route.params or kwarg in route.defaults or kwarg in route.optional
+
+
+def _lookup_kwarg(project, view: str) -> str | None:
+    """GenericAPIView.get_object()'s `self.lookup_url_kwarg or self.lookup_field`; None when
+    a value is computed or an unindexed base may set it."""
+    for attr in ("lookup_url_kwarg", "lookup_field"):
+        found = drf.lookup(project, view, attr)
+        if not found.sure:
+            return None
+        if found.value is None or isinstance(found.value, Const) and found.value.value in (None, ""):
+            continue
+        return string(found.value)
+    return "pk"
