@@ -56,7 +56,15 @@ from django_expert.server.engagement.decisions import (
 )
 from django_expert.server.engagement.inventory import Inventory
 from django_expert.server.engagement.patch import unified_diff
-from django_expert.server.engagement.results import AnalyzedFinding
+from django_expert.server.engagement.results import (
+    AnalyzedFinding,
+    Deployment,
+    EngagementError,
+    PlanStep,
+    ProjectType,
+    ScopedApp,
+    ScopeResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +75,6 @@ _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2, "hint": 3}
 _AREA_RANK = {area: i for i, area in enumerate(scoping.AREAS)}
 STALE_AFTER = 60.0  # seconds: a temporary file this old has no writer left (a write takes milliseconds)
 _PERCENT = {"scope": 0, "memory": 15, "context": 25, "analyze": 35, "guidance": 80, "output": 90}
-
-
-class EngagementError(ValueError):
-    """A configuration or path problem that stops the engagement (one line, exit status 2)."""
 
 
 def tool_version() -> str:
@@ -115,7 +119,7 @@ class Engagement:
 
     # -- the public API: one method per step -----------------------------------------------------
 
-    def scope(self) -> dict:
+    def scope(self) -> ScopeResult:
         """Step 1: versions, project type, deployment target, apps, goal and plan."""
         return self._run("scope")
 
@@ -152,10 +156,7 @@ class Engagement:
     # -- running steps ---------------------------------------------------------------------------------
 
     def _resumed(self) -> states.EngagementState | None:
-        try:
-            previous = states.load(self.workspace)
-        except ValueError:
-            return None
+        previous = states.load(self.workspace, strict=True)
         if previous is None or previous.complete or not previous.steps["scope"].done:
             return None
         if self.goal_argument is not None and previous.goal != self.goal_argument:
@@ -346,7 +347,7 @@ class Engagement:
 
     # -- step 1 ---------------------------------------------------------------------------------------------
 
-    def _step_scope(self, record) -> dict:
+    def _step_scope(self, record) -> ScopeResult:
         self._ensure_index()
         assumptions: list[str] = []
         self.state.project_root = None
@@ -408,26 +409,25 @@ class Engagement:
         drf_used = scoping.uses_drf(inv, versions)
         kind = scoping.project_type(inv)
         deployment = scoping.deployment(inv)
-        apps = [{"label": a.label, "name": a.name,
-                 "kind": "project" if a.resolved and any(m == a.name or m.startswith(a.name + ".")
-                                                         for m in inv.files) else "library"}
-                for a in inv.apps()]
+        apps = tuple(ScopedApp(a.label, a.name, "project" if a.resolved and any(
+            m == a.name or m.startswith(a.name + ".") for m in inv.files) else "library") for a in inv.apps())
         django = versions.get("django", {}).get("display", "unknown") if versions.get("django") else "unknown"
         drf = (versions.get("djangorestframework", {}).get("display", "version unknown")
                if versions.get("djangorestframework") else "version unknown") if drf_used else "not used"
         record.inputs = {"goal": goal, "project": slug}
         record.outputs = {"type": kind["type"], "deployment": deployment["target"]}
-        return {
-            "project": name, "slug": slug, "project_root": self.state.project_root, "date": self.state.date,
-            "goal": goal, "goal_source": goal_source, "versions": versions, "django": django, "drf": drf,
-            "drf_used": drf_used, "type": kind, "deployment": deployment, "apps": apps,
-            "settings_module": layout.settings_module,
-            "settings_provenance": layout.provenance.get("settings_module"),
-            "settings_modules": list(layout.settings_modules), "production_settings": production,
-            "plan": scoping.plan(goal, inv, kind, drf_used, deployment), "assumptions": assumptions,
-            "problems": [*dict.fromkeys([*self.engine.problems, *layout.problems])],
-            "memory_directory": store.directory(SKILL, slug).relative_to(self.root).as_posix(),
-        }
+        return ScopeResult(
+            project=name, slug=slug, project_root=self.state.project_root, date=self.state.date, goal=goal,
+            goal_source=goal_source, versions=versions, django=django, drf=drf, drf_used=drf_used,
+            type=ProjectType(**kind), deployment=Deployment(**{k: tuple(v) if isinstance(v, list) else v
+                                                               for k, v in deployment.items()}),
+            apps=apps, settings_module=layout.settings_module,
+            settings_provenance=layout.provenance.get("settings_module"),
+            settings_modules=tuple(layout.settings_modules), production_settings=tuple(production),
+            plan=tuple(PlanStep(**step) for step in scoping.plan(goal, inv, kind, drf_used, deployment)),
+            assumptions=tuple(assumptions), problems=tuple(dict.fromkeys([*self.engine.problems, *layout.problems])),
+            memory_directory=store.directory(SKILL, slug).relative_to(self.root).as_posix(),
+        )
 
     # -- step 2 ---------------------------------------------------------------------------------------------
 
@@ -464,13 +464,13 @@ class Engagement:
         index = provider.get_domain_index("python")
         provider.get_conditional_context("python", "django")
         conditions = ["django"]
-        if scope["drf_used"]:
+        if scope.drf_used:
             provider.get_conditional_context("python", "drf")
             conditions.append("drf")
         if any(t.framework == "celery" for t in inv.tasks.values()):
             provider.get_conditional_context("python", "celery")
             conditions.append("celery")
-        if any(v.is_async for v in inv.views.values()) or scope["deployment"]["target"] == "ASGI":
+        if any(v.is_async for v in inv.views.values()) or scope.deployment.target == "ASGI":
             provider.get_conditional_context("python", "async")
             conditions.append("async")
         provider.get_cross_domain_context("python", ["auth", "input", "database"])
@@ -562,7 +562,7 @@ class Engagement:
                 if info is not None:
                     mentioned.add((info.label, symbol.split(".")[1]))
         scope = self.state.data["scope"]
-        settings = arch.settings_layout(inv, scope["production_settings"])
+        settings = arch.settings_layout(inv, list(scope.production_settings))
         middleware = arch.middleware(inv)
         middleware["path"] = inv.place(middleware["module"]).path if middleware.get("module") else None
         architecture = {
@@ -573,7 +573,7 @@ class Engagement:
             "api_map": arch.api_map(inv),
             "background": arch.background(inv),
             "test_modules": [inv.place(module).path for module in inv.test_modules],
-            "deployment": scope["deployment"],
+            "deployment": scope.deployment.to_json(),
         }
         by_severity = Counter(item.severity for item in analyzed)
         by_area = Counter(item.area for item in analyzed)
@@ -589,17 +589,18 @@ class Engagement:
         inv = self.inventory
         scope = self.state.data["scope"]
         analysis = self.state.data["analyze"]
-        order = tuple(p["area"] for p in scope["plan"])
-        controls = security.controls(inv, scope["production_settings"], analysis["architecture"]["api_map"],
+        order = scope.order
+        production = list(scope.production_settings)
+        controls = security.controls(inv, production, analysis["architecture"]["api_map"],
                                      analysis["findings"])
         patches = self._patches(analysis["findings"], order)
         docs = self.state.data["context"]["rules"]
         recs = guide.recommendations(order, analysis["findings"], patches, inv, analysis["architecture"], controls, docs)
-        tests = guide.test_strategy(order, inv, analysis["findings"], controls, scope["versions"])
-        observability = guide.observability(inv, scope["production_settings"], scope["versions"])
+        tests = guide.test_strategy(order, inv, analysis["findings"], controls, scope.versions)
+        observability = guide.observability(inv, production, scope.versions)
         risks = summary.top_risks(order, analysis["findings"], recs, patches)
         testing = self._testing(analysis["findings"], risks)
-        record.inputs = {"goal": scope["goal"]}
+        record.inputs = {"goal": scope.goal}
         record.outputs = {"recommendations": len(recs), "patches": len(patches), "tests": len(tests),
                           "top risks": len(risks)}
         return {"summary": [risk.to_json() for risk in risks], "recommendations": recs, "security": controls,

@@ -19,25 +19,25 @@ def _bullets(items: list[str], empty: str) -> str:
 def sections(data: dict) -> dict[str, GeneratedSections]:
     scope, analysis, guidance = data["scope"], data["analyze"], data["guidance"]
     arch = analysis["architecture"]
-    date = scope["date"]
+    date = scope.date
     counts = analysis["counts"]["by_severity"]
     overview = {
         "scope": "\n".join([
-            f"- Django: {scope['django']}",
-            f"- Django REST framework: {scope['drf']}",
-            f"- Project type: {scope['type']['type']} ({scope['type']['why']})",
-            f"- Deployment target: {scope['deployment']['target']}"
-            + (f" ({'; '.join(scope['deployment']['evidence'])})" if scope['deployment']['evidence'] else ""),
-            f"- Settings: {scope['settings_module']} (default); production: "
-            + (", ".join(scope["production_settings"]) or "none identified"),
+            f"- Django: {scope.django}",
+            f"- Django REST framework: {scope.drf}",
+            f"- Project type: {scope.type.type} ({scope.type.why})",
+            f"- Deployment target: {scope.deployment.target}"
+            + (f" ({'; '.join(scope.deployment.evidence)})" if scope.deployment.evidence else ""),
+            f"- Settings: {scope.settings_module} (default); production: "
+            + (", ".join(scope.production_settings) or "none identified"),
         ]),
         "apps": _bullets([f"{a['label']} — `{a['name']}`, {a['models']} model(s)"
                           + (f", depends on {', '.join(a['depends_on'])}" if a["depends_on"] else "")
                           for a in arch["apps"] if a["kind"] == "project"], "no project apps found"),
         "last-engagement": "\n".join([
-            f"- {date}: goal {scope['goal']}; findings: "
+            f"- {date}: goal {scope.goal}; findings: "
             + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info", "hint")),
-            "- Plan (focus areas in order): " + ", ".join(AREA_TITLES[p["area"]] for p in scope["plan"]),
+            "- Plan (focus areas in order): " + ", ".join(AREA_TITLES[p.area] for p in scope.plan),
         ]),
     }
     middleware = arch["middleware"]
@@ -85,14 +85,14 @@ def sections(data: dict) -> dict[str, GeneratedSections]:
                                    for f in analysis["findings"] if f["category"] == "data-modeling"
                                    and not _decided(f)], "no open data-modeling findings"),
     }
-    deployment = scope["deployment"]
+    deployment = scope.deployment
     hardening = guidance["security"]["hardening"]
     deploy = {
         "deployment": "\n".join([
-            f"- Target: {deployment['target']}",
-            f"- Files: {', '.join(deployment['files']) or 'none in the repository'}",
-            f"- Entry points: {', '.join(deployment['entry_points']) or 'none found'}",
-            f"- Production settings: {', '.join(scope['production_settings']) or 'none identified'}",
+            f"- Target: {deployment.target}",
+            f"- Files: {', '.join(deployment.files) or 'none in the repository'}",
+            f"- Entry points: {', '.join(deployment.entry_points) or 'none found'}",
+            f"- Production settings: {', '.join(scope.production_settings) or 'none identified'}",
         ]),
         "production-settings": "\n".join(
             f"- `{block['module']}`: " + ", ".join(f"{s['setting']} {s['status']}" for s in block["settings"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
+from django_expert.server.engagement.results import ScopeResult
 from django_expert.server.engagement.scope import AREA_TITLES, AREAS
 from django_expert.server.engagement.summary import bulk_codes
 
@@ -57,12 +58,12 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     guidance = data.get("guidance") or {}
     out: list[str] = []
     add = out.append
-    add(f"# Django engagement: {scope['project']} — {scope['date']}")
+    add(f"# Django engagement: {scope.project} — {scope.date}")
     add("")
-    add(f"Goal: {scope['goal']} · Django {scope['django']} · DRF {scope['drf']} · Type: {scope['type']['type']}")
-    settings = ", ".join(dict.fromkeys([scope["settings_module"] or "none", *scope["production_settings"]]))
-    deployment = scope["deployment"]
-    deploy_text = deployment["target"] + (f" ({', '.join(deployment['files'])})" if deployment["files"] else "")
+    add(f"Goal: {scope.goal} · Django {scope.django} · DRF {scope.drf} · Type: {scope.type.type}")
+    settings = ", ".join(dict.fromkeys([scope.settings_module or "none", *scope.production_settings]))
+    deployment = scope.deployment
+    deploy_text = deployment.target + (f" ({', '.join(deployment.files)})" if deployment.files else "")
     add(f"Settings: {settings} · Deployment: {deploy_text} · django-expert {tool_version}")
     add("")
     _executive_summary(add, scope, guidance.get("summary"))
@@ -85,10 +86,10 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
 # -- 1 ----------------------------------------------------------------------------------------------
 
 
-def _scope(add, scope: dict) -> None:
+def _scope(add, scope: ScopeResult) -> None:
     add(f"## {SECTIONS[0]}")
     add("")
-    versions = scope["versions"]
+    versions = scope.versions
 
     def version_line(key: str, title: str) -> str:
         item = versions.get(key)
@@ -98,38 +99,38 @@ def _scope(add, scope: dict) -> None:
         return f"- {title}: {item['display']}{source}"
 
     add(version_line("django", "Django"))
-    add(version_line("djangorestframework", "Django REST framework") if scope["drf_used"] else
+    add(version_line("djangorestframework", "Django REST framework") if scope.drf_used else
         "- Django REST framework: not used")
     others = [f"{v['package']} {v['display']}" for k, v in versions.items() if k not in ("django", "djangorestframework")]
     if others:
         add(f"- Other declared tools: {', '.join(others)}")
-    add(f"- Project type: **{scope['type']['type']}** — {scope['type']['why']}")
-    deployment = scope["deployment"]
-    add(f"- Deployment target: **{deployment['target']}**" +
-        (f" — {'; '.join(deployment['evidence'])}" if deployment["evidence"] else ""))
-    project_apps = [a for a in scope["apps"] if a["kind"] == "project"]
-    library_apps = [a for a in scope["apps"] if a["kind"] != "project"]
-    add(f"- Apps in scope: {', '.join(code(a['label']) for a in project_apps) or 'none'}"
-        + (f"; libraries: {', '.join(a['name'] for a in library_apps)}" if library_apps else ""))
-    add(f"- Settings: {code(scope['settings_module'] or 'none')} by default"
-        + (f" (from {scope['settings_provenance']})" if scope.get("settings_provenance") else "")
-        + "; production: " + (", ".join(code(m) for m in scope["production_settings"]) or "none identified"))
-    add(f"- Goal: **{scope['goal']}** ({scope['goal_source']})")
-    add(f"- Project root: {code(scope['project_root'])} · memory and report slug: {code(scope['slug'])}")
-    if scope["assumptions"]:
+    add(f"- Project type: **{scope.type.type}** — {scope.type.why}")
+    deployment = scope.deployment
+    add(f"- Deployment target: **{deployment.target}**" +
+        (f" — {'; '.join(deployment.evidence)}" if deployment.evidence else ""))
+    project_apps = [a for a in scope.apps if a.kind == "project"]
+    library_apps = [a for a in scope.apps if a.kind != "project"]
+    add(f"- Apps in scope: {', '.join(code(a.label) for a in project_apps) or 'none'}"
+        + (f"; libraries: {', '.join(a.name for a in library_apps)}" if library_apps else ""))
+    add(f"- Settings: {code(scope.settings_module or 'none')} by default"
+        + (f" (from {scope.settings_provenance})" if scope.settings_provenance else "")
+        + "; production: " + (", ".join(code(m) for m in scope.production_settings) or "none identified"))
+    add(f"- Goal: **{scope.goal}** ({scope.goal_source})")
+    add(f"- Project root: {code(scope.project_root)} · memory and report slug: {code(scope.slug)}")
+    if scope.assumptions:
         add("- Assumptions:")
-        for assumption in scope["assumptions"]:
+        for assumption in scope.assumptions:
             add(f"  - {assumption}")
-    if scope["problems"]:
+    if scope.problems:
         add("- Problems met while scoping:")
-        for problem in scope["problems"]:
+        for problem in scope.problems:
             add(f"  - {problem}")
     add("")
-    add(f"Plan for the goal **{scope['goal']}** — the focus areas in the order the analysis weighs them:")
+    add(f"Plan for the goal **{scope.goal}** — the focus areas in the order the analysis weighs them:")
     add("")
     table_header(add, "#", "Focus area", "What is weighed", "In this project")
-    for step in scope["plan"]:
-        add(f"| {step['rank']} | {cell(step['title'])} | {cell(step['weighs'])} | {cell(step['here'])} |")
+    for step in scope.plan:
+        add(f"| {step.rank} | {cell(step.title)} | {cell(step.weighs)} | {cell(step.here)} |")
     add("")
 
 
@@ -217,13 +218,13 @@ def _context(add, context: dict) -> None:
 # -- the executive summary ---------------------------------------------------------------------------
 
 
-def _executive_summary(add, scope: dict, risks: list[dict] | None) -> None:
+def _executive_summary(add, scope: ScopeResult, risks: list[dict] | None) -> None:
     """The goal, then the top risks ranked for it: evidence, why it matters here, the fix.
     Each risk points at its findings in section 5; the findings themselves are listed there only."""
     add("## Summary")
     add("")
-    add(f"Goal: **{scope['goal']}** — the risks below are ranked by their impact for this goal, and sections 5 "
-        "and 6 follow the goal's order of focus areas (" + ", ".join(AREA_TITLES[p["area"]] for p in scope["plan"][:3])
+    add(f"Goal: **{scope.goal}** — the risks below are ranked by their impact for this goal, and sections 5 "
+        "and 6 follow the goal's order of focus areas (" + ", ".join(AREA_TITLES[p.area] for p in scope.plan[:3])
         + " first).")
     add("")
     if risks is None:
@@ -459,7 +460,7 @@ def finding_line(record: dict) -> str:
     return f"- **{record['code']}** {record['name']} — {link(record['filename'], row)} {message}"
 
 
-def _findings(add, analysis: dict, guidance: dict, scope: dict) -> None:
+def _findings(add, analysis: dict, guidance: dict, scope: ScopeResult) -> None:
     """Every open finding once, by focus area in the goal's order, then by rule (its
     guidance and patches beside it); rules reported in bulk get one line here and a table in
     the appendix; decided findings last."""
@@ -474,7 +475,7 @@ def _findings(add, analysis: dict, guidance: dict, scope: dict) -> None:
         add("")
     bulk = bulk_codes(findings)
     rules = {r["code"]: r for r in guidance.get("recommendations", []) if r["source"] == "rule"}
-    for area in [p["area"] for p in scope["plan"]]:
+    for area in scope.order:
         in_area = [f for f in open_records if f["category"] == area]
         if in_area:
             _area_findings(add, area, in_area, rules, bulk)
@@ -570,7 +571,7 @@ def _decided(record: dict) -> bool:
 # -- 6 ----------------------------------------------------------------------------------------------
 
 
-def _guidance(add, guidance: dict, scope: dict) -> None:
+def _guidance(add, guidance: dict, scope: ScopeResult) -> None:
     add(f"## {SECTIONS[5]}")
     add("")
     _recommendations(add, [r for r in guidance["recommendations"] if r["source"] != "rule"], scope)
@@ -578,7 +579,7 @@ def _guidance(add, guidance: dict, scope: dict) -> None:
     _observability(add, guidance["observability"])
 
 
-def _recommendations(add, recs: list[dict], scope: dict) -> None:
+def _recommendations(add, recs: list[dict], scope: ScopeResult) -> None:
     """6.1: what step 4 saw that no rule reports (a rule's findings, guidance and patches are in section 5)."""
     add("### 6.1 Recommendations")
     add("")
@@ -588,7 +589,7 @@ def _recommendations(add, recs: list[dict], scope: dict) -> None:
     if not recs:
         add("No further recommendation.")
         add("")
-    for area in [p["area"] for p in scope["plan"]]:
+    for area in scope.order:
         in_area = [r for r in recs if r["area"] == area]
         if not in_area:
             continue
@@ -873,13 +874,13 @@ def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
     findings = [{k: v for k, v in f.items() if k not in INTERNAL_KEYS} for f in data["analyze"]["findings"]]
     return {
         "schema": REPORT_SCHEMA,
-        "project": scope["project"],
-        "slug": scope["slug"],
-        "date": scope["date"],
+        "project": scope.project,
+        "slug": scope.slug,
+        "date": scope.date,
         "started": state.started,
         "finished": state.finished,
         "tool_version": tool_version,
-        "scope": scope,
+        "scope": scope.to_json(),
         "memory": data["memory"],
         "context": data["context"],
         "architecture": data["analyze"]["architecture"],

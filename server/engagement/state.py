@@ -2,7 +2,9 @@
 each produced, kept in `<workspace>/.django-expert/engagement.json` so that a later
 session (another LSP start, the CLI) continues where the last one stopped.
 
-The file is written atomically while the project's memory lock is held.
+The file is written atomically while the project's memory lock is held. Each step's result
+is held as its typed value (`results.py`, `RESULTS`) and written as that value's JSON; a file
+whose results do not read back is refused with an `EngagementError` naming the field.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django_expert.analyzers.source import printable_data
 from django_expert.memory import atomic_write, safe_join
+from django_expert.server.engagement.results import EngagementError, Record, ScopeResult
 
 SCHEMA = "django-expert.engagement/1"
 STATE_FILE = ".django-expert/engagement.json"
@@ -35,6 +39,10 @@ COMMANDS = {
     "guidance": "django-expert.provideGuidance",
     "output": "django-expert.completeEngagement",
 }
+
+
+# The steps whose result is typed; the others' results are JSON records as written.
+RESULTS: dict[str, type[Record]] = {"scope": ScopeResult}
 
 
 def now() -> _dt.datetime:
@@ -76,7 +84,7 @@ class EngagementState:
     finished: str | None = None
     report: str | None = None  # relative to the workspace
     steps: dict[str, StepRecord] = field(default_factory=lambda: {name: StepRecord(name) for name in STEPS})
-    data: dict[str, dict] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # step name -> its result (RESULTS' types, else JSON)
 
     @property
     def complete(self) -> bool:
@@ -100,11 +108,23 @@ class EngagementState:
             "next_step": self.next_step, "steps": [self.steps[name].to_dict() for name in STEPS],
         }
         if with_data:
-            document["data"] = self.data
+            document["data"] = {name: result.to_json() if isinstance(result, Record) else result
+                                for name, result in self.data.items()}
         return document
 
     @classmethod
     def from_dict(cls, document: dict) -> EngagementState | None:
+        """The state `document` holds; None for another schema or a shape that is not a state,
+        EngagementError for a step result that does not read back as its type."""
+        state = cls._from_dict(document)
+        if state is not None:
+            for name, kind in RESULTS.items():
+                if name in state.data:
+                    state.data[name] = kind.from_json(state.data[name], f"step {STEPS.index(name) + 1} ({name})")
+        return state
+
+    @classmethod
+    def _from_dict(cls, document: dict) -> EngagementState | None:
         if not isinstance(document, dict) or document.get("schema") != SCHEMA:
             return None
         try:
@@ -140,13 +160,22 @@ def state_path(workspace: Path) -> Path:
     return safe_join(workspace, STATE_FILE)
 
 
-def load(workspace: Path) -> EngagementState | None:
-    """The state a previous session left, or None (missing, unreadable or another schema)."""
+def load(workspace: Path, strict: bool = False) -> EngagementState | None:
+    """The state a previous session left, or None (missing, unreadable or another schema). A
+    state whose step results do not read back (edited by hand) is None too, or, when `strict`
+    (an engagement about to continue it), an EngagementError saying which field and what to do."""
     try:
-        text = state_path(workspace).read_text(encoding="utf-8")
-        return EngagementState.from_dict(json.loads(text))
+        path = state_path(workspace)
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    try:
+        return EngagementState.from_dict(document)
+    except EngagementError as error:
+        if not strict:
+            return None
+        raise EngagementError(f"{path}: {error}; the engagement cannot continue from this file "
+                              "(delete it to start a new engagement)") from None
 
 
 def save(workspace: Path, state: EngagementState, scrub=None) -> Path:

@@ -84,8 +84,7 @@ def _folder(ls: DjangoExpertServer, options: dict) -> Folder:
 
 async def _engagement(ls: DjangoExpertServer, options: dict, title: str):
     """An Engagement on the chosen folder, with the editor's progress and questions."""
-    from django_expert.server.engagement import Engagement
-
+    from django_expert.server.engagement import Engagement, EngagementError
     from django_expert.server.engagement.state import load
 
     folder = _folder(ls, options)
@@ -112,9 +111,14 @@ async def _engagement(ls: DjangoExpertServer, options: dict, title: str):
         except Exception:
             return None
 
-    engagement = Engagement(folder.root, folder.engine, folder.engine.projects[0].config if folder.engine.projects
-                            else None, goal=goal, project=options.get("project"), ask=ask, progress=report,
-                            goal_asked=asked)
+    try:
+        engagement = Engagement(folder.root, folder.engine, folder.engine.projects[0].config if folder.engine.projects
+                                else None, goal=goal, project=options.get("project"), ask=ask, progress=report,
+                                goal_asked=asked)
+    except EngagementError as error:  # a state file edited into something that does not read back
+        progress.end("stopped")
+        ls.show_once(f"django-expert: {error}")
+        raise JsonRpcException(str(error), code=REQUEST_FAILED) from None
     return folder, engagement, progress
 
 

@@ -101,7 +101,7 @@ class Tools:
 
     def scope(self, project: str | None, goal: str | None, progress: Progress | None = None) -> dict:
         found, engagement, result = self.step(project, goal, "scope", progress)
-        return self.with_status(found, engagement, "scope", result)
+        return self.with_status(found, engagement, "scope", result.to_json())
 
     def load_memory(self, project: str | None, progress: Progress | None = None) -> dict:
         found, engagement, result = self.step(project, None, "load_memory", progress)

@@ -62,11 +62,35 @@ def test_a_later_session_continues_the_engagement(shop):
     assert not third.state.steps["scope"].done
 
 
+def test_the_typed_results_round_trip_and_a_state_edited_by_hand_is_a_clear_error(shop):
+    engagement = Engagement(shop, _engine(shop), goal="security")
+    engagement.load_context()
+    path = shop / ".django-expert" / "engagement.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    resumed = Engagement(shop, _engine(shop))
+    assert resumed.state.data["scope"] == engagement.state.data["scope"]
+    assert resumed.state.to_dict() == saved, "what is read back is written back unchanged"
+    del saved["data"]["scope"]["settings_provenance"]  # a field an older version did not write
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    assert Engagement(shop, _engine(shop)).state.data["scope"].settings_provenance is None
+    saved["data"]["scope"]["plan"][0]["rank"] = "first"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(EngagementError, match=r"engagement.json: step 1 \(scope\).plan\[0\].rank: expected int, "
+                                              r"found a string.*delete it to start a new engagement"):
+        Engagement(shop, _engine(shop))
+    del saved["data"]["scope"]["goal"]
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(EngagementError, match=r"step 1 \(scope\): 'goal' is missing"):
+        Engagement(shop, _engine(shop))
+    assert Engagement(shop, _engine(shop), goal="debugging", resume=False).scope().goal == "debugging", \
+        "a new engagement replaces it"
+
+
 def test_a_different_goal_starts_a_new_engagement(shop):
     Engagement(shop, _engine(shop), goal="security").load_memory()
     again = Engagement(shop, _engine(shop), goal="performance")
     assert not again.state.steps["scope"].done
-    assert again.scope()["plan"][0]["area"] == "performance"
+    assert again.scope().plan[0].area == "performance"
 
 
 def test_ask_chooses_the_goal_and_the_default_is_recorded(shop):
@@ -77,10 +101,10 @@ def test_ask_chooses_the_goal_and_the_default_is_recorded(shop):
         return "performance"
 
     asked = Engagement(shop, _engine(shop), ask=ask, resume=False).scope()
-    assert asked["goal"] == "performance" and asked["goal_source"] == "asked"
+    assert asked.goal == "performance" and asked.goal_source == "asked"
     assert questions[0][1] == ["new-feature", "refactor", "performance", "security", "debugging"]
     default = Engagement(shop, _engine(shop), resume=False).scope()
-    assert default["goal"] == "refactor" and default["goal_source"].startswith("default")
+    assert default.goal == "refactor" and default.goal_source.startswith("default")
 
 
 def test_several_projects_ask_which_one_and_record_the_assumption(tmp_path):
@@ -89,10 +113,10 @@ def test_several_projects_ask_which_one_and_record_the_assumption(tmp_path):
     asked = []
     chosen = Engagement(multi, engine, goal="refactor", ask=lambda q, o: asked.append(o) or "legacy").scope()
     assert asked == [["backend", "legacy"]]
-    assert chosen["project_root"] == "legacy" and any("legacy (chosen" in a for a in chosen["assumptions"])
+    assert chosen.project_root == "legacy" and any("legacy (chosen" in a for a in chosen.assumptions)
     assumed = Engagement(multi, _engine(multi), goal="refactor", resume=False).scope()
-    assert assumed["project_root"] == "backend"
-    assert any("several Django projects" in a for a in assumed["assumptions"])
+    assert assumed.project_root == "backend"
+    assert any("several Django projects" in a for a in assumed.assumptions)
     report = Engagement(multi, _engine(multi), goal="refactor", project="legacy", resume=False).complete()
     assert report.parent == multi / "legacy" / "claudedocs"
     assert (multi / "legacy" / ".django-expert" / "memory" / "django").is_dir()
@@ -101,9 +125,9 @@ def test_several_projects_ask_which_one_and_record_the_assumption(tmp_path):
 def test_project_types(tmp_path):
     multi = copy_workspace("multi", tmp_path / "multi")
     blog = copy_workspace("blog", tmp_path / "blog")
-    assert Engagement(multi / "backend", _engine(multi / "backend"), goal="refactor").scope()["type"]["type"] == "API-only"
+    assert Engagement(multi / "backend", _engine(multi / "backend"), goal="refactor").scope().type.type == "API-only"
     scope = Engagement(blog, _engine(blog), goal="refactor").scope()
-    assert scope["type"]["type"] == "monolith" and scope["drf"] == "not used"
+    assert scope.type.type == "monolith" and scope.drf == "not used"
 
 
 def test_an_escaping_project_name_is_an_engagement_error(shop):
