@@ -58,10 +58,17 @@ from django_expert.server.engagement.inventory import Inventory
 from django_expert.server.engagement.patch import unified_diff
 from django_expert.server.engagement.results import (
     AnalyzedFinding,
+    ContextCall,
+    ContextDoc,
+    ContextResult,
     Deployment,
     EngagementError,
+    IndexEntry,
+    MemoryResult,
+    OtherSkill,
     PlanStep,
     ProjectType,
+    RecordedDecision,
     ScopedApp,
     ScopeResult,
 )
@@ -123,11 +130,11 @@ class Engagement:
         """Step 1: versions, project type, deployment target, apps, goal and plan."""
         return self._run("scope")
 
-    def load_memory(self) -> dict:
+    def load_memory(self) -> MemoryResult:
         """Step 2: the project's memory (decisions, conventions, known issues)."""
         return self._run("memory")
 
-    def load_context(self) -> dict:
+    def load_context(self) -> ContextResult:
         """Step 3: guidance documents within the configured budget."""
         return self._run("context")
 
@@ -434,26 +441,25 @@ class Engagement:
     def _decisions(self):
         return list(self.store.get_skill_memory(SKILL, self.state.slug).decisions)
 
-    def _step_memory(self, record) -> dict:
+    def _step_memory(self, record) -> MemoryResult:
         store, slug = self.store, self.state.slug
         memory = store.get_skill_memory(SKILL, slug)
         others = store.get_by_project(slug)
         directory = store.directory(SKILL, slug).relative_to(self.root).as_posix()
-        decisions = [{"code": d.code, "status": d.status, "reason": d.reason, "target": d.target,
-                      "date": d.date.isoformat() if d.date else None,
-                      "source": f"{directory}/{d.source}" if d.source else None} for d in memory.decisions]
+        decisions = tuple(RecordedDecision(d.code, d.status, d.reason, d.target, d.date.isoformat() if d.date else None,
+                                           f"{directory}/{d.source}" if d.source else None) for d in memory.decisions)
         record.inputs = {"skill": SKILL, "project": slug}
         record.outputs = {"files": len(memory.files), "decisions": len(decisions)}
-        return {
-            "directory": directory, "slug": slug, "files": sorted(memory.files), "decisions": decisions,
-            "conventions": _clip(memory.conventions), "known_issues": _clip(memory.known_issues),
-            "problems": list(memory.problems),
-            "other_skills": [{"skill": skill, "files": sorted(m.files)} for skill, m in others.items() if skill != SKILL],
-        }
+        return MemoryResult(
+            directory=directory, slug=slug, files=tuple(sorted(memory.files)), decisions=decisions,
+            conventions=_clip(memory.conventions), known_issues=_clip(memory.known_issues),
+            problems=tuple(memory.problems),
+            other_skills=tuple(OtherSkill(skill, tuple(sorted(m.files))) for skill, m in others.items() if skill != SKILL),
+        )
 
     # -- step 3 ---------------------------------------------------------------------------------------------
 
-    def _step_context(self, record) -> dict:
+    def _step_context(self, record) -> ContextResult:
         config = self.config
         try:
             provider = LibraryContextProvider(self.root, config.context_dir, budget=config.context_budget)
@@ -476,7 +482,7 @@ class Engagement:
         provider.get_cross_domain_context("python", ["auth", "input", "database"])
         loaded = provider.record()
         catalogue = {meta.id: meta for meta in provider.catalogue()}
-        rules: dict[str, dict] = {}
+        rules: dict[str, ContextDoc] = {}
         for meta in catalogue.values():
             for code in meta.rules:
                 if code not in rules:
@@ -485,17 +491,17 @@ class Engagement:
                         rules[code] = self._doc(found, found.id in loaded.loaded)
         record.inputs = {"budget": loaded.budget, "conditions": ", ".join(conditions)}
         record.outputs = {"loaded": len(loaded.loaded), "skipped": len(loaded.skipped)}
-        return {
-            "budget": loaded.budget, "index_size": len(index),
-            "index": [{"id": m.id, "title": m.title, "source": m.source} for m in index],
-            "loaded": [self._doc(catalogue[doc_id], True) for doc_id in loaded.loaded if doc_id in catalogue],
-            "skipped": list(loaded.skipped),
-            "calls": [{"method": c.method, "arguments": list(c.arguments), "returned": list(c.returned),
-                       "skipped": list(c.skipped)} for c in loaded.calls],
-            "problems": list(loaded.problems), "overrides": list(loaded.overrides), "rules": rules,
-        }
+        return ContextResult(
+            budget=loaded.budget, index_size=len(index),
+            index=tuple(IndexEntry(m.id, m.title, m.source) for m in index),
+            loaded=tuple(self._doc(catalogue[doc_id], True) for doc_id in loaded.loaded if doc_id in catalogue),
+            skipped=tuple(loaded.skipped),
+            calls=tuple(ContextCall(c.method, tuple(c.arguments), tuple(c.returned), tuple(c.skipped))
+                        for c in loaded.calls),
+            problems=tuple(loaded.problems), overrides=tuple(loaded.overrides), rules=rules,
+        )
 
-    def _doc(self, meta, loaded: bool) -> dict:
+    def _doc(self, meta, loaded: bool) -> ContextDoc:
         source = meta.source
         path = None
         if source == "project":
@@ -503,8 +509,7 @@ class Engagement:
                 path = Path(meta.path).resolve().relative_to(self.root).as_posix()
             except ValueError:
                 path = None
-        return {"id": meta.id, "title": meta.title, "source": "project" if source == "project" else "library",
-                "path": path, "loaded": loaded}
+        return ContextDoc(meta.id, meta.title, "project" if source == "project" else "library", path, loaded)
 
     # -- step 4 ---------------------------------------------------------------------------------------------
 
@@ -524,7 +529,7 @@ class Engagement:
         the first `fixes` fixable ones computed (0: none, as a quick look asks)."""
         root = self.root
         decisions = self._decisions()
-        docs = self.state.data["context"]["rules"]
+        docs = self.state.data["context"].rules
         name = _namer(root)
         ordered = sorted(findings, key=lambda f: (_SEVERITY_RANK.get(f.severity.value, 9), _AREA_RANK.get(
             f.category.value, 9), name(f.path), f.span.start.line, f.span.start.column, f.code))
@@ -540,7 +545,7 @@ class Engagement:
                 except Exception:  # noqa: BLE001 - a fixer that fails leaves the finding without a patch
                     log.warning("fix for %s at %s failed", finding.code, name(finding.path), exc_info=True)
             out.append(AnalyzedFinding(finding, presented(finding, decision), fix, decision,
-                                       (docs.get(finding.code) or {}).get("id"), symbol))
+                                       docs[finding.code].id if finding.code in docs else None, symbol))
         return out
 
     def _step_analyze(self, record) -> dict:
@@ -550,7 +555,7 @@ class Engagement:
         fixes_computed = min(MAX_FIXES, sum(1 for a in analyzed if a.original.fix is not None
                                             or a.original.fixable is not Applicability.NONE))
         name = _namer(root)
-        records = [a.to_json(name, self.state.data["memory"]["directory"]) for a in analyzed]
+        records = [a.to_json(name, self.state.data["memory"].directory) for a in analyzed]
         self._report_progress("Step 4/6: architecture", 70)
         mentioned = set()
         modules = {inv.place(module).path: module for module in inv.files}
@@ -594,7 +599,7 @@ class Engagement:
         controls = security.controls(inv, production, analysis["architecture"]["api_map"],
                                      analysis["findings"])
         patches = self._patches(analysis["findings"], order)
-        docs = self.state.data["context"]["rules"]
+        docs = self.state.data["context"].rules
         recs = guide.recommendations(order, analysis["findings"], patches, inv, analysis["architecture"], controls, docs)
         tests = guide.test_strategy(order, inv, analysis["findings"], controls, scope.versions)
         observability = guide.observability(inv, production, scope.versions)

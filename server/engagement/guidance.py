@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 
 from django_expert.server.engagement.inventory import Inventory, short
+from django_expert.server.engagement.results import ContextDoc
 from django_expert.server.engagement.scope import AREA_TITLES
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "hint": 3}
@@ -37,7 +38,7 @@ def _place(record: dict) -> dict:
 
 
 def recommendations(order: tuple[str, ...], findings: list[dict], patches: dict[int, dict], inv: Inventory,
-                    architecture: dict, controls: dict, docs: dict[str, dict]) -> list[dict]:
+                    architecture: dict, controls: dict, docs: dict[str, ContextDoc]) -> list[dict]:
     """Recommendations grouped by focus area in the goal's order. `patches` maps a finding's
     index in `findings` to its patch; `docs` maps a rule code to its guidance document."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -55,7 +56,7 @@ def recommendations(order: tuple[str, ...], findings: list[dict], patches: dict[
         recs.append({
             "area": area, "code": code, "source": "rule", "severity": severity, "count": len(records),
             "title": f"{code} {name}", "summary": _clip(summary),
-            "objects": objects, "doc": docs.get(code), "explain": f"django-expert explain {code}",
+            "objects": objects, "doc": docs[code].to_json() if code in docs else None, "explain": f"django-expert explain {code}",
             "patches": [patches[i] for i in indexes if i in patches],
         })
     recs += _derived(inv, architecture, controls, findings)

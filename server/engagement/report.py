@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
-from django_expert.server.engagement.results import ScopeResult
+from django_expert.server.engagement.results import ContextResult, MemoryResult, ScopeResult
 from django_expert.server.engagement.scope import AREA_TITLES, AREAS
 from django_expert.server.engagement.summary import bulk_codes
 
@@ -137,41 +137,41 @@ def _scope(add, scope: ScopeResult) -> None:
 # -- 2 ----------------------------------------------------------------------------------------------
 
 
-def _memory(add, memory: dict) -> None:
+def _memory(add, memory: MemoryResult) -> None:
     add(f"## {SECTIONS[1]}")
     add("")
-    add(f"Memory folder: {code(memory['directory'])} (skill `django`, project `{memory['slug']}`).")
+    add(f"Memory folder: {code(memory.directory)} (skill `django`, project `{memory.slug}`).")
     add("")
-    if memory["files"]:
-        add("Files read: " + ", ".join(code(name) for name in memory["files"]) + ".")
+    if memory.files:
+        add("Files read: " + ", ".join(code(name) for name in memory.files) + ".")
     else:
         add("No memory yet: this is the first engagement for this project (the files are written in step 6).")
     add("")
-    decisions = memory["decisions"]
+    decisions = memory.decisions
     if decisions:
         add("Decisions in force (they change how findings are reported, section 5):")
         add("")
         table_header(add, "Code", "Target", "Status", "Reason", "Date", "Written at")
         for d in decisions:
-            add(f"| {d['code']} | {cell(code(d['target']) if d['target'] else 'every finding of the code')} | "
-                f"{d['status']} | {cell(d['reason'])} | {cell(d['date'])} | {cell(d['source'])} |")
+            add(f"| {d.code} | {cell(code(d.target) if d.target else 'every finding of the code')} | "
+                f"{d.status} | {cell(d.reason)} | {cell(d.date)} | {cell(d.source)} |")
     else:
         add("Decisions in force: none recorded.")
     add("")
-    for key, title in (("conventions", "Conventions"), ("known_issues", "Known issues")):
-        if memory.get(key):
+    for text, title in ((memory.conventions, "Conventions"), (memory.known_issues, "Known issues")):
+        if text:
             add(f"{title} (from memory):")
             add("")
-            for line in memory[key].splitlines():
+            for line in text.splitlines():
                 add(f"> {line}" if line.strip() else ">")
             add("")
-    if memory["other_skills"]:
+    if memory.other_skills:
         add("Memory of other skills for this project: " + ", ".join(
-            f"{code(s['skill'])} ({', '.join(s['files']) or 'no files'})" for s in memory["other_skills"]) + ".")
+            f"{code(s.skill)} ({', '.join(s.files) or 'no files'})" for s in memory.other_skills) + ".")
         add("")
-    if memory["problems"]:
+    if memory.problems:
         add("Problems reading memory:")
-        for problem in memory["problems"]:
+        for problem in memory.problems:
             add(f"- {problem}")
         add("")
 
@@ -179,38 +179,38 @@ def _memory(add, memory: dict) -> None:
 # -- 3 ----------------------------------------------------------------------------------------------
 
 
-def _context(add, context: dict) -> None:
+def _context(add, context: ContextResult) -> None:
     add(f"## {SECTIONS[2]}")
     add("")
-    add(f"File budget: {context['budget']} documents; {len(context['loaded'])} loaded, "
-        f"{len(context['skipped'])} skipped for the budget. Domain index (`python`): {context['index_size']} documents.")
+    add(f"File budget: {context.budget} documents; {len(context.loaded)} loaded, "
+        f"{len(context.skipped)} skipped for the budget. Domain index (`python`): {context.index_size} documents.")
     add("")
-    if context["loaded"]:
+    if context.loaded:
         table_header(add, "#", "Document", "Title", "Source")
-        for number, doc in enumerate(context["loaded"], 1):
-            add(f"| {number} | {code(doc['id'])} | {cell(doc['title'])} | {cell(doc['source'])} |")
+        for number, doc in enumerate(context.loaded, 1):
+            add(f"| {number} | {code(doc.id)} | {cell(doc.title)} | {cell(doc.source)} |")
         add("")
     add("Calls, in order:")
-    add(f"- `get_domain_index('python')` → {context['index_size']} document(s) listed (the index costs no budget)")
-    for call in context["calls"]:
-        arguments = call["arguments"]
-        if call["method"] == "get_cross_domain_context" and arguments:
+    add(f"- `get_domain_index('python')` → {context.index_size} document(s) listed (the index costs no budget)")
+    for call in context.calls:
+        arguments = call.arguments
+        if call.method == "get_cross_domain_context" and arguments:
             shown = f"{arguments[0]!r}, {list(arguments[1:])!r}"
         else:
             shown = ", ".join(repr(a) for a in arguments)
-        add(f"- `{call['method']}({shown})` → "
-            f"{', '.join(call['returned']) or 'nothing new'}"
-            + (f" (skipped for the budget: {', '.join(call['skipped'])})" if call["skipped"] else ""))
+        add(f"- `{call.method}({shown})` → "
+            f"{', '.join(call.returned) or 'nothing new'}"
+            + (f" (skipped for the budget: {', '.join(call.skipped)})" if call.skipped else ""))
     add("")
-    if context["skipped"]:
-        add("Skipped for the budget: " + ", ".join(code(s) for s in context["skipped"]) + ".")
+    if context.skipped:
+        add("Skipped for the budget: " + ", ".join(code(s) for s in context.skipped) + ".")
         add("")
-    if context["overrides"]:
-        add("Library documents replaced by the project's own: " + ", ".join(context["overrides"]) + ".")
+    if context.overrides:
+        add("Library documents replaced by the project's own: " + ", ".join(context.overrides) + ".")
         add("")
-    if context["problems"]:
+    if context.problems:
         add("Documents that could not be read:")
-        for problem in context["problems"]:
+        for problem in context.problems:
             add(f"- {problem}")
         add("")
 
@@ -881,8 +881,8 @@ def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
         "finished": state.finished,
         "tool_version": tool_version,
         "scope": scope.to_json(),
-        "memory": data["memory"],
-        "context": data["context"],
+        "memory": data["memory"].to_json(),
+        "context": data["context"].to_json(),
         "architecture": data["analyze"]["architecture"],
         "findings": findings,
         "summary": data["guidance"].get("summary", []),

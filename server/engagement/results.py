@@ -183,6 +183,87 @@ class ScopeResult(Record):
         return tuple(step.area for step in self.plan)
 
 
+# -- step 2: memory --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedDecision(Record):
+    """A decision in force, as the report shows it (`source`: the memory file, from the project root)."""
+
+    code: str
+    status: str  # "accepted" or "rejected"
+    reason: str | None
+    target: str | None  # the symbol or path it covers; None: every finding of the code
+    date: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class OtherSkill(Record):
+    skill: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemoryResult(Record):
+    """Step 2: the project's memory as read before the analysis."""
+
+    directory: str  # the memory folder, from the project root
+    slug: str
+    files: tuple[str, ...]
+    decisions: tuple[RecordedDecision, ...]
+    conventions: str | None
+    known_issues: str | None
+    problems: tuple[str, ...] = ()
+    other_skills: tuple[OtherSkill, ...] = ()
+
+
+# -- step 3: context -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexEntry(Record):
+    id: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ContextDoc(Record):
+    """A guidance document: the library's or the project's own (`path` then names it)."""
+
+    id: str
+    title: str
+    source: str  # "library" or "project"
+    path: str | None
+    loaded: bool
+
+
+@dataclass(frozen=True)
+class ContextCall(Record):
+    """One call to the context provider, in order, with what it returned."""
+
+    method: str
+    arguments: tuple[Any, ...]
+    returned: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContextResult(Record):
+    """Step 3: the guidance documents loaded within the budget, and each rule's document."""
+
+    budget: int
+    index_size: int
+    index: tuple[IndexEntry, ...]
+    loaded: tuple[ContextDoc, ...]
+    skipped: tuple[str, ...]
+    calls: tuple[ContextCall, ...]
+    problems: tuple[str, ...]
+    overrides: tuple[str, ...]
+    rules: dict[str, ContextDoc]  # rule code -> the document covering it
+
+
 # -- step 4: analyze -------------------------------------------------------------------------------
 
 

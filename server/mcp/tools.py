@@ -105,11 +105,11 @@ class Tools:
 
     def load_memory(self, project: str | None, progress: Progress | None = None) -> dict:
         found, engagement, result = self.step(project, None, "load_memory", progress)
-        return self.with_status(found, engagement, "memory", result)
+        return self.with_status(found, engagement, "memory", result.to_json())
 
     def load_context(self, project: str | None, progress: Progress | None = None) -> dict:
         found, engagement, result = self.step(project, None, "load_context", progress)
-        return self.with_status(found, engagement, "context", result)
+        return self.with_status(found, engagement, "context", result.to_json())
 
     def analyze(self, project: str | None, path: str | None, area: str | None, rule: str | None,
                 severity: str | None, cursor: str | None, limit: int | None, progress: Progress | None = None) -> dict:

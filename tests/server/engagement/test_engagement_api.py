@@ -68,7 +68,9 @@ def test_the_typed_results_round_trip_and_a_state_edited_by_hand_is_a_clear_erro
     path = shop / ".django-expert" / "engagement.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
     resumed = Engagement(shop, _engine(shop))
-    assert resumed.state.data["scope"] == engagement.state.data["scope"]
+    for step in ("scope", "memory", "context"):
+        assert resumed.state.data[step] == engagement.state.data[step], step
+    assert resumed.state.data["context"].rules["DJE501"].id == "performance-queries"
     assert resumed.state.to_dict() == saved, "what is read back is written back unchanged"
     del saved["data"]["scope"]["settings_provenance"]  # a field an older version did not write
     path.write_text(json.dumps(saved), encoding="utf-8")
