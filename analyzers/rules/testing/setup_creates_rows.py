@@ -7,8 +7,11 @@ factories, model_bakery's `baker.make()`) for five or more tests that only read 
 saves, deletes, refreshes or assigns to an object `setUp()` made, removes its file
 (`os.remove(self.image.file.path)`, `default_storage.delete(...)`: the file system is not
 rolled back between tests, so the tests after it would find the file gone), or sends a writing
-request (`self.client.post/put/patch/delete`). Below five tests the saving is a few inserts,
-not worth the change.
+request (`self.client.post/put/patch/delete`), and only where the saving is worth a change:
+five tests or more, and what `setUp()` costs, counted in plain inserts (a user with a
+password: its hashing, ten; a file written to storage, ten; a factory or a bulk create,
+three), times the tests after the first, at least twenty. One to three plain rows for a
+handful of tests save a millisecond; a reviewer would not ask.
 
 ## Why is this bad?
 `setUp()` runs before every test, so each test pays for the same inserts again (and for the
@@ -60,9 +63,15 @@ WRITING_REQUESTS = frozenset({"post", "put", "patch", "delete"})
 # Calls removing a file: given a path read from an object setUp made, they change state no
 # rollback restores (`os.remove(self.image.file.path)`, `Path(...).unlink()`).
 REMOVES_FILE = frozenset({"remove", "unlink", "rmtree"})
-# The saving is the rows times (tests - 1): with two to four tests it is a few inserts a
-# reviewer would not ask to move (judged on wagtail, defectdojo and django-cms).
+# The saving is setUp's cost times (tests - 1): with two to four tests, or one to three
+# plain rows, it is a few inserts a reviewer would not ask to move (judged on wagtail,
+# defectdojo and django-cms: five rounds of tests/benchmarks/precision/).
 MIN_TESTS = 5
+MIN_SAVING = 20  # plain inserts
+HASHES_PASSWORD = frozenset({"create_user", "create_superuser"})
+SEVERAL_ROWS = frozenset({"bulk_create", "create_batch", "make", "make_recipe"})
+WRITES_FILE = frozenset({"ContentFile", "SimpleUploadedFile", "File", "ImageFile", "get_test_image_file",
+                         "get_test_document_file"})
 
 
 @rule("DJE602", "setup-creates-rows", tier="recommended", fix=Applicability.UNSAFE, triggers=("def setUp(",))
@@ -75,8 +84,10 @@ def check(ctx):
         if setup is None or "setUpTestData" in methods(cls) or len(tests) < MIN_TESTS:
             continue
         made = created_attributes(setup)
+        if not made or setup_cost(setup) * (len(tests) - 1) < MIN_SAVING:
+            continue
         senders = {name for name, method in methods(cls).items() if _sends_writing_request(method)}
-        if not made or any(_writes(test, made, senders) for test in tests):
+        if any(_writes(test, made, senders) for test in tests):
             continue
         yield ctx.report(
             setup,
@@ -104,6 +115,26 @@ def created_attributes(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str
             continue
         return None
     return made
+
+
+def setup_cost(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """What a setUp made only of row creations costs per run, in plain inserts."""
+    cost = 0
+    for statement in setup.body:
+        value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+        if value is None or not _creates(value):
+            continue
+        call = value.value if isinstance(value, ast.Subscript) else value
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        files = any(isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+                    in WRITES_FILE for node in ast.walk(call))
+        if name in HASHES_PASSWORD or files:
+            cost += 10
+        elif name in SEVERAL_ROWS or name.endswith("Factory") or ast.unparse(call.func).split(".")[0].endswith("Factory"):
+            cost += 3
+        else:
+            cost += 1
+    return cost
 
 
 def _creates(node: ast.expr) -> bool:

@@ -15,6 +15,7 @@ TEST_SETTINGS = "from config.settings import *\n\nDEBUG = False\n"
 MODELS = "from django.db import models\n\n\nclass Book(models.Model):\n    title = models.CharField(max_length=9)\n"
 
 READ_ONLY = """
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from app.models import Book
@@ -24,6 +25,7 @@ class BookTests(TestCase):
     def setUp(self):
         super().setUp()
         self.book = Book.objects.create(title="Dune")
+        self.reader = User.objects.create_user("reader", password="pw")
 
     def test_title(self):
         self.assertEqual(self.book.title, "Dune")
@@ -140,10 +142,28 @@ def test_dje602_silent_when_a_test_removes_the_shared_objects_file(tmp_path):
     assert [f.span.start.line + 1 for f in found] == [13]
 
 
+def test_dje602_silent_when_setup_makes_a_few_cheap_rows(tmp_path):
+    """One to three plain inserts for five or six tests save a millisecond (wagtail's snippet
+    API tests, django-cms's one Placeholder): a reviewer would not ask."""
+    one_row = READ_ONLY.replace('        self.reader = User.objects.create_user("reader", password="pw")\n', "")
+    three_rows = one_row.replace('        self.book = Book.objects.create(title="Dune")\n', (
+        '        self.book = Book.objects.create(title="Dune")\n'
+        '        self.other = Book.objects.create(title="Emma")\n'
+        '        self.third = Book.objects.get_or_create(title="Ulysses")[0]\n'))
+    for text in (one_row, three_rows):
+        check_noop(tmp_path / str(hash(text)), {"app/models.py": MODELS, "app/tests.py": text}, "DJE602")
+    # the same rows for twenty-one tests: 3 inserts x 20 runs saved
+    many = three_rows + "".join(f"\n    def test_more_{n}(self):\n        self.assertTrue(self.book.pk)\n"
+                                for n in range(16))
+    found = findings(tmp_path / "many", {"app/models.py": MODELS, "app/tests.py": many}, "DJE602")
+    assert len(found) == 1 and "21 tests" in found[0].message
+
+
 def test_dje602_moves_setup_to_setuptestdata(tmp_path):
     expected = READ_ONLY.replace(
         "    def setUp(self):\n        super().setUp()\n        self.book",
-        "    @classmethod\n    def setUpTestData(cls):\n        super().setUpTestData()\n        cls.book")
+        "    @classmethod\n    def setUpTestData(cls):\n        super().setUpTestData()\n        cls.book").replace(
+        "        self.reader = User", "        cls.reader = User")
     check_fixed(tmp_path, {"app/models.py": MODELS, "app/tests.py": READ_ONLY}, "DJE602",
                 {"app/tests.py": expected})
 
@@ -256,8 +276,8 @@ def test_testsuite_workspace_fires_on_seeded_cases_only():
     assert found == [
         ("catalog/migrations/0003_default_genres.py", 17, "DJE606"),
         ("catalog/reports.py", 7, "DJE607"),
-        ("catalog/tests/test_views.py", 15, "DJE602"),
-        ("catalog/tests/test_views.py", 69, "DJE603"),
+        ("catalog/tests/test_views.py", 16, "DJE602"),
+        ("catalog/tests/test_views.py", 71, "DJE603"),
         ("library_site/settings_test.py", 3, "DJE601"),
         ("tests_pytest/test_books.py", 11, "DJE603"),
         ("tests_pytest/test_books.py", 42, "DJE608"),

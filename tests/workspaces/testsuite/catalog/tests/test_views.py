@@ -10,11 +10,13 @@ from catalog.models import Author, Book
 from catalog.tests.factories import make_book
 
 
-# DJE602 seeded: the rows are created again before each of five tests, and no test changes them.
+# DJE602 seeded: the rows (a user's password hashed among them) are created again before each
+# of five tests, and no test changes them.
 class BookReadTests(TestCase):
     def setUp(self):
         self.author = Author.objects.create(name="Ursula K. Le Guin")
         self.book = Book.objects.create(title="The Dispossessed", author=self.author, stock=3)
+        self.reader = User.objects.create_user("reader", password="a long passphrase")
 
     def test_list_shows_the_book(self):
         response = self.client.get(reverse("catalog:book-list"))
