@@ -55,8 +55,8 @@ _BINDINGS = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withit
 
 # Code whose functions nobody else calls: a test suite, migrations (Django runs them). Their
 # bodies are not summarised (a large share of a project's functions, none of its callers).
-_TEST_PARTS = frozenset({"tests", "test", "testing", "test_utils", "testutils", "test_project", "testproject",
-                         "testapp", "test_app", "migrations", "south_migrations"})
+_TEST_PARTS = frozenset({"tests", "test", "unittests", "testing", "test_utils", "testutils", "test_project",
+                         "testproject", "testapp", "test_app", "migrations", "south_migrations"})
 
 
 def summarised(module: str) -> bool:

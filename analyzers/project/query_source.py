@@ -144,8 +144,8 @@ def is_test_module(relative: str) -> bool:
         or name.endswith("_tests.py") or name == "conftest.py"
 
 
-_TEST_FOLDERS = frozenset({"tests", "test", "testing", "test_utils", "testutils", "test_project", "testproject",
-                           "testapp", "test_app"})
+_TEST_FOLDERS = frozenset({"tests", "test", "unittests", "testing", "test_utils", "testutils", "test_project",
+                           "testproject", "testapp", "test_app"})
 
 
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
