@@ -63,9 +63,12 @@ from django_expert.server.engagement.results import (
     ContextResult,
     Deployment,
     EngagementError,
+    GuidanceResult,
     IndexEntry,
     MemoryResult,
+    MemoryUpdates,
     OtherSkill,
+    OutputResult,
     PlanStep,
     ProjectType,
     RecordedDecision,
@@ -142,7 +145,7 @@ class Engagement:
         """Step 4: the whole project through the engine and every rule, and its architecture."""
         return self._run("analyze")
 
-    def guidance(self) -> dict:
+    def guidance(self) -> GuidanceResult:
         """Step 5: recommendations, security controls, test strategy, observability."""
         return self._run("guidance")
 
@@ -590,7 +593,7 @@ class Engagement:
 
     # -- step 5 ---------------------------------------------------------------------------------------------
 
-    def _step_guidance(self, record) -> dict:
+    def _step_guidance(self, record) -> GuidanceResult:
         inv = self.inventory
         scope = self.state.data["scope"]
         analysis = self.state.data["analyze"]
@@ -608,15 +611,15 @@ class Engagement:
         record.inputs = {"goal": scope.goal}
         record.outputs = {"recommendations": len(recs), "patches": len(patches), "tests": len(tests),
                           "top risks": len(risks)}
-        return {"summary": [risk.to_json() for risk in risks], "recommendations": recs, "security": controls,
-                "test_strategy": tests, "observability": observability, "testing": testing}
+        return GuidanceResult(summary=tuple(risks), recommendations=recs, security=controls, test_strategy=tests,
+                              observability=observability, testing=testing)
 
     def _testing(self, findings: list[dict], risks) -> dict | None:
         """The test map and the tests written for the top risks (issue 17); None if it failed."""
         from django_expert.server.engagement import test_writer
 
         try:
-            return test_writer.testing_section(self.inventory, findings, [risk.to_json() for risk in risks])
+            return test_writer.testing_section(self.inventory, findings, risks)
         except Exception:  # noqa: BLE001 - the rest of the guidance stands without it
             log.exception("the testing section could not be written")
             return None
@@ -652,7 +655,7 @@ class Engagement:
 
     # -- step 6 ---------------------------------------------------------------------------------------------
 
-    def _step_output(self, record) -> dict:
+    def _step_output(self, record) -> OutputResult:
         data = self.state.data
         slug = self.state.slug
         scrub = self.scrubber
@@ -662,14 +665,12 @@ class Engagement:
                  for name, content in files.items()}
         result = store.update(SKILL, slug, files)
         directory = store.directory(SKILL, slug).relative_to(self.root).as_posix()
-        updates = {
-            "directory": directory, "written": result.written, "unchanged": result.unchanged,
-            "refused": dict(result.refused), "replaced": dict(result.replaced), "added": dict(result.added),
-            "rescued_decisions": [d.to_line() for d in result.rescued_decisions], "problems": list(result.problems),
-            "recorded": 0,
-        }
-        output = {"memory_updates": updates}
-        data["output"] = output
+        updates = MemoryUpdates(
+            directory=directory, written=tuple(result.written), unchanged=tuple(result.unchanged),
+            refused=dict(result.refused), replaced=dict(result.replaced), added=dict(result.added),
+            rescued_decisions=tuple(d.to_line() for d in result.rescued_decisions), problems=tuple(result.problems),
+        )
+        data["output"] = OutputResult(updates)
         day = _dt.date.fromisoformat(self.state.date)
         version = tool_version()
         with self._lock():
@@ -687,8 +688,7 @@ class Engagement:
             record.outputs = {"memory files written": len(result.written)}
             self.state.finished = record.finished
             self.state.report = relative
-            output["report"] = relative
-            output["json"] = twin_path.relative_to(self.workspace).as_posix()
+            output = data["output"] = OutputResult(updates, relative, twin_path.relative_to(self.workspace).as_posix())
             checklist = self.state.checklist()
             markdown = scrub.text(report.render(data, checklist, version))
             document = scrub.data(report.twin(data, self.state, checklist, version))

@@ -66,7 +66,7 @@ def sections(data: dict) -> dict[str, GeneratedSections]:
                                + [f"async view `{v['view']}` in {v['place']['path']}" for v in background["async_views"]],
                                "no async views or background tasks"),
         "open-risks": _bullets([f"{r['title']}" + (f" ({r['count']})" if r["count"] > 1 else "")
-                                for r in guidance["recommendations"]][:15], "no open recommendations"),
+                                for r in guidance.recommendations][:15], "no open recommendations"),
     }
     graph = arch["models"]["graph"]
     data_model = {
@@ -86,7 +86,7 @@ def sections(data: dict) -> dict[str, GeneratedSections]:
                                    and not _decided(f)], "no open data-modeling findings"),
     }
     deployment = scope.deployment
-    hardening = guidance["security"]["hardening"]
+    hardening = guidance.security["hardening"]
     deploy = {
         "deployment": "\n".join([
             f"- Target: {deployment.target}",

@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
-from django_expert.server.engagement.results import ContextResult, MemoryResult, ScopeResult
+from django_expert.server.engagement.results import (
+    ContextResult,
+    GuidanceResult,
+    MemoryResult,
+    MemoryUpdates,
+    OutputResult,
+    Risk,
+    ScopeResult,
+)
 from django_expert.server.engagement.scope import AREA_TITLES, AREAS
 from django_expert.server.engagement.summary import bulk_codes
 
@@ -55,7 +63,8 @@ def _duration(seconds) -> str:
 
 def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     scope = data["scope"]
-    guidance = data.get("guidance") or {}
+    guidance: GuidanceResult | None = data.get("guidance")
+    output: OutputResult | None = data.get("output")
     out: list[str] = []
     add = out.append
     add(f"# Django engagement: {scope.project} — {scope.date}")
@@ -66,7 +75,7 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     deploy_text = deployment.target + (f" ({', '.join(deployment.files)})" if deployment.files else "")
     add(f"Settings: {settings} · Deployment: {deploy_text} · django-expert {tool_version}")
     add("")
-    _executive_summary(add, scope, guidance.get("summary"))
+    _executive_summary(add, scope, guidance.summary if guidance is not None else None)
     _scope(add, scope)
     _memory(add, data["memory"])
     _context(add, data["context"])
@@ -74,11 +83,11 @@ def render(data: dict, checklist: list[dict], tool_version: str) -> str:
     _not_seen(add, data["analyze"]["architecture"]["settings"].get("not_seen", []))
     _findings(add, data["analyze"], guidance, scope)
     _guidance(add, guidance, scope)
-    _tests(add, guidance["test_strategy"])
-    _test_map(add, guidance.get("testing"))
-    _written_tests(add, guidance.get("testing"))
+    _tests(add, guidance.test_strategy)
+    _test_map(add, guidance.testing)
+    _written_tests(add, guidance.testing)
     _checklist(add, checklist)
-    _memory_updates(add, data.get("output", {}).get("memory_updates"))
+    _memory_updates(add, output.memory_updates if output is not None else None)
     _appendix(add, data["analyze"]["findings"])
     return "\n".join(out).rstrip() + "\n"
 
@@ -218,7 +227,7 @@ def _context(add, context: ContextResult) -> None:
 # -- the executive summary ---------------------------------------------------------------------------
 
 
-def _executive_summary(add, scope: ScopeResult, risks: list[dict] | None) -> None:
+def _executive_summary(add, scope: ScopeResult, risks: tuple[Risk, ...] | None) -> None:
     """The goal, then the top risks ranked for it: evidence, why it matters here, the fix.
     Each risk points at its findings in section 5; the findings themselves are listed there only."""
     add("## Summary")
@@ -242,14 +251,15 @@ def _executive_summary(add, scope: ScopeResult, risks: list[dict] | None) -> Non
     add("")
 
 
-def _risk(add, number: int, risk: dict) -> None:
-    evidence = ", ".join(link(e["path"], e["line"]) for e in risk["evidence"])
-    more = f" and {risk['count'] - len(risk['evidence'])} more" if risk["count"] > len(risk["evidence"]) else ""
-    where = f" (section 5, {AREA_TITLES.get(risk['area'], risk['area'])})" if risk["code"] else " (section 6.1)"
-    add(f"{number}. **{risk['title']}** — {risk['severity']}, {AREA_TITLES.get(risk['area'], risk['area'])}")
+def _risk(add, number: int, risk: Risk) -> None:
+    evidence = ", ".join(link(e.path, e.line) for e in risk.evidence)
+    more = f" and {risk.count - len(risk.evidence)} more" if risk.count > len(risk.evidence) else ""
+    area = AREA_TITLES.get(risk.area, risk.area)
+    where = f" (section 5, {area})" if risk.code else " (section 6.1)"
+    add(f"{number}. **{risk.title}** — {risk.severity}, {area}")
     add(f"   - Evidence: {evidence or '—'}{more}{where}")
-    add(f"   - Why it matters here: {' '.join(risk['why'].split())}")
-    add(f"   - Fix: {' '.join(risk['fix'].split())}")
+    add(f"   - Why it matters here: {' '.join(risk.why.split())}")
+    add(f"   - Fix: {' '.join(risk.fix.split())}")
 
 
 # -- 4 ----------------------------------------------------------------------------------------------
@@ -460,7 +470,7 @@ def finding_line(record: dict) -> str:
     return f"- **{record['code']}** {record['name']} — {link(record['filename'], row)} {message}"
 
 
-def _findings(add, analysis: dict, guidance: dict, scope: ScopeResult) -> None:
+def _findings(add, analysis: dict, guidance: GuidanceResult | None, scope: ScopeResult) -> None:
     """Every open finding once, by focus area in the goal's order, then by rule (its
     guidance and patches beside it); rules reported in bulk get one line here and a table in
     the appendix; decided findings last."""
@@ -474,7 +484,7 @@ def _findings(add, analysis: dict, guidance: dict, scope: ScopeResult) -> None:
         add("No open findings.")
         add("")
     bulk = bulk_codes(findings)
-    rules = {r["code"]: r for r in guidance.get("recommendations", []) if r["source"] == "rule"}
+    rules = {r["code"]: r for r in (guidance.recommendations if guidance else []) if r["source"] == "rule"}
     for area in scope.order:
         in_area = [f for f in open_records if f["category"] == area]
         if in_area:
@@ -571,12 +581,12 @@ def _decided(record: dict) -> bool:
 # -- 6 ----------------------------------------------------------------------------------------------
 
 
-def _guidance(add, guidance: dict, scope: ScopeResult) -> None:
+def _guidance(add, guidance: GuidanceResult, scope: ScopeResult) -> None:
     add(f"## {SECTIONS[5]}")
     add("")
-    _recommendations(add, [r for r in guidance["recommendations"] if r["source"] != "rule"], scope)
-    _security_controls(add, guidance["security"])
-    _observability(add, guidance["observability"])
+    _recommendations(add, [r for r in guidance.recommendations if r["source"] != "rule"], scope)
+    _security_controls(add, guidance.security)
+    _observability(add, guidance.observability)
 
 
 def _recommendations(add, recs: list[dict], scope: ScopeResult) -> None:
@@ -841,27 +851,27 @@ def _checklist(add, checklist: list[dict]) -> None:
     add("")
 
 
-def _memory_updates(add, updates: dict | None) -> None:
+def _memory_updates(add, updates: MemoryUpdates | None) -> None:
     add(f"## {SECTIONS[8]}")
     add("")
     if not updates:
         add("Memory was not updated.")
         add("")
         return
-    add(f"Memory folder: {code(updates['directory'])}.")
+    add(f"Memory folder: {code(updates.directory)}.")
     add("")
-    add(f"- Written: {', '.join(code(n) for n in updates['written']) or 'none'}")
-    add(f"- Unchanged: {', '.join(code(n) for n in updates['unchanged']) or 'none'}")
-    if updates["refused"]:
-        add("- Refused: " + "; ".join(f"{code(n)} ({why})" for n, why in updates["refused"].items()))
-    for key, title in (("replaced", "Sections replaced"), ("added", "Sections added")):
-        if updates[key]:
-            add(f"- {title}: " + "; ".join(f"{code(n)}: {', '.join(ids)}" for n, ids in updates[key].items()))
-    if updates["rescued_decisions"]:
-        add("- Decisions moved under the Decisions heading: " + "; ".join(updates["rescued_decisions"]))
-    add(f"- Decisions recorded this engagement: {updates.get('recorded', 0)} (decisions are appended by "
+    add(f"- Written: {', '.join(code(n) for n in updates.written) or 'none'}")
+    add(f"- Unchanged: {', '.join(code(n) for n in updates.unchanged) or 'none'}")
+    if updates.refused:
+        add("- Refused: " + "; ".join(f"{code(n)} ({why})" for n, why in updates.refused.items()))
+    for sections, title in ((updates.replaced, "Sections replaced"), (updates.added, "Sections added")):
+        if sections:
+            add(f"- {title}: " + "; ".join(f"{code(n)}: {', '.join(ids)}" for n, ids in sections.items()))
+    if updates.rescued_decisions:
+        add("- Decisions moved under the Decisions heading: " + "; ".join(updates.rescued_decisions))
+    add(f"- Decisions recorded this engagement: {updates.recorded} (decisions are appended by "
         "`django-expert.recordDecision`, never rewritten)")
-    for problem in updates["problems"]:
+    for problem in updates.problems:
         add(f"- Problem: {problem}")
     add("")
 
@@ -870,7 +880,7 @@ def _memory_updates(add, updates: dict | None) -> None:
 
 
 def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
-    scope = data["scope"]
+    scope, guidance, output = data["scope"], data["guidance"], data.get("output")
     findings = [{k: v for k, v in f.items() if k not in INTERNAL_KEYS} for f in data["analyze"]["findings"]]
     return {
         "schema": REPORT_SCHEMA,
@@ -885,13 +895,13 @@ def twin(data: dict, state, checklist: list[dict], tool_version: str) -> dict:
         "context": data["context"].to_json(),
         "architecture": data["analyze"]["architecture"],
         "findings": findings,
-        "summary": data["guidance"].get("summary", []),
-        "guidance": data["guidance"]["recommendations"],
-        "security": data["guidance"]["security"],
-        "observability": data["guidance"]["observability"],
-        "test_strategy": data["guidance"]["test_strategy"],
-        "testing": data["guidance"].get("testing"),
+        "summary": [risk.to_json() for risk in guidance.summary],
+        "guidance": guidance.recommendations,
+        "security": guidance.security,
+        "observability": guidance.observability,
+        "test_strategy": guidance.test_strategy,
+        "testing": guidance.testing,
         "checklist": [{"step": c["step"], "name": c["name"], "done": c["done"], "started": c["started"],
                        "finished": c["finished"], "seconds": c["seconds"]} for c in checklist],
-        "memory_updates": data.get("output", {}).get("memory_updates") or {},
+        "memory_updates": output.memory_updates.to_json() if output is not None else {},
     }

@@ -264,6 +264,70 @@ class ContextResult(Record):
     rules: dict[str, ContextDoc]  # rule code -> the document covering it
 
 
+# -- step 5: guidance --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence(Record):
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Risk(Record):
+    """One of the executive summary's top risks (summary.py decides which and in what order)."""
+
+    title: str
+    code: str | None  # the rule, or None for a risk step 4 saw without a rule
+    area: str
+    severity: str
+    count: int
+    evidence: tuple[Evidence, ...]
+    why: str
+    fix: str
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuidanceResult(Record):
+    """Step 5. `summary`: the executive summary's top risks; the rest are the JSON records
+    `guidance.py`, `security.py` and `test_writer.py` build."""
+
+    summary: tuple[Risk, ...] = ()
+    recommendations: list[dict]
+    security: dict
+    test_strategy: list[dict]
+    observability: list[dict]
+    testing: dict | None = None  # the test map and the tests written; None if it could not be written
+
+
+# -- step 6: output --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemoryUpdates(Record):
+    """What step 6 wrote to the project's memory (file names; section ids per file)."""
+
+    directory: str
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    refused: dict[str, str]
+    replaced: dict[str, list[str]]
+    added: dict[str, list[str]]
+    rescued_decisions: tuple[str, ...]
+    problems: tuple[str, ...]
+    recorded: int = 0
+
+
+@dataclass(frozen=True)
+class OutputResult(Record):
+    """Step 6: the memory update, then the report and its JSON twin (from the workspace)."""
+
+    memory_updates: MemoryUpdates
+    report: str | None = None
+    json: str | None = None
+
+
 # -- step 4: analyze -------------------------------------------------------------------------------
 
 

@@ -18,7 +18,15 @@ from typing import Any
 
 from django_expert.analyzers.source import printable_data
 from django_expert.memory import atomic_write, safe_join
-from django_expert.server.engagement.results import ContextResult, EngagementError, MemoryResult, Record, ScopeResult
+from django_expert.server.engagement.results import (
+    ContextResult,
+    EngagementError,
+    GuidanceResult,
+    MemoryResult,
+    OutputResult,
+    Record,
+    ScopeResult,
+)
 
 SCHEMA = "django-expert.engagement/1"
 STATE_FILE = ".django-expert/engagement.json"
@@ -42,7 +50,8 @@ COMMANDS = {
 
 
 # The steps whose result is typed; the others' results are JSON records as written.
-RESULTS: dict[str, type[Record]] = {"scope": ScopeResult, "memory": MemoryResult, "context": ContextResult}
+RESULTS: dict[str, type[Record]] = {"scope": ScopeResult, "memory": MemoryResult, "context": ContextResult,
+                                    "guidance": GuidanceResult, "output": OutputResult}
 
 
 def now() -> _dt.datetime:

@@ -3,7 +3,7 @@
 A risk is one rule's open findings (or one recommendation drawn from what step 4 saw),
 scored by severity, by how early the goal's plan weighs its focus area, and by whether a
 stranger or another tenant reaches it. Style rules reported in bulk never make the list:
-they go to the report's appendix. The result is data (`Risk.to_json()`), recorded with
+they go to the report's appendix. The result is `results.Risk` values, recorded with
 step 5, so a later session renders the same summary.
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+
+from django_expert.server.engagement.results import Evidence, Risk
 
 MAX_RISKS = 7
 MAX_EVIDENCE = 3
@@ -21,33 +22,6 @@ BULK_MIN = 10
 _SEVERITY_WEIGHT = {"error": 10, "warning": 4, "info": 1, "hint": 0}
 _AREA_WEIGHT = (4, 3, 2)  # the goal's first three focus areas weigh more; the rest weigh 1
 _EXPOSED_FACTOR = 2  # reached by a stranger or another tenant (security.EXPOSURE)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    path: str
-    line: int
-
-    def to_json(self) -> dict:
-        return {"path": self.path, "line": self.line}
-
-
-@dataclass(frozen=True)
-class Risk:
-    title: str
-    code: str | None  # the rule, or None for a risk step 4 saw without a rule
-    area: str
-    severity: str
-    count: int
-    evidence: tuple[Evidence, ...]
-    why: str
-    fix: str
-    score: float
-
-    def to_json(self) -> dict:
-        return {"title": self.title, "code": self.code, "area": self.area, "severity": self.severity,
-                "count": self.count, "evidence": [e.to_json() for e in self.evidence], "why": self.why,
-                "fix": self.fix, "score": self.score}
 
 
 def open_findings(findings: list[dict]) -> list[dict]:

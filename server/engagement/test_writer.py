@@ -406,9 +406,10 @@ def pytest_ini(convention: Conventions) -> str | None:
 MAX_WRITTEN = 8
 
 
-def testing_section(inv, records: list[dict], risks: list[dict]) -> dict:
+def testing_section(inv, records: list[dict], risks: list) -> dict:
     """The report's test map (endpoints and models with and without tests, per app) and the
-    tests written for the findings of the top risks (`records`: the engagement's findings)."""
+    tests written for the findings of the top risks (`records`: the engagement's findings;
+    `risks`: the summary's `results.Risk` values)."""
     project = inv.model
     modules = {}
     for module, path in project.paths.items():
@@ -416,7 +417,7 @@ def testing_section(inv, records: list[dict], risks: list[dict]) -> dict:
             modules[path.relative_to(inv.root).as_posix()] = module
         except ValueError:
             continue
-    top = {r["code"] for r in risks if r.get("code")}
+    top = {r.code for r in risks if r.code}
     wanted = [Risk(f["code"], modules[f["filename"]], f["location"]["row"] - 1, f["message"]) for f in records
               if f["code"] in top and f["filename"] in modules]
     written = write_tests(project, wanted, public_endpoints(inv))[:MAX_WRITTEN]

@@ -141,18 +141,19 @@ class Tools:
     def guidance(self, project: str | None, goal: str | None, cursor: str | None, limit: int | None,
                  progress: Progress | None = None) -> dict:
         found, engagement, result = self.step(project, goal, "guidance", progress)
-        recommendations = paging.page(result["recommendations"], cursor, limit or 20)
-        answer = {**result, **recommendations.to_json("recommendations")}
+        recommendations = paging.page(result.recommendations, cursor, limit or 20)
+        answer = {**result.to_json(), **recommendations.to_json("recommendations")}
         return self.with_status(found, engagement, "guidance", answer)
 
     def complete_engagement(self, project: str | None, goal: str | None, progress: Progress | None = None) -> dict:
         found, engagement, report = self.step(project, goal, "complete", progress)
         self._engagements.pop(found.root, None)  # the next call starts a new engagement
-        output, guidance = engagement.state.data["output"], engagement.state.data["guidance"]
+        output, guidance = engagement.state.data["output"], engagement.state.data["guidance"]  # typed results
         analysis = engagement.state.data["analyze"]
         return self.scrubbed(found, {
             "project": found.name, "report": found.relative(report), "json": found.relative(report.with_suffix(".json")),
-            "memory": output["memory_updates"], "top_risks": guidance["summary"], "counts": analysis["counts"],
+            "memory": output.memory_updates.to_json(), "top_risks": [risk.to_json() for risk in guidance.summary],
+            "counts": analysis["counts"],
             "checklist": engagement.state.checklist(),
         })
 

@@ -72,6 +72,10 @@ def test_the_typed_results_round_trip_and_a_state_edited_by_hand_is_a_clear_erro
         assert resumed.state.data[step] == engagement.state.data[step], step
     assert resumed.state.data["context"].rules["DJE501"].id == "performance-queries"
     assert resumed.state.to_dict() == saved, "what is read back is written back unchanged"
+    resumed.guidance()
+    again = Engagement(shop, _engine(shop))
+    assert again.state.data["guidance"] == resumed.state.data["guidance"] and again.state.data["guidance"].summary
+    assert again.state.to_dict()["data"] == resumed.state.to_dict()["data"]
     del saved["data"]["scope"]["settings_provenance"]  # a field an older version did not write
     path.write_text(json.dumps(saved), encoding="utf-8")
     assert Engagement(shop, _engine(shop)).state.data["scope"].settings_provenance is None
