@@ -5,13 +5,17 @@ module reaches (URL names it reverses, literal paths it requests matched against
 conf of `navigation/urls.py`, project modules it imports).
 
 Test modules get no summaries, so their bodies are read here from their text, once per
-model through `ProjectModel.memo`; the CI and pytest files are read through the model with
-("file", path) keys. The answers are position-free.
+model through `ProjectModel.memo`; what a module's syntax says (`ModuleSyntax`) is kept by
+the text's digest, so a model rebuilt after an edit (every keystroke of a model field in the
+editor) parses no test module again: only the matching of its paths against the URL conf is
+redone. The CI and pytest files are read through the model with ("file", path) keys. The
+answers are position-free.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,12 +271,9 @@ def _test_modules(project: ProjectModel) -> tuple[TestModule, ...]:
         path = project.paths.get(module)
         if not is_test_module(module) or path is None or path.suffix != ".py":
             continue
-        try:
-            text = files.read_text(path, limit=_LIMIT)
-            tree = parse_module(text, str(path))
-        except (OSError, ValueError, SyntaxError, RecursionError):
-            continue
-        found.append(_read_module(project, module, tree, text, index, own))
+        syntax = module_syntax(path)
+        if syntax is not None:
+            found.append(_read_module(project, module, syntax, index, own))
     return tuple(found)
 
 
@@ -281,15 +282,48 @@ def test_modules(project: ProjectModel) -> tuple[TestModule, ...]:
     return project.memo(_test_modules)
 
 
-def _read_module(project: ProjectModel, module: str, tree: ast.Module, text: str, index,
-                 own: frozenset[str]) -> TestModule:
-    facts = project.facts[module]
-    targets = {i.local: i.target for i in facts.imports}
-    styles = set()
-    if "pytest" in targets or module.rpartition(".")[2] == "conftest" or "@pytest" in text:
-        styles.add("pytest")
-    if any(c.bases for c in facts.classes) and ("TestCase" in text or "unittest" in targets):
-        styles.add("unittest")
+@dataclass(frozen=True)
+class ModuleSyntax:
+    """What a test module's text says, whatever the project around it: the URL names it
+    reverses, the paths it requests (method, path) and the other path-like strings it holds
+    (matched against the URL conf per model), and the rest of `TestModule`'s syntax."""
+
+    pytest_marks: bool  # "@pytest" in the text
+    test_case: bool  # "TestCase" in the text
+    names: tuple[str, ...]
+    requested: tuple[tuple[str, str], ...]
+    stored: tuple[str, ...]
+    overridden: tuple[str, ...]
+    fixtures: tuple[str, ...]
+    checks_migrations: bool
+    loaded_fixtures: tuple[str, ...]
+    mentioned: tuple[str, ...]
+
+
+_SYNTAX: dict[tuple[str, bytes], ModuleSyntax] = {}
+_SYNTAX_KEPT = 8192  # modules; cleared past it (a workspace's test suite is well below)
+
+
+def module_syntax(path: Path) -> ModuleSyntax | None:
+    """The syntax of the test module at `path`, read once per text (None: unreadable)."""
+    try:
+        text = files.read_text(path, limit=_LIMIT)
+    except (OSError, ValueError):
+        return None
+    key = (str(path), hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    found = _SYNTAX.get(key)
+    if found is None:
+        try:
+            tree = parse_module(text, str(path))
+        except (ValueError, SyntaxError, RecursionError, MemoryError):
+            return None
+        if len(_SYNTAX) >= _SYNTAX_KEPT:
+            _SYNTAX.clear()
+        found = _SYNTAX[key] = _syntax(tree, text)
+    return found
+
+
+def _syntax(tree: ast.Module, text: str) -> ModuleSyntax:
     names, requested, overridden = [], [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
@@ -308,22 +342,37 @@ def _read_module(project: ProjectModel, module: str, tree: ast.Module, text: str
         elif callee in _HTTP and isinstance(func, ast.Attribute):
             path = literal if literal is not None else _formatted_path(first)
             if path and path.startswith("/"):
-                requested.append(RequestedPath(callee.upper(), path, matching_routes(index, path)))
-    requested += _stored_paths(tree, {r.path for r in requested}, index)
-    imports = sorted({t for t in targets.values() if t.partition(".")[0] in own and not is_test_module(t)})
-    return TestModule(
-        module, tuple(sorted(styles)), tuple(dict.fromkeys(names)), tuple(requested), tuple(imports),
-        _fixtures(tree),
-        tuple(c.name for c in facts.classes if any(b.rpartition(".")[2] in _FACTORY_BASES for b in c.bases)),
+                requested.append((callee.upper(), path))
+    return ModuleSyntax(
+        "@pytest" in text, "TestCase" in text, tuple(dict.fromkeys(names)), tuple(requested),
+        _stored_paths(tree, {path for _, path in requested}), tuple(dict.fromkeys(overridden)), _fixtures(tree),
         bool(re.search(r"[\"']makemigrations[\"']", text) and re.search(r"check\s*=\s*True|[\"']--check[\"']", text)),
-        tuple(dict.fromkeys(overridden)), _loaded_fixtures(tree), _mentioned(tree),
+        _loaded_fixtures(tree), _mentioned(tree),
     )
 
 
-def _stored_paths(tree: ast.Module, seen: set[str], index) -> list[RequestedPath]:
+def _read_module(project: ProjectModel, module: str, syntax: ModuleSyntax, index, own: frozenset[str]) -> TestModule:
+    facts = project.facts[module]
+    targets = {i.local: i.target for i in facts.imports}
+    styles = set()
+    if "pytest" in targets or module.rpartition(".")[2] == "conftest" or syntax.pytest_marks:
+        styles.add("pytest")
+    if any(c.bases for c in facts.classes) and (syntax.test_case or "unittest" in targets):
+        styles.add("unittest")
+    requested = [RequestedPath(method, path, matching_routes(index, path)) for method, path in syntax.requested]
+    requested += [RequestedPath("", path, routes) for path in syntax.stored if (routes := matching_routes(index, path))]
+    imports = sorted({t for t in targets.values() if t.partition(".")[0] in own and not is_test_module(t)})
+    return TestModule(
+        module, tuple(sorted(styles)), syntax.names, tuple(requested), tuple(imports), syntax.fixtures,
+        tuple(c.name for c in facts.classes if any(b.rpartition(".")[2] in _FACTORY_BASES for b in c.bases)),
+        syntax.checks_migrations, syntax.overridden, syntax.loaded_fixtures, syntax.mentioned,
+    )
+
+
+def _stored_paths(tree: ast.Module, seen: set[str]) -> tuple[str, ...]:
     """Paths written anywhere else in the module (`self.url = f"/checks/{code}/details/"` in
     setUp, then `self.client.get(self.url)`: healthchecks' style) or joined to a base URL
-    (`_joined_path`), with "" for the method; kept only when they match a route."""
+    (`_joined_path`); `_read_module` keeps those that match a route, with "" for the method."""
     inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
     found = []
     for node in ast.walk(tree):
@@ -332,10 +381,8 @@ def _stored_paths(tree: ast.Module, seen: set[str], index) -> list[RequestedPath
             else None))
         if path and path.startswith("/") and len(path) > 1 and not any(c.isspace() for c in path) and path not in seen:
             seen.add(path)
-            routes = matching_routes(index, path)
-            if routes:
-                found.append(RequestedPath("", path, routes))
-    return found
+            found.append(path)
+    return tuple(found)
 
 
 _BASE_URL = re.compile(r"url|base", re.IGNORECASE)
