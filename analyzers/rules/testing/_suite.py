@@ -50,3 +50,34 @@ def anchor_module(project) -> str | None:
     if layout.settings_module and layout.settings_module in project.facts:
         return layout.settings_module
     return "conftest" if "conftest" in project.facts else None
+
+
+_HASHERS = "django.contrib.auth.hashers."
+SLOW_HASHERS = frozenset(_HASHERS + name for name in (
+    "PBKDF2PasswordHasher", "PBKDF2SHA1PasswordHasher", "Argon2PasswordHasher", "BCryptSHA256PasswordHasher",
+    "BCryptPasswordHasher", "ScryptPasswordHasher"))
+
+
+def first_hasher(project, module: str):
+    """(the PASSWORD_HASHERS setting as `module` has it, the first hasher's dotted name or
+    None when it cannot be known)."""
+    from django_expert.analyzers.facts.values import Const, Seq
+    from django_expert.analyzers.rules.deployment._settings import certain, opaque
+
+    setting = project.settings(module).with_default("PASSWORD_HASHERS")
+    value = None if opaque(project, module) else certain(setting)
+    first = value.items[0] if isinstance(value, Seq) and value.items else None
+    return setting, first.value if isinstance(first, Const) and isinstance(first.value, str) else None
+
+
+def tests_hash_fast(project) -> bool:
+    """Whether the tests hash passwords with a fast hasher: a test module sets
+    PASSWORD_HASHERS, or every settings module the tests run with names a fast one first
+    (False when unknown: a user created in a test then costs a slow hash)."""
+    from django_expert.analyzers.project.test_map import test_modules, test_settings_modules
+
+    if any("PASSWORD_HASHERS" in t.overridden_settings for t in test_modules(project)):
+        return True
+    modules = test_settings_modules(project)
+    return bool(modules) and all((hasher := first_hasher(project, m)[1]) is not None and hasher not in SLOW_HASHERS
+                                 for m in modules)

@@ -9,7 +9,8 @@ saves, deletes, refreshes or assigns to an object `setUp()` made, removes its fi
 rolled back between tests, so the tests after it would find the file gone), or sends a writing
 request (`self.client.post/put/patch/delete`), and only where the saving is worth a change:
 five tests or more, and what `setUp()` costs, counted in plain inserts (a user with a
-password: its hashing, ten; a file written to storage, ten; a factory or a bulk create,
+password: its hashing, ten, or one where the test settings hash with a fast hasher such
+as MD5 (DJE601's advice); a file written to storage, ten; a factory or a bulk create,
 three), times the tests after the first, at least twenty. One to three plain rows for a
 handful of tests save a millisecond; a reviewer would not ask.
 
@@ -54,7 +55,13 @@ import ast
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.project.test_map import is_test_module
 from django_expert.analyzers.rules.registry import fixer, rule
-from django_expert.analyzers.rules.testing._suite import TEST_CASES, methods, test_classes, test_methods
+from django_expert.analyzers.rules.testing._suite import (
+    TEST_CASES,
+    methods,
+    test_classes,
+    test_methods,
+    tests_hash_fast,
+)
 
 CREATES = frozenset({"create", "create_user", "create_superuser", "get_or_create", "update_or_create",
                      "bulk_create", "make", "create_batch", "make_recipe"})
@@ -84,7 +91,7 @@ def check(ctx):
         if setup is None or "setUpTestData" in methods(cls) or len(tests) < MIN_TESTS:
             continue
         made = created_attributes(setup)
-        if not made or setup_cost(setup) * (len(tests) - 1) < MIN_SAVING:
+        if not made or setup_cost(setup, fast_hashing(ctx.project)) * (len(tests) - 1) < MIN_SAVING:
             continue
         senders = {name for name, method in methods(cls).items() if _sends_writing_request(method)}
         if any(_writes(test, made, senders) for test in tests):
@@ -117,8 +124,13 @@ def created_attributes(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str
     return made
 
 
-def setup_cost(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """What a setUp made only of row creations costs per run, in plain inserts."""
+def fast_hashing(project) -> bool:
+    return project is not None and tests_hash_fast(project)
+
+
+def setup_cost(setup: ast.FunctionDef | ast.AsyncFunctionDef, fast_hashing: bool = False) -> int:
+    """What a setUp made only of row creations costs per run, in plain inserts (a user's
+    password hash is one insert's worth with `fast_hashing`)."""
     cost = 0
     for statement in setup.body:
         value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
@@ -128,7 +140,7 @@ def setup_cost(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         files = any(isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
                     in WRITES_FILE for node in ast.walk(call))
-        if name in HASHES_PASSWORD or files:
+        if files or name in HASHES_PASSWORD and not fast_hashing:
             cost += 10
         elif name in SEVERAL_ROWS or name.endswith("Factory") or ast.unparse(call.func).split(".")[0].endswith("Factory"):
             cost += 3

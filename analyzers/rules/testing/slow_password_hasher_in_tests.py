@@ -38,18 +38,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 from __future__ import annotations
 
-from django_expert.analyzers.facts.values import Const, Seq
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.settings_edits import set_setting
 from django_expert.analyzers.project.test_map import test_modules, test_settings_modules
-from django_expert.analyzers.rules.deployment._settings import certain, first_line, name_span, opaque
+from django_expert.analyzers.rules.deployment._settings import first_line, name_span, opaque
 from django_expert.analyzers.rules.registry import fixer, rule
+from django_expert.analyzers.rules.testing._suite import SLOW_HASHERS, first_hasher
 
 FAST = '["django.contrib.auth.hashers.MD5PasswordHasher"]'
-_HASHERS = "django.contrib.auth.hashers."
-SLOW = frozenset(_HASHERS + name for name in (
-    "PBKDF2PasswordHasher", "PBKDF2SHA1PasswordHasher", "Argon2PasswordHasher", "BCryptSHA256PasswordHasher",
-    "BCryptPasswordHasher", "ScryptPasswordHasher"))
 
 
 @rule("DJE601", "slow-password-hasher-in-tests", tier="recommended", fix=Applicability.UNSAFE,
@@ -59,14 +55,12 @@ def check(ctx):
         return
     if ctx.module not in test_settings_modules(ctx.project) or opaque(ctx.project, ctx.module):
         return
-    setting = ctx.project.settings(ctx.module).with_default("PASSWORD_HASHERS")
-    value = certain(setting)
-    first = value.items[0] if isinstance(value, Seq) and value.items else None
-    if not (isinstance(first, Const) and first.value in SLOW):
+    setting, first = first_hasher(ctx.project, ctx.module)
+    if first not in SLOW_HASHERS:
         return
     if any("PASSWORD_HASHERS" in t.overridden_settings for t in test_modules(ctx.project)):
         return
-    hasher = first.value.rpartition(".")[2]
+    hasher = first.rpartition(".")[2]
     where = name_span(ctx, setting.statement_index, "PASSWORD_HASHERS") if setting.module == ctx.module else first_line(ctx)
     default = "Django's default " if setting.module.startswith("django.") else ""
     yield ctx.report(

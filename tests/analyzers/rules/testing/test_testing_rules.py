@@ -159,6 +159,16 @@ def test_dje602_silent_when_setup_makes_a_few_cheap_rows(tmp_path):
     assert len(found) == 1 and "21 tests" in found[0].message
 
 
+def test_dje602_counts_a_user_as_one_insert_when_the_tests_hash_fast(tmp_path):
+    """wagtail's test settings hash with MD5: a superuser in setUp is one cheap insert."""
+    fast = TEST_SETTINGS + 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+    check_noop(tmp_path / "fast", {"pytest.ini": PYTEST_INI, "config/settings_test.py": fast,
+                                   "app/models.py": MODELS, "app/tests.py": READ_ONLY}, "DJE602")
+    found = findings(tmp_path / "slow", {"pytest.ini": PYTEST_INI, "config/settings_test.py": TEST_SETTINGS,
+                                         "app/models.py": MODELS, "app/tests.py": READ_ONLY}, "DJE602")
+    assert len(found) == 1
+
+
 def test_dje602_moves_setup_to_setuptestdata(tmp_path):
     expected = READ_ONLY.replace(
         "    def setUp(self):\n        super().setUp()\n        self.book",
