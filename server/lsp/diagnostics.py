@@ -84,7 +84,15 @@ async def publish(ls: DjangoExpertServer, paths: Iterable[Path], edited: Path | 
         return
     if not paths:
         return
-    results = await ls.analyse(_push_results, ls, sorted(paths), default=[])
+    # The edited document first: its user is looking at it; its dependants (every file that
+    # read a model whose field was renamed) follow in a second batch.
+    batches = [[edited], sorted(paths - {edited})] if edited in paths else [sorted(paths)]
+    for batch in batches:
+        if batch:
+            _push(ls, await ls.analyse(_push_results, ls, batch, default=[]))
+
+
+def _push(ls: DjangoExpertServer, results: list) -> None:
     for path, uri, version, items in results:
         if not ls.is_current(path, version):
             continue  # computed from an older text than the client's: a newer result follows

@@ -33,11 +33,13 @@ def make_client() -> LanguageClient:
     """pytest-lsp's client, also recording each publish's version and the registrations."""
     client = LanguageClient()
     client.published = {}  # uri -> list of PublishDiagnosticsParams
+    client.publish_order = []  # every publish's uri, in the order they arrived
     client.registrations = []
 
     def publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
         client.diagnostics[params.uri] = params.diagnostics
         client.published.setdefault(params.uri, []).append(params)
+        client.publish_order.append(params.uri)
 
     def register(client: LanguageClient, params: types.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)

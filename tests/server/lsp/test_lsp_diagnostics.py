@@ -194,3 +194,22 @@ async def test_a_syntax_error_in_an_unsaved_buffer_is_placed_in_the_buffer(sessi
     (error,) = [d for d in await session.diagnostics(uri) if d.code == "DJE000"]
     assert error.message == "syntax error: invalid syntax"
     assert (error.range.start.line, error.range.start.character) == (3, 8)
+
+
+@pytest.mark.parametrize("client", ["visual-studio-code"], indirect=True)  # pushes (cannot pull)
+async def test_a_field_rename_publishes_the_edited_file_before_its_dependants(session, shop):
+    """The user is looking at the edited model; the files that read the renamed field follow."""
+    reports = shop / "catalog" / "a_reports.py"  # sorts before models.py
+    reports.write_text("from catalog.models import Product\n\n\ndef dear():\n"
+                       "    return Product.objects.filter(price__gt=100)\n", encoding="utf-8")
+    await session.start(shop)
+    uri = session.open(shop / "catalog" / "models.py")
+    await session.diagnostics(uri)
+    before = len(session.client.publish_order)
+    version = session.change(uri, session.texts[uri].replace("    price = MoneyField()", "    cost = MoneyField()"))
+    await session.diagnostics(uri, version)
+    dependant = reports.as_uri()  # its `price__gt` lookup is unknown after the rename (DJE209)
+    await session.wait(lambda: dependant in session.client.publish_order[before:], "the dependant re-published")
+    order = session.client.publish_order[before:]
+    assert order[0] == uri and order.index(dependant) > 0, order
+    assert "DJE209" in [d.code for d in await session.diagnostics(dependant, None)]
