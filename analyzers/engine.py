@@ -175,6 +175,9 @@ class Engine:
         self.cache_dir = cache_dir
         self.use_cache = use_cache
         self.files: dict[Path, FileState] = {}
+        # Models rebuilt by deferred updates, with the fingerprints their files were checked
+        # with (`settle()` compares them): id(project) -> (project, fingerprints)
+        self._pending: dict[int, tuple[ProjectState, dict[Key, str]]] = {}
         self.projects: list[ProjectState] = []
         self.problems: list[str] = []  # one-line configuration/discovery problems
         self.stats: Counter[str] = Counter()
@@ -363,11 +366,15 @@ class Engine:
     # -- the project model and its invalidation ---------------------------------------------
 
     def _rebuild(self, project: ProjectState, edited: str | None = None) -> set[Key]:
-        """A new ProjectModel from current facts; returns the fact keys whose fingerprint changed.
-        `edited`: the one module whose facts changed since the last model, if known; the keys
-        of the other modules' own facts (their classes, module statements, summaries) keep
-        their fingerprints, so only project-wide keys are recomputed (a field rename on netbox
-        recomputed 7,300 of them)."""
+        """A new ProjectModel from current facts; returns the fact keys whose fingerprint changed."""
+        return self._changed(project, self._new_model(project, edited))
+
+    def _new_model(self, project: ProjectState, edited: str | None = None) -> dict[Key, str]:
+        """A new ProjectModel from current facts, with its fingerprints started afresh; returns
+        the old ones. `edited`: the one module whose facts changed since the last model, if
+        known; the keys of the other modules' own facts (their classes, module statements,
+        summaries) keep their fingerprints, so only project-wide keys are recomputed (a field
+        rename on netbox recomputed 7,300 of them)."""
         self.stats["model_build"] += 1
         project.as_cached = False
         # Facts and locations as the files hold them now, read from the cache when first asked.
@@ -382,8 +389,10 @@ class Engine:
             project.fingerprints.update((key, value) for key, value in old.items()
                                         if _own_fact_of(key, project.files) not in (None, edited)
                                         and not (key[1] == edited or key[1].startswith(edited + ".")))
-        changed = {key for key, value in old.items() if self._fingerprint(project, key) != value}
-        return changed
+        return old
+
+    def _changed(self, project: ProjectState, old: dict[Key, str]) -> set[Key]:
+        return {key for key, value in old.items() if self._fingerprint(project, key) != value}
 
     def _signature(self, project: ProjectState) -> str:
         """What the project's model is built from: layout, configuration, .env texts and the
@@ -505,10 +514,14 @@ class Engine:
 
     # -- edits ----------------------------------------------------------------------------
 
-    def update(self, path: Path, text: str | None = None) -> set[Path]:
+    def update(self, path: Path, text: str | None = None, defer: bool = False) -> set[Path]:
         """A file changed (text given: an open document; None: re-read from disk, or deleted).
 
-        Returns the files whose findings must be re-published.
+        Returns the files whose findings must be re-published. With `defer`, only the edited
+        file: which other files the change reaches is worked out by `settle()`, so a front end
+        can publish the edited file first (comparing every fact key's fingerprint recomputes
+        the project-wide answers, most of a model edit's cost). Until then every other file's
+        findings are still re-validated against the new model when asked.
         """
         path = Path(path).resolve()
         if is_template_file(path):  # the views that render it, and its own findings
@@ -527,7 +540,7 @@ class Engine:
                 if state.project is not None and state.module:
                     state.project.files[state.module] = state
             if state.project is not None:
-                return self._after_change(state, facts_changed=True)
+                return self._after_change(state, facts_changed=True, defer=defer)
             return {path}
         if text is None and not path.exists():
             return self.remove(path)
@@ -539,7 +552,7 @@ class Engine:
         facts_changed = self._load(state, data)
         if state.digest == before and not facts_changed:
             return set()
-        return self._after_change(state, facts_changed)
+        return self._after_change(state, facts_changed, defer)
 
     def _update_text_file(self, path: Path, text: str | None) -> set[Path]:
         """A template's own state: created, changed or deleted."""
@@ -559,21 +572,40 @@ class Engine:
         state.findings = None
         return {path}
 
-    def _after_change(self, state: FileState, facts_changed: bool) -> set[Path]:
+    def _after_change(self, state: FileState, facts_changed: bool, defer: bool = False) -> set[Path]:
         if state.problem is not None and state.problem.code == "DJE000" and state.findings is not None:
             return {state.path}  # typing in progress: keep the previous findings
         state.findings = None
         stale = {state.path}
         if facts_changed and state.project is not None:
             project = state.project
-            changed = self._rebuild(project, state.module or None)
-            dependents = self._dependents_index()
-            for key in changed:
-                for dependent in dependents.get(key, ()):
-                    other = self.files.get(dependent)
-                    if other is not None and other.findings is not None:
-                        other.findings = None
-                        stale.add(dependent)
+            old = self._new_model(project, state.module or None)
+            if defer:
+                pending = self._pending.setdefault(id(project), (project, {}))[1]
+                for key, value in old.items():  # the fingerprints the files' findings were checked with
+                    pending.setdefault(key, value)
+            else:
+                stale |= self._reached(self._changed(project, old))
+        return stale
+
+    def settle(self) -> set[Path]:
+        """The files the changes `update(..., defer=True)` deferred reach (to re-publish)."""
+        stale: set[Path] = set()
+        pending, self._pending = self._pending, {}
+        for project, old in pending.values():
+            stale |= self._reached(self._changed(project, old))
+        return stale
+
+    def _reached(self, changed: set[Key]) -> set[Path]:
+        """The files whose findings read a changed key (their findings are dropped)."""
+        stale = set()
+        dependents = self._dependents_index()
+        for key in changed:
+            for dependent in dependents.get(key, ()):
+                other = self.files.get(dependent)
+                if other is not None and other.findings is not None:
+                    other.findings = None
+                    stale.add(dependent)
         return stale
 
     def _read_file_changed(self, path: Path) -> set[Path]:

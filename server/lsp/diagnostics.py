@@ -36,8 +36,8 @@ async def document_diagnostic(ls: DjangoExpertServer, params: types.DocumentDiag
     path, stale = await ls.sync_document(params.text_document.uri)
     if path is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    await publish(ls, stale, edited=path)
     items = await ls.analyse(ls.diagnostics_of, path, default=[])
+    await publish(ls, stale, edited=path)  # the rest the edit reaches: the client is asked to pull them
     result_id = convert.result_id(items)
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -76,20 +76,21 @@ def _workspace_reports(ls: DjangoExpertServer, previous: dict[str, str]) -> list
 
 
 async def publish(ls: DjangoExpertServer, paths: Iterable[Path], edited: Path | None = None) -> None:
-    """Findings of these files changed (`edited`: the document whose edit caused it)."""
+    """Findings of these files changed (`edited`: the document whose edit caused it), and
+    of the files the edits reach (worked out after the edited document is published: its
+    user is looking at it, and a field rename reaches every file that read the model)."""
     paths = set(paths)
     if ls.pull_diagnostics:
+        paths |= await ls.analyse(ls.settle, default=set())
         if paths - {edited}:
             refresh(ls)
         return
-    if not paths:
-        return
-    # The edited document first: its user is looking at it; its dependants (every file that
-    # read a model whose field was renamed) follow in a second batch.
-    batches = [[edited], sorted(paths - {edited})] if edited in paths else [sorted(paths)]
-    for batch in batches:
-        if batch:
-            _push(ls, await ls.analyse(_push_results, ls, batch, default=[]))
+    if edited in paths:
+        _push(ls, await ls.analyse(_push_results, ls, [edited], default=[]))
+        paths.discard(edited)
+    paths |= await ls.analyse(ls.settle, default=set())
+    if paths:
+        _push(ls, await ls.analyse(_push_results, ls, sorted(paths), default=[]))
 
 
 def _push(ls: DjangoExpertServer, results: list) -> None:

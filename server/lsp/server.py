@@ -286,13 +286,17 @@ class DjangoExpertServer(LanguageServer):
         engine = folder.engine
         if text is not None and engine.state(path) is None:
             engine.update(path, text)  # a new file: the engine first reads what is on disk
-        stale = engine.update(path, text)
+        stale = engine.update(path, text, defer=True)  # what else it reaches: settle(), after publishing it
         if text is None:
             engine.close(path)
             self.versions.pop(path, None)
         else:
             self.versions[path] = version
         return stale | {path}
+
+    def settle(self) -> set[Path]:
+        """The files the deferred edits reach, in every folder (to re-publish)."""
+        return {path for folder in self.all_folders() for path in folder.engine.settle()}
 
     def text_of(self, path: Path | str) -> str:
         """The text an engine analysed for a file: the open document's, else the file on disk."""
