@@ -39,6 +39,13 @@ def table_header(add, *columns: str) -> None:
     add("|" + "---|" * len(columns))
 
 
+def fenced(add, language: str, text: str) -> None:
+    """A fenced code block (```language ... ```) holding `text`."""
+    add(f"```{language}")
+    add(text.rstrip("\n"))
+    add("```")
+
+
 def code(text) -> str:
     text = str(text)
     fence = "``" if "`" in text else "`"
@@ -371,9 +378,7 @@ def _diagram(add, diagram: dict) -> None:
     if diagram["app"]:
         add(f"App `{diagram['app']}`:" if "," not in diagram["app"] else f"Apps `{diagram['app']}`:")
         add("")
-    add("```mermaid")
-    add(diagram["mermaid"].rstrip("\n"))
-    add("```")
+    fenced(add, "mermaid", diagram["mermaid"])
     add("")
 
 
@@ -553,9 +558,7 @@ def _references(add, rec: dict) -> None:
 def _patch(add, patch: dict) -> None:
     add(f"Proposed fix for {link(patch['path'], patch['line'])} — {patch['title']} ({patch['applicability']}):")
     add("")
-    add("```diff")
-    add(patch["diff"].rstrip("\n"))
-    add("```")
+    fenced(add, "diff", patch["diff"])
     add("")
 
 
@@ -786,9 +789,7 @@ def _tests(add, entries: list[dict]) -> None:
         if entry.get("example"):
             add("")
             language = "sh" if entry["example"].startswith("python manage.py") else "python"
-            add(f"```{language}")
-            add(entry["example"].rstrip("\n"))
-            add("```")
+            fenced(add, language, entry["example"])
         add("")
 
 
@@ -824,18 +825,14 @@ def _written_tests(add, testing: dict | None) -> None:
     if testing.get("pytest_ini"):
         add("The project has no pytest configuration; these tests need pytest-django and:")
         add("")
-        add("```ini")
-        add(testing["pytest_ini"].rstrip("\n"))
-        add("```")
+        fenced(add, "ini", testing["pytest_ini"])
     add("")
     for test in testing["tests"]:
         what = {"query-count": "query count stays constant", "other-user": "another user gets 404",
                 "anonymous": "rejects anonymous clients"}[test["kind"]]
         add(f"#### {code(test['path'])} — {what} ({test['code']}, {code(test['view'])})")
         add("")
-        add("```python")
-        add(test["text"].rstrip("\n"))
-        add("```")
+        fenced(add, "python", test["text"])
         add("")
 
 
