@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django_expert.analyzers.facts.values import Const, Ref, Value
 from django_expert.analyzers.project.querysets import INSTANCE, ExpressionValues, Flow, Rows, agreeing, qualifier
+from django_expert.analyzers.project.test_map import is_test_module as test_module
 from django_expert.analyzers.source import text_lines
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -137,15 +138,9 @@ def _loop_binding(function, node: ast.AST) -> ast.For | None:
 
 
 def is_test_module(relative: str) -> bool:
-    """Test code (tests/ folders, test_*.py, conftest.py): query counts there do not matter."""
-    parts = relative.split("/")
-    name = parts[-1]
-    return any(p in _TEST_FOLDERS for p in parts[:-1]) or name.startswith(("test_", "tests")) \
-        or name.endswith("_tests.py") or name == "conftest.py"
-
-
-_TEST_FOLDERS = frozenset({"tests", "test", "unittests", "testing", "test_utils", "testutils", "test_project",
-                           "testproject", "testapp", "test_app"})
+    """Test code (tests/ folders, test_*.py, conftest.py): query counts there do not matter.
+    The test map's notion (`test_map.is_test_module`), asked of a relative path."""
+    return test_module(relative.removesuffix(".py").replace("/", "."))
 
 
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
