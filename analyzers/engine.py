@@ -34,6 +34,7 @@ from django_expert.analyzers.findings import Finding, Fix, Severity
 from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.layout import ProjectLayout, path_order, relative_posix
 from django_expert.analyzers.project.model import ProjectModel, Recording
+from django_expert.analyzers.project.summaries import owning_module
 from django_expert.analyzers.rules.context import RuleContext, run_rules
 from django_expert.analyzers.source import DecodeError, LineIndex, Span, decode
 
@@ -764,14 +765,7 @@ def _own_fact_of(key: Key, modules) -> str | None:
     longest indexed prefix of its name); None for project-wide keys and unknown names."""
     if key[0] == "module":
         return key[1]
-    if key[0] not in ("class", "summary"):
-        return None
-    name = key[1]
-    while "." in name:
-        name = name.rpartition(".")[0]
-        if name in modules:
-            return name
-    return None
+    return owning_module(key[1], modules) if key[0] in ("class", "summary") else None
 
 
 def _maybe_relation(value) -> bool:

@@ -417,11 +417,11 @@ def _context_shape(found: Value) -> Value | None:
     if isinstance(found, Ref):
         return found if "." not in found.name else None
     shape = _rows_shape(found) if isinstance(found, Call) else None
-    root = call_root(shape) if shape is not None else ""
+    root = _call_root(shape) if shape is not None else ""
     return shape if root and "." not in root else None
 
 
-def call_root(call: Call) -> str:
+def _call_root(call: Call) -> str:
     """The name a chain of calls starts from (`books.filter(...).order_by(...)` -> "books");
     "" when it starts from something else (a call, a constant)."""
     while call.receiver is not None:
@@ -437,6 +437,11 @@ def subscript_name(param: str, key: str) -> str:
     """The name a summary gives `param["key"]` (a tag's `context["books"]`): not a Python
     name, so it can stand for nothing else."""
     return f"{param}[{key}]"
+
+
+def subscript_key(name: str, param: str) -> str | None:
+    """"books" for `subscript_name(param, "books")`; None for any other name."""
+    return name[len(param) + 1:-1] if name.startswith(f"{param}[") and name.endswith("]") else None
 
 
 def _named_subscripts(expression: ast.expr, params: tuple[str, ...]) -> ast.expr:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django_expert.analyzers.facts.chains import OFF, Chains
-from django_expert.analyzers.facts.summaries import DERIVED, passes_in
+from django_expert.analyzers.facts.summaries import DERIVED, passes_in, subscript_key
 from django_expert.analyzers.facts.types import Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder
 from django_expert.analyzers.project.model import record
@@ -47,11 +47,18 @@ Read = tuple[tuple[str, ...], str]  # (chain, qualname of the function reading i
 def split_qualname(project: ProjectModel, qualname: str) -> tuple[str, str] | None:
     """(module, local name) of "pkg.mod.func" / "pkg.mod.Class.method": the longest prefix
     that is an indexed module; None when no prefix is."""
+    module = owning_module(qualname, project.facts)
+    return (module, qualname[len(module) + 1:]) if module is not None else None
+
+
+def owning_module(qualname: str, modules) -> str | None:
+    """The longest proper prefix of `qualname` that is one of `modules` (the module defining
+    it), or None."""
     parts = qualname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         module = ".".join(parts[:cut])
-        if module in project.facts:
-            return module, ".".join(parts[cut:])
+        if module in modules:
+            return module
     return None
 
 
@@ -370,7 +377,8 @@ def template_expander(project: ProjectModel, depth: int = 0):
         if kind == "context":
             if target[1] != 1 or not summary.params:
                 return ()
-            given = _context_keys(summary, lambda v: _subscript_key(v, summary.params[0]))
+            context = summary.params[0]
+            given = _context_keys(summary, lambda v: subscript_key(v.name, context) if isinstance(v, Ref) else None)
             return tuple(dict.fromkeys(inner_reads(target[2], {key: (var,) for key, var in given.items()})))
         index = position + target[1]
         if index >= len(summary.params):
@@ -414,10 +422,3 @@ def _same_rows_of(value: Value, param: str) -> bool:
             return value.func.rpartition(".")[0] == param
         value = value.receiver
     return value == Ref(param)
-
-
-def _subscript_key(value: Value, param: str) -> str | None:
-    """"books" for the summary's name of `param["books"]` (see facts.summaries.subscript_name)."""
-    if isinstance(value, Ref) and value.name.startswith(f"{param}[") and value.name.endswith("]"):
-        return value.name[len(param) + 1:-1]
-    return None
