@@ -85,13 +85,18 @@ WRITES_FILE = frozenset({"ContentFile", "SimpleUploadedFile", "File", "ImageFile
 def check(ctx):
     if not is_test_module(ctx.module):
         return
+    fast = None  # whether the tests hash passwords fast: asked of the project once, when needed
     for cls, _ in test_classes(ctx, *TEST_CASES):
         setup = methods(cls).get("setUp")
         tests = test_methods(cls)
         if setup is None or "setUpTestData" in methods(cls) or len(tests) < MIN_TESTS:
             continue
         made = created_attributes(setup)
-        if not made or setup_cost(setup, fast_hashing(ctx.project)) * (len(tests) - 1) < MIN_SAVING:
+        if not made:
+            continue
+        if fast is None:
+            fast = ctx.project is not None and tests_hash_fast(ctx.project)
+        if setup_cost(setup, fast) * (len(tests) - 1) < MIN_SAVING:
             continue
         senders = {name for name, method in methods(cls).items() if _sends_writing_request(method)}
         if any(_writes(test, made, senders) for test in tests):
@@ -122,10 +127,6 @@ def created_attributes(setup: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str
             continue
         return None
     return made
-
-
-def fast_hashing(project) -> bool:
-    return project is not None and tests_hash_fast(project)
 
 
 def setup_cost(setup: ast.FunctionDef | ast.AsyncFunctionDef, fast_hashing: bool = False) -> int:
