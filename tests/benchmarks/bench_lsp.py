@@ -272,6 +272,21 @@ class Client:
                 return
 
 
+async def shut_down(client: Client, process, timeout: float) -> None:
+    """The LSP goodbye: `shutdown`, `exit`, and the server's process ending."""
+    await client.request("shutdown", None, timeout=timeout)
+    await client.notify("exit", None)
+    await asyncio.wait_for(process.wait(), timeout)
+
+
+async def stopped(process, reader: asyncio.Task) -> None:
+    """For `finally`: the server killed if it is still running, its reader stopped."""
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+    reader.cancel()
+
+
 def _uri(path: Path) -> str:
     return path.resolve().as_uri()
 
@@ -440,14 +455,9 @@ async def _run(command: list[str], project: Path, spots: dict, edits: int, env: 
                     break
                 bucket.append((time.perf_counter() - sent) * 1000)
         result.peak_rss_mb = _peak_rss_mb(process.pid)
-        await client.request("shutdown", None, timeout=10)
-        await client.notify("exit", None)
-        await asyncio.wait_for(process.wait(), 10)
+        await shut_down(client, process, 10)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        reader.cancel()
+        await stopped(process, reader)
     return result
 
 

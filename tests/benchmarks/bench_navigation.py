@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lsp import Client, _percentile, _uri
+from bench_lsp import Client, _percentile, _uri, shut_down, stopped
 
 DEFAULT_CORPUS = Path("/work/corpora/netbox")
 TARGET = "netbox/dcim/views.py"
@@ -100,14 +100,9 @@ async def run(corpus: Path, requests: int, workdir: Path) -> dict[str, list[floa
                 if not answer:
                     print(f"  {name}: empty answer")
                     break
-        await client.request("shutdown", None, timeout=30)
-        await client.notify("exit", None)
-        await asyncio.wait_for(process.wait(), 30)
+        await shut_down(client, process, 30)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        reader.cancel()
+        await stopped(process, reader)
         log.close()
     return timings
 

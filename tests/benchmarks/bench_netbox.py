@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_corpora  # noqa: E402
-from bench_lsp import Client, _percentile, _uri  # noqa: E402
+from bench_lsp import Client, _percentile, _uri, shut_down, stopped  # noqa: E402
 
 NETBOX_URL = "https://github.com/netbox-community/netbox.git"
 NETBOX_REF = "main"
@@ -219,14 +219,9 @@ async def _run(command: list[str], root: Path, edits: int, rss_edits: int, env: 
         await client.quiet(2.0, limit=120)
         await asyncio.sleep(3)
         result.rss_after_mb = _rss_mb(process.pid)
-        await client.request("shutdown", None, timeout=30)
-        await client.notify("exit", None)
-        await asyncio.wait_for(process.wait(), 30)
+        await shut_down(client, process, 30)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        reader.cancel()
+        await stopped(process, reader)
     return result
 
 

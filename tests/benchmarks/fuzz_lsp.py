@@ -294,18 +294,13 @@ async def fuzz(command: list[str], project: Path, arguments, env: dict, stderr) 
             report.rss_end = rss_mb(process.pid)
             report.held_end = await client.request(MEMORY_METHOD, {"mark": "end", "since": "after-500", "trim": True},
                                                    timeout=300)
-            await client.request("shutdown", None, timeout=30)
-            await client.notify("exit", None)
-            await asyncio.wait_for(process.wait(), 30)
+            await bench_lsp.shut_down(client, process, 30)
         else:
             report.crashed = f"the server exited with {process.returncode} after edit {report.edits}"
     except (ConnectionError, asyncio.IncompleteReadError, BrokenPipeError) as error:
         report.crashed = f"{type(error).__name__} after edit {report.edits} (exit {process.returncode})"
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        reader.cancel()
+        await bench_lsp.stopped(process, reader)
     return report
 
 
