@@ -324,8 +324,9 @@ def module_syntax(path: Path) -> ModuleSyntax | None:
 
 
 def _syntax(tree: ast.Module, text: str) -> ModuleSyntax:
+    nodes = list(ast.walk(tree))  # walked once: test modules are large and each reader below scans them all
     names, requested, overridden = [], [], []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign):
             overridden += [t.attr for t in node.targets if isinstance(t, ast.Attribute)
                            and isinstance(t.value, ast.Name) and t.value.id == "settings" and t.attr.isupper()]
@@ -345,9 +346,9 @@ def _syntax(tree: ast.Module, text: str) -> ModuleSyntax:
                 requested.append((callee.upper(), path))
     return ModuleSyntax(
         "@pytest" in text, "TestCase" in text, tuple(dict.fromkeys(names)), tuple(requested),
-        _stored_paths(tree, {path for _, path in requested}), tuple(dict.fromkeys(overridden)), _fixtures(tree),
+        _stored_paths(nodes, {path for _, path in requested}), tuple(dict.fromkeys(overridden)), _fixtures(tree),
         bool(re.search(r"[\"']makemigrations[\"']", text) and re.search(r"check\s*=\s*True|[\"']--check[\"']", text)),
-        _loaded_fixtures(tree), _mentioned(tree),
+        _loaded_fixtures(nodes), _mentioned(nodes),
     )
 
 
@@ -369,13 +370,13 @@ def _read_module(project: ProjectModel, module: str, syntax: ModuleSyntax, index
     )
 
 
-def _stored_paths(tree: ast.Module, seen: set[str]) -> tuple[str, ...]:
+def _stored_paths(nodes: list[ast.AST], seen: set[str]) -> tuple[str, ...]:
     """Paths written anywhere else in the module (`self.url = f"/checks/{code}/details/"` in
     setUp, then `self.client.get(self.url)`: healthchecks' style) or joined to a base URL
     (`_joined_path`); `_read_module` keeps those that match a route, with "" for the method."""
-    inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    inner = {id(v) for node in nodes if isinstance(node, ast.JoinedStr) for v in node.values}
     found = []
-    for node in ast.walk(tree):
+    for node in nodes:
         path = _joined_path(node) or (_formatted_path(node) if isinstance(node, ast.JoinedStr) else (
             node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inner
             else None))
@@ -416,11 +417,11 @@ def _formatted_path(node: ast.expr | None) -> str | None:
     return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "1" for v in node.values)
 
 
-def _loaded_fixtures(tree: ast.Module) -> tuple[str, ...]:
+def _loaded_fixtures(nodes: list[ast.AST]) -> tuple[str, ...]:
     """The fixture names a module loads: a test class's `fixtures = [...]`, `loaddata`'s
     arguments (`call_command("loaddata", "a.json")`), pytest's `django_db_setup` included."""
     found: list[str] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "fixtures"
@@ -440,10 +441,10 @@ def _strings(node: ast.expr) -> list[str]:
     return [s for item in items if (s := _string(item))]
 
 
-def _mentioned(tree: ast.Module) -> tuple[str, ...]:
+def _mentioned(nodes: list[ast.AST]) -> tuple[str, ...]:
     """Short string constants without spaces: the URL names a test passes to its own helper
     (`self.url("book-list")`, a `url_name = "book-detail"` attribute) reach a route too."""
-    return tuple(sorted({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    return tuple(sorted({n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)
                          and 2 < len(n.value) <= 80 and not any(c.isspace() for c in n.value)}))
 
 
