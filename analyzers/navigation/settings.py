@@ -71,13 +71,24 @@ class _Names:
         self.names: set[str] = set(DJANGO_DEFAULTS) | set(_READ_BY_DJANGO)
         for evaluated in self.evaluated.values():
             self.names.update(evaluated.names())
-        self.written: set[str] = set()  # any upper-case module-level name of any settings-like module
-        for module in project.layout.settings_modules:
+        # Any upper-case module-level name of any settings-like module, the settings the tests
+        # run with included: Django takes every upper-case attribute of the module, so a
+        # function (saleor's `def SENTRY_INIT(dsn, opts)`), a class or an import is a setting too.
+        self.written: set[str] = set()
+        for module in self._settings_like():
             facts = project.facts.get(module)
-            for statement in facts.statements if facts else ():
-                if statement.name.isupper():
-                    self.written.add(statement.name)
+            if facts is not None:
+                self.written.update(name for name in (*(s.name for s in facts.statements),
+                                                      *(f.name for f in facts.functions),
+                                                      *(c.name for c in facts.classes),
+                                                      *(i.local for i in facts.imports)) if name.isupper())
         self.certain = bool(self.modules) and self._certain()
+
+    def _settings_like(self) -> tuple[str, ...]:
+        """Discovery's settings candidates and the modules the tests run with (pytest's `--ds`)."""
+        from django_expert.analyzers.project.test_map import test_settings_modules
+
+        return tuple(dict.fromkeys((*self.project.layout.settings_modules, *test_settings_modules(self.project))))
 
     def _certain(self) -> bool:
         """Whether every name a settings module sets can be listed."""
@@ -89,7 +100,7 @@ class _Names:
             return False
         if not apps or any(app.name.split(".")[0] in _DYNAMIC_APPS for app in apps):
             return False
-        for module in self.project.layout.settings_modules:
+        for module in self._settings_like():
             facts = self.project.facts.get(module)
             if facts is None:
                 continue

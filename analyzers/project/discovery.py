@@ -199,11 +199,16 @@ def _pytest_settings(folder: Path, files: set[str], problems: list[str], base: P
             except (tomllib.TOMLDecodeError, ValueError) as error:
                 problems.append(f"{label}: not valid TOML ({str(error).splitlines()[0]})")
                 continue
-            options = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
-            if isinstance(options, dict):
-                found = _from_options(options.get(_DSM), options.get("addopts"))
-                if found:
-                    return found, f"{label} [tool.pytest.ini_options]"
+            tool = data.get("tool")
+            pytest = tool.get("pytest") if isinstance(tool, dict) else None
+            if not isinstance(pytest, dict):
+                continue
+            # pytest 9 reads `[tool.pytest]` itself (native TOML); earlier ones `[tool.pytest.ini_options]`.
+            for options, table in ((pytest.get("ini_options"), "tool.pytest.ini_options"), (pytest, "tool.pytest")):
+                if isinstance(options, dict):
+                    found = _from_options(options.get(_DSM), options.get("addopts"))
+                    if found:
+                        return found, f"{label} [{table}]"
             continue
         section = "tool:pytest" if name == "setup.cfg" else "pytest"
         parser = configparser.ConfigParser(interpolation=None, strict=False)

@@ -651,3 +651,15 @@ def test_a_manage_py_in_a_test_package_makes_a_sandbox_at_the_repository(tmp_pat
     [layout] = discover(tmp_path)
     assert layout.root == tmp_path.resolve() and layout.kind == "sandbox"
     assert layout.settings_module == "wagtail.test.settings" and layout.production_settings == ()
+
+
+def test_pytest_9_native_toml_table(tmp_path):
+    """pytest 9 reads `[tool.pytest]` with native TOML values (saleor: `addopts = [..., "--ds=..."]`)."""
+    write(tmp_path, {
+        "pyproject.toml": '[tool.pytest]\naddopts = ["-n=auto", "--ds=app.settings"]\n',
+        "app/__init__.py": "",
+        "app/settings.py": "",
+    })
+    [layout] = discover(tmp_path)
+    assert layout.settings_module == "app.settings"
+    assert layout.provenance["settings_module"] == "pyproject.toml [tool.pytest]"

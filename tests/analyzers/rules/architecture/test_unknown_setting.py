@@ -1,3 +1,5 @@
+import textwrap
+
 from tests.analyzers.rules.architecture._url_project import project
 from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
 
@@ -53,3 +55,36 @@ def test_reads_that_expect_a_missing_setting_are_fine(tmp_path):
     def test_feature():
         assert settings.FEATURE_X
     """), CODE)
+
+
+def test_every_upper_case_name_of_a_settings_module_is_a_setting(tmp_path):
+    """Django takes every upper-case attribute: a function (saleor's `def SENTRY_INIT(dsn,
+    opts)`), a class or an imported name set in the settings module is a setting."""
+    files = project("""
+    from django.conf import settings
+
+
+    def index(request):
+        settings.SENTRY_INIT("dsn", {})
+        return settings.ENCODER, settings.DEFAULT_TIMEOUT, settings.NOWHERE_AT_ALL
+    """)
+    files["config/settings.py"] += textwrap.indent(
+        "from json import JSONEncoder as ENCODER\n\n\nclass DEFAULT_TIMEOUT:\n    seconds = 3\n\n\n"
+        "def SENTRY_INIT(dsn, options):\n    pass\n", "    ")
+    assert [f.message for f in findings(tmp_path, files, CODE)] == [
+        "no settings module sets 'NOWHERE_AT_ALL' and Django has no default for it"]
+
+
+def test_settings_only_the_tests_run_with_are_settings(tmp_path):
+    """A name set only by the settings module pytest runs with (pytest 9's native
+    `[tool.pytest]` table naming it with `--ds`), read by the tests' code: saleor's
+    `PRIVATE_MEDIA_ROOT` in `saleor/tests/settings.py`."""
+    files = project("")
+    files["app/tests/__init__.py"] = ""
+    files["app/tests/settings.py"] = 'from config.settings import *  # noqa\nPRIVATE_MEDIA_ROOT: str = "/tmp"\n'
+    files["pyproject.toml"] = '[tool.pytest]\naddopts = ["-q", "--ds=app.tests.settings"]\n'
+    files["app/tests/storages.py"] = ("from django.conf import settings\n\n"
+                                      "ROOT = settings.PRIVATE_MEDIA_ROOT\nOTHER = settings.PRIVATE_MEDIA_ROT\n")
+    assert [f.message for f in findings(tmp_path, files, CODE)] == [
+        "no settings module sets 'PRIVATE_MEDIA_ROT' and Django has no default for it; did you mean "
+        "'PRIVATE_MEDIA_ROOT'?"]
