@@ -25,7 +25,8 @@ A summary says what other files need to know of a body without reading it:
 - `lookups`: the fields each `Model.objects....get/filter(field=...)` chain (or
   `get_object_or_404(Model, field=...)`) filters
   by, "app.models.Ticket.objects|code,~event" (`~`: not an exact match, or through a
-  relation: it narrows, but no index on the field itself serves it), then "loop" when
+  relation: it narrows, but no index on the field itself serves it; "~**": filters not
+  spelled as keywords, `Q()` or `**kwargs`, which may narrow by any field), then "loop" when
   the call sits in a loop, then "one" when the chain identifies one row (`.get()`,
   `.first()`, `.exists()`, ...) (DJE507: columns rows are looked up by per request or per row).
 
@@ -225,6 +226,8 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
         outermost = root.func.attr if isinstance(root.func, ast.Attribute) else ""
         while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in QUERY_METHODS:
             if root.func.attr in _FILTERS:
+                if root.args or any(keyword.arg is None for keyword in root.keywords):
+                    fields["~**"] = None  # `Q()`/`Exists()` or `**{name: pk}`: filters on fields not spelled here
                 for keyword in root.keywords:
                     if keyword.arg and keyword.arg != "defaults":
                         parts = keyword.arg.split("__")

@@ -232,6 +232,7 @@ def test_fields_filtered_on_per_request_signal_or_row_are_reported(tmp_path):
 
 def test_indexed_narrowed_few_valued_or_cold_lookups_stay_silent(tmp_path):
     check_noop(tmp_path, {"app/models.py": HOT_MODELS, "app/views.py": """
+        from django.db.models import Q
         from django.http import JsonResponse
 
         from app.models import Ticket
@@ -256,6 +257,11 @@ def test_indexed_narrowed_few_valued_or_cold_lookups_stay_silent(tmp_path):
 
         def set_wide(request, code):  # one filter over many rows, not a row looked up
             return JsonResponse({"n": Ticket.objects.filter(barcode=code).update(note="")})
+
+
+        def spelled_elsewhere(request, code, field, pk):  # saleor's thumbnails: `**{field + "_id": pk}`
+            return JsonResponse({"a": Ticket.objects.filter(code=code, **{field: pk}).first().pk,
+                                 "b": Ticket.objects.filter(Q(event=pk), code=code).exists()})
     """, "app/management/commands/once.py": """
         from django.core.management.base import BaseCommand
 
