@@ -1,8 +1,8 @@
 """DJE605 pytest-settings-missing
 
 ## What it does
-Finds a pytest configuration (pytest.ini, pyproject.toml `[tool.pytest.ini_options]`,
-tox.ini `[pytest]`, setup.cfg `[tool:pytest]`) whose `DJANGO_SETTINGS_MODULE` (or `--ds`
+Finds a pytest configuration (pytest.ini, pyproject.toml `[tool.pytest.ini_options]` or
+pytest 9's `[tool.pytest]`, tox.ini `[pytest]`, setup.cfg `[tool:pytest]`) whose `DJANGO_SETTINGS_MODULE` (or `--ds`
 in `addopts`) names a module that does not exist under the project's source roots, the
 configuration's folder, its `pythonpath`, or manage.py's folder. It is reported on the
 first line of the project's settings module (or of its root conftest.py).
