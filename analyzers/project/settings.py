@@ -788,6 +788,9 @@ class _Evaluator:
         elif kind == "augassign":
             right = self._substitute(statement.value or Const(None), names, module)
             value = _fold_binop(BinOp(statement.op, current.value, right)) if statement.op != "?" else Unknown("AugAssign")
+            if statement.op == "+" and isinstance(current.value, Seq) and current.value.kind == "list" \
+                    and isinstance(right, Seq) and right.kind == "tuple":
+                value = Seq("list", current.value.items + right.items)  # a list extended in place takes any iterable
         elif kind == "mutate":
             args = tuple(self._substitute(a, names, module) for a in statement.args)
             value = _mutate(current.value, statement.op, args)

@@ -115,6 +115,8 @@ A.insert(0, 0)
 A.remove(5)
 T = ("a",)
 T += ("b",)
+L = ["a"]
+L += ("b",)  # healthchecks: INSTALLED_APPS += ("scout_apm.django",): a list takes any iterable in place
 D = {"x": 1}
 D.update({"y": 2})
 D |= {"z": 3}
@@ -129,6 +131,7 @@ TEXT = "a" + "b"
     _, settings = settings_of({"s": source}, "s")
     assert py(settings.value("A")) == [0, 1, 2, 3, 4]
     assert py(settings.value("T")) == ("a", "b")
+    assert py(settings.value("L")) == ["a", "b"]
     assert py(settings.value("D")) == {"x": 1, "z": 3}
     assert py(settings.value("S")) == {"a", "b"}
     assert settings.value("N") == Const(31536000) and settings.value("N2") == Const(31536001)
