@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from django_expert.analyzers.facts.types import FileFacts, Locations
+from django_expert.analyzers.knowledge.model_stubs import with_stubs
 from django_expert.analyzers.project.classes import ClassIndex, ClassRef
 from django_expert.analyzers.project.layout import ProjectLayout
 
@@ -101,7 +102,7 @@ class ProjectModel:
             self._locations = self.__dict__.pop("_locations_source")() or {}
             return self._locations
         if name == "classes" and ("facts" in self.__dict__ or "_facts_source" in self.__dict__):
-            self.classes = ClassIndex(self.facts)
+            self.classes = ClassIndex(with_stubs(self.facts))  # third-party model bases known by their stubs
             return self.classes
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 

@@ -24,6 +24,7 @@ from django_expert.analyzers.facts.values import Call, Const, Env, Ref, Seq, Unk
 from django_expert.analyzers.knowledge import fields as knowledge
 from django_expert.analyzers.knowledge.bases import ALIASES
 from django_expert.analyzers.knowledge.fields import FieldKind
+from django_expert.analyzers.knowledge.model_stubs import with_stubs
 from django_expert.analyzers.project.classes import ClassRef
 from django_expert.analyzers.project.model import Recording, record
 
@@ -504,7 +505,7 @@ class _Builder:
     def __init__(self, project: ProjectModel) -> None:
         self.project = project
         self.classes = project.classes
-        self.facts = project.facts
+        self.facts = with_stubs(project.facts)  # third-party abstract bases known by their stubs
         self.env = _Env(project)
         self.lock = threading.RLock()
         self.heads: dict[str, _Head] = {}

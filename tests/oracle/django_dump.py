@@ -170,6 +170,7 @@ def _field_info(model, f):
         info["reverse_accessor"] = remote.get_accessor_name()
         info["related_query_name"] = f.related_query_name()
         on_delete = getattr(remote, "on_delete", None)
+        on_delete = getattr(on_delete, "action", on_delete)  # django-polymorphic's PolymorphicGuard wraps the declared one
         info["on_delete"] = getattr(on_delete, "__name__", None)
         info["parent_link"] = bool(getattr(remote, "parent_link", False))
         if f.many_to_many:

@@ -582,3 +582,113 @@ def test_labels_from_the_containing_app_when_installed_apps_cannot_be_read(tmp_p
     dumped = runner.dump(WORKSPACES / "subapps", "tracker_site.settings", app_labels=["trk"])
     lines = _differences(project, dumped, {"trk"})
     assert not lines, "static models differ from Django:\n" + "\n".join(lines)
+
+
+# Models built on the third-party abstract bases the analyser knows by their stubs
+# (analyzers/knowledge/model_stubs.py): the static side reads the stubs, Django the
+# installed packages, and both must agree on every field.
+THIRD_PARTY_FILES = {
+    "manage.py": TRICKY_FILES["manage.py"].replace("trickysite", "bases_site"),
+    "bases_site/__init__.py": "",
+    "bases_site/settings.py": """\
+SECRET_KEY = "oracle-third-party-bases-not-secret"
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "mptt", "treebeard", "taggit",
+                  "polymorphic", "django_extensions", "shelf"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+""",
+    "shelf/__init__.py": "",
+    "shelf/models.py": """\
+from django.db import models
+from django_extensions.db import models as extension_models
+from model_utils.models import SoftDeletableModel, StatusModel, TimeFramedModel, TimeStampedModel
+from mptt.models import MPTTModel, TreeForeignKey
+from polymorphic.models import PolymorphicModel
+from taggit.models import GenericTaggedItemBase, TagBase
+from treebeard.al_tree import AL_Node
+from treebeard.mp_tree import MP_Node
+from treebeard.ns_tree import NS_Node
+
+
+class Region(MPTTModel):
+    name = models.CharField(max_length=50)
+    parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+
+
+class Page(MP_Node):
+    title = models.CharField(max_length=50)
+
+
+class Folder(NS_Node):
+    title = models.CharField(max_length=50)
+
+
+class Section(AL_Node):
+    parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE, related_name="sections")
+    sib_order = models.PositiveIntegerField()
+
+
+class Label(TagBase):
+    pass
+
+
+class Labelled(GenericTaggedItemBase):
+    tag = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="items")
+
+
+class Animal(PolymorphicModel):
+    name = models.CharField(max_length=50)
+
+
+class Dog(Animal):
+    barks = models.BooleanField(default=True)
+
+
+class Event(TimeStampedModel, TimeFramedModel):
+    name = models.CharField(max_length=50)
+
+
+class Ticket(StatusModel, SoftDeletableModel):
+    STATUS = (("open", "open"), ("closed", "closed"))
+
+
+class Note(extension_models.TimeStampedModel, extension_models.TitleSlugDescriptionModel,
+           extension_models.ActivatorModel):
+    pass
+""",
+}
+
+
+MPTT_FIELDS = ("lft", "rght", "tree_id", "level")
+
+
+def _without_run_time_additions(dumped: dict) -> dict:
+    """Django's models less what third-party code adds when classes are prepared, which the
+    stubs leave out on purpose: django-mptt's metaclass declares the tree fields on each
+    subclass, after its own fields (the stub declares them on MPTTModel: the same fields
+    and options, inherited, first), and model_utils adds a `timeframed` manager and one
+    manager per STATUS value."""
+    for model in dumped["models"].values():
+        fields = model["fields"]
+        tree = [f for f in fields if f["name"] in MPTT_FIELDS and f["declared_in"] == f"{model['module']}.{model['class']}"]
+        if len(tree) == len(MPTT_FIELDS):
+            for field in tree:
+                field["declared_in"] = "mptt.models.MPTTModel"
+            rest = [f for f in fields if f not in tree]
+            model["fields"] = rest[:1] + tree + rest[1:]
+        added = {"timeframed"} | ({"open", "closed"} if model["class"] == "Ticket" else set())
+        model["managers"] = [m for m in model["managers"] if m not in added]
+    return dumped
+
+
+def test_models_on_third_party_bases_match_django(tmp_path: Path) -> None:
+    for name, text in THIRD_PARTY_FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    dumped = _without_run_time_additions(runner.dump(tmp_path, "bases_site.settings", app_labels=["shelf"]))
+    project = _project(tmp_path, "bases_site.settings")
+    assert len(dumped["models"]) == 11
+    lines = _differences(project, dumped, apps={"shelf"})
+    assert not lines, "static models differ from Django on third-party bases:\n" + "\n".join(lines)
