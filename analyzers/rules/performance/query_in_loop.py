@@ -92,6 +92,9 @@ _QUERIES = {
     "delete": "run one `delete()` on a queryset of all the rows",
     "in_bulk": "call `in_bulk()` once before the loop",
 }
+# ContentType rows are cached per process by their own manager (netbox's tag view looked each up by pk).
+CONTENT_TYPE = "contenttypes.ContentType"
+_CONTENT_TYPE_CACHE = "use `ContentType.objects.get_for_id()`, which answers from the content types' cache"
 _ROW_WRITES = {"save": "`bulk_update()` the rows (or one `queryset.update()`)",
                "delete": "delete them with one `queryset.delete()`"}
 
@@ -268,7 +271,8 @@ def _queries(project, flows, flow, loop, target: str, model):
             if method == "update" and _row_valued(node, target):
                 continue  # each row writes its own values: one `update()` cannot (plane's invitations)
             if rows is not None and rows.many and not (creating and _custom_write(project, rows.model, "save")):
-                yield node, "runs a query", _with_signals(project, rows.model, method, _QUERIES[method])
+                advice = _CONTENT_TYPE_CACHE if method == "get" and rows.model.label == CONTENT_TYPE else _QUERIES[method]
+                yield node, "runs a query", _with_signals(project, rows.model, method, advice)
 
 
 _WRITES = frozenset({"save", "create", "get_or_create", "update_or_create"})

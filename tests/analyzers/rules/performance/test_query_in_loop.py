@@ -371,3 +371,18 @@ def test_an_update_writing_values_read_from_the_row_stays_silent(tmp_path):
     """}, CODE)
     assert [f.span.start.line + 1 for f in found] == [8]
     assert "one `update()`" in found[0].message
+
+
+def test_a_content_type_looked_up_per_row_is_told_about_its_cache(tmp_path):
+    """netbox's tag view: `ContentType.objects.get(pk=...)` per row, where the content types'
+    own manager answers `get_for_id()` from its cache."""
+    [found] = findings(tmp_path, {"app/models.py": MODELS, "app/jobs.py": """
+        from django.contrib.contenttypes.models import ContentType
+
+        from app.models import Book
+
+
+        def kinds():
+            return [ContentType.objects.get(pk=book.kind_id) for book in Book.objects.all()]
+    """}, CODE)
+    assert found.message.endswith("use `ContentType.objects.get_for_id()`, which answers from the content types' cache")
