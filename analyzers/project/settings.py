@@ -124,6 +124,7 @@ class EvaluatedSettings:
         reads_dotenv: bool = False,
         incomplete: bool = False,
         included: Iterable[str] = (),
+        absent: Iterable[str] = (),
     ) -> None:
         self.module = module
         self.exists = exists
@@ -139,6 +140,10 @@ class EvaluatedSettings:
         self.incomplete = incomplete or not exists
         # Modules django-split-settings include()s run in this one's namespace: its settings too.
         self.included: tuple[str, ...] = tuple(dict.fromkeys(included))
+        # Modules star-imported only when they exist (`if (BASE_DIR / "local_settings.py").exists():`,
+        # `try: ... except ImportError:`) that the repository does not hold: read without them,
+        # as a fresh deployment of the repository runs.
+        self.absent: tuple[str, ...] = tuple(dict.fromkeys(absent))
 
     def __repr__(self) -> str:
         return f"EvaluatedSettings({self.module!r}, {len(self.names())} settings)"
@@ -683,6 +688,7 @@ class _Evaluator:
     in_progress: list[str] = field(default_factory=list)
     keys: set[tuple[str, ...]] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # see `EvaluatedSettings.absent`
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     partial: dict[str, dict[str, SettingValue]] = field(default_factory=dict)  # being evaluated
 
@@ -897,9 +903,11 @@ class _Evaluator:
         target = statement.name
         other = self.namespace(target, star=True) if target else None
         if other is None:
-            if target and target not in self.facts and target != module and not statement.conditional \
-                    and target.split(".")[0] == module.split(".")[0]:
-                self.problems.append(f"'{module}' star-imports '{target}', which was not found")
+            if target and target not in self.facts and target != module and target.split(".")[0] == module.split(".")[0]:
+                if statement.conditional:
+                    self.absent.append(target)
+                else:
+                    self.problems.append(f"'{module}' star-imports '{target}', which was not found")
             return
         exported = _exported(other)
         for name in exported:
@@ -1054,7 +1062,7 @@ def not_followed(settings: EvaluatedSettings) -> tuple[str, ...]:
         return ("no settings module was found: the rules that need settings stay silent",)
     if not settings.exists:
         return (f"the settings module `{module}` was not found",)
-    lines = [*settings.problems, *settings.unfollowed]
+    lines = [*settings.problems, *settings.unfollowed, *read_without(settings)]
     assigned = [name for name in settings.names() if name in _JUDGED]
     if not assigned:
         lines.append(f"`{module}` assigns no Django setting: its values come from code not followed")
@@ -1067,6 +1075,12 @@ def not_followed(settings: EvaluatedSettings) -> tuple[str, ...]:
         mostly = " (most of its settings)" if len(whole) * 2 > len(assigned) else ""
         lines.append(f"could not be read{mostly}: {_names(whole)}")
     return tuple(dict.fromkeys(lines))
+
+
+def read_without(settings: EvaluatedSettings) -> tuple[str, ...]:
+    """One line per optional module the settings were read without (`EvaluatedSettings.absent`)."""
+    return tuple(f"`{target}` is star-imported when it exists and is not in the repository: the settings are "
+                 f"read without it, as a fresh deployment runs them" for target in settings.absent)
 
 
 def _names(names: list[str]) -> str:
@@ -1233,4 +1247,5 @@ def evaluate_settings(project: ProjectModel, module: str | None) -> EvaluatedSet
         # start without SECRET_KEY): the real settings come from somewhere not followed.
         incomplete=evaluator.incomplete or not any(name.isupper() for name in names),
         included=evaluator.included_modules,
+        absent=evaluator.absent,
     )

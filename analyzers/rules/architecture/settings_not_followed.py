@@ -13,7 +13,11 @@ the module is missing), with names only: never a value.
 
 An information, not a defect: the rules that need a value the analyser could not follow
 stay silent rather than judge Django's default in its place. Environment reads are not
-listed: their value when the variables are unset is known.
+listed: their value when the variables are unset is known. It also names a module
+star-imported only when it exists (`if (BASE_DIR / "local_settings.py").exists():`, `try:
+... except ImportError:`) that the repository does not hold: the rules read the settings
+without it, as a fresh deployment of the repository runs them, and the reader knows an
+operator's local file may change them.
 
 ## Why is this bad?
 Without it, a project whose settings are assembled by code the analyser does not follow
@@ -44,7 +48,7 @@ entries added at run time remain unknown, and this finding says so. Silence it w
 from __future__ import annotations
 
 from django_expert.analyzers.findings import Severity
-from django_expert.analyzers.project.settings import not_followed
+from django_expert.analyzers.project.settings import not_followed, read_without
 from django_expert.analyzers.rules.deployment._settings import first_line
 from django_expert.analyzers.rules.registry import rule
 
@@ -62,9 +66,10 @@ def check(ctx):
     else:
         return
     if gaps:
-        yield ctx.report(first_line(ctx), _message(module, gaps))
+        yield ctx.report(first_line(ctx), _message(module, gaps, read_without(project.settings(module))))
 
 
-def _message(module: str, gaps: tuple[str, ...]) -> str:
-    return (f"django-expert could not follow all of the settings `{module}`: " + "; ".join(gaps)
-            + ". Rules that need these values stay silent")
+def _message(module: str, gaps: tuple[str, ...], read_without: tuple[str, ...]) -> str:
+    unseen = [gap for gap in gaps if gap not in read_without]
+    return (f"django-expert could not follow all of the settings `{module}`: " + "; ".join(unseen + list(read_without))
+            + (". Rules that need these values stay silent" if unseen else ""))

@@ -36,14 +36,18 @@ _TEST_PARTS = frozenset({"test", "tests", "testing", "ci", "testsettings", "test
 def opaque(project, module: str, seen: frozenset[str] = frozenset()) -> bool:
     """Whether the module, or one it star-imports, star-imports a module that is not indexed,
     or include()s a file the analyser could not follow (then any setting may be overridden
-    by code the analyser never sees)."""
+    by code the analyser never sees). A star import taken only when its module exists, of a
+    module the repository does not hold (`local_settings.py`), is not: a fresh deployment
+    runs without it, and DJE113 says so."""
     facts = project.module_facts(module)
     if facts is None:
         return module != GLOBAL_SETTINGS
     if not seen and project.settings(module).incomplete:
         return True  # an include() the analyser could not follow
+    absent = project.settings(module).absent  # optional modules the repository does not hold: read without them
     return any(
         statement.kind == "star_import" and statement.name not in seen | {module}
+        and not (statement.conditional and statement.name in absent)
         and opaque(project, statement.name, seen | {module})
         for statement in facts.statements
     )

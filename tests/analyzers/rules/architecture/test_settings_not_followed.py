@@ -62,3 +62,20 @@ def test_a_missing_settings_module_is_said_on_the_file_naming_it(tmp_path):
         "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.nowhere")\n',
     }, CODE)
     assert [(str(f.path).rpartition("/")[2], "`config.nowhere` was not found" in f.message) for f in result] == [("manage.py", True)]
+
+
+def test_an_optional_module_the_repository_lacks_is_named(tmp_path):
+    """healthchecks: `if (BASE_DIR / "hc/local_settings.py").exists(): from .local_settings import *`
+    with no local_settings.py in the repository; the deploy rules read the settings without it."""
+    files = {"config/settings.py": """
+        from pathlib import Path
+        BASE_DIR = Path(__file__).resolve().parent.parent
+        SECRET_KEY = "x"
+        INSTALLED_APPS = ["django.contrib.auth", "app"]
+        if (BASE_DIR / "config/local_settings.py").exists():
+            from .local_settings import *
+    """}
+    [finding] = findings(tmp_path / "absent", files, CODE)
+    assert finding.message.endswith("`config.local_settings` is star-imported when it exists and is not in the "
+                                    "repository: the settings are read without it, as a fresh deployment runs them")
+    check_noop(tmp_path / "present", {**files, "config/local_settings.py": "DEBUG = False\n"}, CODE)

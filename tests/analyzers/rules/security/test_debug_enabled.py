@@ -123,12 +123,19 @@ def test_conditional_and_non_production_modules_stay_silent(tmp_path):
     check_noop(tmp_path / "c", split("DEBUG = False\n", "from .base import *\n"), CODE)
 
 
-def test_unreadable_star_import_silences_the_module(tmp_path):
-    check_noop(tmp_path, split("DEBUG = True\n", """
+def test_an_optional_star_import_of_a_module_the_repository_lacks_is_read_without_it(tmp_path):
+    """`try: from .local import * except ImportError: pass` with no local.py in the repository:
+    a fresh deployment runs without it (DJE113 says so of the project's settings); a module the
+    analyser cannot read, imported unconditionally, still silences the rules."""
+    files = split("DEBUG = True\n", """
         from .base import *
 
         try:
             from .local import *
         except ImportError:
             pass
-    """), CODE)
+    """)
+    assert [f.message.split(";")[0] for f in findings(tmp_path / "optional", files, CODE)] == [
+        "DEBUG is True in the production settings `site_cfg.settings.prod` (security.W018)"]
+    check_noop(tmp_path / "unconditional", split("DEBUG = True\n", "from .base import *\nfrom .local import *\n"),
+               CODE)
