@@ -6,7 +6,9 @@ Finds background tasks queued the unsafe way: a Celery task (`@shared_task`,
 model instance (`send_receipt.delay(order)`, `request.user`, a row of a queryset loop)
 instead of its primary key; and a task sent inside `transaction.atomic()` (a `with` block
 or a decorated function) without `transaction.on_commit()` — unless the task's `base=`
-class overrides how it is sent (such bases usually wait for the commit themselves).
+class overrides how it is sent (such bases usually wait for the commit themselves), or the
+transaction is on a read replica (`atomic(using=settings.DATABASE_CONNECTION_REPLICA_NAME)`,
+opened only to read from one replica: nothing it writes could be missed).
 
 ## Why is this bad?
 A model instance is pickled or serialized as it is when queued: the worker acts on stale
@@ -163,15 +165,27 @@ def _instance(flow, flows, argument, rows_of, call) -> str | None:
 
 
 def _atomic_blocks(flows, function) -> set[int]:
-    """ids of the statements that run inside `transaction.atomic()`."""
+    """ids of the statements that run inside `transaction.atomic()` (not one on a read
+    replica: it writes nothing a worker could miss)."""
     inside: set[int] = set()
     decorated = any(_is_atomic(flows, d) for d in function.decorator_list)
     for node in walk_scope(function):
         if decorated:
             inside.add(id(node))
-        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_is_atomic(flows, i.context_expr) for i in node.items):
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                _is_atomic(flows, i.context_expr) and not _on_replica(i.context_expr) for i in node.items):
             inside.update(id(n) for n in ast.walk(node))
     return inside
+
+
+def _on_replica(call: ast.expr) -> bool:
+    """`atomic(using=settings.DATABASE_CONNECTION_REPLICA_NAME)` (saleor pins one replica for
+    its reads), `atomic(using="replica")`: a read-only database's transaction."""
+    using = next((k.value for k in call.keywords if k.arg == "using"), None) if isinstance(call, ast.Call) else None
+    if using is None:
+        return False
+    name = using.value if isinstance(using, ast.Constant) and isinstance(using.value, str) else ast.unparse(using)
+    return "replica" in name.lower()
 
 
 def _is_atomic(flows, node) -> bool:

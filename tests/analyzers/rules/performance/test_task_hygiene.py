@@ -71,6 +71,7 @@ def test_instances_and_tasks_queued_inside_transactions_are_reported(tmp_path):
 def test_ids_and_committed_queues_stay_silent(tmp_path):
     check_noop(tmp_path, {"app/models.py": MODELS, "app/celery.py": CELERY, "app/tasks.py": TASKS,
                           "app/services.py": """
+        from django.conf import settings
         from django.db import transaction
 
         from app.models import Book
@@ -85,6 +86,13 @@ def test_ids_and_committed_queues_stay_silent(tmp_path):
                 book.save()
                 transaction.on_commit(lambda: index_book.delay(book.pk))
             index_book.delay(book.pk)
+
+
+        def from_one_replica(pks):  # saleor: a transaction that only pins one replica for its reads
+            with transaction.atomic(using=settings.DATABASE_CONNECTION_REPLICA_NAME, savepoint=False):
+                missing = set(pks) - set(Book.objects.using("replica").filter(pk__in=pks).values_list("pk", flat=True))
+                if missing:
+                    index_book.delay(min(missing))
     """}, CODE)
 
 
