@@ -69,6 +69,10 @@ HARDENING = {
     "security.W019": ("X_FRAME_OPTIONS", '"DENY"', "other sites may frame the pages (clickjacking)"),
 }
 DJANGO_CHECKS = {check_id: setting for check_id, (setting, _, _) in HARDENING.items()}
+# "SAMEORIGIN" already keeps other sites out: what it allows is the site framing itself.
+_SAMEORIGIN = ("the site's own pages may frame each other, so a page serving uploaded or user-written content "
+               "could frame and clickjack the rest; unless the site frames itself (a preview, an embedded "
+               "viewer), Django advises \"DENY\"")
 
 
 @rule("DJE405", "missing-https-hardening", tier="recommended", fix=Applicability.UNSAFE, scope="settings")
@@ -87,6 +91,8 @@ def check(ctx):
     for check_id in weak:
         name, value, why = HARDENING[check_id]
         setting = settings.with_default(name)
+        if check_id == "security.W019" and setting is not None and setting.value == Const("SAMEORIGIN"):
+            why = _SAMEORIGIN
         where, related = place(ctx, setting, name)
         yield ctx.report(
             where,

@@ -38,6 +38,9 @@ def test_values_turned_off(tmp_path):
         "SECURE_CONTENT_TYPE_NOSNIFF = False\nSECURE_REFERRER_POLICY = None\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n")), CODE)
     assert ids(found) == ["security.W006", "security.W019", "security.W022"]
     assert {f.span.start.line for f in found} == {5, 6, 7}
+    # "SAMEORIGIN" keeps other sites out; what it allows is the site framing itself (paperless's PDF preview)
+    [frame] = [f for f in found if "W019" in f.message]
+    assert "the site's own pages may frame each other" in frame.message and "other sites" not in frame.message
 
 
 def test_fix_adds_the_setting(tmp_path):
