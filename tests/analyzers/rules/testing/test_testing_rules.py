@@ -77,6 +77,17 @@ def test_dje601_fixes_pytest_settings_keeping_the_default(tmp_path):
     assert "PBKDF2PasswordHasher" in found.message
 
 
+def test_dje601_advises_a_fixture_when_the_tests_run_with_the_production_settings(tmp_path):
+    """paperless-ngx: pytest's DJANGO_SETTINGS_MODULE is the one module production runs, where
+    MD5 would hash real passwords: a fixture or a test settings module, and no fix."""
+    wsgi = ('import os\nfrom django.core.wsgi import get_wsgi_application\n'
+            'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\napplication = get_wsgi_application()\n')
+    [found] = findings(tmp_path, {"pytest.ini": PYTEST_INI.replace("config.settings_test", "config.settings"),
+                                  "config/wsgi.py": wsgi}, "DJE601")
+    assert "these are also the production settings, so set a fast hasher for the tests only" in found.message
+    assert not found.fix_title
+
+
 # -- DJE602 --------------------------------------------------------------------------------
 
 def test_dje602_silent_when_a_test_writes_or_setup_logs_in(tmp_path):
