@@ -101,11 +101,13 @@ class Loads:
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows of `model`: a queryset (`many`) or one instance."""
+    """Rows of `model`: a queryset (`many`) or one instance; `listed` when they were already
+    evaluated into a list or tuple (`list(qs)`, `sorted(qs)`): no queryset method applies."""
 
     model: ModelInfo
     many: bool
     loads: Loads
+    listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,8 @@ class Flow:
             case Call(func=func, receiver=Call() as made) if func == ATTRIBUTE + "qs":
                 return self._filterset_rows(made, line)  # `BookFilter(request.GET, queryset=qs).qs`
             case Call(func=func, args=(rows,)) if func in _SAME_ROWS:
-                return self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
+                found = self.rows(rows, line)  # list(qs), sorted(qs, key=...): the same rows, evaluated
+                return replace(found, listed=True) if found is not None else None
             case Call(func=func, receiver=Call(func=paginator, args=(rows, *_))) \
                     if func in _PAGE_METHODS and paginator.rpartition(".")[2] == "Paginator":
                 return self.rows(rows, line)  # Paginator(qs, 25).get_page(n): a slice of the rows
@@ -561,7 +564,7 @@ def agreeing(results: list[Rows | None]) -> Rows | None:
     loads = first.loads
     for other in results[1:]:
         loads = loads.union(other.loads)
-    return Rows(first.model, first.many, loads)
+    return Rows(first.model, first.many, loads, any(r.listed for r in results))
 
 
 class _SelfFlow(Flow):

@@ -29,7 +29,9 @@ def has_open_orders(user):
     return not Order.objects.filter(customer=user).exists()
 ```
 When the rows are used afterwards, evaluating the queryset once (`if qs:` then iterating
-it) is right, and nothing is reported; neither are test modules, where asserting counts is
+it, here or in a nested function) is right, and nothing is reported; nor is the size of a
+list already made of the rows (`rows = list(qs)`, `sorted(qs)`): it costs nothing more, and
+a list has no `count()` to ask; neither are test modules, where asserting counts is
 the point. Nor is a function that locks rows with `select_for_update()` (with or without
 `nowait`/`skip_locked`): there the evaluation *is* the point — `len(admins)` on a locked
 queryset takes the row locks that keep two requests from removing the last two admins at
@@ -70,7 +72,7 @@ def check(ctx):
             if id(queryset) in seen:
                 continue
             rows = flow.rows(flows.values(queryset), node.lineno)
-            if rows is None or not rows.many or not rows.loads.certain or \
+            if rows is None or not rows.many or rows.listed or not rows.loads.certain or \
                     _rows_used_elsewhere(owner.function, queryset, node):
                 continue
             seen.add(id(queryset))
@@ -152,13 +154,14 @@ def _existence_comparison(node: ast.Compare):
 
 
 def _rows_used_elsewhere(function, queryset, check) -> bool:
-    """A queryset held in a variable and used elsewhere in the function: its rows may be
-    reused, and evaluating it once is right."""
+    """A queryset held in a variable and used elsewhere in the function, nested functions
+    included (a generator iterating it closes over the same, now cached, rows): its rows may
+    be reused, and evaluating it once is right."""
     if not isinstance(queryset, ast.Name):
         return False
     inside = {id(n) for n in ast.walk(check)}
     return any(isinstance(n, ast.Name) and n.id == queryset.id and isinstance(n.ctx, ast.Load)
-               and id(n) not in inside for n in walk_scope(function))
+               and id(n) not in inside for n in ast.walk(function))
 
 
 @fixer("DJE505")

@@ -137,3 +137,39 @@ def test_fix_asks_the_database(tmp_path):
         def anything(title):
             return not Book.objects.filter(title=title).exists()  # cheap?
     """})
+
+
+def test_a_list_of_the_rows_is_no_queryset(tmp_path):
+    """paperless `document_fuzzy_match.py:171`: `len()` of `list(qs)` counts a list already in
+    memory, whose rows are used right after (here by a nested generator); the fix
+    `slim_docs.count()` would raise `TypeError` (`list.count()` takes one argument)."""
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": """
+        from itertools import combinations
+
+        from app.models import Book
+
+
+        def pairs():
+            slim = list(Book.objects.only("id", "title").values_list("id", "title"))
+            n = len(slim)
+
+            def work():
+                for a, b in combinations(slim, 2):
+                    yield a, b
+            return n, work()
+
+
+        def sizes():
+            titles = sorted(Book.objects.all(), key=str)
+            first = [b for b in Book.objects.all()]
+            if not titles or len(first) > 0:
+                return tuple(Book.objects.all())
+            return len(list(Book.objects.all()))
+
+
+        def closure():
+            books = Book.objects.all()
+            if not books:
+                return None
+            return lambda: [b.title for b in books]
+    """}, CODE)
