@@ -102,6 +102,20 @@ def production(ctx):
 # -- values ----------------------------------------------------------------------------
 
 
+def runs_development(ctx) -> bool:
+    """Whether this production settings module is also the one `manage.py` runs (development,
+    and the tests unless they name their own): one module for every environment, where a
+    setting that needs HTTPS is read from the environment rather than set (paperless-ngx,
+    healthchecks)."""
+    layout = ctx.project.layout if ctx.project is not None else None
+    return layout is not None and ctx.module == layout.settings_module \
+        and layout.provenance.get("settings_module", "").startswith("manage.py")
+
+
+HTTPS_FROM_ENVIRONMENT = ("; this module also runs `manage.py` (development, tests) over plain HTTP, where "
+                          "it would break logins or redirects: read it from the environment, on in production")
+
+
 def certain(setting: SettingValue | None) -> Value | None:
     """The value of a setting set unconditionally to constants (Django's default when unset);
     None when it is read from the environment, conditional, or not a constant."""

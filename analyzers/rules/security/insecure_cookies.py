@@ -44,12 +44,14 @@ from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.settings_edits import set_setting
 from django_expert.analyzers.rules.deployment._settings import (
     CSRF_MIDDLEWARE,
+    HTTPS_FROM_ENVIRONMENT,
     SESSION_MIDDLEWARE,
     certain,
     has_middleware,
     listing,
     place,
     production,
+    runs_development,
     truth,
 )
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -87,12 +89,14 @@ def _insecure(ctx, settings, name: str, cookie: str, check_id: str):
     if value is None or value == Const(True):
         return
     where, related = place(ctx, setting, name)
+    shared = runs_development(ctx)  # True there would break development's logins: no fix
     yield ctx.report(
         where,
         f"{name} is not True in the production settings `{ctx.module}` (security.{check_id}): the {cookie} "
-        f"cookie is also sent over plain HTTP, where anyone on the network can read it",
-        fix_title=f"Set {name} = True",
-        fix_data=(name,),
+        f"cookie is also sent over plain HTTP, where anyone on the network can read it"
+        + (HTTPS_FROM_ENVIRONMENT if shared else ""),
+        fix_title="" if shared else f"Set {name} = True",
+        fix_data=() if shared else (name,),
         related=related,
     )
 

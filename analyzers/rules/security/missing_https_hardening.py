@@ -47,6 +47,7 @@ from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.settings_edits import set_setting
 from django_expert.analyzers.rules.deployment._settings import (
+    HTTPS_FROM_ENVIRONMENT,
     SECURITY_MIDDLEWARE,
     XFRAME_MIDDLEWARE,
     certain,
@@ -54,6 +55,7 @@ from django_expert.analyzers.rules.deployment._settings import (
     listing,
     place,
     production,
+    runs_development,
     truth,
 )
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -93,12 +95,15 @@ def check(ctx):
         setting = settings.with_default(name)
         if check_id == "security.W019" and setting is not None and setting.value == Const("SAMEORIGIN"):
             why = _SAMEORIGIN
+        # A redirect to HTTPS in the module development also runs would break `runserver`: no fix.
+        shared = check_id == "security.W008" and runs_development(ctx)
         where, related = place(ctx, setting, name)
         yield ctx.report(
             where,
-            f"{_state(name, setting)} in the production settings `{ctx.module}` ({check_id}): {why}",
-            fix_title=f"Set {name} = {value}",
-            fix_data=(name, value),
+            f"{_state(name, setting)} in the production settings `{ctx.module}` ({check_id}): {why}"
+            + (HTTPS_FROM_ENVIRONMENT if shared else ""),
+            fix_title="" if shared else f"Set {name} = {value}",
+            fix_data=() if shared else (name, value),
             related=related,
         )
 

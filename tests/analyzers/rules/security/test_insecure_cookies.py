@@ -11,6 +11,11 @@ def settings(apps: str, middleware: str, extra: str = "") -> dict:
     return {**WSGI, "config/settings.py": f"INSTALLED_APPS = [{apps}]\nMIDDLEWARE = [{middleware}]\n{extra}"}
 
 
+# manage.py runs a development module of its own: the production one can be fixed in place.
+DEVELOPMENT = {"manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.dev")\n',
+               "config/dev.py": "from config.settings import *\n\nDEBUG = True\n"}
+
+
 def ids(found) -> list[str]:
     return sorted(f.message.split("(security.")[1][:4] for f in found)
 
@@ -29,7 +34,7 @@ def test_csrf_cookie(tmp_path):
 def test_fix_sets_true_in_place_or_adds_it(tmp_path):
     check_fixed(
         tmp_path / "replace",
-        settings("", CSRF_MW, "CSRF_COOKIE_SECURE = False  # TODO\n"),
+        {**settings("", CSRF_MW, "CSRF_COOKIE_SECURE = False  # TODO\n"), **DEVELOPMENT},
         CODE,
         {"config/settings.py": f"INSTALLED_APPS = []\nMIDDLEWARE = [{CSRF_MW}]\nCSRF_COOKIE_SECURE = True  # TODO\n"},
     )
@@ -53,3 +58,12 @@ def test_lookalikes_stay_silent(tmp_path):
     check_noop(tmp_path / "noqa", settings("", CSRF_MW, "CSRF_COOKIE_SECURE = False  # noqa: DJE404\n"), CODE)
     check_noop(tmp_path / "unknown-middleware", settings(SESSION_APP, "*BASE", "SESSION_COOKIE_SECURE = False\n"), CODE)
     check_noop(tmp_path / "not-production", {"config/settings.py": f"MIDDLEWARE = [{CSRF_MW}]\n"}, CODE)
+
+
+def test_one_module_for_every_environment_is_told_to_read_it_from_the_environment(tmp_path):
+    """paperless-ngx, healthchecks: manage.py and wsgi.py run the same settings module, so
+    `= True` would break logins under `runserver`: the advice is the environment, no fix."""
+    files = {**settings(SESSION_APP, SESSION_MW),
+             "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n'}
+    [found] = findings(tmp_path, files, CODE)
+    assert found.message.endswith("read it from the environment, on in production") and not found.fix_title

@@ -2,6 +2,7 @@ import re
 
 from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
 from tests.analyzers.rules.security.test_debug_enabled import WSGI, split
+from tests.analyzers.rules.security.test_insecure_cookies import DEVELOPMENT
 
 CODE = "DJE405"
 SECURITY = '"django.middleware.security.SecurityMiddleware"'
@@ -26,6 +27,9 @@ def test_defaults_miss_hsts_and_the_redirect(tmp_path):
     found = findings(tmp_path, settings(SECURITY, ""), CODE)
     assert ids(found) == ["security.W004", "security.W008"]
     assert all(f.span.start.line == 0 and "is not set" in f.message for f in found)
+    # manage.py runs this module too: a redirect to HTTPS would break `runserver`, HSTS does not
+    hsts, redirect = sorted(found, key=lambda f: "W008" in f.message)
+    assert hsts.fix_title and not redirect.fix_title and redirect.message.endswith("on in production")
 
 
 def test_hsts_without_subdomains_and_preload(tmp_path):
@@ -47,7 +51,7 @@ def test_fix_adds_the_setting(tmp_path):
     without = HARDENED.replace("SECURE_SSL_REDIRECT = True\n", "")
     check_fixed(
         tmp_path,
-        settings(SECURITY, without),
+        {**settings(SECURITY, without), **DEVELOPMENT},
         CODE,
         {"config/settings.py": f"MIDDLEWARE = [{SECURITY}]\n{without}\nSECURE_SSL_REDIRECT = True\n"},
     )
