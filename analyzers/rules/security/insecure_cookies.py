@@ -7,7 +7,10 @@ the session cookie when `django.contrib.sessions` is installed or `SessionMiddle
 in `MIDDLEWARE` (Django's deploy checks `security.W010`, `W011`, `W012`), the CSRF cookie
 when `CsrfViewMiddleware` is in `MIDDLEWARE` and `CSRF_USE_SESSIONS` is off (`W016`).
 Values read from the environment, and projects that replace Django's session or CSRF
-middleware by their own (which may set the cookie differently), are left alone.
+middleware by their own (which may set the cookie differently), are left alone. When the
+production module is also the one `manage.py` runs (one module for every environment), the
+advice is to read the setting from the environment, and no fix is offered: `True` there
+would break logins under `runserver`, which serves plain HTTP.
 
 ## Why is this bad?
 Without the `Secure` flag the browser also sends the cookie over plain HTTP: one request

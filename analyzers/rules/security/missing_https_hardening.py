@@ -11,6 +11,11 @@ checks do (the middleware must be installed for the setting to matter):
 Values read from the environment, and projects that replace the middleware by their own,
 are left alone.
 
+When the production module is also the one `manage.py` runs, the missing SSL redirect is
+reported with the advice to read it from the environment, without a fix (a redirect to
+HTTPS would break `runserver`); `X_FRAME_OPTIONS = "SAMEORIGIN"` is reported for what it
+allows, the site framing itself.
+
 ## Why is this bad?
 Without a redirect and HSTS, the first request of a visit can go over plain HTTP, where
 it can be read and rewritten (SSL stripping); HSTS makes the browser refuse HTTP for the
