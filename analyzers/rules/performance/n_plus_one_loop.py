@@ -54,6 +54,13 @@ path is exact), the fix offered instead is Django 6.1's
 `.fetch_mode(models.FETCH_PEERS)`, which fetches each foreign key, one-to-one and generic
 key for all the rows at once, down the tree; its title says it needs Django 6.1, and it is
 an unsafe fix (`check --fix` leaves it), since the project's Django version is not known.
+A lookup loading rows of a model the loop itself writes — `row.save()`, a related object's
+`save()`, `update()`/`delete()`/`create()` through a manager, `add()`/`remove()` on a
+many-to-many, in the loop or in what it calls per row (`row_writes.py`) — is left out of the
+fix, and the message says so: the loader fetches those rows once, before the loop, so what a
+later row reads after an earlier row's write is stale (taiga's sprint, judged on its stories
+after each one is saved, would no longer close), and a stale instance saved back undoes the
+earlier write. The N+1 is real all the same, so it is still reported, with a fix for the rest.
 
 ## References
 - https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related
@@ -67,12 +74,35 @@ import ast
 
 from django_expert.analyzers.findings import Applicability, Related
 from django_expert.analyzers.fixes.queryset_edits import fix_lookups
-from django_expert.analyzers.project.query_source import is_test_module, loops, regrouped, source_flows, span_tuple
-from django_expert.analyzers.project.summaries import assigned_attributes, body_reads, short_name, shown, where
+from django_expert.analyzers.facts.summaries import callee_name
+from django_expert.analyzers.project.query_source import (
+    is_test_module,
+    loops,
+    regrouped,
+    source_flows,
+    span_tuple,
+    walk_scope,
+)
+from django_expert.analyzers.project.row_writes import (
+    INSTANCE_WRITES,
+    MANAGER_WRITES,
+    chain_writes,
+    query_writes,
+    reached_models,
+)
+from django_expert.analyzers.project.summaries import (
+    assigned_attributes,
+    body_reads,
+    callee_summary,
+    short_name,
+    shown,
+    where,
+)
 from django_expert.analyzers.project.querysets import (
     ITERATE,
     fix_plan,
     loader_text,
+    maximal,
     peers_fix,
     plan,
     relation_names,
@@ -118,10 +148,13 @@ def loop_findings(ctx, cold: bool):
             if (reason is not None) != cold:
                 continue
             built = ctx.span(origin)
-            fixing = fix_plan(rows, needs)
+            written = _written(ctx, flows, flow, caller, loop, rows, reads)
+            stale = [n for n in needs if written & reached_models(ctx.project, rows.model, n.hops)] if written else []
+            fresh = [n for n in needs if n not in stale]
+            fixing = fix_plan(rows, fresh) if fresh else None
             select, prefetch = fixing if fixing else ([], [])
-            loaders = loader_text(*(fixing or plan(needs)))
-            peers = peers_fix(rows, needs)
+            loaders = loader_text(*(fix_plan(rows, needs) or plan(needs)))
+            peers = peers_fix(rows, needs) and not stale
             _, node, via = reads[needs[0].index]
             via = needs[0].via or via
             located = where(ctx.project, via) if via else None
@@ -132,7 +165,7 @@ def loop_findings(ctx, cold: bool):
                 related.append(Related(located[0], located[1], f"`{short_name(via)}()` reads it"))
             raises = rows.loads.fetch_mode == "RAISE" and any(n.single for n in needs)
             outcome = ("with `fetch_mode(RAISE)`: the read raises FieldFetchBlocked" if raises else
-                       "one query per row") + (f", in {reason}" if reason else "")
+                       "one query per row") + (f", in {reason}" if reason else "") + _stale_note(stale, written, fixing)
             yield ctx.report(
                 node,
                 f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "
@@ -144,6 +177,36 @@ def loop_findings(ctx, cold: bool):
                 (span_tuple(built), tuple(select), tuple(prefetch)),
                 related=tuple(related),
             )
+
+
+def _written(ctx, flows, flow, caller: str, loop, rows, reads) -> set[str]:
+    """Labels of the models the loop body writes per row (`row_writes.py`): through the row
+    (`row.save()`, `row.milestone.save()` in a function it is passed to), through a manager
+    or another row it holds, or in the functions it calls."""
+    written = chain_writes(ctx.project, rows.model, [chain for chain, _, _ in reads])
+    for node in walk_scope(loop):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            found = flow.rows(flows.values(node.func.value), node.lineno)
+            if found is not None:
+                written.add(found.model.label)
+        callee = callee_name(node.func, flows.values)
+        target = callee_summary(ctx.project, caller, callee) if callee else None
+        if target is not None:
+            written |= query_writes(ctx.project, target[0])
+    return written
+
+
+def _stale_note(stale, written: set[str], fixing) -> str:
+    """What the fix leaves out, and why: the rows the loop writes, loaded before it, would
+    be stale for the rows after the write."""
+    if not stale:
+        return ""
+    models = ", ".join(f"`{label.rpartition('.')[2]}`" for label in sorted(written))
+    paths = ", ".join(f"`{path}`" for path in maximal([n.path for n in stale]))
+    left = f"the fix leaves out {paths}" if fixing else f"no fix loads {paths}"
+    return f"; but the loop writes {models} rows, which loaded before it would be stale: {left}"
 
 
 def _prefetched_by_caller(ctx, function, origin, needs) -> bool:
@@ -165,6 +228,8 @@ def _prefetched_by_caller(ctx, function, origin, needs) -> bool:
         any(name == f"{relation}__{need.hops[0].attr}" or name.startswith(f"{relation}__{need.hops[0].attr}__")
             for name in loaded) for need in needs)
 
+
+WRITES = INSTANCE_WRITES | MANAGER_WRITES
 
 # Django 6.1 only: the title says so, and the fix is unsafe (never applied by `check --fix`).
 PEERS_TITLE = ("Fetch each relation for all the rows at once: add `.fetch_mode(models.FETCH_PEERS)` where the "

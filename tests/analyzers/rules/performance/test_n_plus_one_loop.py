@@ -589,3 +589,49 @@ def test_a_loop_over_a_relation_the_caller_prefetches_stays_silent(tmp_path):
                                       "app/export.py": helper.replace("{lookups}", '"books"')}, CODE)
     assert [f.path.rpartition("/")[2] for f in found] == ["export.py", "export.py"]  # the helper and the caller
     assert all("`Book.editor`" in f.message for f in found)
+
+
+def test_no_fix_loads_before_the_loop_the_rows_it_writes(tmp_path):
+    """taiga `userstories/services.py:395`: each story is closed and saved, then its sprint is
+    judged on `milestone.user_stories.all()`, which must see that save. A prefetch of
+    `milestone__user_stories` (or a join of `milestone`, saved too) would load those rows
+    before the loop, so later rows read stale values: the N+1 is reported, without a fix for
+    the written models (the fix keeps what the loop only reads)."""
+    engine, root = engine_for(tmp_path, {"app/models.py": MODELS, "app/services.py": """
+        from app.models import Book
+
+
+        def close(book):
+            book.published = False
+            book.save(update_fields=["published"])
+
+
+        def finish(author):
+            author.name = "done"
+            author.save()
+
+
+        def recheck(ids):
+            for book in Book.objects.filter(id__in=ids):
+                close(book)
+                if all(not b.published for b in book.author.books.all()):
+                    finish(book.author)
+
+
+        def retag(ids):
+            for book in Book.objects.filter(id__in=ids):
+                close(book)
+                print([t.name for t in book.tags.all()], [b.title for b in book.author.books.all()])
+    """})
+    found = sorted((f for fs in engine.all_findings().values() for f in fs if f.code == CODE),
+                   key=lambda f: f.span.start.line)
+    assert [f.span.start.line + 1 for f in found] == [17, 24]
+    assert found[0].fix_title == ""
+    assert found[0].message.endswith("one query per row; but the loop writes `Author`, `Book` rows, which loaded "
+                                     "before it would be stale: no fix loads `author__books`")
+    assert found[1].fix_title == 'Add `select_related("author")` and `prefetch_related("tags")` where the queryset is built'
+    assert found[1].message.endswith("the fix leaves out `author__books`")
+    fix = engine.fix(found[1])
+    path = root / "app/services.py"
+    new = apply_edits(path.read_text(), [e for e in fix.edits])
+    assert 'Book.objects.select_related("author").prefetch_related("tags").filter(id__in=ids)' in new
