@@ -11,9 +11,10 @@ with `methods=True` the called method's name is kept as the chain's last segment
 (`book.label()` reads ("label",)), so a model method's own reads can be followed.
 
 With `guards=True` (function summaries), a chain read only past an early return on the
-object's own attribute (`if self.title: return self.title`) starts with the segment
-`GUARD + "title"`: it is read only when `title` is empty (the project decides whether a
-stored row can be). A chain read only under `if flag:` (or `if flag and ...:`), `flag` a
+object's own attribute (`if self.title: return self.title`), or inside `if not self.title:`,
+starts with the segment `GUARD + "title"`: it is read only when `title` is empty (the project
+decides whether a stored row can be). Inside `save()`, a branch that fills an empty field
+(`if not self.slug: self.slug = ...`) is for the first save only: stored rows have it. A chain read only under `if flag:` (or `if flag and ...:`), `flag` a
 parameter whose default is falsy (`include_bundled=False`), starts with `OFF + "flag"`: a call
 passing nothing for it (a template's) never reads it. Reads of an object after its
 `delete()` are left out (no loader can serve them: they must be fresh).
@@ -204,7 +205,7 @@ class Chains:
         assigned = self.assigned()
         unsaved = self.unsaved
         deleted = self._deleted()
-        guarded = _past_early_returns(self.body.nodes[0], self.params) if self.guards else {}
+        guarded = _when_empty(self.body, self.params) if self.guards else {}
         switched = _off_by_default(self.body) if self.guards else {}
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and not isinstance(item.ctx, ast.Load):
@@ -255,6 +256,37 @@ def _early_returns(root: ast.AST):
     for position, statement in enumerate(root.body):
         if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[-1], ast.Return):
             yield statement.test, root.body[position + 1:]
+
+
+def _when_empty(body: Body, params: tuple[str, ...]) -> dict[int, tuple[str, str]]:
+    """Ids of the nodes that run only when a parameter's own attribute is empty, with
+    (parameter, attribute): past an early return taken when it is set (`if self.title:
+    return self.title`), or inside `if not self.title:` / `if self.title is None:`."""
+    found = _past_early_returns(body.nodes[0], params)
+    for node in body.nodes:
+        if isinstance(node, ast.If):
+            empty = _empty_test(node.test, params)
+            if empty is not None:
+                for statement in node.body:
+                    for inner in ast.walk(statement):
+                        found.setdefault(id(inner), empty)
+    return found
+
+
+def _empty_test(test: ast.expr, params) -> tuple[str, str] | None:
+    """(parameter, attribute) of `not p.attr`, `p.attr is None` or `p.attr == ""`, alone or
+    in an `and`: the branch runs only when the attribute is empty."""
+    for value in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+            value = value.operand
+        elif isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], (ast.Is, ast.Eq)) \
+                and isinstance(value.comparators[0], ast.Constant) and value.comparators[0].value in (None, ""):
+            value = value.left
+        else:
+            continue
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id in params:
+            return value.value.id, value.attr
+    return None
 
 
 def _past_early_returns(root: ast.AST, params: tuple[str, ...]) -> dict[int, tuple[str, str]]:
@@ -312,7 +344,7 @@ def _unsaved_branches(body: Body) -> set[int]:
     for node in body.nodes:
         if isinstance(node, ast.If):
             new = _new_object_test(node.test, flags)
-            if new is None and _fills_missing_key(node):
+            if new is None and (_fills_missing_key(node) or _fills_on_first_save(node, body.nodes[0])):
                 new = True
             branch = node.body if new is True else node.orelse if new is False else ()
             for statement in branch:
@@ -342,6 +374,21 @@ def _fills_missing_key(node: ast.If) -> bool:
             isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
             and (t.value.id, t.attr.removesuffix("_id")) in missing for t in statement.targets)
         for statement in node.body)
+
+
+def _fills_on_first_save(node: ast.If, root: ast.AST) -> bool:
+    """`if not self.slug: self.slug = slugify(self.owner.username)` in `save()`: the field is
+    filled when empty, so every row `save()` stored has it and never takes the branch again
+    (taiga's Project.save(), reached per project from refresh_totals())."""
+    if not isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)) or root.name != "save" or not root.args.args:
+        return False
+    me = root.args.args[0].arg
+    empty = _empty_test(node.test, (me,))
+    return empty is not None and any(
+        isinstance(inner, (ast.Assign, ast.AnnAssign)) and any(
+            isinstance(t, ast.Attribute) and t.attr == empty[1] and isinstance(t.value, ast.Name) and t.value.id == me
+            for t in (inner.targets if isinstance(inner, ast.Assign) else [inner.target]))
+        for statement in node.body for inner in ast.walk(statement))
 
 
 def _new_object_test(test: ast.expr, flags: set[str] = frozenset()) -> bool | None:

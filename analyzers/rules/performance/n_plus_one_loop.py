@@ -9,12 +9,13 @@ the row is passed to (`describe(book)`), up to four calls deep and across files;
 message names the function that reads it. Reading `book.author_id` is free and not
 reported, nor is a relation the loop assigns itself, a read only a new unsaved object
 makes (`if not self.pk:`) or one filling a missing denormalised key on the first save
-(`if not self.order_id: self.order = self.position.order`), a re-read after the row's `delete()`, the parent of rows from
+(`if not self.order_id: self.order = self.position.order`) or an empty field in `save()` (`if not self.slug:
+self.slug = slugify(self.owner.username)`: every stored row has it), a re-read after the row's `delete()`, the parent of rows from
 `parent.children.all()`, or a foreign
 key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for all the
 rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise. A
-read past an early return on the row's own field (`if self.title: return self.title`) is
-reported "only when `title` is empty", and not at all when every stored row has the field
+read past an early return on the row's own field (`if self.title: return self.title`), or
+inside `if not self.title:`, is reported "only when `title` is empty", and not at all when every stored row has the field
 (its primary key, a non-null foreign key).
 A loop over `param.<relation>.all()` of an object the function is handed is left alone
 when the same module prefetches `<relation>__<read>` for each read (the caller's queryset).

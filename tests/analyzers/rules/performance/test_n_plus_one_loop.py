@@ -564,7 +564,7 @@ def test_reads_filling_a_missing_denormalised_key_happen_on_the_first_save_only(
             return [shout(book) for book in Book.objects.all()]
     """}, CODE)
     assert [(f.path.rpartition("/")[2], f.message.split(" is read")[0]) for f in found] == [
-        ("reports.py", "N+1 queries: `Book.author`")]
+        ("reports.py", "N+1 queries: `Book.author` (only when `editor_id` is empty)")]
     assert "loop at line 12" in found[0].message
 
 
@@ -635,3 +635,55 @@ def test_no_fix_loads_before_the_loop_the_rows_it_writes(tmp_path):
     path = root / "app/services.py"
     new = apply_edits(path.read_text(), [e for e in fix.edits])
     assert 'Book.objects.select_related("author").prefetch_related("tags").filter(id__in=ids)' in new
+
+
+SERIES = CHAPTERS + """
+    from django.utils.text import slugify
+
+
+    class Series(models.Model):
+        title = models.CharField(max_length=50)
+        slug = models.SlugField(unique=True, blank=True)
+        owner = models.ForeignKey(Author, on_delete=models.CASCADE)
+        total = models.IntegerField(default=0)
+
+        def save(self, *args, **kwargs):
+            if not self.slug:
+                with transaction.atomic():
+                    self.slug = slugify(f"{self.owner.name}-{self.title}")
+                    super().save(*args, **kwargs)
+            else:
+                super().save(*args, **kwargs)
+
+        def refresh_totals(self):
+            self.total = 1
+            self.save(update_fields=["total"])
+
+        def code(self):
+            if not self.slug:
+                return self.owner.name
+            return self.slug
+"""
+
+
+def test_a_read_under_if_not_field_is_only_when_the_field_is_empty(tmp_path):
+    """taiga `timeline/rebuilder.py:124`: `refresh_totals()` saves, and `save()` reads `owner`
+    only under `if not self.slug:`, where it fills the slug: every stored row has it, so a
+    loop over stored rows never reads `owner`. A read under `if not self.slug:` that fills
+    nothing is reported "only when `slug` is empty"."""
+    found = findings(tmp_path, {"app/models.py": SERIES.replace(
+        "from django.db import models", "from django.db import models, transaction"), "app/reports.py": """
+        from app.models import Series
+
+
+        def refresh():
+            for series in Series.objects.all():
+                series.refresh_totals()
+
+
+        def codes():
+            return [s.code() for s in Series.objects.all()]
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [10]
+    assert "`Series.owner` (only when `slug` is empty) is read in `Series.code()`" in found[0].message
+
