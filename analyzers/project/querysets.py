@@ -689,8 +689,10 @@ class _Walk:
     def need(self, hops: tuple[Hop, ...], model: ModelInfo | None, owner: ModelInfo, chain, index) -> None:
         if not self.covered(hops):
             key = "__".join(h.attr for h in hops)
-            self.needs.setdefault(key, Need(hops, model.label if model else "", owner.label, chain, index,
-                                            self.via, self.guard))
+            known = self.needs.setdefault(key, Need(hops, model.label if model else "", owner.label, chain, index,
+                                                    self.via, self.guard))
+            if known.guard and not self.guard:  # also read whatever the field holds
+                self.needs[key] = replace(known, guard="")
 
     def chain(self, model: ModelInfo, chain: tuple[str, ...], hops: tuple[Hop, ...], many: bool,
               queryset: bool, pending: ModelInfo | None, whole: tuple[str, ...], index: int) -> None:
@@ -787,6 +789,7 @@ def unloaded(project: ProjectModel, rows: Rows, chains: Iterable[tuple[str, ...]
     order first met. A chain starts at the rows: `ITERATE` first for a queryset."""
     walk = _Walk(project, rows.loads)
     for index, chain in enumerate(chains):
+        walk.guard = ""  # a chain's guard is its own: no other read is qualified by it
         walk.chain(rows.model, chain, (), False, rows.many, None, chain, index)
     return list(walk.needs.values())
 

@@ -687,3 +687,26 @@ def test_a_read_under_if_not_field_is_only_when_the_field_is_empty(tmp_path):
     assert [f.span.start.line + 1 for f in found] == [10]
     assert "`Series.owner` (only when `slug` is empty) is read in `Series.code()`" in found[0].message
 
+
+def test_an_early_return_on_one_read_qualifies_no_other_read(tmp_path):
+    """paperless `views.py:3851`: `get_root_document()` returns early when `root_document_id`
+    is None, then reads `root_document` itself; a later read past `if doc.root_document is not
+    None: return` carried its guard over to the relation's need, reported "only when
+    `root_document` is empty", backwards."""
+    found = findings(tmp_path, {"app/models.py": CHAPTERS, "app/reports.py": """
+        from app.models import Author, Chapter
+
+
+        def editor_of(chapter):
+            if chapter.editor_id is None:
+                return None
+            if chapter.editor is not None:
+                return chapter.editor
+            return Author.objects.filter(id=chapter.editor_id).first()
+
+
+        def editors():
+            return [editor_of(c) for c in Chapter.objects.all()]
+    """}, CODE)
+    assert len(found) == 1
+    assert "`Chapter.editor` is read in `editor_of()`" in found[0].message
