@@ -184,20 +184,22 @@ class Chains:
             self._unsaved = _unsaved_branches(self.body)
         return self._unsaved
 
-    def assigned(self) -> set[tuple[str, tuple[str, ...]]]:
-        """(parameter, (attribute,)) for each attribute the body assigns on a parameter."""
-        found = set()
+    def assigned(self) -> dict[tuple[str, tuple[str, ...]], ast.expr]:
+        """(parameter, (attribute,)) for each attribute the body assigns on a parameter, with
+        its first assignment."""
+        found: dict[tuple[str, tuple[str, ...]], ast.expr] = {}
         for item in self.body.loads:
             if isinstance(item, ast.Attribute) and isinstance(item.ctx, ast.Store):
                 origin = self.origin(item)
-                if origin is not None and origin[1]:
-                    found.add((origin[0], origin[1][:1]))
+                key = (origin[0], origin[1][:1]) if origin is not None and origin[1] else None
+                if key is not None and (key not in found or _before(item, found[key])):
+                    found[key] = item
         return found
 
     def reads(self) -> dict[str, dict[tuple[str, ...], ast.expr]]:
         """The maximal chains read from each parameter, with the first expression reading each.
-        Left out: a relation the body assigns itself (`row.rack = rack` before `row.rack.name`:
-        no query), reads in a branch only a new, unsaved object takes (`if not self.pk:`,
+        Left out: a relation the body assigns itself, read after the assignment (`row.rack = rack`
+        before `row.rack.name`: no query), reads in a branch only a new, unsaved object takes (`if not self.pk:`,
         `if self._state.adding:`, after `if self.pk: return`): rows from a queryset never take
         it, and reads after the object's `delete()`. With `guards`, see the module docstring."""
         callees = {id(n.func) for n in self.body.calls}
@@ -214,8 +216,10 @@ class Chains:
                 continue
             if isinstance(item, (ast.Attribute, ast.Call)) and id(item) not in callees:  # `obj.f()`: the call reads
                 origin = self.origin(item)
-                if origin is None or not origin[1] or origin[0] not in found or (origin[0], origin[1][:1]) in assigned:
+                if origin is None or not origin[1] or origin[0] not in found:
                     continue
+                if (origin[0], origin[1][:1]) in assigned and not _before(item, assigned[origin[0], origin[1][:1]]):
+                    continue  # served by the assignment (a read before it still queries)
                 if origin[0] in deleted and _before(deleted[origin[0]], item):
                     continue
                 chain = origin[1]

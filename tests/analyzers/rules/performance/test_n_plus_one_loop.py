@@ -710,3 +710,31 @@ def test_an_early_return_on_one_read_qualifies_no_other_read(tmp_path):
     """}, CODE)
     assert len(found) == 1
     assert "`Chapter.editor` is read in `editor_of()`" in found[0].message
+
+
+def test_a_relation_read_before_the_function_assigns_it_is_read(tmp_path):
+    """taiga `projects/api.py:558`: `orphan_project()` reads `project.owner` (to delete the
+    owner's membership), then sets `project.owner = None` and saves. The read before the
+    assignment queries per project; only reads after it are served by the assignment. The
+    finding was blamed on `Project.save()` instead."""
+    found = findings(tmp_path, {"app/models.py": SERIES.replace(
+        "from django.db import models", "from django.db import models, transaction"), "app/helpers.py": """
+        from app.models import Book
+
+
+        def orphan(series):
+            Book.objects.filter(author=series.owner).delete()
+            series.owner = None
+            series.save()
+            return series.owner
+    """, "app/views.py": """
+        from app.helpers import orphan
+        from app.models import Series
+
+
+        def orphan_all():
+            for series in Series.objects.filter(total=0):
+                orphan(series)
+    """}, CODE)
+    assert [f.message.split(" for every")[0] for f in found] == [
+        "N+1 queries: `Series.owner` is read in `orphan()` (app/helpers.py:4)"]
