@@ -88,7 +88,7 @@ async def _engagement(ls: DjangoExpertServer, options: dict, title: str):
     from django_expert.server.engagement.state import load
 
     folder = _folder(ls, options)
-    await folder.ready.wait()
+    await folder.checked.wait()  # it reads every finding: once the background check is over
     ongoing = load(folder.root)
     asked = False
     if ongoing is not None and not ongoing.complete and ongoing.goal:

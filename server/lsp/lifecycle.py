@@ -4,7 +4,8 @@
 `[tool.django-expert]`, kebab, snake or camel case) and the workspace folders (rootUri when
 the client sends none). `initialized` pulls the editor settings, indexes every folder on
 the analysis thread with `$/progress` (its end says how many files the facts cache gave),
-publishes, then writes the facts cache. A settings error is shown once and the previous
+publishes the open documents, checks and publishes the other files in the background, then
+writes the facts cache. A settings error is shown once and the previous
 settings are kept.
 """
 
@@ -24,7 +25,6 @@ from lsprotocol import types
 
 from django_expert.analyzers.config import Config, ConfigError
 from django_expert.analyzers.engine import Engine
-from django_expert.server.collector import bulk_analysis
 from django_expert.server.lsp import convert, diagnostics, navigation
 from django_expert.server.lsp.server import DjangoExpertServer, Folder
 
@@ -123,42 +123,57 @@ def add_folder(ls: DjangoExpertServer, uri: str) -> Folder | None:
 
 
 async def index(ls: DjangoExpertServer, folder: Folder) -> None:
-    """(Re-)index a folder and check every file, with progress; give the engine the open
-    documents' texts; then publish."""
+    """(Re-)index a folder: read every file and build the project model, give the engine the
+    open documents' texts and publish them (the user is looking at them), then check the
+    other files a slice at a time, so that requests and edits wait for a slice, not for the
+    whole folder; then write the facts cache. Progress spans the reading and the checking."""
     folder.ready.clear()
+    folder.checked.clear()
+    folder.indexing += 1
+    this = folder.indexing
     progress = await Progress.start(ls, f"django-expert: indexing {folder.name}")
 
     def report(phase: str, share: int, done: int, total: int) -> None:
         ls.loop.call_soon_threadsafe(progress.report, f"{phase} {done}/{total} files", share, done, total)
 
-    def index_and_check() -> tuple[int, int]:
+    def read() -> tuple[list[Path], int, int]:
         engine = folder.engine
         engine.overrides = folder.overrides
         cached_before = engine.stats["facts_from_cache"]
-        with bulk_analysis():  # a cold check's schedule (server/collector.py)
-            engine.index(lambda done, total: report("reading", 0, done, total))
-            paths = [path for path, state in engine.files.items() if not state.library]
-            for done, path in enumerate(paths, 1):
-                engine.findings(path)  # computed now, with progress, rather than on first publish
-                if done % 50 == 0 or done == len(paths):
-                    report("checking", 50, done, len(paths))
-        return len(paths), len(engine.files), engine.stats["facts_from_cache"] - cached_before
+        engine.index(lambda done, total: report("reading", 0, done, total))
+        paths = [path for path, state in engine.files.items() if not state.library]
+        return paths, len(engine.files), engine.stats["facts_from_cache"] - cached_before
 
-    count, read, from_cache = await ls.analyse(index_and_check, default=(0, 0, 0))
-    documents = [(path, ls.snapshot(uri)) for uri, path in ls.open_documents(folder)]
+    await ls.analyse(ls.hold_bulk)  # a cold check's collector schedule (server/collector.py)
+    try:
+        paths, read_count, from_cache = await ls.analyse(read, default=([], 0, 0))
+        documents = [(path, ls.snapshot(uri)) for uri, path in ls.open_documents(folder)]
 
-    def reopen() -> None:
-        for path, (version, text) in ((p, s) for p, s in documents if s is not None):
-            ls.sync_text(folder, path, version, text)
+        def reopen() -> None:
+            for path, (version, text) in ((p, s) for p, s in documents if s is not None):
+                ls.sync_text(folder, path, version, text)
 
-    await ls.analyse(reopen)
-    if folder.engine.problems:
-        problems = list(dict.fromkeys(folder.engine.problems))
-        log.warning("%s: %s", folder.name, "; ".join(problems))
-    folder.ready.set()
-    progress.end(f"{count} files" + (f", {from_cache} of {read} read from the cache" if from_cache else ""))
-    log.info("%s: %d files checked, %d of %d read from the cache", folder.name, count, from_cache, read)
-    await diagnostics.publish_folder(ls, folder)
+        await ls.analyse(reopen)
+        if folder.engine.problems:
+            problems = list(dict.fromkeys(folder.engine.problems))
+            log.warning("%s: %s", folder.name, "; ".join(problems))
+        folder.ready.set()
+        opened = [path for path, _ in documents]
+        for path in opened:  # each as soon as its own findings are known
+            await diagnostics.publish(ls, [path], edited=path)
+        await diagnostics.check_in_slices(ls, [path for path in paths if path not in opened],
+                                          lambda: folder.indexing == this,
+                                          lambda done, total: report("checking", 50, done, total))
+    finally:
+        await ls.analyse(ls.release_bulk)
+    if folder.indexing != this:  # re-indexed meanwhile: the newer index publishes
+        progress.end("restarted")
+        return
+    folder.checked.set()
+    count = len(paths)
+    progress.end(f"{count} files" + (f", {from_cache} of {read_count} read from the cache" if from_cache else ""))
+    log.info("%s: %d files checked, %d of %d read from the cache", folder.name, count, from_cache, read_count)
+    await diagnostics.after_checking(ls, folder, set(paths))
     ls.spawn(ls.save_cache([folder]))  # now, not at shutdown: Neovim and Emacs do not wait for it
     ls.spawn(navigation.warm_jedi(ls, folder))
 

@@ -1,0 +1,64 @@
+"""After indexing, the open documents are published first, and the other files are checked a
+slice at a time: a request sent while the folder is being checked is answered before the
+check ends (`lifecycle.index`, `diagnostics.check_in_slices`)."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+# A module the rules have something to read in (queries, a view, a loop), copied many times
+# so that checking the folder takes many slices.
+BULK = '''\
+from django.http import JsonResponse
+from django.views import View
+
+from catalog.models import Product
+from orders.models import Order
+
+
+class Listing{n}(View):
+    def get(self, request):
+        orders = Order.objects.filter(customer=request.user)
+        names = [order.customer.email for order in orders]
+        return JsonResponse({{"names": names, "count": Product.objects.count()}})
+
+
+def totals{n}(request):
+    result = {{}}
+    for product in Product.objects.all():
+        result[product.name] = product.category.name
+    return JsonResponse(result)
+'''
+
+
+def _progress(session) -> list:
+    return [report for reports in session.client.progress_reports.values() for report in reports]
+
+
+async def test_the_open_document_first_and_requests_answered_while_checking(session, shop):
+    bulk = shop / "catalog" / "bulk"
+    bulk.mkdir()
+    (bulk / "__init__.py").write_text("")
+    for n in range(400):
+        (bulk / f"listing_{n:03}.py").write_text(BULK.format(n=n))
+    opened = shop / "orders" / "views.py"  # sorts after catalog/: checked last in the folder's order
+    await session.client.initialize_session(types.InitializeParams(
+        capabilities=session.capabilities, root_uri=shop.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=shop.as_uri(), name=shop.name)]))
+    uri = session.open(opened)  # before indexing ends
+    line = next(i for i, text in enumerate(session.texts[uri].splitlines()) if "return Order.objects" in text)
+    hover = await session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=17)))
+    answered_at = len(_progress(session))
+    await session.wait(lambda: session.ended() == 1, "indexing to end", timeout=120)
+
+    assert hover is not None and "Order" in str(hover.contents), hover
+    after = _progress(session)[answered_at:]
+    checking = [r for r in after if isinstance(r, types.WorkDoneProgressReport) and "checking" in (r.message or "")]
+    assert checking, "the hover was answered only once every file was checked"
+    # the open document before the folder's files
+    assert session.client.publish_order[0] == uri, session.client.publish_order[:3]
+    assert len(set(session.client.publish_order)) > 100  # the bulk modules' findings were published too
