@@ -35,6 +35,7 @@ from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.layout import ProjectLayout, path_order, relative_posix
 from django_expert.analyzers.project.model import ProjectModel, Recording
 from django_expert.analyzers.project.summaries import owning_module
+from django_expert.analyzers.project.test_map import is_test_module, remember_syntax
 from django_expert.analyzers.rules.context import RuleContext, run_rules
 from django_expert.analyzers.source import DecodeError, LineIndex, Span, decode
 
@@ -359,6 +360,8 @@ class Engine:
             self._tree_bytes += len(data)
         facts, locations = extract(tree, state.module, state.is_package, LineIndex(text))
         state.locations = locations
+        if not state.library and is_test_module(state.module):  # read by the test map: parsed once
+            remember_syntax(state.path, text, tree)
         if facts == state.facts:
             return False
         state.facts = facts
