@@ -20,7 +20,9 @@ list is not reported, nor is a query that reads the loop's own row again
 (`filter(pk=row.pk).exists()`: a deliberate re-check that it still exists). Reads of the rows' relations (`row.author`, `row.tags.all()`) are
 DJE501's; test modules and migrations are skipped. Writes a loop makes one row at a time
 on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
-must not undo or stop the others; a bulk write is all-or-nothing). When the model has
+must not undo or stop the others; a bulk write is all-or-nothing), and a loop whose body
+batches each row's data itself (an inner `while` loop over bounded slices, `qs[:1000]`, left
+with `break`): there the per-row statements are the chunking. When the model has
 `pre_save`/`post_save` receivers, the advice says that a bulk write skips them.
 Loops in cold code — a management command that is not a long-running worker, a dry-run or debug branch, a copy or clone function, a model method,
 form or serializer looping over the one object's own rows, a signal receiver over the rows of
@@ -116,7 +118,7 @@ def loop_findings(ctx, cold: bool):
         flow = flows.flow(owner.function, owner.qualname)
         caller = f"{owner.qualname or ctx.module}.{owner.function.name}"
         for loop, target, iterable in loops(owner.function):
-            if id(loop) in reported:
+            if id(loop) in reported or _batches(loop):
                 continue
             rows = flow.rows(flows.values(iterable), iterable.lineno) if id(owner.function) in querying else None
             if rows is not None and rows.many:
@@ -295,6 +297,16 @@ def _with_signals(project, model, method: str, advice: str) -> str:
     names = ", ".join(f"`{r.rpartition('.')[2]}()`" for r in receivers)
     return (f"{advice}; but bulk writes send no pre_save/post_save, so {names} would no longer run: "
             f"do its work for all rows after the bulk write, or keep the loop")
+
+
+def _batches(loop) -> bool:
+    """The loop body works through each row's data in batches: an inner `while` loop taking a
+    bounded slice each round (`qs[:1000]`) and leaving with `break` (saleor's app removal, app
+    by app and 1000 deliveries at a time "to prevent timeouts"). The per-row statements are
+    the chunking: one statement over every row's data would undo it."""
+    return any(isinstance(node, ast.While) and any(isinstance(n, ast.Break) for n in ast.walk(node)) and any(
+        isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice) and n.slice.upper is not None
+        for n in ast.walk(node)) for node in walk_scope(loop))
 
 
 def _writes_one_by_one(loop) -> set[int]:

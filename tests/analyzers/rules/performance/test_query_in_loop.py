@@ -386,3 +386,30 @@ def test_a_content_type_looked_up_per_row_is_told_about_its_cache(tmp_path):
             return [ContentType.objects.get(pk=book.kind_id) for book in Book.objects.all()]
     """}, CODE)
     assert found.message.endswith("use `ContentType.objects.get_for_id()`, which answers from the content types' cache")
+
+
+def test_a_loop_that_batches_each_row_s_work_on_purpose_stays_silent(tmp_path):
+    """saleor `app/tasks.py:120`: apps are removed one by one "to prevent timeouts", each
+    app's deliveries in slices of 1000 by an inner `while` loop: the per-row statements are
+    the chunking, and one `delete()` over every app's rows would undo it."""
+    jobs = """
+        from app.models import Author, Book, Review
+
+
+        def purge():
+            for author in Author.objects.filter(name=""):
+                books = Book.objects.filter(author_id=author.id)
+                last = 0
+                while True:
+                    ids = list(Review.objects.filter(id__gt=last, book__in=books).values_list("id", flat=True)[:1000])
+                    if not ids:
+                        break
+                    last = ids[-1]
+                    Review.objects.filter(id__in=ids).delete()
+                books.delete()
+                author.delete()
+    """
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/jobs.py": jobs}, CODE)
+    unbatched = jobs.replace("[:1000]", "")
+    found = findings(tmp_path / "unbatched", {"app/models.py": MODELS, "app/jobs.py": unbatched}, CODE)
+    assert len(found) == 1 and "(and 2 more in this loop)" in found[0].message, "without the slice it is reported"
