@@ -43,27 +43,44 @@ def call_index(tree: ast.Module) -> CallIndex:
 
 
 def _build(tree: ast.Module) -> CallIndex:
-    module = Scope(None, None)
-    scopes = [module]
-    imports: list[ast.Import | ast.ImportFrom] = []
-    stack: list[tuple[ast.AST, Scope, ast.ClassDef | None, bool]] = [
-        (child, module, None, False) for child in reversed(tree.body)]
+    index = CallIndex([Scope(None, None)], [])
+    _scan(tree.body, index.scopes[0], None, False, index)
+    return index
+
+
+# Nodes that hold no call, function, class or import, nor any node that could: never pushed.
+# The walk visits every node of the tree, so the nodes skipped (a third) are a third of its cost.
+_BARE = frozenset({ast.Name, ast.Constant, ast.alias, ast.Load, ast.Store, ast.Del,
+                   *(op for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop) for op in base.__subclasses__())})
+
+
+def _scan(nodes: list[ast.AST], scope: Scope, owner: ast.ClassDef | None, nested: bool, index: CallIndex) -> None:
+    """Depth first, in source order, the nodes of one scope (a stack of plain nodes: the
+    scope, class and nesting change only at a def or class, which recurses). A function's
+    body is its own scope; its decorators and defaults (not its annotations) belong to the
+    enclosing one, visited after the body. A class body and its decorators stay in the
+    enclosing scope, with the class as their owner; its bases are not visited."""
+    calls = scope.calls
+    stack = nodes[::-1]
     while stack:
-        node, scope, owner, nested = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for expression in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
-                if expression is not None:
-                    stack.append((expression, scope, owner, nested))
-            inner = Scope(node, owner)
-            scopes.append(inner)
-            stack.extend((child, inner, None, True) for child in reversed(node.body))
-            continue
-        if isinstance(node, ast.ClassDef):
-            stack.extend((child, scope, node, True) for child in reversed([*node.decorator_list, *node.body]))
-            continue
+        node = stack.pop()
         if isinstance(node, ast.Call):
-            scope.calls.append(node)
+            calls.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = Scope(node, owner)
+            index.scopes.append(inner)
+            _scan(node.body, inner, None, True, index)
+            stack.extend([e for e in (*node.decorator_list, *node.args.defaults, *node.args.kw_defaults)
+                          if e is not None])
+            continue
+        elif isinstance(node, ast.ClassDef):
+            _scan([*node.decorator_list, *node.body], scope, node, True, index)
+            continue
         elif nested and isinstance(node, (ast.Import, ast.ImportFrom)):
-            imports.append(node)
-        stack.extend((child, scope, owner, nested) for child in reversed(list(ast.iter_child_nodes(node))))
-    return CallIndex(scopes, imports)
+            index.nested_imports.append(node)
+        for name in reversed(node._fields):  # children pushed last first: popped in source order
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend([v for v in reversed(value) if isinstance(v, ast.AST) and type(v) not in _BARE])
+            elif isinstance(value, ast.AST) and type(value) not in _BARE:
+                stack.append(value)
