@@ -42,7 +42,7 @@ import copy
 from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
-from django_expert.analyzers.facts import scoping
+from django_expert.analyzers.facts import scoping, url_guard
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
 
@@ -84,10 +84,11 @@ def summarise(function: Function, value: ValueBuilder,
     sinks = _sinks(function, body, params, value)
     scopes = scoping.scopes(function, body, value)
     lookups = _lookups(body, value)
-    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups):
+    kwargs, refuses = url_guard.url_kwargs(function), url_guard.refuses(function)
+    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
-                   calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES])
+                   calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES], kwargs, refuses)
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],

@@ -118,6 +118,9 @@ class Summary:
     scopes: tuple[str, ...] = ()
     # Fields a manager query filters rows by, "manager|field,~field|loop|one" (`facts/summaries.py`).
     lookups: tuple[str, ...] = ()
+    # URL keyword arguments read by name, and whether it may refuse the request (`facts/url_guard.py`).
+    url_kwargs: tuple[str, ...] = ()
+    refuses: bool = False
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

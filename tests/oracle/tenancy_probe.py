@@ -419,11 +419,49 @@ def l6(f):
     return False, response.status_code, f"public by design, no tenant data: {_short(response, 80)}"
 
 
+def _org_task_attack(f, route, title):
+    bob = _api(f["bob"])
+    own = _post(bob, f"/api/orgs/{f['globex'].pk}/tasks/{f['borealis_task'].pk}/{route}/", {"title": "bob's own"})
+    response = _post(bob, f"/api/orgs/{f['globex'].pk}/tasks/{f['apollo_task'].pk}/{route}/", {"title": title})
+    f["apollo_task"].refresh_from_db()
+    if f["apollo_task"].title == title:
+        return True, response.status_code, "bob (org B), through his own organization's URL, renamed org A's task"
+    return False, response.status_code, f"Apollo's task keeps its title; bob renaming his own task: {own.status_code}"
+
+
+def t15(f):
+    return _org_task_attack(f, "rename", "renamed by bob")
+
+
+def l11(f):
+    return _org_task_attack(f, "retitle", "renamed by bob")
+
+
+def _org_bulk_attack(f, route):
+    from projects.models import Task
+
+    response = _post(_api(f["bob"]), f"/api/orgs/{f['globex'].pk}/tasks/{route}/",
+                     {"tasks": [f["apollo_task"].pk, f["borealis_task"].pk]})
+    apollo_done = Task.objects.get(pk=f["apollo_task"].pk).done
+    own_done = Task.objects.get(pk=f["borealis_task"].pk).done
+    if apollo_done:
+        return True, response.status_code, "bob (org B), through his own organization's URL, completed org A's task"
+    return False, response.status_code, f"Apollo's task not done; bob's own task done: {own_done}"
+
+
+def t16(f):
+    return _org_bulk_attack(f, "bulk-complete")
+
+
+def l12(f):
+    return _org_bulk_attack(f, "bulk-close")
+
+
 CASES = {
     "T1": t1, "T2": t2, "T3": t3, "T4": t4, "T5": t5, "T6": t6, "T7": t7, "T8": t8, "T9": t9, "T10": t10,
-    "T11": t11, "T11b": t11b, "T12": t12, "T13": t13, "T14": t14,
+    "T11": t11, "T11b": t11b, "T12": t12, "T13": t13, "T14": t14, "T15": t15, "T16": t16,
     "L1": l1, "L2": l2, "L2b": l2b, "L3": l3, "L4": l4, "L5": l5, "L5b": l5b, "L6": l6, "L7": l7, "L8": l8,
-    "L9": l9, "L10": l10,
+    "L9": l9, "L10": l10, "L11": l11, "L12": l12,
 }
 
 

@@ -73,6 +73,10 @@ CASES: list[Case] = [
     Case("T13", "projects/views.py", 18, "GET /documents/{pk}/", EXPLOITED, UNSCOPED_LOOKUP, "model = Document"),
     Case("T14", "orgs/serializers.py", 25, "POST /api/orgs/invitations/", EXPLOITED, UNSCOPED_LOOKUP,
          'attrs["organization"] = Organization.objects.get(pk=attrs["organization"])'),
+    Case("T15", "projects/org_api.py", 18, "POST /api/orgs/<org_id>/tasks/{pk}/rename/", EXPLOITED, UNSCOPED_LOOKUP,
+         "task = Task.objects.get(pk=pk)", ("orgs/permissions.py:27",)),
+    Case("T16", "projects/org_api.py", 43, "POST /api/orgs/<org_id>/tasks/bulk-complete/", EXPLOITED, UNSCOPED_LOOKUP,
+         'tasks = Task.objects.filter(pk__in=request.data["tasks"])', ("projects/org_api.py:46",)),
     Case("L1", "projects/api.py", 39, "POST /api/projects/rename/", REFUSED, None,
          'project = Project.objects.for_user(request.user).get(pk=request.data["project"])'),
     Case("L2", "projects/serializers.py", 24, "POST /api/tasks/quick/", REFUSED, None,
@@ -97,6 +101,10 @@ CASES: list[Case] = [
          "return Document.objects.for_user(self.request.user)"),
     Case("L10", "projects/api.py", 91, "GET /api/tasks/{pk}/activity/", REFUSED, None,
          'task = get_object_or_404(Task.objects.for_user(request.user), pk=kwargs["pk"])'),
+    Case("L11", "projects/org_api.py", 31, "POST /api/orgs/<org_id>/tasks/{pk}/retitle/", REFUSED, None,
+         "task = Task.objects.get(pk=pk, project__organization_id=org_id)"),
+    Case("L12", "projects/org_api.py", 54, "POST /api/orgs/<org_id>/tasks/bulk-close/", REFUSED, None,
+         'tasks = Task.objects.filter(pk__in=request.data["tasks"], project__organization_id=org_id)'),
 ]
 BY_ID = {case.id: case for case in CASES}
 
@@ -155,6 +163,8 @@ def test_the_evidence_is_what_the_attack_promises():
     assert results["L6"]["status"] == 200, "public by design: served, with no tenant data"
     assert "in his own project: 201" in results["L2"]["evidence"], "the narrowed field still accepts his project"
     assert results["L1"]["evidence"].endswith("own project: 200")
+    assert results["L11"]["evidence"].endswith("own task: 200"), "the look-alike works in bob's own organization"
+    assert results["L12"]["evidence"].endswith("own task done: True")
 
 
 def test_the_settings_cases_are_production_only():
@@ -202,6 +212,10 @@ FIXES = [
      "    def get_queryset(self):\n        return Document.objects.for_user(self.request.user)\n\n"),
     ("T14", "orgs/serializers.py", 'Organization.objects.get(pk=attrs["organization"])',
      'administered_organizations(self.context["request"].user).get(pk=attrs["organization"])'),
+    ("T15", "projects/org_api.py", "task = Task.objects.get(pk=pk)\n",
+     "task = Task.objects.get(pk=pk, project__organization_id=org_id)\n"),
+    ("T16", "projects/org_api.py", 'Task.objects.filter(pk__in=request.data["tasks"])\n',
+     'Task.objects.filter(pk__in=request.data["tasks"], project__organization_id=org_id)\n'),
     ("T14", "orgs/serializers.py", "from .models import Membership, Organization\n",
      "from .models import Membership, Organization\nfrom .scoping import administered_organizations\n"),
 ]

@@ -10,16 +10,29 @@ user (`Task.objects.for_user(request.user)`, a `get_queryset()` filtering by
 `self.request.user`, a selector given the user). Also finds single-object views
 (`DetailView`, `UpdateView`, `DeleteView`, DRF retrieve/update/destroy) whose `model` or
 `queryset` is every row of such a model, with no `get_queryset()`/`get_object()` of their
-own and no object permission.
+own and no object permission. Rows picked by a list of client ids
+(`Task.objects.filter(id__in=request.data["ids"])`) count too when the function then
+iterates them, hands them to `bulk_update()`, updates or deletes them.
+
+A guard that checks only the URL's arguments (a permission class whose `has_permission`
+reads `view.kwargs["project_id"]` or a view property reading `self.kwargs`, a decorator
+whose wrapper reads `kwargs["slug"]`, with no `has_object_permission`) lets in members of
+the project or workspace the URL names: a lookup under it is narrowed only when it filters by
+one of those arguments (`project_id=project_id`, `workspace__slug=slug`). A helper
+(`perform_create()`, `get_queryset()`) runs under the decorators of the handlers calling it.
 
 It stays silent when the lookup is narrowed by the user (directly, through a local
 queryset, by any other filter value the client did not choose, or by a configured
 `authorization-helpers` name), when the function checks permissions itself (a condition
 on the user, `check_object_permissions()`, `has_perm()`) or verifies a signature
 (`hmac.compare_digest()`, a signed token), when a project decorator, permission class or
-`dispatch()` override may check access, for lookups by tokens, e-mail addresses or codes
-(sign-in and invitation flows find their object that way on purpose), for the user model,
-and for models the project never scopes anywhere (no evidence that they should be).
+`dispatch()` override may check access to the object (`has_object_permission`, a call of
+`get_object()`, a read of the request's body, a `dispatch()` that may refuse the request,
+anything it cannot read), in views open to anonymous clients by `permission_classes =
+[AllowAny]` (the id is the capability: an invitation link), for lookups by tokens, e-mail
+addresses or codes (sign-in and invitation flows find their object that way on purpose), for
+the user model, and for models the project never scopes anywhere (no evidence that they
+should be).
 
 ## Why is this bad?
 The id is all it takes: a user of organisation B sends the id of organisation A's object
@@ -61,7 +74,7 @@ from django_expert.analyzers.facts.values import Call, Ref, dotted_name
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.span_edits import insert_lines, replace_checked
-from django_expert.analyzers.project import drf, tenancy
+from django_expert.analyzers.project import drf, tenancy, url_guards
 from django_expert.analyzers.project.query_source import span_tuple
 from django_expert.analyzers.project.summaries import method_summary, pointer, short_name
 from django_expert.analyzers.rules.registry import fixer, rule
@@ -80,9 +93,10 @@ _CHECKS = ("perm", "check_", "can_", "authorize", "ensure_access", "require_",
 _KNOWN_DECORATORS = ("rest_framework.decorators.", "django.views.decorators.", "django.contrib.auth.decorators.",
                      "django.db.transaction.", "django.utils.decorators.method_decorator", "staticmethod",
                      "classmethod", "property", "functools.", "django.views.decorators.http.")
-# View methods whose override in a project base class may check access for every handler.
-_ACCESS_METHODS = ("dispatch", "initial", "check_permissions", "check_object_permissions", "test_func",
-                   "has_permission")
+_HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve",
+                       "update", "partial_update", "destroy"})
+_DRF_CALLERS = {"perform_create": ("create",), "perform_update": ("update", "partial_update"),
+                "perform_destroy": ("destroy",)}
 SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framework.mixins.RetrieveModelMixin",
                  "rest_framework.mixins.UpdateModelMixin", "rest_framework.mixins.DestroyModelMixin",
                  "rest_framework.generics.RetrieveAPIView", "rest_framework.generics.RetrieveUpdateAPIView",
@@ -91,7 +105,7 @@ SINGLE_OBJECT = ("django.views.generic.detail.SingleObjectMixin", "rest_framewor
 
 
 @rule("DJE416", "unscoped-object-lookup", tier="recommended", fix=Applicability.UNSAFE,
-      triggers=("get(", "get_object_or_404", "first(", "model =", "queryset ="))
+      triggers=("get(", "get_object_or_404", "first(", "model =", "queryset =", "delete(", "update(", "__in="))
 def check(ctx):
     project = ctx.project
     if project is None or ctx.is_migration or ctx.is_settings:
@@ -142,23 +156,25 @@ def _client_names(function, kind: str | None) -> frozenset[str]:
 
 def _lookups(ctx, names: Names, scope, kind: str | None, configured: tuple[str, ...]):
     function, owner = scope.function, scope.owner
-    if _guarded(ctx, names, function, owner):
+    guarded = _guarded_arguments(ctx, names, function, owner)
+    if guarded is None or (kind == "view" and _public(ctx.project, f"{ctx.module}.{owner.name}")):
         return
     user = ctx.project.model("settings.AUTH_USER_MODEL")
     user_label = user.label if user is not None else None
     body = Body(function)
     values = UserValues(function, body)
-    if _checks_permission(values, body):
+    if _checks_permission(values, body, _project_decorator_nodes(names, function)):
         return
     taint = Taint(function, names.qualify, owner, module=ctx.module, untrusted=_client_names(function, kind))
     bound = bindings(body)
     helpers = set(ctx.config.authorization_helpers)
     receivers = {id(c.func.value) for c in scope.calls if isinstance(c.func, ast.Attribute)}
     qualname = f"{ctx.module}.{owner.name + '.' if owner else ''}{function.name}"
+    consumed = _consumed_rows(function)
     for call in scope.calls:
         if id(call) in receivers:
             continue
-        found = _lookup(ctx, names, call)
+        found = _lookup(ctx, names, call) or (_rows_by_ids(ctx, names, call) if id(call) in consumed else None)
         if found is None:
             continue
         model, chain, root = found
@@ -168,6 +184,8 @@ def _lookups(ctx, names: Names, scope, kind: str | None, configured: tuple[str, 
         if not any(_id_like(model, key) for key in keys) \
                 or any(not _client(taint, v) and not taint.constant(v) for v in arguments):
             continue  # no client-chosen id, or narrowed by a value the client did not choose
+        if any(_guarded_value(k.value, guarded) for c in chain for k in c.keywords):
+            continue  # narrowed to the project or workspace a guard checked (`project_id=project_id`)
         if scoping_call(values, call, bound) is not None or any(_named(c) in helpers for c in chain):
             continue
         if model.label == user_label or tenancy.owner_path(ctx.project, model, configured) is None:
@@ -176,7 +194,7 @@ def _lookups(ctx, names: Names, scope, kind: str | None, configured: tuple[str, 
         if not any(s.usage and s.view for s in siblings):
             continue
         yield _report(ctx, call, function.name, owner, model, siblings, root, kind,
-                      tuple(a.arg for a in function.args.args))
+                      tuple(a.arg for a in function.args.args), any(k.endswith("__in") for k in keys))
 
 
 def _id_like(model, key: str) -> bool:
@@ -192,26 +210,87 @@ def _id_like(model, key: str) -> bool:
     return field is not None and (field.many_to_one or field.one_to_one)
 
 
-def _guarded(ctx, names: Names, function, owner) -> bool:
-    """Access is checked by something this rule cannot read: a decorator of the project's
-    own (`@allow_permission(...)`), a permission class of the project, or a project base
-    class taking over `dispatch()` / `initial()` / `check_permissions()`."""
+def _guarded_arguments(ctx, names: Names, function, owner) -> frozenset[str] | None:
+    """The URL arguments the handler's guards check (`project/url_guards.py`): its project
+    decorators (`@allow_permission(...)`), the view's permission classes and its `dispatch()`;
+    None when one of them may check the object itself, or cannot be read."""
+    view = f"{ctx.module}.{owner.name}" if owner is not None else None
+    if owner is None or function.decorator_list or function.name in _HANDLERS:
+        return url_guards.checked_url_arguments(ctx.project, view, _project_decorators(names, function))
+    # A helper (`get_queryset()`, `perform_create()`) runs under the decorators of the
+    # handlers calling it: it is narrowed by what all of them check. DRF's own `create()`
+    # calling `perform_create()` checks nothing.
+    callers = _callers(owner, function.name)
+    found = [url_guards.checked_url_arguments(ctx.project, view, _project_decorators(names, c) if c else [])
+             for c in callers]
+    if not found or any(f is None for f in found):
+        return None if found else url_guards.checked_url_arguments(ctx.project, view, [])
+    return frozenset.intersection(*found)
+
+
+def _callers(owner: ast.ClassDef, name: str) -> list:
+    """The methods of `owner` running helper `name` (None: one DRF defines)."""
+    methods = {m.name: m for m in owner.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if name in _DRF_CALLERS:
+        return [methods.get(caller) for caller in _DRF_CALLERS[name]]
+    if name.startswith("get_"):  # get_queryset(), get_object(): every handler of the class
+        return [m for m in methods.values() if m.name in _HANDLERS or m.decorator_list]
+    return [m for m in methods.values() if any(
+        isinstance(n, ast.Attribute) and n.attr == name and isinstance(n.value, ast.Name) and n.value.id == "self"
+        for n in ast.walk(m))]
+
+
+def _public(project, view: str) -> bool:
+    """A DRF view its authors opened to anonymous clients (`permission_classes = [AllowAny]`):
+    there is no user to narrow to, the id is the capability (an invitation link, a public file)."""
+    if not project.is_subclass(view, drf.API_VIEW):
+        return False
+    own = drf.view_permissions(project, view)
+    return own.found and drf.class_names(project, own.value) == (drf.ALLOW_ANY,)
+
+
+def _project_decorators(names: Names, function) -> list[str]:
+    found = []
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = names.qualify(dotted_name(target) or "?")
         if not name.startswith(_KNOWN_DECORATORS):
-            return True
-    if owner is None:
-        return False
-    project, qualname = ctx.project, f"{ctx.module}.{owner.name}"
-    if any(drf.defines_method(project, qualname, name) is not False for name in _ACCESS_METHODS):
-        return True
-    return _object_permission(project, qualname, own_checks=True)
+            found.append(name)
+    return found
 
 
-def _checks_permission(values: UserValues, body: Body) -> bool:
-    """The function checks access itself: a condition on the user, or a permission call."""
+def _guarded_value(node: ast.expr, guarded: frozenset[str]) -> bool:
+    """`project_id`, `self.project_id`, `self.kwargs["slug"]`, `kwargs.get("slug")`: a URL
+    argument a guard checked."""
+    match node:
+        case ast.Name(id=name) | ast.Attribute(value=ast.Name(id="self"), attr=name):
+            return name in guarded
+        case ast.Subscript(value=kwargs, slice=ast.Constant(value=name)) \
+                | ast.Call(func=ast.Attribute(value=kwargs, attr="get"), args=[ast.Constant(value=name), *_]):
+            return name in guarded and _kwargs(kwargs)
+    return False
+
+
+def _kwargs(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "kwargs") or (isinstance(node, ast.Name)
+                                                                          and node.id == "kwargs")
+
+
+def _project_decorator_nodes(names: Names, function) -> set[int]:
+    found = set()
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not names.qualify(dotted_name(target) or "?").startswith(_KNOWN_DECORATORS):
+            found |= {id(n) for n in ast.walk(decorator)}
+    return found
+
+
+def _checks_permission(values: UserValues, body: Body, decorators: set[int]) -> bool:
+    """The function checks access itself: a condition on the user, or a permission call (not
+    a project decorator's: `_guarded_arguments` reads those)."""
     for node in body.nodes:
+        if id(node) in decorators:
+            continue
         if isinstance(node, (ast.If, ast.IfExp, ast.Assert, ast.While)) and values.derived(node.test, through_calls=True):
             return True
         if isinstance(node, ast.Call):
@@ -261,12 +340,54 @@ def _lookup(ctx, names: Names, call: ast.Call):
     return (model, [call], first) if model is not None else None
 
 
-def _report(ctx, call, function_name, owner, model, siblings, root, kind, params):
+def _consumed_rows(function) -> set[int]:
+    """Querysets whose rows the function uses: iterated (`for s in Issue.objects.filter(...)`),
+    handed to `bulk_update()`, or bound to a name then iterated, bulk-updated, updated or
+    deleted. Their filter fetches the rows as a `get()` would."""
+    used: set[str] = set()
+    direct: set[int] = set()
+
+    def use(node):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Call):
+            direct.add(id(node))
+
+    for node in ast.walk(function):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            use(node.iter)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "bulk_update" and node.args:
+                use(node.args[0])
+            elif node.func.attr in ("update", "delete") and isinstance(node.func.value, ast.Name):
+                use(node.func.value)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and any(isinstance(t, ast.Name) and t.id in used for t in node.targets):
+            direct.add(id(node.value))
+    return direct
+
+
+def _rows_by_ids(ctx, names: Names, call: ast.Call):
+    """(model, chain, root) of `Issue.objects.filter(id__in=...)` and its kin: rows picked by
+    a list of ids."""
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    chain, root = calls_of(call)
+    if not any(k.arg and k.arg.endswith("__in") for c in chain if _named(c) == "filter" for k in c.keywords):
+        return None
+    dotted = dotted_name(root)
+    model = tenancy.manager_model(ctx.project, names.qualify(dotted)) if dotted and "." in dotted else None
+    return (model, chain, root) if model is not None else None
+
+
+def _report(ctx, call, function_name, owner, model, siblings, root, kind, params, many=False):
     project = ctx.project
     sibling = _for_model(siblings, model)
     place, related = pointer(project, sibling.function, f"`{model.name}` narrowed to the requesting user here")
     owner_name = f"{owner.name}.{function_name}" if owner else function_name
-    message = (f"`{owner_name}` fetches {_a(model.name)} by an id the client chose from every {model.name} of every "
+    what = f"`{model.name}` rows by ids" if many else f"{_a(model.name)} by an id"
+    message = (f"`{owner_name}` fetches {what} the client chose from every {model.name} of every "
                f"tenant, while `{short_name(sibling.function)}`{place} narrows `{model.name}` to the requesting user "
                f"({_how(sibling)}): another tenant's id reaches their object")
     fix = _fix_data(ctx, model, sibling, root, kind, params)
@@ -404,17 +525,15 @@ def _rows(project, qualname):
     return None, None, None
 
 
-def _object_permission(project, qualname: str, own_checks: bool = False) -> bool:
-    """A permission class of the project (or an unknown one) that may check the object
-    (with `own_checks`, or the request: `has_permission` reading the URL's ids)."""
+def _object_permission(project, qualname: str) -> bool:
+    """A permission class of the project (or an unknown one) that may check the object."""
     if not project.is_subclass(qualname, drf.API_VIEW):
         return False
     classes = drf.effective_permissions(project, qualname)
     if classes is None:
         return True
-    methods = ("has_object_permission", "has_permission") if own_checks else ("has_object_permission",)
-    return any(not c.startswith("rest_framework.") and any(drf.defines_method(project, c, m) is not False
-                                                            for m in methods) for c in classes)
+    return any(not c.startswith("rest_framework.") and drf.defines_method(project, c, "has_object_permission")
+               is not False for c in classes)
 
 
 @fixer("DJE416")

@@ -76,7 +76,7 @@ def test_each_quick_fix_closes_its_exploit(tmp_path):
     for target, file_edits in edits.items():  # applied together, last first: the fixes touch separate lines
         file = Path(target)
         file.write_text(apply_edits(file.read_text(), file_edits))
-    assert sorted(fixed) == ["T1", "T13", "T14", "T2", "T3", "T4", "T5", "T6", "T9"]
+    assert sorted(fixed) == ["T1", "T13", "T14", "T15", "T16", "T2", "T3", "T4", "T5", "T6", "T9"]
     still = [f.message for fs in _engine(copy).all_findings().values() for f in fs if f.code in CODES and f.fix_title]
     assert still == [], "a fixed case is still reported"
     before = probe(WORKSPACE, only=fixed)

@@ -286,3 +286,285 @@ def test_configured_tenant_models(tmp_path):
     configured = files | {"pyproject.toml": '[tool.django-expert]\ntenant-models = ["app.Club"]\n'}
     assert [f.message.split(" by")[0] for f in findings(tmp_path / "configured", configured, CODE)] == [
         "`Cancel.post` fetches an `Event`"]
+
+
+URL_GUARDS = """
+    from functools import wraps
+
+    from rest_framework.permissions import BasePermission
+    from rest_framework.views import APIView
+
+    from app.models import Membership
+
+
+    class OrganizationMember(BasePermission):
+        \"\"\"Checks the organization the URL names, nothing about the objects fetched in it.\"\"\"
+
+        def has_permission(self, request, view):
+            return Membership.objects.filter(user=request.user, organization_id=view.kwargs["organization_id"]).exists()
+
+
+    class OrganizationMemberByProperty(BasePermission):
+        def has_permission(self, request, view):
+            if hasattr(view, "project_code") and view.project_code:
+                return False
+            return Membership.objects.filter(user=request.user, organization_id=view.organization_id).exists()
+
+
+    class TaskOwner(BasePermission):
+        def has_permission(self, request, view):
+            return Membership.objects.filter(user=request.user, organization_id=view.kwargs["organization_id"]).exists()
+
+        def has_object_permission(self, request, view, obj):
+            return obj.project.organization.membership_set.filter(user=request.user).exists()
+
+
+    class BodyProject(BasePermission):
+        def has_permission(self, request, view):
+            return Membership.objects.filter(user=request.user, organization__project=request.data["project"]).exists()
+
+
+    def member_of(view_func):
+        @wraps(view_func)
+        def wrapper(instance, request, *args, **kwargs):
+            if not Membership.objects.filter(user=request.user, organization_id=kwargs["organization_id"]).exists():
+                raise PermissionError
+            return view_func(instance, request, *args, **kwargs)
+        return wrapper
+
+
+    def object_access(view_func):
+        def wrapper(instance, request, *args, **kwargs):
+            check_access(request.user, **kwargs)
+            return view_func(instance, request, *args, **kwargs)
+        return wrapper
+
+
+    def check_access(user, **kwargs):
+        pass
+
+
+    class OrganizationView(APIView):
+        @property
+        def organization_id(self):
+            return self.kwargs.get("organization_id")
+"""
+
+
+def test_a_guard_reading_only_url_arguments_scopes_only_those(tmp_path):
+    """Read on plane (P1-P3 of tests/benchmarks/precision/RECALL.md): a permission class or a
+    decorator checking the project or workspace the URL names (`view.project_id`,
+    `kwargs["slug"]`) says nothing about an issue fetched by `issue_id`."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/api.py": SIBLINGS,
+        "app/guards.py": URL_GUARDS,
+        "app/views.py": """
+            from rest_framework.response import Response
+
+            from app.guards import (BodyProject, OrganizationMember, OrganizationMemberByProperty,
+                                    OrganizationView, TaskOwner, member_of, object_access)
+            from app.models import Task
+
+
+            class ByClass(OrganizationView):
+                permission_classes = [OrganizationMember]
+
+                def post(self, request, organization_id, task_id):
+                    task = Task.objects.get(pk=task_id)
+                    return Response(task.pk)
+
+
+            class ByClassScoped(OrganizationView):
+                permission_classes = [OrganizationMember]
+
+                def post(self, request, organization_id, task_id):
+                    task = Task.objects.get(pk=task_id, project__organization_id=organization_id)
+                    return Response(task.pk)
+
+
+            class ByProperty(OrganizationView):
+                permission_classes = [OrganizationMemberByProperty]
+
+                def post(self, request, organization_id, task_id):
+                    Task.objects.filter(pk=task_id).delete()
+                    Task.objects.filter(pk=task_id, project__organization=self.organization_id).delete()
+                    return Response()
+
+
+            class ByObjectCheck(OrganizationView):
+                permission_classes = [TaskOwner]
+
+                def post(self, request, organization_id, task_id):
+                    return Response(Task.objects.get(pk=task_id).pk)
+
+
+            class ByBody(OrganizationView):
+                permission_classes = [BodyProject]
+
+                def post(self, request, organization_id, task_id):
+                    return Response(Task.objects.get(pk=task_id).pk)
+
+
+            class ByDecorator(OrganizationView):
+                @member_of
+                def delete(self, request, organization_id, task_id):
+                    Task.objects.filter(pk=task_id).delete()
+                    Task.objects.filter(pk=task_id, project__organization_id=self.kwargs["organization_id"]).delete()
+                    return Response()
+
+
+            class ByOpaqueDecorator(OrganizationView):
+                @object_access
+                def delete(self, request, organization_id, task_id):
+                    Task.objects.filter(pk=task_id).delete()
+                    return Response()
+        """,
+    }, CODE)
+    where = sorted(f.span.start.line + 1 for f in found if f.path.endswith("views.py"))
+    assert where == [12, 28, 50], [f.message for f in found]
+
+
+def test_setup_overrides_of_dispatch_check_nothing(tmp_path):
+    """Plane's base views override `initial()` (the user's time zone) and `dispatch()` (a
+    query count): neither refuses a request, so neither guards a lookup. A `dispatch()` that
+    may refuse one still silences the rule."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/api.py": SIBLINGS,
+        "app/views.py": """
+            from django.utils import timezone
+            from rest_framework.response import Response
+            from rest_framework.views import APIView
+
+            from app.models import Task
+
+
+            class Base(APIView):
+                def initial(self, request, *args, **kwargs):
+                    super().initial(request, *args, **kwargs)
+                    if request.user.is_authenticated:
+                        timezone.activate(request.user.timezone)
+
+                def dispatch(self, request, *args, **kwargs):
+                    try:
+                        response = super().dispatch(request, *args, **kwargs)
+                        print(request.method)
+                        return response
+                    except Exception as exc:
+                        return self.handle_exception(exc)
+
+
+            class Refusing(APIView):
+                def dispatch(self, request, *args, **kwargs):
+                    if not request.user.is_staff:
+                        raise PermissionError
+                    return super().dispatch(request, *args, **kwargs)
+
+
+            class Close(Base):
+                def post(self, request, pk):
+                    return Response(Task.objects.get(pk=pk).pk)
+
+
+            class StaffClose(Refusing):
+                def post(self, request, pk):
+                    return Response(Task.objects.get(pk=pk).pk)
+        """,
+    }, CODE)
+    assert [f.span.start.line + 1 for f in found] == [32], [f.message for f in found]
+
+
+def test_rows_picked_by_client_ids_and_then_used(tmp_path):
+    """Plane `sub_issue.py:214`: `filter(id__in=<client ids>)` whose rows are iterated and
+    bulk-updated changes other tenants' rows as `update()` would. Rows only listed back
+    (not iterated here) or narrowed by the guarded URL argument are not reported."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/api.py": SIBLINGS,
+        "app/guards.py": URL_GUARDS,
+        "app/views.py": """
+            from rest_framework.response import Response
+
+            from app.guards import OrganizationMember, OrganizationView
+            from app.models import Project, Task
+
+
+            class Reparent(OrganizationView):
+                permission_classes = [OrganizationMember]
+
+                def post(self, request, organization_id):
+                    tasks = Task.objects.filter(id__in=request.data["tasks"])
+                    for task in tasks:
+                        task.done = True
+                    Task.objects.bulk_update(tasks, ["done"])
+                    for task in Task.objects.filter(pk__in=request.data["more"]):
+                        task.delete()
+                    return Response()
+
+
+            class ReparentScoped(OrganizationView):
+                permission_classes = [OrganizationMember]
+
+                def post(self, request, organization_id):
+                    tasks = Task.objects.filter(id__in=request.data["tasks"], project__organization_id=organization_id)
+                    Task.objects.bulk_update(tasks, ["done"])
+                    return Response()
+
+
+            class Listed(OrganizationView):
+                permission_classes = [OrganizationMember]
+
+                def post(self, request, organization_id):
+                    tasks = Task.objects.filter(id__in=request.data["tasks"])
+                    return Response({"count": tasks.count()})
+        """,
+    }, CODE)
+    assert sorted(f.span.start.line + 1 for f in found) == [11, 15], [f.message for f in found]
+    assert all("`Reparent.post` fetches `Task` rows by ids the client chose" in f.message for f in found)
+
+
+def test_helpers_run_under_the_decorators_of_their_callers_and_public_views(tmp_path):
+    """`perform_create()` runs under DRF's `create()`, which no project decorator guards
+    (plane's `WorkspaceViewViewSet`); `get_queryset()` under every handler of the class. A
+    view open to anonymous clients has no user to narrow to: the id is the capability (plane's
+    invitation links)."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/api.py": SIBLINGS,
+        "app/guards.py": URL_GUARDS,
+        "app/views.py": """
+            from rest_framework import viewsets
+            from rest_framework.permissions import AllowAny
+            from rest_framework.response import Response
+            from rest_framework.views import APIView
+
+            from app.guards import member_of
+            from app.models import Project, Task
+
+
+            class Boards(viewsets.ModelViewSet):
+                def perform_create(self, serializer):
+                    serializer.save(project=Project.objects.get(pk=self.kwargs["organization_id"]))
+
+                def get_queryset(self):
+                    project = Project.objects.get(pk=self.kwargs["organization_id"])
+                    return Task.objects.filter(project=project)
+
+                @member_of
+                def list(self, request, organization_id):
+                    return Response()
+
+                @member_of
+                def retrieve(self, request, organization_id, pk):
+                    return Response()
+
+
+            class Join(APIView):
+                permission_classes = [AllowAny]
+
+                def post(self, request, pk):
+                    return Response(Project.objects.get(pk=pk).pk)
+        """,
+    }, CODE)
+    assert [f.span.start.line + 1 for f in found] == [12], [f.message for f in found]

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, org_api
 
 router = DefaultRouter()
 router.register("projects", api.ProjectViewSet, basename="project")
@@ -18,5 +18,13 @@ urlpatterns = [
     path("comments/feed/", api.CommentFeedView.as_view(), name="comment-feed"),
     path("project-directory/", api.ProjectDirectoryView.as_view(), name="project-directory"),
     path("announcements/<int:pk>/", api.announcement_detail, name="announcement-detail"),
+    path("orgs/<int:org_id>/tasks/<int:pk>/rename/", org_api.OrganizationTaskRenameView.as_view(),
+         name="org-task-rename"),
+    path("orgs/<int:org_id>/tasks/<int:pk>/retitle/", org_api.OrganizationTaskRetitleView.as_view(),
+         name="org-task-retitle"),
+    path("orgs/<int:org_id>/tasks/bulk-complete/", org_api.OrganizationTaskBulkCompleteView.as_view(),
+         name="org-task-bulk-complete"),
+    path("orgs/<int:org_id>/tasks/bulk-close/", org_api.OrganizationTaskBulkCloseView.as_view(),
+         name="org-task-bulk-close"),
     path("", include(router.urls)),
 ]
