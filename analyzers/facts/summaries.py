@@ -17,6 +17,10 @@ A summary says what other files need to know of a body without reading it:
   run only under `if isinstance(param, int):` (a scalar type) with `OFF + "param:scalar:"`:
   a call passing nothing for `flag`, or a model row for `param`, never runs it (pretix's
   `mark_order_expired(order, user=None)`: `if isinstance(user, int): User.objects.get(...)`);
+  the other markers (`if not merge:`, `param or fetch()`) are in `facts/switches.py`;
+- `gates`: the functions called only under such a switch, marker first, and `constants`:
+  the `True`/`False`/`None` every call of a function passes ("app.perms.grant|merge=1"), so
+  a caller can tell that a call never takes its callee's querying branch;
 - `passes`: each parameter, or a chain read from it, handed to another function
   (`label(row.customer)`, `self.total(order)`), so reads follow calls across functions
   and files (resolved by `project/summaries.py`, depth-bounded and cycle-safe).
@@ -42,7 +46,7 @@ import copy
 from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
-from django_expert.analyzers.facts import scoping, url_guard
+from django_expert.analyzers.facts import scoping, switches, url_guard
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
 
@@ -80,7 +84,7 @@ def summarise(function: Function, value: ValueBuilder,
     reads = tuple((param, chain) for param, found in chains.reads().items() for chain in sorted(found))
     passes = tuple(dict.fromkeys(found for found, _ in passes_in(chains, value)))
     returns, names = _returns(body, params, value)
-    queries, calls = _queries_and_calls(body, value)
+    queries, calls, gates, constants = _queries_and_calls(body, value)
     sinks = _sinks(function, body, params, value)
     scopes = scoping.scopes(function, body, value)
     lookups = _lookups(body, value)
@@ -88,7 +92,8 @@ def summarise(function: Function, value: ValueBuilder,
     if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
-                   calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES], kwargs, refuses)
+                   calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES], kwargs, refuses,
+                   gates=gates[:_MAX_PASSES], constants=constants[:_MAX_PASSES])
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],
@@ -142,10 +147,12 @@ def query_call(node: ast.Call, value: ValueBuilder) -> str | None:
     return f"{value.qualify(name)}.{node.func.attr}"
 
 
-def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...], ...]:
+    """(queries, calls, gates, constants): see the module docstring and `facts/switches.py`."""
     queries: dict[str, None] = {}
     calls: dict[str, None] = {}
-    switched = _switched_queries(body)
+    named: list[tuple[str, ast.Call]] = []
+    switched = switches.switched(body)
     for node in body.calls:
         query = query_call(node, value)
         if query is not None:
@@ -154,53 +161,8 @@ def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...]
         callee = callee_name(node.func, value)
         if callee is not None and "." in callee:
             calls[callee] = None
-    return tuple(sorted(queries)), tuple(sorted(calls))
-
-
-_SCALARS = frozenset({"int", "str", "float", "bytes", "bool"})
-
-
-def _switched_queries(body: Body) -> dict[int, str]:
-    """Ids of the nodes run only when a call sets a parameter, with their marker (see the
-    module docstring): under `if flag:` (`flag` a parameter off by default, `chains.py`), or
-    under `if isinstance(param, <scalar type>):` (`param` never rebound before; a model row
-    passed for it is no int)."""
-    from django_expert.analyzers.facts.chains import OFF, _off_by_default
-
-    found = {key: f"{OFF}{flag}:" for key, flag in _off_by_default(body).items()}
-    root = body.nodes[0]
-    if not isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return found
-    args = root.args
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-    for node in body.nodes:
-        if not isinstance(node, ast.If) or node.orelse:
-            continue
-        tests = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) \
-            else [node.test]
-        param = next((t.args[0].id for t in tests if isinstance(t, ast.Call) and isinstance(t.func, ast.Name)
-                      and t.func.id == "isinstance" and len(t.args) == 2 and isinstance(t.args[0], ast.Name)
-                      and t.args[0].id in params and _scalar_types(t.args[1])), None)
-        if param is None or _rebound_before(root, param, node):
-            continue
-        for statement in node.body:
-            for inner in ast.walk(statement):
-                found.setdefault(id(inner), f"{OFF}{param}:scalar:")
-    return found
-
-
-def _scalar_types(node: ast.expr) -> bool:
-    """`int`, `str`, `(int, str)`: builtin scalar types only (no model row is one)."""
-    names = node.elts if isinstance(node, ast.Tuple) else [node]
-    return bool(names) and all(isinstance(n, ast.Name) and n.id in _SCALARS for n in names)
-
-
-def _rebound_before(root: ast.AST, name: str, branch: ast.If) -> bool:
-    """`name` is assigned somewhere before `branch` starts (its value may no longer be the caller's)."""
-    return any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For))
-               and n.lineno < branch.lineno and any(isinstance(t, ast.Name) and t.id == name
-                                                   and isinstance(t.ctx, ast.Store) for t in ast.walk(n))
-               for n in ast.walk(root) if hasattr(n, "lineno"))
+            named.append((callee, node))
+    return tuple(sorted(queries)), tuple(sorted(calls)), switches.gates(named, switched), switches.constants(named)
 
 
 _FILTERS = frozenset({"get", "filter", "get_or_create", "update_or_create"})  # not exclude(): it narrows nothing

@@ -121,6 +121,10 @@ class Summary:
     # URL keyword arguments read by name, and whether it may refuse the request (`facts/url_guard.py`).
     url_kwargs: tuple[str, ...] = ()
     refuses: bool = False
+    # Functions called only for some values of a parameter, marker first ("!merge:unset:app.perms.grant"),
+    # and the constants every call of a function passes ("app.perms.grant|merge=1") (`facts/switches.py`).
+    gates: tuple[str, ...] = ()
+    constants: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

@@ -11,7 +11,9 @@ parameters and passes on. Here those summaries are resolved against the project:
   `param`, its own and those of the functions it passes `param` (or a chain of it) to, up
   to `MAX_DEPTH` calls deep, each with the function that reads it (for messages). Unknown
   callees contribute nothing: rules built on this miss reads, they never invent them;
-- `queries_through(project, qualname)`: the ORM queries one call runs, the same way;
+- `queries_through(project, qualname)`: the ORM queries one call runs, the same way; a
+  query the callee runs only for some values of a parameter (`facts/switches.py`) is dropped
+  when every call passes a constant that turns it off (`merge=True` for `if not merge:`);
 - `template_functions` / `template_expander`: the project's template filters and tags by
   registered name, and what they read from the values a template gives them.
 
@@ -238,27 +240,63 @@ def _queries_through(project: ProjectModel, qualname: str, depth: int = 0,
         manager, _, method = query.rpartition(".")
         model = project.model(manager.rpartition(".")[0])
         if model is not None and not manager_overrides(project, model.qualname, manager.rpartition(".")[2], method):
-            # the switch is kept for the caller of this function only (it sees the call's arguments)
-            queries.setdefault(marked if depth == 0 else query, qualname)
+            queries.setdefault(marked, qualname)  # the caller decides the switch (it sees the call's arguments)
     for callee in summary.calls:
         target = callee_summary(project, qualname, callee)
-        if target is not None:
-            for query, via in _queries_through(project, target[0], depth + 1, seen):
-                queries.setdefault(switched_query(query)[1], via)
+        if target is None:
+            continue
+        gate = next((g[: len(g) - len(callee)] for g in summary.gates if switched_query(g)[1] == callee), "")
+        given = _constants(summary, callee, target)
+        for query, via in _queries_through(project, target[0], depth + 1, seen):
+            switch, plain = switched_query(query)
+            if switch is not None and not may_run(switch, given):
+                continue  # every call passes what turns it off (`merge=True` for `if not merge:`)
+            queries.setdefault(gate + plain, via)  # the callee's own switches end here, its gate starts
     ordered = sorted(queries.items(), key=lambda item: switched_query(item[0])[1])
     return tuple((q, v) for q, v in ordered
                  if not (switched_query(q)[0] and switched_query(q)[1] in queries))  # unswitched twin wins
 
 
-def switched_query(query: str) -> tuple[tuple[str, bool] | None, str]:
-    """((parameter, scalar only), query) of a query a summary marks as run only when a call
-    sets `parameter` (facts/summaries.py: `OFF + "user:"`, `OFF + "user:scalar:"`), else (None, query)."""
+_SWITCH_KINDS = ("scalar", "unset", "fallback")
+
+
+def switched_query(query: str) -> tuple[tuple[str, str] | None, str]:
+    """((parameter, kind), query) of a query (or a gated callee) a summary marks as run only
+    for some values of `parameter` (`facts/switches.py`: `OFF + "user:"`, kind "";
+    `OFF + "user:scalar:"`, `"merge:unset:"`, `"kind:fallback:"`), else (None, query)."""
     if not query.startswith(OFF):
         return None, query
     head, _, rest = query[len(OFF):].partition(":")
-    if rest.startswith("scalar:"):
-        return (head, True), rest[len("scalar:"):]
-    return (head, False), rest
+    kind, colon, after = rest.partition(":")
+    if colon and kind in _SWITCH_KINDS:
+        return (head, kind), after
+    return (head, ""), rest
+
+
+def may_run(switch: tuple[str, str], given: dict[str, bool]) -> bool:
+    """Whether code under `switch` runs for a call passing the constants `given` (parameter:
+    truth); a parameter not given may be anything."""
+    param, kind = switch
+    if param not in given:
+        return True
+    if kind == "":
+        return given[param]  # `if flag:`
+    if kind in ("unset", "fallback"):
+        return not given[param]  # `if not merge:`, `customer_type or fetch()`
+    return True
+
+
+def _constants(summary: Summary, callee: str, target: tuple[str, Summary, int]) -> dict[str, bool]:
+    """The parameters of `callee` every call of it in `summary` passes a constant for, with its truth."""
+    given: dict[str, bool] = {}
+    for entry in summary.constants:
+        name, _, rest = entry.rpartition("|")
+        slot, _, value = rest.partition("=")
+        if name == callee:
+            param = parameter(target[1], int(slot) if slot.isdigit() else slot, target[2])
+            if param is not None:
+                given[param] = value == "1"
+    return given
 
 
 def manager_overrides(project: ProjectModel, model: str, manager: str, method: str) -> bool:

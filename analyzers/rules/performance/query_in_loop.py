@@ -188,13 +188,14 @@ def _helper_queries(ctx, flows, caller: str, loop, row: str) -> list:
     the callee runs only when a parameter is set (`if isinstance(user, int):`) does not
     count when the call passes nothing for it, or the loop's row for a scalar-only one."""
     found = []
+    bound = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for node in walk_scope(loop):
         if not isinstance(node, ast.Call):
             continue
         callee = callee_name(node.func, flows.values)
         target = callee_summary(ctx.project, caller, callee) if callee else None
         queries = queries_through(ctx.project, target[0]) if target else ()
-        queries = tuple((switched_query(q)[1], via) for q, via in queries if _runs(node, target, q, row))
+        queries = tuple((switched_query(q)[1], via) for q, via in queries if _runs(node, target, q, row, bound))
         if not queries or _business_logic(ctx.project, target[0], queries):
             continue
         query, via = queries[0]
@@ -208,15 +209,19 @@ def _helper_queries(ctx, flows, caller: str, loop, row: str) -> list:
     return found
 
 
-def _runs(call: ast.Call, target, query: str, row: str) -> bool:
+def _runs(call: ast.Call, target, query: str, row: str, bound: set[str]) -> bool:
     """Whether `call` can run the callee's `query`: always, unless the summary marks it as run
-    only when a parameter is set and the call passes nothing for it (no keyword, no
-    positional argument at its place, no `*args`/`**kwargs`), or passes the loop's row (a
-    model instance) where the query needs a scalar (`isinstance(order, int)`)."""
+    only for some values of a parameter (`facts/switches.py`) and the call passes
+    - nothing for one it must set (`if flag:`, no keyword, no positional argument at its
+      place, no `*args`/`**kwargs`), or a false constant;
+    - the loop's row (a model instance) where the query needs a scalar (`isinstance(order, int)`);
+    - a true constant for one it must leave empty (`merge=True` for `if not merge:`), or, for
+      `param or fetch()`, a name the loop does not bind: a value fetched before the loop to
+      stand for `fetch()` (saleor's `create_staffs()` passes `default_customer_type`)."""
     switch, _ = switched_query(query)
     if switch is None:
         return True
-    param, scalar = switch
+    param, kind = switch
     _, summary, offset = target
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return True
@@ -226,8 +231,12 @@ def _runs(call: ast.Call, target, query: str, row: str) -> bool:
         if 0 <= position < len(call.args):
             passed = call.args[position]
     if passed is None:
-        return False
-    return not (scalar and isinstance(passed, ast.Name) and passed.id == row)
+        return kind in ("unset", "fallback")  # marked only when the default is empty
+    if isinstance(passed, ast.Constant) and kind != "scalar":
+        return bool(passed.value) == (kind == "")
+    if kind == "scalar":
+        return not (isinstance(passed, ast.Name) and passed.id == row)
+    return not (kind == "fallback" and isinstance(passed, ast.Name) and passed.id not in bound)
 
 
 # A helper that writes (a note, a cancellation) or calls itself (a graph repair re-reading

@@ -413,3 +413,69 @@ def test_a_loop_that_batches_each_row_s_work_on_purpose_stays_silent(tmp_path):
     unbatched = jobs.replace("[:1000]", "")
     found = findings(tmp_path / "unbatched", {"app/models.py": MODELS, "app/jobs.py": unbatched}, CODE)
     assert len(found) == 1 and "(and 2 more in this loop)" in found[0].message, "without the slice it is reported"
+
+
+PERMISSIONS = """
+    from app.models import Author, Tag
+
+
+    def tags_only_with(book, name):
+        return Tag.objects.get(name=name).books.filter(pk=book.pk)
+
+
+    def set_tags(names, book, *, merge=False):
+        for name in names:
+            stale = tags_only_with(book, name) if not merge else Tag.objects.none()
+            print(stale)
+
+
+    def assign(book, names):
+        set_tags(names, book, merge=True)
+
+
+    def replace(book, names):
+        set_tags(names, book)
+
+
+    def make_editor(name, kind=None):
+        return kind or Author.objects.filter(name=name).first()
+"""
+
+
+def test_a_helper_query_a_constant_argument_turns_off_stays_silent(tmp_path):
+    """paperless `signals/handlers.py:934`: `apply_assignment_to_document()` calls
+    `set_permissions_for_object(..., merge=True)`, whose `Permission` query runs only
+    `if not merge` (two calls down); saleor `random_data.py:1163`: `_create_staff_user()` runs
+    `customer_type or get_default_customer_type()`, and the loop passes the type it fetched
+    before it."""
+    check_noop(tmp_path, {"app/models.py": MODELS, "app/services.py": PERMISSIONS, "app/jobs.py": """
+        from app.models import Author, Book
+        from app.services import assign, make_editor, set_tags
+
+
+        def retag():
+            default = Author.objects.first()
+            for book in Book.objects.all():
+                assign(book, ["x"])
+                set_tags(["y"], book, merge=True)
+                make_editor(book.title, kind=default)
+    """}, CODE)
+    found = findings(tmp_path / "on", {"app/models.py": MODELS, "app/services.py": PERMISSIONS, "app/jobs.py": """
+        from app.models import Book
+        from app.services import make_editor, replace, set_tags
+
+
+        def retag():
+            for book in Book.objects.all():
+                replace(book, ["x"])
+            for book in Book.objects.all():
+                set_tags(["y"], book, merge=False)
+            for book in Book.objects.all():
+                make_editor(book.title)
+            for book in Book.objects.all():
+                kind = book.author
+                make_editor(book.title, kind=kind)
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [7, 9, 11, 14]
+    assert "`Tag` query (`.get()` in `tags_only_with()`)" in found[0].message
+    assert "`Author` query (`.first()` in `make_editor()`)" in found[2].message
