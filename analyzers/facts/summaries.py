@@ -12,7 +12,8 @@ A summary says what other files need to know of a body without reading it:
   (`for i in order.items.all(): i.product`); a chain read only past an early return on the
   object's own attribute starts with `GUARD + attribute`, one only under `if flag:` on a
   parameter off by default with `OFF + flag` (`chains.py`);
-- `queries`: the ORM calls on a model's manager ("shop.models.Customer.objects.get"); one
+- `queries`: the ORM calls on a model's manager ("shop.models.Customer.objects.get"), but
+  not a fresh copy of an object the function is handed (`get(pk=document.pk)`); one
   run only under `if flag:` on a parameter off by default starts with `OFF + "flag:"`, one
   run only under `if isinstance(param, int):` (a scalar type) with `OFF + "param:scalar:"`:
   a call passing nothing for `flag`, or a model row for `param`, never runs it (pretix's
@@ -153,16 +154,35 @@ def _queries_and_calls(body: Body, value: ValueBuilder) -> tuple[tuple[str, ...]
     calls: dict[str, None] = {}
     named: list[tuple[str, ast.Call]] = []
     switched = switches.switched(body)
+    root = body.nodes[0]
+    params = {a.arg for a in (*root.args.posonlyargs, *root.args.args, *root.args.kwonlyargs)} \
+        if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
     for node in body.calls:
         query = query_call(node, value)
         if query is not None:
-            queries[switched.get(id(node), "") + query] = None
+            if not _rereads_parameter(node, params):
+                queries[switched.get(id(node), "") + query] = None
             continue
         callee = callee_name(node.func, value)
         if callee is not None and "." in callee:
             calls[callee] = None
             named.append((callee, node))
     return tuple(sorted(queries)), tuple(sorted(calls)), switches.gates(named, switched), switches.constants(named)
+
+
+def _rereads_parameter(node: ast.Call, params: set[str]) -> bool:
+    """`Document.objects.get(pk=document.pk)`: a fresh copy of an object the function is handed,
+    fetched on purpose (its state may have moved on: paperless's workflow assignment), never
+    one a caller could fetch for all its items at once. A lookup by an id it is handed
+    (`pk=document_id`) is a query like any other."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        for keyword in node.keywords:
+            found = keyword.value
+            if keyword.arg in ("pk", "id") and isinstance(found, ast.Attribute) and found.attr in ("pk", "id") \
+                    and isinstance(found.value, ast.Name) and found.value.id in params:
+                return True
+        node = node.func.value
+    return False
 
 
 _FILTERS = frozenset({"get", "filter", "get_or_create", "update_or_create"})  # not exclude(): it narrows nothing

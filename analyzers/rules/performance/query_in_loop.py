@@ -17,7 +17,8 @@ alone: copying one object's children is rare, bounded by that object, and the co
 usually needs each new primary key at once (which `bulk_create()` sets on some databases
 only). A loop over a constant
 list is not reported, nor is a query that reads the loop's own row again
-(`filter(pk=row.pk).exists()`: a deliberate re-check that it still exists). Reads of the rows' relations (`row.author`, `row.tags.all()`) are
+(`filter(pk=row.pk).exists()`: a deliberate re-check that it still exists), nor a helper's
+fresh copy of an object it is handed (`Document.objects.get(pk=document.pk)`). Reads of the rows' relations (`row.author`, `row.tags.all()`) are
 DJE501's; test modules and migrations are skipped. Writes a loop makes one row at a time
 on purpose are left alone: inside a per-row `transaction.atomic()` or `try:` (a failing row
 must not undo or stop the others; a bulk write is all-or-nothing), and a loop whose body

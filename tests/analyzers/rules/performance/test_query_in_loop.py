@@ -479,3 +479,33 @@ def test_a_helper_query_a_constant_argument_turns_off_stays_silent(tmp_path):
     assert [f.span.start.line + 1 for f in found] == [7, 9, 11, 14]
     assert "`Tag` query (`.get()` in `tags_only_with()`)" in found[0].message
     assert "`Author` query (`.first()` in `make_editor()`)" in found[2].message
+
+
+def test_a_helper_re_reading_the_object_it_is_handed_does_it_on_purpose(tmp_path):
+    """paperless `signals/handlers.py:934`: `apply_assignment_to_document()` fetches
+    `Document.objects.get(pk=document.pk)` "rather than the shared `document`" (a tag signal
+    refreshes the instance); per workflow on purpose, as a loop re-reading its own row. A
+    lookup by an id it is handed is a query like any other."""
+    helpers = """
+        from app.models import Book
+
+
+        def tag_fresh(book, tag):
+            Book.objects.get(pk=book.pk).tags.add(tag)
+
+
+        def tag_by_id(book_id, tag):
+            Book.objects.get(pk=book_id).tags.add(tag)
+    """
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/helpers.py": helpers, "app/jobs.py": """
+        from app.helpers import tag_by_id, tag_fresh
+        from app.models import Book, Tag
+
+
+        def tag_all(book):
+            for tag in Tag.objects.all():
+                tag_fresh(book, tag)
+            for tag in Tag.objects.all():
+                tag_by_id(book.pk, tag)
+    """}, CODE)
+    assert [f.span.start.line + 1 for f in found] == [9]
