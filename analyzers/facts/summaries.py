@@ -47,7 +47,7 @@ import copy
 from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
-from django_expert.analyzers.facts import scoping, switches, url_guard
+from django_expert.analyzers.facts import request_input, scoping, switches, url_guard
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
 
@@ -90,11 +90,12 @@ def summarise(function: Function, value: ValueBuilder,
     scopes = scoping.scopes(function, body, value)
     lookups = _lookups(body, value)
     kwargs, refuses = url_guard.url_kwargs(function), url_guard.refuses(function)
-    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs):
+    fed = request_input.fed_request_data(function, lambda func: callee_name(func, value))
+    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs or fed):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
                    calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES], kwargs, refuses,
-                   gates=gates[:_MAX_PASSES], constants=constants[:_MAX_PASSES])
+                   gates=gates[:_MAX_PASSES], constants=constants[:_MAX_PASSES], fed_request_data=fed)
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],

@@ -125,6 +125,8 @@ class Summary:
     # and the constants every call of a function passes ("app.perms.grant|merge=1") (`facts/switches.py`).
     gates: tuple[str, ...] = ()
     constants: tuple[str, ...] = ()
+    # What it calls with the request's body as data (`facts/request_input.py`).
+    fed_request_data: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

@@ -6,8 +6,10 @@ owned by a user or a tenant: a declared `PrimaryKeyRelatedField`, `SlugRelatedFi
 `HyperlinkedRelatedField` whose `queryset` is every row (`Project.objects.all()`), and the
 field a `ModelSerializer` generates for a foreign key or many-to-many in `Meta.fields`
 (its queryset is every row of the related model) — when a view validates client data with
-the serializer (DRF's create/update, or a handler calling `get_serializer()`) and other
-code of the project narrows the related model to the requesting user. Relations to the
+the serializer (DRF's create/update, a handler calling `get_serializer()`, or a handler of any
+DRF view building the serializer from the request's body: `BoardSerializer(board,
+data=request.data)`, `ProjectSerializer(data={**request.data, ...})`) and other code of the
+project narrows the related model to the requesting user. Relations to the
 user model are left to DJE303, and `<relation>_id` names, which DRF makes read-only.
 
 A viewset every route of which maps its methods to actions counts only the actions routed
@@ -59,6 +61,7 @@ import ast
 from django_expert.analyzers.facts.values import Call, Const, Mapping, string, strings
 from django_expert.analyzers.project import drf, tenancy
 from django_expert.analyzers.navigation.urls import url_index
+from django_expert.analyzers.project.serializer_writers import direct_writers
 from django_expert.analyzers.project.summaries import method_summary, pointer, short_name
 from django_expert.analyzers.facts.names import Names
 from django_expert.analyzers.findings import Applicability
@@ -84,13 +87,16 @@ def check(ctx):
     for cls, qualname in ctx.classes_here("rest_framework.serializers.BaseSerializer"):
         if any(drf.defines_method(project, qualname, m) is not False for m in NARROWING_METHODS):
             continue
-        if not _written_by_users(project, qualname):
+        server_set = _server_set(project, qualname)
+        if server_set is None:
             continue
         node = classes.get(cls.name)
         for name, target, where_key in _relation_fields(project, cls, qualname):
+            if name in server_set:
+                continue  # the views set it on save(): the client's id is overwritten
             if drf.defines_method(project, qualname, f"validate_{name}") is not False:
                 continue
-            if node is not None and _validate_reads(node, name):
+            if node is not None and _validate_reads(node, {name, _source(cls, name)} - {None}):
                 continue
             if target.label == user_label or tenancy.owner_path(project, target, configured) is None:
                 continue  # users are no tenant's rows (who may be named where is DJE303's)
@@ -171,7 +177,8 @@ def _relation_fields(project, cls, qualname: str):
         return
     meta = drf.serializer_meta(project, qualname)
     model = drf.meta_model(project, qualname, meta) if meta else None
-    names = drf.serializer_field_names(project, qualname, meta, model) if model else None
+    names = drf.serializer_field_names(project, qualname, meta, model) or _known_relations(meta, model) \
+        if model else None
     declared = drf.declared_fields(project, qualname) if names else None
     if declared is None:
         return
@@ -187,6 +194,8 @@ def _relation_fields(project, cls, qualname: str):
             continue  # (`project_id` in Meta.fields is a read-only field, not a relation)
         if field.primary_key or name in read_only or field.options.get("editable") == Const(False):
             continue
+        if field.many_to_many and field.options.get("through") is not None:
+            continue  # DRF makes a many-to-many with its own through model read-only
         entry = extra.get(name) if extra is not None else None
         if isinstance(entry, Mapping) and entry.get("read_only") == Const(True):
             continue
@@ -195,24 +204,49 @@ def _relation_fields(project, cls, qualname: str):
             yield name, target, where_key
 
 
-def _validate_reads(node: ast.ClassDef, name: str) -> bool:
-    """The serializer's own `validate()` mentions the field (`attrs["project"]`, `.get("project")`)."""
+def _known_relations(meta, model) -> list[str] | None:
+    """With `"__all__"` (or `exclude`), the relations of the model the analyser knows are
+    among the generated fields even when another field of it is not known (plane's
+    `Project`, whose `ProjectSerializer` writes `estimate`, `default_state`, ...)."""
+    fields, exclude = meta.get("fields"), meta.get("exclude")
+    if not (fields == Const("__all__") or fields is None and exclude is not None):
+        return None
+    excluded = strings(exclude) if exclude is not None else ()
+    if excluded is None:
+        return None
+    return [f.name for f in model.fields if f.is_relation and not f.primary_key and not f.auto_created
+            and f.name not in excluded]
+
+
+def _validate_reads(node: ast.ClassDef, names: set[str]) -> bool:
+    """The serializer's own `validate()` mentions the field, or the attribute it writes
+    (`attrs["project"]`, `.get("state")` for `state_id = ...(source="state")`)."""
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "validate":
-            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(item))
+            return any(isinstance(n, ast.Constant) and n.value in names for n in ast.walk(item))
     return False
 
 
-def _written_by_users(project, serializer: str) -> bool:
-    """A view validates client data with the serializer and is not for admins only."""
-    for view in drf.serializer_views(project, serializer):
-        if not drf.writes(project, view) or not _deserializes(project, view):
-            continue
-        classes = drf.effective_permissions(project, view)
-        if classes is not None and _ADMIN in classes and "|" not in str(classes):
-            continue
-        return True
-    return False
+def _source(cls, name: str) -> str | None:
+    value = cls.attr(name)
+    source = value.kwarg("source") if isinstance(value, Call) else None
+    return source.value if isinstance(source, Const) else None
+
+
+def _server_set(project, serializer: str) -> frozenset[str] | None:
+    """The fields every view validating client data with the serializer (not for admins
+    only) sets itself; None when no such view. Through its `serializer_class`: none. A handler
+    building the serializer from the request's body: those it passes to `save()`
+    (`serializer.save(project_id=project_id)`), every field when it passes `**kwargs`."""
+    views = [v for v in drf.serializer_views(project, serializer) if drf.writes(project, v) and _deserializes(project, v)]
+    writers = [(v, frozenset()) for v in views] + direct_writers(project, serializer)
+    found = [fields for view, fields in writers if not _admins_only(project, view) and "*" not in fields]
+    return frozenset.intersection(*found) if found else None
+
+
+def _admins_only(project, view: str) -> bool:
+    classes = drf.effective_permissions(project, view)
+    return classes is not None and _ADMIN in classes and "|" not in str(classes)
 
 
 _DRF_WRITES = frozenset({"create", "update", "partial_update"})

@@ -329,3 +329,113 @@ def test_default_update_without_the_lookup_kwarg_stays_silent(tmp_path):
     assert sorted(f.message.split(" accepts")[0] for f in found) == [
         "`FieldSerializer.project`", "`KwargSerializer.project`", "`OwnSerializer.project`",
         "`PkSerializer.project`", "`RoutedSerializer.project`"]
+
+
+DIRECT_SERIALIZERS = """
+    from rest_framework import serializers
+
+    from app.models import Project, Task
+
+
+    class BoardSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = "__all__"
+
+
+    class MovedSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = "__all__"
+
+
+    class PinnedSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = "__all__"
+
+
+    class ShownSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Task
+            fields = "__all__"
+
+
+    class StateSerializer(serializers.ModelSerializer):
+        state = serializers.PrimaryKeyRelatedField(source="project", queryset=Project.objects.all())
+
+        class Meta:
+            model = Task
+            fields = ["id", "state"]
+
+        def validate(self, attrs):
+            if attrs.get("project") and attrs["project"].organization_id != self.context["organization"]:
+                raise serializers.ValidationError("no")
+            return attrs
+"""
+
+DIRECT_VIEWS = """
+    from rest_framework import viewsets
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from app.models import Task
+    from app.serializers import (BoardSerializer, MovedSerializer, PinnedSerializer, ShownSerializer,
+                                 StateSerializer)
+
+
+    class Boards(viewsets.ViewSet):
+        permission_classes = [IsAuthenticated]
+
+        def partial_update(self, request, pk):
+            board = Task.objects.get(pk=pk, project__organization__membership__user=request.user)
+            serializer = BoardSerializer(board, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+
+
+    class Moves(viewsets.GenericViewSet):
+        serializer_class = ShownSerializer
+        permission_classes = [IsAuthenticated]
+
+        def create(self, request):
+            serializer = MovedSerializer(data={**request.data, "title": "new"})
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+
+
+    class Pins(APIView):
+        permission_classes = [IsAuthenticated]
+
+        def post(self, request, project_id):
+            serializer = PinnedSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save(project_id=project_id)
+            shown = ShownSerializer(Task.objects.filter(project_id=project_id), many=True)
+            return Response(shown.data)
+
+
+    class States(APIView):
+        permission_classes = [IsAuthenticated]
+
+        def post(self, request):
+            serializer = StateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data)
+"""
+
+
+def test_serializers_built_from_the_request_body_in_a_handler(tmp_path):
+    """Plane's `ProjectViewSet` (RECALL.md P5) builds `ProjectSerializer` from
+    `{**request.data}` while its `serializer_class` is another one: no view names the
+    serializer, and the rule never asked what clients write through it. A handler that sets
+    the relation itself on `save()`, a serializer only rendered, and a `validate()` reading the
+    field's source stay silent."""
+    found = findings(tmp_path, {"app/models.py": MODELS, "app/api.py": SIBLINGS,
+                                "app/serializers.py": DIRECT_SERIALIZERS, "app/views.py": DIRECT_VIEWS}, CODE)
+    assert sorted(f.message.split(" accepts")[0] for f in found) == [
+        "`BoardSerializer.project`", "`MovedSerializer.project`"], [f.message for f in found]
