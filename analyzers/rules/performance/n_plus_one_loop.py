@@ -9,14 +9,14 @@ the row is passed to (`describe(book)`), up to four calls deep and across files;
 message names the function that reads it. Reading `book.author_id` is free and not
 reported, nor is a relation the loop assigns itself, a read only a new unsaved object
 makes (`if not self.pk:`) or one filling a missing denormalised key on the first save
-(`if not self.order_id: self.order = self.position.order`) or an empty field in `save()` (`if not self.slug:
-self.slug = slugify(self.owner.username)`: every stored row has it), a re-read after the row's `delete()`, the parent of rows from
-`parent.children.all()`, or a foreign
-key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for all the
-rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise. A
-read past an early return on the row's own field (`if self.title: return self.title`), or
-inside `if not self.title:`, is reported "only when `title` is empty", and not at all when every stored row has the field
-(its primary key, a non-null foreign key).
+(`if not self.order_id: self.order = self.position.order`) or an empty field in `save()`
+(`if not self.slug: self.slug = slugify(self.owner.username)`: every stored row has it), a
+re-read after the row's `delete()`, the parent of rows from `parent.children.all()`, or a
+foreign key of rows fetched with Django 6.1's `fetch_mode(models.FETCH_PEERS)` (fetched for
+all the rows at once); with `fetch_mode(models.RAISE)` the message says the read would raise.
+A read past an early return on the row's own field (`if self.title: return self.title`), or
+inside `if not self.title:`, is reported "only when `title` is empty", and not at all when
+every stored row has the field (its primary key, a non-null foreign key).
 A loop over `param.<relation>.all()` of an object the function is handed is left alone
 when the same module prefetches `<relation>__<read>` for each read (the caller's queryset).
 The queryset is followed from where it is built: `Book.objects...`, a custom manager or
@@ -57,7 +57,8 @@ key for all the rows at once, down the tree; its title says it needs Django 6.1,
 an unsafe fix (`check --fix` leaves it), since the project's Django version is not known.
 A lookup loading rows of a model the loop itself writes — `row.save()`, a related object's
 `save()`, `update()`/`delete()`/`create()` through a manager, `add()`/`remove()` on a
-many-to-many, in the loop or in what it calls per row (`row_writes.py`) — is left out of the
+many-to-many, in the loop or in what it calls per row (`row_writes.py`; rows it only
+creates count for a prefetched collection, not for a joined foreign key) — is left out of the
 fix, and the message says so: the loader fetches those rows once, before the loop, so what a
 later row reads after an earlier row's write is stale (taiga's sprint, judged on its stories
 after each one is saved, would no longer close), and a stale instance saved back undoes the
@@ -87,6 +88,7 @@ from django_expert.analyzers.project.query_source import (
 from django_expert.analyzers.project.row_writes import (
     INSTANCE_WRITES,
     MANAGER_WRITES,
+    Writes,
     chain_writes,
     query_writes,
     reached_models,
@@ -150,7 +152,8 @@ def loop_findings(ctx, cold: bool):
                 continue
             built = ctx.span(origin)
             written = _written(ctx, flows, flow, caller, loop, rows, reads)
-            stale = [n for n in needs if written & reached_models(ctx.project, rows.model, n.hops)] if written else []
+            reached = {id(n): reached_models(ctx.project, rows.model, n.hops) for n in needs} if written else {}
+            stale = [n for n in needs if written.stale(reached[id(n)])] if written else []
             fresh = [n for n in needs if n not in stale]
             fixing = fix_plan(rows, fresh) if fresh else None
             select, prefetch = fixing if fixing else ([], [])
@@ -166,7 +169,8 @@ def loop_findings(ctx, cold: bool):
                 related.append(Related(located[0], located[1], f"`{short_name(via)}()` reads it"))
             raises = rows.loads.fetch_mode == "RAISE" and any(n.single for n in needs)
             outcome = ("with `fetch_mode(RAISE)`: the read raises FieldFetchBlocked" if raises else
-                       "one query per row") + (f", in {reason}" if reason else "") + _stale_note(stale, written, fixing)
+                       "one query per row") + (f", in {reason}" if reason else "") + \
+                _stale_note(stale, written, fixing, reached)
             yield ctx.report(
                 node,
                 f"N+1 queries: {relation_names(needs)} {'is' if len(needs) == 1 else 'are'} read{inside} for every "
@@ -180,31 +184,33 @@ def loop_findings(ctx, cold: bool):
             )
 
 
-def _written(ctx, flows, flow, caller: str, loop, rows, reads) -> set[str]:
-    """Labels of the models the loop body writes per row (`row_writes.py`): through the row
+def _written(ctx, flows, flow, caller: str, loop, rows, reads) -> Writes:
+    """The models the loop body writes per row (`row_writes.py`): through the row
     (`row.save()`, `row.milestone.save()` in a function it is passed to), through a manager
     or another row it holds, or in the functions it calls."""
-    written = chain_writes(ctx.project, rows.model, [chain for chain, _, _ in reads])
+    written = Writes()
+    chain_writes(ctx.project, rows.model, [chain for chain, _, _ in reads], written)
     for node in walk_scope(loop):
         if not isinstance(node, ast.Call):
             continue
         if isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
             found = flow.rows(flows.values(node.func.value), node.lineno)
             if found is not None:
-                written.add(found.model.label)
+                written.add(found.model.label, node.func.attr)
         callee = callee_name(node.func, flows.values)
         target = callee_summary(ctx.project, caller, callee) if callee else None
         if target is not None:
-            written |= query_writes(ctx.project, target[0])
+            query_writes(ctx.project, target[0], written)
     return written
 
 
-def _stale_note(stale, written: set[str], fixing) -> str:
+def _stale_note(stale, written: Writes, fixing, reached) -> str:
     """What the fix leaves out, and why: the rows the loop writes, loaded before it, would
     be stale for the rows after the write."""
     if not stale:
         return ""
-    models = ", ".join(f"`{label.rpartition('.')[2]}`" for label in sorted(written))
+    labels = sorted({label for n in stale for label, single in reached[id(n)] if written.stale([(label, single)])})
+    models = ", ".join(f"`{label.rpartition('.')[2]}`" for label in labels)
     paths = ", ".join(f"`{path}`" for path in maximal([n.path for n in stale]))
     left = f"the fix leaves out {paths}" if fixing else f"no fix loads {paths}"
     return f"; but the loop writes {models} rows, which loaded before it would be stale: {left}"

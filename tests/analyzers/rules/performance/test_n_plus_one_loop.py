@@ -738,3 +738,60 @@ def test_a_relation_read_before_the_function_assigns_it_is_read(tmp_path):
     """}, CODE)
     assert [f.message.split(" for every")[0] for f in found] == [
         "N+1 queries: `Series.owner` is read in `orphan()` (app/helpers.py:4)"]
+
+
+def test_rows_the_loop_only_creates_are_stale_in_a_prefetched_collection_only(tmp_path):
+    """paperless `paperless_mail/mail.py:619`: each rule's mails create `Correspondent` rows
+    (`get_or_create()`), which cannot make the rule's joined `assign_correspondent` stale; a
+    prefetched collection of the created model would miss them."""
+    engine, _ = engine_for(tmp_path, {"app/models.py": MODELS, "app/services.py": """
+        from app.models import Author, Book, Tag
+
+
+        def label(book):
+            Author.objects.get_or_create(name=book.title)
+            Tag.objects.create(name=book.title)
+            return [book.author.name, [t.name for t in book.tags.all()]]
+
+
+        def labels():
+            return [label(book) for book in Book.objects.all()]
+    """})
+    found = [f for fs in engine.all_findings().values() for f in fs if f.code == CODE]
+    assert len(found) == 1
+    assert found[0].fix_title == 'Add `select_related("author")` where the queryset is built'
+    assert found[0].message.endswith("but the loop writes `Tag` rows, which loaded before it would be stale: "
+                                     "the fix leaves out `tags`")
+
+
+SHELVES = MODELS + """
+    class Shelf(models.Model):
+        name = models.CharField(max_length=50)
+        owner = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+        def save(self, *args, **kwargs):
+            super().save(*args, **kwargs)
+            Slot.objects.create(shelf=self)
+
+
+    class Slot(models.Model):
+        shelf = models.ForeignKey(Shelf, related_name="slots", on_delete=models.CASCADE)
+"""
+
+
+def test_what_a_model_s_own_save_writes_counts_as_written(tmp_path):
+    """taiga `userstories/services.py:395`: `UserStory.save()` creates `RolePoints` rows, which a
+    prefetch of `role_points` made before the loop would not hold."""
+    engine, _ = engine_for(tmp_path, {"app/models.py": SHELVES, "app/services.py": """
+        from app.models import Shelf
+
+
+        def refill():
+            for shelf in Shelf.objects.all():
+                shelf.save()
+                print(shelf.owner.name, [s.pk for s in shelf.slots.all()])
+    """})
+    found = [f for fs in engine.all_findings().values() for f in fs if f.code == CODE]
+    assert [f.fix_title for f in found] == ['Add `select_related("owner")` where the queryset is built']
+    assert found[0].message.endswith("the loop writes `Slot` rows, which loaded before it would be stale: "
+                                     "the fix leaves out `slots`")
