@@ -91,14 +91,32 @@ _RAISES = ("raises", "assertRaises", "assertRaisesMessage", "assertRaisesRegex")
 
 
 def _expected_to_fail(tree: ast.Module) -> list[tuple[int, int]]:
-    """Line ranges (1-based) of `with pytest.raises(...)` / `with self.assertRaises(...)` blocks."""
+    """Line ranges (1-based) of `with pytest.raises(...)` / `with self.assertRaises(...)` blocks.
+    Only statements are visited (a `with` is one): the expressions, most of a tree's nodes,
+    cannot hold one."""
     found = []
-    for node in ast.walk(tree):
+    statements = list(tree.body)
+    for node in statements:  # appended to while iterated: the nested statements are visited too
+        statements += _nested_statements(node)
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(
                 isinstance(item.context_expr, ast.Call) and (
                     getattr(item.context_expr.func, "attr", None) in _RAISES
                     or getattr(item.context_expr.func, "id", None) in _RAISES) for item in node.items):
             found.append((node.lineno, node.end_lineno or node.lineno))
+    return found
+
+
+def _nested_statements(node: ast.stmt) -> list[ast.stmt]:
+    """The statements of a statement's bodies: `body`, `orelse`, `finalbody`, and those of
+    its `except` handlers and `case`s."""
+    found = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if type(value) is list and value:
+            if isinstance(value[0], ast.stmt):
+                found += value
+            elif isinstance(value[0], (ast.excepthandler, ast.match_case)):
+                found += [statement for item in value for statement in item.body]
     return found
 
 

@@ -231,3 +231,41 @@ def test_lookups_a_test_expects_django_to_reject_stay_silent(tmp_path):
         """,
     }, "DJE209")
     assert [f.span.start.line + 1 for f in found] == [19]
+
+
+def test_an_expected_failure_nested_in_other_blocks_stays_silent(tmp_path):
+    """The `with ...raises` blocks are found at any depth: in a try's `else`, an except
+    handler, a `case`, a loop's body."""
+    found = findings(tmp_path, {
+        "app/models.py": """
+            from django.db import models
+
+
+            class Book(models.Model):
+                title = models.CharField(max_length=20)
+        """,
+        "app/tests.py": """
+            import pytest
+            from django.core.exceptions import FieldError
+
+            from app.models import Book
+
+
+            def test_nested(kind):
+                try:
+                    pass
+                except ValueError:
+                    with pytest.raises(FieldError):
+                        Book.objects.filter(titel="a")
+                else:
+                    for _ in range(2):
+                        with pytest.raises(FieldError):
+                            Book.objects.filter(titel="b")
+                match kind:
+                    case "c":
+                        with pytest.raises(FieldError):
+                            Book.objects.filter(titel="c")
+                return Book.objects.filter(titel="d")
+        """,
+    }, "DJE209")
+    assert [f.span.start.line + 1 for f in found] == [21]
