@@ -47,6 +47,7 @@ once, `count()` would take none (PostgreSQL refuses `FOR UPDATE` with an aggrega
 from __future__ import annotations
 
 import ast
+import unicodedata
 
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes.queryset_edits import replace_expression
@@ -63,8 +64,9 @@ def check(ctx):
     if ctx.project is None or is_test_module(ctx.relative):
         return
     flows = source_flows(ctx)
+    may_lock = _names_select_for_update(ctx.text)
     for owner in flows.query_functions:
-        if _locks_rows(owner.function):
+        if may_lock and _locks_rows(owner.function):
             continue
         flow = flows.flow(owner.function, owner.qualname)
         seen: set[int] = set()
@@ -85,6 +87,13 @@ def check(ctx):
                 fix_title=f"Use `{_short(new)}`",
                 fix_data=(span_tuple(ctx.span(node)), new),
             )
+
+
+def _names_select_for_update(text: str) -> bool:
+    """Whether a file's text can call `select_for_update()` (the parser reads identifiers
+    NFKC-normalised): most files cannot, and their functions need no walk for it."""
+    return "select_for_update" in text or (
+        not text.isascii() and "select_for_update" in unicodedata.normalize("NFKC", text))
 
 
 def _locks_rows(function) -> bool:
