@@ -39,10 +39,22 @@ def fix_target(ctx, origin, cls_name: str = "") -> tuple:
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def loops(function):
+def loops(function) -> tuple[tuple[ast.AST, str, ast.expr], ...]:
     """(loop node, target name, iterable) of the for-loops and comprehensions of a function;
     a loop whose body always leaves after its first row (ends with `return`/`break`/`raise`)
-    is not a loop over rows."""
+    is not a loop over rows. Found once per function and kept on it, like `walk_scope`
+    (DJE501, DJE506, DJE510 and DJE511 each ask for every function's loops)."""
+    found = function.__dict__.get(_LOOPS)
+    if found is None:
+        found = tuple(_loops(function))
+        setattr(function, _LOOPS, found)
+    return found
+
+
+_LOOPS = "_django_expert_loops"
+
+
+def _loops(function):
     for node in walk_scope(function):
         if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
             if not isinstance(node.body[-1], (ast.Return, ast.Break, ast.Raise)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from django_expert.analyzers.project.query_source import walk_scope
+from django_expert.analyzers.project.query_source import loops, walk_scope
 
 SOURCE = textwrap.dedent("""
     def view(request, rows):
@@ -44,3 +44,18 @@ def test_walk_scope_walks_each_node_once():
     assert walk_scope(function) is walk_scope(function)
     assert walk_scope(loop) is walk_scope(loop)
     assert walk_scope(loop) != walk_scope(function)
+
+
+def test_loops_are_the_row_loops_of_the_function_found_once():
+    function = ast.parse(textwrap.dedent("""
+        def view(rows, groups):
+            for row in rows:
+                print(row)
+            for first in rows:
+                return first
+            names = {g.pk: g for g in groups}
+    """)).body[0]
+    found = loops(function)
+    assert [(type(loop).__name__, target, ast.unparse(iterable)) for loop, target, iterable in found] == [
+        ("For", "row", "rows"), ("DictComp", "g", "groups")]
+    assert loops(function) is found
