@@ -341,11 +341,17 @@ def _unsaved_branches(body: Body) -> set[int]:
     """Ids of the nodes under a branch taken only by an object not saved yet: the body of
     `if not self.pk:` / `if self.pk is None:` / `if self._state.adding:` / `if is_new:`
     (a name assigned one of those), the `else` of `if self.pk:`, what follows `if self.pk: return`,
-    and a branch filling a missing denormalised key (`if not self.order_id: self.order = ...`)."""
+    the operands after such a test in an `and` (`is_new and not self.platform`: evaluated for a
+    new object only), and a branch filling a missing denormalised key (`if not self.order_id:
+    self.order = ...`)."""
     flags = {t.id for item in body.binds if isinstance(item, ast.Assign) and _new_object_test(item.value) is True
              for t in item.targets if isinstance(t, ast.Name)}
     found: set[int] = set()
     for node in body.nodes:
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):  # `is_new and not self.platform`
+            first = next((i for i, value in enumerate(node.values) if _new_object_test(value, flags) is True), None)
+            if first is not None:
+                found.update(id(n) for value in node.values[first + 1:] for n in ast.walk(value))
         if isinstance(node, ast.If):
             new = _new_object_test(node.test, flags)
             if new is None and (_fills_missing_key(node) or _fills_on_first_save(node, body.nodes[0])):
