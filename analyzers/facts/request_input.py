@@ -8,7 +8,8 @@ qualified names of the calls taking the body as `data=` or as their second posit
 argument: `request.data` / `request.POST` (also through `self.request`), a copy or `dict()`
 of it, a dict literal unpacking it, or a local name bound to one of those. Each entry is
 "name|fields": the fields the handler sets itself on `save()` of the serializer it bound
-(`serializer.save(project_id=project_id)` -> "project"), "*" when it passes `**kwargs`.
+(`serializer.save(project_id=project_id)` -> "project"), "*" when it passes `**kwargs`,
+then "|update" when the call is given an instance to change (`Serializer(issue, data=...)`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def fed_request_data(function: ast.FunctionDef | ast.AsyncFunctionDef,
             continue
         data = [k.value for k in node.keywords if k.arg == "data"] + node.args[1:2]
         if any(_body(d, bodies) for d in data) and (name := callee(node.func)):
-            found.add(f"{name}|{_saved_fields(function, bound.get(id(node)))}")
+            update = bool(node.args[:1]) or any(k.arg == "instance" for k in node.keywords)
+            found.add(f"{name}|{_saved_fields(function, bound.get(id(node)))}{'|update' if update else ''}")
     return tuple(sorted(found))
 
 

@@ -48,6 +48,7 @@ from collections.abc import Callable
 
 from django_expert.analyzers.facts.chains import QUERY_METHODS, VALUE_METHODS, Body, Chains
 from django_expert.analyzers.facts import request_input, scoping, switches, url_guard
+from django_expert.analyzers.facts.creation_only import creation_only
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
 
@@ -91,11 +92,13 @@ def summarise(function: Function, value: ValueBuilder,
     lookups = _lookups(body, value)
     kwargs, refuses = url_guard.url_kwargs(function), url_guard.refuses(function)
     fed = request_input.fed_request_data(function, lambda func: callee_name(func, value))
-    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs or fed):
+    created = creation_only(function) if function.name == "save" else ()
+    if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs or fed or created):
         return None
     return Summary(params, returns, names, reads[:_MAX_READS], passes[:_MAX_PASSES], queries[:_MAX_PASSES],
                    calls[:_MAX_PASSES], sinks, scopes, lookups[:_MAX_PASSES], kwargs, refuses,
-                   gates=gates[:_MAX_PASSES], constants=constants[:_MAX_PASSES], fed_request_data=fed)
+                   gates=gates[:_MAX_PASSES], constants=constants[:_MAX_PASSES], fed_request_data=fed,
+                   creation_only=created)
 
 
 def _sinks(function: Function, body: Body, params: tuple[str, ...],

@@ -125,8 +125,10 @@ class Summary:
     # and the constants every call of a function passes ("app.perms.grant|merge=1") (`facts/switches.py`).
     gates: tuple[str, ...] = ()
     constants: tuple[str, ...] = ()
-    # What it calls with the request's body as data (`facts/request_input.py`).
+    # What it calls with the request's body as data (`facts/request_input.py`), and the `self`
+    # attributes it sets only on a new row (`facts/creation_only.py`).
     fed_request_data: tuple[str, ...] = ()
+    creation_only: tuple[str, ...] = ()
 
     def sinks_of(self, param: str) -> tuple[str, ...]:
         return tuple(kind for name, kind in self.sinks if name == param)

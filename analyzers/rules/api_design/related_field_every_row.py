@@ -239,7 +239,7 @@ def _server_set(project, serializer: str) -> frozenset[str] | None:
     building the serializer from the request's body: those it passes to `save()`
     (`serializer.save(project_id=project_id)`), every field when it passes `**kwargs`."""
     views = [v for v in drf.serializer_views(project, serializer) if drf.writes(project, v) and _deserializes(project, v)]
-    writers = [(v, frozenset()) for v in views] + direct_writers(project, serializer)
+    writers = [(v, frozenset()) for v in views] + [(v, f) for v, f, _ in direct_writers(project, serializer)]
     found = [fields for view, fields in writers if not _admins_only(project, view) and "*" not in fields]
     return frozenset.intersection(*found) if found else None
 

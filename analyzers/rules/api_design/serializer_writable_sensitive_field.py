@@ -14,9 +14,15 @@ Privilege and owner fields are reported when a view naming the serializer
 (`AllowAny`, `IsAuthenticated`, `IsAuthenticatedOrReadOnly`) and validates client data with
 it (DRF's create/update, or a handler calling `get_serializer()`); a serializer only admins
 or object permissions reach, or only read or rendered, is left alone, and so is a view that
-sets the owner itself in `perform_create`/`perform_update`, and an audit field
-(`created_by`, `updated_by`, ...) of a model whose `save()` the project overrides (where
-such fields are filled from the current user). The password is reported whatever the views:
+sets the owner itself in `perform_create`/`perform_update` (or on `save()` of a serializer
+its handler builds from the request's body), and an audit field (`created_by`,
+`updated_by`, ...) of a model whose `save()` the project overrides (where such fields are
+filled from the current user), unless that `save()` sets the field only on a new row
+(`if self._state.adding:`) while the project grants access by that field (a query narrowing
+the model by `created_by=<user>`): an update keeps what the client sent. Owner fields are also
+reported behind a permission class that checks only the tenant the URL names (any member
+passes it, and may then write in another member's name), and when a handler builds the
+serializer from the request's body (`IssueSerializer(issue, data=request.data)`). The password is reported whatever the views:
 every response the serializer renders carries the hash.
 
 ## Why is this bad?
@@ -52,11 +58,16 @@ The fix adds the field to `read_only_fields`, or `password` to `extra_kwargs` as
 
 from __future__ import annotations
 
+import ast
+
 from django_expert.analyzers.facts.values import Const, Mapping, strings
 from django_expert.analyzers.findings import Applicability
 from django_expert.analyzers.fixes import FixSource
 from django_expert.analyzers.fixes.drf_edits import add_meta_dict_entry, add_to_meta_list
-from django_expert.analyzers.project import drf
+from django_expert.analyzers.project import drf, tenancy, url_guards
+from django_expert.analyzers.project.serializer_writers import direct_writers
+from django_expert.analyzers.project.summaries import summary_fact
+from django_expert.analyzers.project.update_routes import updates_routed
 from django_expert.analyzers.rules.registry import fixer, rule
 
 PRIVILEGES = {
@@ -107,8 +118,11 @@ def check(ctx):
             if not writable:
                 continue
             target = source or name
-            owner = target in owners and not (target in AUDIT_FIELDS and _saves_itself(project, model))
-            if (is_user and target in PRIVILEGES or owner) and _reachable_by_users(project, qualname, owner):
+            saved = _saved_by_model(project, model, target) if target in AUDIT_FIELDS else None
+            owner = target in owners and (saved is None or saved is False and _grants_access(project, model, target)) \
+                and target not in _validate_sets(ctx.tree, cls.name)
+            if (is_user and target in PRIVILEGES or owner) \
+                    and _reachable_by_users(project, qualname, owner, target, updates=saved is False):
                 risk = PRIVILEGES[target] if not owner else \
                     f"a client can create or move a `{model.name}` into another user's name"
                 shown = f"`{name}` (`{target}`)" if source else f"`{name}`"
@@ -140,23 +154,69 @@ def _extra(extra, name: str, option: str) -> bool:
     return isinstance(entry, Mapping) and entry.get(option) == Const(True)
 
 
-def _reachable_by_users(project, serializer: str, owner: bool) -> bool:
+def _reachable_by_users(project, serializer: str, owner: bool, field: str, updates: bool = False) -> bool:
     """Some view validates client data with the serializer with a permission any user
-    passes (and, for an owner field, without setting it itself)."""
+    passes (and, for an owner field, without setting it itself), or, for an owner field,
+    one any member of the tenant the URL names passes: members then write in each other's
+    names. A handler building the serializer from the request's body counts too, unless it
+    sets the field on `save()`. With `updates`, only views changing existing objects count
+    (the model's `save()` sets the field on a new row)."""
     for view in drf.serializer_views(project, serializer):
         if not drf.writes(project, view) or not drf.deserializes(project, view) \
-                or not drf.weak_permissions(drf.effective_permissions(project, view)):
+                or not _open_to(project, view, owner):
+            continue
+        if updates and not updates_routed(project, view):
             continue
         if owner and any(drf.defines_method(project, view, m) is not False for m in SAVE_HOOKS):
             continue
         return True
-    return False
+    return any(field not in fields and "*" not in fields and (update or not updates) and _open_to(project, view, owner)
+               for view, fields, update in direct_writers(project, serializer))
 
 
-def _saves_itself(project, model) -> bool:
-    """The model (or an abstract base of the project) overrides save(): audit fields are
-    then usually set there, whatever the client sends."""
-    return drf.defines_method(project, model.qualname, "save") is not False
+def _open_to(project, view: str, owner: bool) -> bool:
+    """Any signed-up user passes the view's permissions; for an owner field, also permission
+    classes of the project that check only the URL's tenant (plane's ProjectEntityPermission)."""
+    classes = drf.effective_permissions(project, view)
+    if drf.weak_permissions(classes):
+        return True
+    if not owner or classes is None or any(c.startswith("rest_framework.") and not drf.weak_permissions((c,))
+                                           for c in classes):
+        return False
+    return url_guards.checked_url_arguments(project, view, []) is not None
+
+
+def _validate_sets(tree: ast.Module, class_name: str) -> set[str]:
+    """Keys the serializer's own `validate()` assigns (`data["user"] = authenticated_user`):
+    the server's value replaces the client's (netbox's TokenProvisionSerializer)."""
+    node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    method = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "validate"), None) if node else None
+    return {t.slice.value for n in ast.walk(method) if isinstance(n, ast.Assign) for t in n.targets
+            if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)} if method else set()
+
+
+def _grants_access(project, model, field: str) -> bool:
+    """The project narrows the model to the requesting user by this field somewhere
+    (`Issue.objects.filter(created_by=request.user, pk=pk)`): who created a row decides who
+    may change it, so rewriting the creator on an update is a privilege, not a label."""
+    return any(field in scoping.how.partition(":")[2].split(",") for scoping in tenancy.scopings(project, model))
+
+
+def _saved_by_model(project, model, field: str) -> bool | None:
+    """True when the model (or an abstract base of the project) overrides save(), where
+    audit fields are usually set from the current user whatever the client sends; False
+    when a save() of the model sets the field only on a new row (`if self._state.adding:`,
+    `facts/creation_only.py`): an update keeps the client's value; None without save()."""
+    if drf.defines_method(project, model.qualname, "save") is False:
+        return None
+    for ancestor in project.mro(model.qualname):
+        ref = project.resolve_class(ancestor)
+        if ref is None or ref.fact.method("save") is None:
+            continue
+        found = summary_fact(project, f"{ref.qualname}.save")
+        if found is not None and field in found.creation_only:
+            return False
+    return True
 
 
 def _title(cls, declared: bool, option: str) -> str:

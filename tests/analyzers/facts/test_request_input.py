@@ -21,7 +21,7 @@ def test_the_shapes_of_the_body_and_the_fields_saved():
             Third(instance, self.request.POST)
             Rendered(project)
             Picked(data={"name": request.data.get("name")})
-    """) == ("Other|", "ProjectSerializer|project,workspace", "Third|")
+    """) == ("Other|", "ProjectSerializer|project,workspace|update", "Third||update")
 
 
 def test_save_with_unpacked_keywords_is_unknown():

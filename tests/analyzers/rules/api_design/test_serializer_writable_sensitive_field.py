@@ -1,4 +1,4 @@
-from tests.analyzers.rules.helpers import check_fixed, check_noop, findings
+from tests.analyzers.rules.helpers import DEFAULTS, check_fixed, check_noop, findings
 
 CODE = "DJE303"
 
@@ -321,3 +321,230 @@ def test_audit_fields_a_models_save_fills_stay_silent(tmp_path):
         """,
     }, CODE)
     assert [f.message.split(":")[0] for f in found] == ["`NoteSerializer` lets clients write `author` of `Note`"]
+
+
+CREATOR_MODELS = """
+    from django.conf import settings
+    from django.db import models
+
+
+    class Audited(models.Model):
+        created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+        class Meta:
+            abstract = True
+
+        def save(self, *args, **kwargs):
+            user = current_user()
+            if self._state.adding:
+                self.created_by = user
+            super().save(*args, **kwargs)
+
+
+    class Stamped(models.Model):
+        created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+        class Meta:
+            abstract = True
+
+        def save(self, *args, **kwargs):
+            self.created_by = current_user()
+            super().save(*args, **kwargs)
+
+
+    def current_user():
+        return None
+
+
+    class Issue(Audited):
+        title = models.TextField()
+
+
+    class Label(Audited):
+        name = models.TextField()
+
+
+    class Reaction(Audited):
+        emoji = models.TextField()
+
+
+    class Cycle(Stamped):
+        name = models.TextField()
+"""
+
+CREATOR_SERIALIZERS = """
+    from rest_framework import serializers
+
+    from app.models import Cycle, Issue, Label, Reaction
+""" + "".join(f"""
+    class {name}Serializer(serializers.ModelSerializer):
+        class Meta:
+            model = {name}
+            fields = ["id", "created_by"]
+
+""" for name in ("Issue", "Label", "Reaction", "Cycle"))
+
+CREATOR_VIEWS = """
+    from rest_framework import viewsets
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response
+
+    from app.models import Cycle, Issue, Label, Reaction
+    from app.serializers import CycleSerializer, IssueSerializer, LabelSerializer, ReactionSerializer
+
+
+    class Issues(viewsets.ModelViewSet):
+        serializer_class = IssueSerializer
+        permission_classes = [IsAuthenticated]
+
+        def get_queryset(self):
+            return Issue.objects.all()
+
+        def destroy(self, request, pk):
+            Issue.objects.filter(pk=pk, created_by=request.user).delete()
+            return Response()
+
+
+    class Labels(viewsets.ModelViewSet):
+        serializer_class = LabelSerializer
+        permission_classes = [IsAuthenticated]
+        queryset = Label.objects.all()
+
+
+    class Reactions(viewsets.ModelViewSet):
+        serializer_class = ReactionSerializer
+        permission_classes = [IsAuthenticated]
+
+        def get_queryset(self):
+            return Reaction.objects.filter(created_by=self.request.user)
+
+
+    class Cycles(viewsets.ModelViewSet):
+        serializer_class = CycleSerializer
+        permission_classes = [IsAuthenticated]
+
+        def get_queryset(self):
+            return Cycle.objects.filter(created_by=self.request.user)
+"""
+
+CREATOR_URLS = """
+    from django.urls import path
+
+    from app import views
+
+    urlpatterns = [
+        path("issues/<int:pk>/", views.Issues.as_view({"patch": "partial_update", "delete": "destroy"})),
+        path("labels/<int:pk>/", views.Labels.as_view({"patch": "partial_update"})),
+        path("reactions/", views.Reactions.as_view({"get": "list", "post": "create"})),
+        path("cycles/<int:pk>/", views.Cycles.as_view({"patch": "partial_update"})),
+    ]
+"""
+
+
+def test_a_creator_save_sets_only_on_new_rows(tmp_path):
+    """Plane (RECALL.md P4): `BaseModel.save()` sets `created_by` only `if self._state.adding`,
+    so a PATCH keeps the creator the client sent, and the project grants rights by the
+    creator (`filter(pk=pk, created_by=request.user)`). Silent: a model whose creator grants
+    nothing (`Label`), a serializer reached only by creates (`Reaction`, whose save() then
+    overwrites the client's value), a save() setting it on every write (`Cycle`)."""
+    found = findings(tmp_path, {
+        "config/settings.py": DEFAULTS["config/settings.py"] + 'ROOT_URLCONF = "config.urls"\n',
+        "config/urls.py": CREATOR_URLS,
+        "app/models.py": CREATOR_MODELS,
+        "app/serializers.py": CREATOR_SERIALIZERS,
+        "app/views.py": CREATOR_VIEWS,
+    }, CODE)
+    assert [f.message.split(":")[0] for f in found] == ["`IssueSerializer` lets clients write `created_by` of `Issue`"]
+
+
+def test_owner_fields_behind_a_tenant_permission_or_a_handler_building_the_serializer(tmp_path):
+    """A permission that checks only the tenant the URL names lets every member in: members
+    then post in each other's names. A handler building the serializer from the request's body
+    is a writer too, unless it sets the owner on save() or its validate() does (netbox's
+    TokenProvisionSerializer puts the authenticated user there)."""
+    found = findings(tmp_path, {
+        "app/models.py": MODELS,
+        "app/serializers.py": """
+            from rest_framework import serializers
+
+            from app.models import Post
+
+
+            class PostSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Post
+                    fields = ["id", "title", "author"]
+
+
+            class DraftSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Post
+                    fields = ["id", "title", "author"]
+
+
+            class SignedSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Post
+                    fields = ["id", "title", "author"]
+
+
+            class ProvisionSerializer(serializers.ModelSerializer):
+                class Meta:
+                    model = Post
+                    fields = ["id", "title", "author"]
+
+                def validate(self, data):
+                    data["author"] = self.context["request"].user
+                    return data
+        """,
+        "app/views.py": """
+            from rest_framework import generics
+            from rest_framework.permissions import BasePermission, IsAuthenticated
+            from rest_framework.response import Response
+            from rest_framework.views import APIView
+
+            from app.serializers import DraftSerializer, PostSerializer, ProvisionSerializer, SignedSerializer
+
+
+            class BoardMember(BasePermission):
+                def has_permission(self, request, view):
+                    return request.user.boards.filter(pk=view.kwargs["board_id"]).exists()
+
+
+            class Posts(generics.CreateAPIView):
+                serializer_class = PostSerializer
+                permission_classes = [BoardMember]
+
+
+            class Drafts(APIView):
+                permission_classes = [IsAuthenticated]
+
+                def post(self, request):
+                    serializer = DraftSerializer(data=request.data)
+                    serializer.is_valid(raise_exception=True)
+                    serializer.save()
+                    return Response(serializer.data)
+
+
+            class Signed(APIView):
+                permission_classes = [IsAuthenticated]
+
+                def post(self, request):
+                    serializer = SignedSerializer(data=request.data)
+                    serializer.is_valid(raise_exception=True)
+                    serializer.save(author=request.user)
+                    return Response(serializer.data)
+
+
+            class Provision(APIView):
+                permission_classes = [IsAuthenticated]
+
+                def post(self, request):
+                    serializer = ProvisionSerializer(data=request.data, context={"request": request})
+                    serializer.is_valid(raise_exception=True)
+                    serializer.save()
+                    return Response(serializer.data)
+        """,
+    }, CODE)
+    assert sorted(f.message.split(":")[0] for f in found) == [
+        "`DraftSerializer` lets clients write `author` of `Post`", "`PostSerializer` lets clients write `author` of `Post`"]
