@@ -238,7 +238,8 @@ def _server_set(project, serializer: str) -> frozenset[str] | None:
     only) sets itself; None when no such view. Through its `serializer_class`: none. A handler
     building the serializer from the request's body: those it passes to `save()`
     (`serializer.save(project_id=project_id)`), every field when it passes `**kwargs`."""
-    views = [v for v in drf.serializer_views(project, serializer) if drf.writes(project, v) and _deserializes(project, v)]
+    views = [view for view in drf.serializer_views(project, serializer)
+             if drf.writes(project, view) and _deserializes(project, view)]
     writers = [(v, frozenset()) for v in views] + [(v, f) for v, f, _ in direct_writers(project, serializer)]
     found = [fields for view, fields in writers if not _admins_only(project, view) and "*" not in fields]
     return frozenset.intersection(*found) if found else None

@@ -22,8 +22,9 @@ filled from the current user), unless that `save()` sets the field only on a new
 the model by `created_by=<user>`): an update keeps what the client sent. Owner fields are also
 reported behind a permission class that checks only the tenant the URL names (any member
 passes it, and may then write in another member's name), and when a handler builds the
-serializer from the request's body (`IssueSerializer(issue, data=request.data)`). The password is reported whatever the views:
-every response the serializer renders carries the hash.
+serializer from the request's body (`IssueSerializer(issue, data=request.data)`). The
+password is reported whatever the views: every response the serializer renders carries the
+hash.
 
 ## Why is this bad?
 Mass assignment: a client adds `"is_staff": true` to the body of a profile update and
@@ -190,7 +191,8 @@ def _validate_sets(tree: ast.Module, class_name: str) -> set[str]:
     """Keys the serializer's own `validate()` assigns (`data["user"] = authenticated_user`):
     the server's value replaces the client's (netbox's TokenProvisionSerializer)."""
     node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
-    method = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "validate"), None) if node else None
+    methods = node.body if node is not None else []
+    method = next((m for m in methods if isinstance(m, ast.FunctionDef) and m.name == "validate"), None)
     return {t.slice.value for n in ast.walk(method) if isinstance(n, ast.Assign) for t in n.targets
             if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)} if method else set()
 
