@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django_expert.analyzers.facts.values import Const, Ref, Value
+from django_expert.analyzers.facts.walk import breadth_first
 from django_expert.analyzers.project.querysets import INSTANCE, ExpressionValues, Flow, Rows, agreeing, qualifier
 from django_expert.analyzers.project.test_map import is_test_module as test_module
 from django_expert.analyzers.source import text_lines
@@ -163,22 +164,8 @@ def walk_scope(node: ast.AST) -> tuple[ast.AST, ...]:
     (its loops, locals, returns, calls), and re-walking them was 3 s of pretix's 14 s."""
     found = node.__dict__.get(_SCOPE_NODES)
     if found is None:
-        found = tuple(_breadth_first(node))
+        found = tuple(breadth_first(list(ast.iter_child_nodes(node)), _SCOPES))
         setattr(node, _SCOPE_NODES, found)
-    return found
-
-
-def _breadth_first(node: ast.AST) -> list[ast.AST]:
-    found = list(ast.iter_child_nodes(node))
-    for item in found:  # the list is its own queue: appending while iterating visits the appended
-        if isinstance(item, _SCOPES):
-            continue
-        for name in item._fields:
-            value = getattr(item, name, None)
-            if isinstance(value, ast.AST):
-                found.append(value)
-            elif type(value) is list:
-                found.extend([v for v in value if isinstance(v, ast.AST)])
     return found
 
 

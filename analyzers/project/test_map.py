@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django_expert.analyzers import files
 from django_expert.analyzers.facts.summaries import summarised
+from django_expert.analyzers.facts.walk import breadth_first
 from django_expert.analyzers.parsing import parse_module
 from django_expert.analyzers.project.model import ProjectModel, record
 
@@ -337,7 +338,7 @@ def _syntax_key(path: Path, text: str) -> tuple[str, bytes]:
 
 
 def _syntax(tree: ast.Module, text: str) -> ModuleSyntax:
-    nodes = list(ast.walk(tree))  # walked once: test modules are large and each reader below scans them all
+    nodes = breadth_first([tree])  # walked once: test modules are large and each reader below scans them all
     names, requested, overridden = [], [], []
     for node in nodes:
         if isinstance(node, ast.Assign):
@@ -389,10 +390,15 @@ def _stored_paths(nodes: list[ast.AST], seen: set[str]) -> tuple[str, ...]:
     (`_joined_path`); `_read_module` keeps those that match a route, with "" for the method."""
     inner = {id(v) for node in nodes if isinstance(node, ast.JoinedStr) for v in node.values}
     found = []
-    for node in nodes:
-        path = _joined_path(node) or (_formatted_path(node) if isinstance(node, ast.JoinedStr) else (
-            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inner
-            else None))
+    for node in nodes:  # only these four kinds of node can spell a path: the others are skipped at once
+        if isinstance(node, ast.Constant):
+            path = node.value if isinstance(node.value, str) and id(node) not in inner else None
+        elif isinstance(node, (ast.BinOp, ast.Call)):
+            path = _joined_path(node)
+        elif isinstance(node, ast.JoinedStr):
+            path = _formatted_path(node)
+        else:
+            continue
         if path and path.startswith("/") and len(path) > 1 and not any(c.isspace() for c in path) and path not in seen:
             seen.add(path)
             found.append(path)
