@@ -78,16 +78,23 @@ def _tainted_calls(project: ProjectModel, facts, tree: ast.Module, module: str) 
     names = Names(facts, tree)
     values = ValueBuilder(names.qualify)
     found: list[TaintedCall] = []
+    # (class, callee) -> (its summary, the sinks it reaches): a file calls the same few
+    # functions (`_()`, `str()`, `self.get_object()`) over and over, each asked once here.
+    reached: dict[tuple[str, str], tuple] = {}
     for scope in call_index(tree).functions():
         function, owner = scope.function, scope.owner
         caller = f"{module}.{owner.name}.{function.name}" if owner else f"{module}.{function.name}"
         candidates = []
         for call in scope.calls:
             callee = callee_name(call.func, values) if call.args or call.keywords else None
-            if callee in DIRECT_SINKS:
+            if callee in DIRECT_SINKS or not callee:
                 continue  # `mark_safe(x)` itself (when Django's own source is analysed): the rule's direct case
-            target = callee_summary(project, caller, callee) if callee else None
-            sinks = sinks_through(project, target[0]) if target else ()
+            # callee_summary reads the caller only for `self.` (its class)
+            key = (caller.rpartition(".")[0] if callee.startswith("self.") else "", callee)
+            if key not in reached:
+                target = callee_summary(project, caller, callee)
+                reached[key] = (target, sinks_through(project, target[0]) if target else ())
+            target, sinks = reached[key]
             if sinks:
                 candidates.append((call, target, sinks))
         if not candidates:
