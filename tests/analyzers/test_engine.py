@@ -410,3 +410,39 @@ def test_the_test_map_takes_each_test_module_from_the_index_parse(tmp_path, monk
 
     assert module.module == "library.tests" and module.reversed_names == ("ping",)
     assert parsed == []
+
+
+def test_the_class_hierarchy_and_relations_are_fingerprinted_again_for_the_edited_module_only(engine, project):
+    """("classes",) and ("relations",) are digests of one part per module: a rebuild after one
+    module's edit recomputes that module's parts, and a new relation still changes them."""
+    (state,) = [p for p in engine.projects if p.model is not None and "library.models" in p.files]
+    whole = {key: state.fingerprints[key] for key in (("classes",), ("relations",))}
+    before = engine.stats["module_parts"]
+    stale = edit(engine, project / "library/other.py", "class BookSerializer", "def helper():\n    pass\n\n\nclass BookSerializer")
+    engine.all_findings()
+    assert engine.stats["module_parts"] - before == 2  # library.other's part of each, no other module's
+    assert {key: state.fingerprints[key] for key in whole} == whole  # a function added: neither changed
+    assert project / "library/models.py" not in stale
+
+    stale = edit(engine, project / "library/other.py", "class BookSerializer", "from django.db import models\n\n\n"
+                 "class Review(models.Model):\n    book = models.ForeignKey(Book, on_delete=models.CASCADE)\n\n\n"
+                 "def helper():\n    pass\n\n\nclass BookSerializer")
+    engine.all_findings()
+    assert all(state.fingerprints[key] != whole[key] for key in whole)
+    assert project / "library/models.py" in stale  # Book has a new reverse relation
+
+
+def test_a_deferred_edit_settles_to_its_dependants_and_not_again_to_the_edited_file(engine, project):
+    """The server checks and publishes the edited file first, then asks `settle()` which other
+    files the edit reaches: the edited file was checked against the new model already."""
+    models = project / "library/models.py"
+    text = models.read_text().replace("    name = models.CharField", "    full_name = models.CharField")
+    before = engine.stats.copy()
+
+    assert engine.update(models, text, defer=True) == {models}
+    engine.findings(models)
+    stale = engine.settle()
+    engine.all_findings()
+
+    assert stale == {project / "library/serializers.py"}
+    assert engine.stats["check"] - before["check"] == 2  # the edited file once, its dependant once
