@@ -77,7 +77,7 @@ def _status(setting, name: str) -> dict:
 # Findings that mean a stranger or another tenant reaches data or acts as a user: the
 # report's list of exposed endpoints, with the rule's evidence.
 EXPOSURE = ("DJE303", "DJE304", "DJE305", "DJE307", "DJE309", "DJE310", "DJE406", "DJE412", "DJE416", "DJE417",
-            "DJE418", "DJE419", "DJE420")
+            "DJE418", "DJE419", "DJE420", "DJE421")
 
 
 def controls(inv: Inventory, production: list[str], arch_api: list[dict], findings: list[dict] = ()) -> dict:
