@@ -53,10 +53,21 @@ def loops(function) -> tuple[tuple[ast.AST, str, ast.expr], ...]:
 
 
 _LOOPS = "_django_expert_loops"
+_LOOP_NODES = "_django_expert_loop_nodes"
+
+
+def loop_nodes(function) -> tuple[ast.AST, ...]:
+    """The for-loops and comprehensions of a function in `walk_scope`'s order, kept on it:
+    what `loops`, the enclosing loops of a loop and a regrouping dict's filler look through."""
+    found = function.__dict__.get(_LOOP_NODES)
+    if found is None:
+        found = tuple(n for n in walk_scope(function) if isinstance(n, (ast.For, ast.AsyncFor, *_COMPREHENSIONS)))
+        setattr(function, _LOOP_NODES, found)
+    return found
 
 
 def _loops(function):
-    for node in walk_scope(function):
+    for node in loop_nodes(function):
         if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
             if not isinstance(node.body[-1], (ast.Return, ast.Break, ast.Raise)):
                 yield node, node.target.id, node.iter
@@ -90,7 +101,7 @@ def regrouped(flows, function, loop: ast.AST, iterable: ast.expr) -> ast.expr | 
 def _binders(function, loop: ast.AST):
     """(for-loop or comprehension generator, line) that enclose `loop` or come before it
     in the same comprehension."""
-    for node in walk_scope(function):
+    for node in loop_nodes(function):
         if isinstance(node, (ast.For, ast.AsyncFor)) and node is not loop and \
                 node.lineno < loop.lineno <= node.end_lineno:
             yield node, node.lineno
@@ -141,7 +152,7 @@ def _is_group_of(node: ast.expr, name: str) -> bool:
 def _loop_binding(function, node: ast.AST) -> ast.For | None:
     """The innermost for-loop over a plain name that contains `node`."""
     found = None
-    for loop in walk_scope(function):
+    for loop in loop_nodes(function):
         if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and \
                 loop.lineno < node.lineno <= loop.end_lineno and (found is None or loop.lineno > found.lineno):
             found = loop
@@ -204,6 +215,8 @@ class Locals:
             else:
                 self.blocked.add(arg.arg)
         for node in walk_scope(function):
+            if type(node) not in _BINDERS:  # most nodes (names, attributes, calls): one set lookup
+                continue
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self.assigned.setdefault(node.targets[0].id, []).append((node.lineno, node.value))
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -227,6 +240,11 @@ class Locals:
     def __call__(self, name: str, line: int) -> tuple[Value, int] | None:
         found = self.assignment(name, line)
         return (self.values(found[1]), found[0]) if found else None
+
+
+# The nodes `Locals` reads: assignments and everything `_bound_names` knows.
+_BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.withitem,
+                      ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler})
 
 
 def _bound_names(node: ast.AST) -> set[str]:
