@@ -17,32 +17,39 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from django_expert.analyzers.facts.walk import breadth_first
+
 _BODIES = frozenset({"data", "POST"})
 
 
 def fed_request_data(function: ast.FunctionDef | ast.AsyncFunctionDef,
-                     callee: Callable[[ast.expr], str | None]) -> tuple[str, ...]:
+                     callee: Callable[[ast.expr], str | None], nodes: list[ast.AST] | None = None) -> tuple[str, ...]:
+    """`nodes`: every node of `function` in `ast.walk`'s order, when the caller has them
+    (`walk.breadth_first([function])`: every function of a project is summarised)."""
+    nodes = breadth_first([function]) if nodes is None else nodes
+    if not any(isinstance(n, ast.Attribute) and n.attr in _BODIES for n in nodes):
+        return ()  # no `<x>.data` / `<x>.POST`: nothing is the body (most functions)
     bodies: set[str] = set()
-    for node in ast.walk(function):  # local names bound to the body (one pass: rebinding is rare)
+    for node in nodes:  # local names bound to the body (one pass: rebinding is rare)
         if isinstance(node, ast.Assign) and _body(node.value, bodies):
             bodies |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    bound = {id(node.value): t.id for node in ast.walk(function) if isinstance(node, ast.Assign)
+    bound = {id(node.value): t.id for node in nodes if isinstance(node, ast.Assign)
              for t in node.targets if isinstance(t, ast.Name)}
     found = set()
-    for node in ast.walk(function):
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         data = [k.value for k in node.keywords if k.arg == "data"] + node.args[1:2]
         if any(_body(d, bodies) for d in data) and (name := callee(node.func)):
             update = bool(node.args[:1]) or any(k.arg == "instance" for k in node.keywords)
-            found.add(f"{name}|{_saved_fields(function, bound.get(id(node)))}{'|update' if update else ''}")
+            found.add(f"{name}|{_saved_fields(nodes, bound.get(id(node)))}{'|update' if update else ''}")
     return tuple(sorted(found))
 
 
-def _saved_fields(function, name: str | None) -> str:
+def _saved_fields(nodes: list[ast.AST], name: str | None) -> str:
     """The fields `<name>.save(...)` sets, sorted and comma-separated ("*": unknown ones)."""
     fields: set[str] = set()
-    for node in ast.walk(function):
+    for node in nodes:
         if name and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save" \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
             fields |= {k.arg.removesuffix("_id") if k.arg else "*" for k in node.keywords}

@@ -51,6 +51,7 @@ from django_expert.analyzers.facts import request_input, scoping, switches, url_
 from django_expert.analyzers.facts.creation_only import creation_only
 from django_expert.analyzers.facts.types import Pass, Summary
 from django_expert.analyzers.facts.values import Call, Const, Mapping, Ref, Value, ValueBuilder, dotted_name
+from django_expert.analyzers.facts.walk import breadth_first
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _MAX_READS = 48
@@ -90,8 +91,9 @@ def summarise(function: Function, value: ValueBuilder,
     sinks = _sinks(function, body, params, value)
     scopes = scoping.scopes(function, body, value)
     lookups = _lookups(body, value)
-    kwargs, refuses = url_guard.url_kwargs(function), url_guard.refuses(function)
-    fed = request_input.fed_request_data(function, lambda func: callee_name(func, value))
+    nodes = breadth_first([function])  # every node once, for the readers below that scan them all
+    kwargs, refuses = url_guard.url_kwargs(function, nodes), url_guard.refuses(function, nodes)
+    fed = request_input.fed_request_data(function, lambda func: callee_name(func, value), nodes)
     created = creation_only(function) if function.name == "save" else ()
     if not (reads or passes or returns or queries or calls or sinks or scopes or lookups or kwargs or fed or created):
         return None
@@ -200,7 +202,7 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
     """"manager|fields|loop|one" for each chain of filter calls on a model's manager (see
     the module docstring); the outermost call of a chain stands for it."""
     inner = {id(n.func.value) for n in body.calls if isinstance(n.func, ast.Attribute)}
-    looped = {id(n) for part in _repeated(body) for n in ast.walk(part)}
+    looped: set[int] | None = None  # what runs once per item: walked when a lookup is first found (few functions)
     found: dict[str, None] = {}
     for node in body.calls:
         if id(node) in inner:
@@ -224,6 +226,8 @@ def _lookups(body: Body, value: ValueBuilder) -> tuple[str, ...]:
         name = dotted_name(root)
         if not fields or name is None or name.rpartition(".")[2] not in _MANAGERS:
             continue
+        if looped is None:
+            looped = {id(n) for part in _repeated(body) for n in ast.walk(part)}
         repeated = "loop" if id(node) in looped else ""
         one = "one" if outermost in _ONE_ROW else ""
         found[f"{value.qualify(name)}|{','.join(fields)}|{repeated}|{one}"] = None

@@ -19,19 +19,25 @@ from __future__ import annotations
 
 import ast
 
+from django_expert.analyzers.facts.walk import breadth_first
+
 UNKNOWN = "?"
 _CLIENT_DATA = frozenset({"data", "query_params", "GET", "POST", "body", "FILES", "content_params"})
 _OBJECT_CHECKS = frozenset({"get_object", "has_object_permission", "check_object_permissions"})
 
 
-def url_kwargs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
-    functions = [n for n in ast.walk(function) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+def url_kwargs(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST] | None = None) -> tuple[str, ...]:
+    """`nodes`: every node of `function` (`walk.breadth_first([function])`), when the caller
+    has them: every function of a project is summarised, and walking each for `url_kwargs`
+    and `refuses` was a third of summarising them."""
+    nodes = breadth_first([function]) if nodes is None else nodes
+    functions = [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
     packed = {f.args.kwarg.arg for f in functions if f.args.kwarg} | {f.args.vararg.arg for f in functions
                                                                        if f.args.vararg}
     wrapped = {a.arg for f in functions for a in (*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs)}
     names: set[str] = set()
     unknown = False
-    for node in ast.walk(function):
+    for node in nodes:
         key: str | None = ""
         if isinstance(node, ast.Subscript) and _kwargs(node.value, packed):
             key = _key(node.slice)
@@ -43,14 +49,15 @@ def url_kwargs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, .
             unknown = True
         if key:
             names.add(key)
-        unknown |= key is None or (isinstance(node, ast.Call) and _hands_on(node, packed, wrapped))
+        # without a packed parameter (most functions) nothing is handed on whole
+        unknown |= key is None or (bool(packed) and isinstance(node, ast.Call) and _hands_on(node, packed, wrapped))
     if not names and not unknown:
         return ()
     return (*sorted(names), *((UNKNOWN,) if unknown else ()))
 
 
-def refuses(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    for node in ast.walk(function):
+def refuses(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST] | None = None) -> bool:
+    for node in breadth_first([function]) if nodes is None else nodes:
         if isinstance(node, ast.Raise):
             return True
         if isinstance(node, ast.Return) and node.value is not None and not _passes_through(node.value):

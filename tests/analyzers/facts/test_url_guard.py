@@ -76,3 +76,18 @@ def test_a_setup_override_refuses_nothing():
     """)
     assert (refuses(plane_dispatch), refuses(refusing), refuses(raising)) == (False, True, True)
     assert url_kwargs(plane_dispatch) == ()
+
+
+def test_the_nodes_a_summary_walked_once_give_the_same_answers():
+    """Summarising hands the function's nodes, walked once, to both readers."""
+    from django_expert.analyzers.facts.walk import breadth_first
+
+    function = _function("""
+        def dispatch(self, request, *args, **kwargs):
+            if not Member.objects.filter(slug=self.kwargs["slug"]).exists():
+                raise PermissionDenied
+            return super().dispatch(request, *args, **kwargs)
+    """)
+    nodes = breadth_first([function])
+    assert url_kwargs(function, nodes) == url_kwargs(function) == ("slug",)
+    assert refuses(function, nodes) is refuses(function) is True
