@@ -14,7 +14,8 @@ are left alone.
 When the production module is also the one `manage.py` runs, the missing SSL redirect is
 reported with the advice to read it from the environment, without a fix (a redirect to
 HTTPS would break `runserver`); `X_FRAME_OPTIONS = "SAMEORIGIN"` is reported for what it
-allows, the site framing itself.
+allows, the site framing itself, without a fix: "DENY" would break the frames it was chosen
+for (paperless-ngx embeds its PDF preview).
 
 ## Why is this bad?
 Without a redirect and HSTS, the first request of a visit can go over plain HTTP, where
@@ -98,17 +99,20 @@ def check(ctx):
     for check_id in weak:
         name, value, why = HARDENING[check_id]
         setting = settings.with_default(name)
-        if check_id == "security.W019" and setting is not None and setting.value == Const("SAMEORIGIN"):
+        sameorigin = check_id == "security.W019" and setting is not None and setting.value == Const("SAMEORIGIN")
+        if sameorigin:
             why = _SAMEORIGIN
-        # A redirect to HTTPS in the module development also runs would break `runserver`: no fix.
+        # A redirect to HTTPS in the module development also runs would break `runserver`, and
+        # "DENY" in place of a chosen "SAMEORIGIN" would break the site's own frames: no fix.
         shared = check_id == "security.W008" and runs_development(ctx)
+        unfixed = shared or sameorigin
         where, related = place(ctx, setting, name)
         yield ctx.report(
             where,
             f"{_state(name, setting)} in the production settings `{ctx.module}` ({check_id}): {why}"
             + (HTTPS_FROM_ENVIRONMENT if shared else ""),
-            fix_title="" if shared else f"Set {name} = {value}",
-            fix_data=() if shared else (name, value),
+            fix_title="" if unfixed else f"Set {name} = {value}",
+            fix_data=() if unfixed else (name, value),
             related=related,
         )
 

@@ -60,10 +60,14 @@ def test_fix_adds_the_setting(tmp_path):
 def test_fix_replaces_the_value(tmp_path):
     check_fixed(
         tmp_path,
-        settings(f"{SECURITY}, {XFRAME}", HARDENED + 'X_FRAME_OPTIONS = "SAMEORIGIN"\n'),
+        {**settings(SECURITY, HARDENED + "SECURE_CONTENT_TYPE_NOSNIFF = False\n"), **DEVELOPMENT},
         CODE,
-        {"config/settings.py": f"MIDDLEWARE = [{SECURITY}, {XFRAME}]\n{HARDENED}" + 'X_FRAME_OPTIONS = "DENY"\n'},
+        {"config/settings.py": f"MIDDLEWARE = [{SECURITY}]\n{HARDENED}" + "SECURE_CONTENT_TYPE_NOSNIFF = True\n"},
     )
+    # a chosen "SAMEORIGIN" is reported without a fix: "DENY" would break the frames it was chosen for
+    [frame] = findings(tmp_path / "frame", settings(f"{SECURITY}, {XFRAME}", HARDENED + 'X_FRAME_OPTIONS = "SAMEORIGIN"\n'),
+                       CODE)
+    assert "W019" in frame.message and not frame.fix_title
 
 
 def test_inherited_from_base(tmp_path):
