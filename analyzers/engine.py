@@ -21,7 +21,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fnmatch import fnmatch, translate
 from pathlib import Path
 
@@ -162,6 +162,9 @@ class ProjectState:
     # The model is the one the cached findings were checked against (same layout, config and
     # file digests as at the last save): they need no re-validation until it is rebuilt.
     as_cached: bool = False
+    # Modules whose code moved (an edit leaving their facts equal) since the model was built or
+    # refreshed: a refresh brings their locations up to date, as a new model would.
+    moved: set[str] = field(default_factory=set)
 
 
 class Engine:
@@ -381,6 +384,7 @@ class Engine:
         rename on netbox recomputed 7,300 of them)."""
         self.stats["model_build"] += 1
         project.as_cached = False
+        project.moved.clear()
         # Facts and locations as the files hold them now, read from the cache when first asked.
         facts = {m: f.raw_facts for m, f in project.files.items() if f.raw_facts is not None}
         paths = {m: f.path for m, f in project.files.items()}
@@ -394,6 +398,22 @@ class Engine:
                                         if _own_fact_of(key, project.files) not in (None, edited)
                                         and not (key[1] == edited or key[1].startswith(edited + ".")))
         return old
+
+    def _refresh(self, project: ProjectState, state: FileState) -> dict[Key, str]:
+        """A body edit changed only the module's summaries: the model takes its new facts and
+        drops the answers that read them (`ProjectModel.refresh`) instead of being built anew
+        (a view's body edit adding a query cost netbox 600 ms, as a field rename did). Returns
+        the fingerprints of the keys that may have changed (its summaries, the memos dropped)."""
+        self.stats["model_refresh"] += 1
+        project.as_cached = False
+        self._fix_sources.clear()
+        moved = {module: project.files[module].locations for module in project.moved | {state.module}
+                 if module in project.files}
+        project.moved.clear()
+        memos = project.model.refresh({state.module: state.facts}, moved)
+        summaries = [key for key in project.fingerprints
+                     if key[0] == "summary" and _own_fact_of(key, project.files) == state.module]
+        return {key: project.fingerprints.pop(key) for key in (*summaries, *memos) if key in project.fingerprints}
 
     def _changed(self, project: ProjectState, old: dict[Key, str]) -> set[Key]:
         return {key for key, value in old.items() if self._fingerprint(project, key) != value}
@@ -569,11 +589,11 @@ class Engine:
         data = text.encode("utf-8") if text is not None else _read_bytes(path)
         if data is None:
             return set()
-        before = state.digest
+        before, previous = state.digest, state.facts
         facts_changed = self._load(state, data)
         if state.digest == before and not facts_changed:
             return set()
-        return self._after_change(state, facts_changed, defer)
+        return self._after_change(state, facts_changed, defer, previous)
 
     def _update_text_file(self, path: Path, text: str | None) -> set[Path]:
         """A template's own state: created, changed or deleted."""
@@ -593,14 +613,21 @@ class Engine:
         state.findings = None
         return {path}
 
-    def _after_change(self, state: FileState, facts_changed: bool, defer: bool = False) -> set[Path]:
+    def _after_change(self, state: FileState, facts_changed: bool, defer: bool = False,
+                      previous: FileFacts | None = None) -> set[Path]:
         if state.problem is not None and state.problem.code == "DJE000" and state.findings is not None:
             return {state.path}  # typing in progress: keep the previous findings
         state.findings = None
         stale = {state.path}
+        if not facts_changed and state.project is not None and state.module:
+            state.project.moved.add(state.module)
         if facts_changed and state.project is not None:
             project = state.project
-            old = self._new_model(project, state.module or None)
+            if project.model is not None and state.module in project.files and \
+                    _summaries_alone_differ(previous, state.facts):
+                old = self._refresh(project, state)
+            else:
+                old = self._new_model(project, state.module or None)
             if defer:
                 pending = self._pending.setdefault(id(project), (project, {}))[1]
                 for key, value in old.items():  # the fingerprints the files' findings were checked with
@@ -795,6 +822,15 @@ def _own_fact_of(key: Key, modules) -> str | None:
 
 # The project-wide keys fingerprinted as the digest of one part per module (`_fingerprint_by_module`).
 _BY_MODULE = frozenset({("classes",), ("relations",)})
+
+
+_FACT_FIELDS = tuple(f.name for f in fields(FileFacts) if f.name != "summaries")
+
+
+def _summaries_alone_differ(old: FileFacts | None, new: FileFacts | None) -> bool:
+    """Whether two facts of a module differ in their function summaries only (a body edit)."""
+    return old is not None and new is not None and old.summaries != new.summaries and all(
+        getattr(old, name) == getattr(new, name) for name in _FACT_FIELDS)
 
 
 def _maybe_relation(value) -> bool:

@@ -7,13 +7,17 @@ the engine learns which files to re-check when a fact changes (see `analyzers/en
 Fact keys: ("class", qualname) a class's facts; ("module", module) a module's imports,
 statements, calls and functions; ("summary", qualname) one function's body summary; ("classes",) the set of all classes (anything that
 scans every class, e.g. reverse relations); ("layout",) discovery's answers.
+
+A body edit that changes only a module's summaries does not build a new model: `refresh`
+takes the module's new facts and drops the answers computed from its summaries, which the
+model notes while it computes each answer (the facts it hands out are `_Watched`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
-from functools import cached_property
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -49,6 +53,54 @@ _MISSING = object()
 T = TypeVar("T")
 
 
+# The modules whose summaries (or locations) the answers being computed read, innermost last.
+_reading: ContextVar[tuple[set[str], ...]] = ContextVar("reading", default=())
+
+
+def _note(modules: Iterable[str]) -> None:
+    for frame in _reading.get():
+        frame.update(modules)
+
+
+_FIELDS = tuple(f.name for f in fields(FileFacts))
+_SLOTS = tuple(FileFacts.__dict__[name] for name in _FIELDS)
+_SUMMARIES = FileFacts.__dict__["summaries"]
+
+
+class _Watched(FileFacts):
+    """A module's facts as the model hands them out: reading its summaries (`summaries`,
+    `summary()`) is noted for the answers being computed, so that `ProjectModel.refresh`
+    drops exactly the answers a body edit can change. Equal to the same facts unwatched."""
+
+    __slots__ = ()
+
+    @property
+    def summaries(self) -> tuple:  # type: ignore[override]
+        if _reading.get():
+            _note((self.module,))
+        return _SUMMARIES.__get__(self, FileFacts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileFacts):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
+
+    __hash__ = FileFacts.__hash__
+
+
+def _watching(facts: Mapping[str, FileFacts]) -> dict[str, FileFacts]:
+    return {module: _watched(found) for module, found in facts.items()}
+
+
+def _watched(facts: FileFacts | None) -> FileFacts | None:
+    if facts is None or type(facts) is _Watched:
+        return facts
+    watched = object.__new__(_Watched)
+    for slot in _SLOTS:
+        slot.__set__(watched, slot.__get__(facts, FileFacts))
+    return watched
+
+
 class Recording:
     """`with Recording() as keys:` collects every fact key read inside the block."""
 
@@ -62,8 +114,9 @@ class Recording:
 
 
 class ProjectModel:
-    """The merged, queryable model of one Django project. Immutable once built: the engine
-    builds a new one when facts change, and memoised answers die with the old one."""
+    """The merged, queryable model of one Django project. The engine builds a new one when
+    facts change, and memoised answers die with the old one; when only a module's summaries
+    changed, it `refresh`es this one instead."""
 
     def __init__(
         self,
@@ -81,7 +134,7 @@ class ProjectModel:
         if callable(facts):
             self._facts_source = facts
         else:
-            self.facts = facts
+            self.facts = _watching(facts)
         self.paths = paths  # module -> file path
         if callable(locations):
             self._locations_source = locations
@@ -89,14 +142,16 @@ class ProjectModel:
             self._locations = locations or {}
         # Non-Python files discovery read (`.env`), by path; never shown to users.
         self.text_files = text_files or {}
-        self._settings: dict[str | None, EvaluatedSettings] = {}
-        self._memo: dict[tuple, object] = {}
-        self._derived: dict[Callable[..., object], object] = {}
+        # Answers computed once per model (memos, derived indexes, settings, apps, models), by
+        # ("memo" | "derived" | "settings" | "attr", ...), and the modules whose summaries or
+        # locations each read (`refresh` drops those).
+        self._answers: dict[tuple, object] = {}
+        self._reads: dict[tuple, frozenset[str]] = {}
         self._templates: dict[Path, tuple[str, Template]] = {}
 
     def __getattr__(self, name: str):  # only for attributes not set yet: the lazy three
         if name == "facts" and "_facts_source" in self.__dict__:
-            self.facts = self.__dict__.pop("_facts_source")()
+            self.facts = _watching(self.__dict__.pop("_facts_source")())
             return self.facts
         if name == "_locations" and "_locations_source" in self.__dict__:
             self._locations = self.__dict__.pop("_locations_source")() or {}
@@ -116,23 +171,56 @@ class ProjectModel:
         only when the answer changed (early cutoff)."""
         name = f"{function.__module__}.{function.__qualname__}"
         _MEMOISED.setdefault(name, function)
-        key = (name, *args)
-        if key not in self._memo:
+
+        def compute() -> object:
             with Recording():  # what the answer read is summed up by the answer
-                self._memo[key] = function(self, *args)
+                return function(self, *args)
+
+        answer = self._answer(("memo", name, *args), compute)
         record([("memo", name, *(_NONE if a is None else a for a in args))])
-        return self._memo[key]
+        return answer
 
     def derived(self, build: Callable[[ProjectModel], T]) -> T:
         """`build(self)` once per model, kept on the model so it dies with it: the indexes
         navigation and the rules build per model (URL index, setting names, migration graph).
         Records nothing itself; callers record what they read. A module-level
         `WeakKeyDictionary` keyed by the model would not do: its values refer to the model,
-        so no model would ever be freed (every rebuild kept the previous one alive)."""
-        found = self._derived.get(build, _MISSING)
+        so no model would ever be freed (every rebuild kept the previous one alive). Built
+        again after every `refresh` (an index may read summaries after it is built)."""
+        return self._answer(("derived", build), lambda: build(self))  # type: ignore[return-value]
+
+    def _answer(self, key: tuple, compute: Callable[[], T]) -> T:
+        """`compute()` once per model, noting the modules whose summaries it reads (an answer
+        it takes from another one read what that one read)."""
+        found = self._answers.get(key, _MISSING)
         if found is _MISSING:
-            found = self._derived[build] = build(self)
+            reads: set[str] = set()
+            token = _reading.set((*_reading.get(), reads))
+            try:
+                found = compute()
+            finally:
+                _reading.reset(token)
+            self._answers[key], self._reads[key] = found, frozenset(reads)
+        elif self._reads[key] and _reading.get():
+            _note(self._reads[key])
         return found  # type: ignore[return-value]
+
+    def refresh(self, facts: Mapping[str, FileFacts], locations: Mapping[str, Locations]) -> list[tuple[str, ...]]:
+        """Take modules' new facts, which differ from their old ones in their summaries only
+        (a body edit), and the new locations of modules whose code moved: drop the answers that
+        read their summaries or locations, and every derived index (one may read more lazily
+        after it is built); keep the others (the class index, the models, the settings, the test
+        map read none). Returns the fact keys of the memos dropped: their answers may differ."""
+        self.facts.update((module, _watched(found)) for module, found in facts.items())
+        self._locations.update(locations)
+        changed = {*facts, *locations}
+        dropped = []
+        for key, reads in list(self._reads.items()):
+            if key[0] == "derived" or not changed.isdisjoint(reads):
+                del self._answers[key], self._reads[key]
+                if key[0] == "memo":
+                    dropped.append(("memo", key[1], *(_NONE if a is None else a for a in key[2:])))
+        return dropped
 
     def memo_value(self, key: tuple[str, ...]) -> object:
         """The answer a ("memo", ...) fact key denotes, on this model (None if unknown)."""
@@ -168,6 +256,8 @@ class ProjectModel:
         return self.paths.get(module)
 
     def locations_of(self, module: str) -> Locations:
+        if _reading.get():  # positions move with a body edit (`refresh`)
+            _note((module,))
         return self._locations.get(module) or Locations()
 
     # -- settings and apps ----------------------------------------------------------------
@@ -177,17 +267,15 @@ class ProjectModel:
         from django_expert.analyzers.project.settings import evaluate_settings
 
         module = module or self.layout.settings_module
-        if module not in self._settings:
-            self._settings[module] = evaluate_settings(self, module)
-        evaluated = self._settings[module]
+        evaluated = self._answer(("settings", module), lambda: evaluate_settings(self, module))
         record(evaluated.keys)
         return evaluated
 
-    @cached_property
+    @property
     def _apps(self) -> tuple[AppInfo, ...]:
         from django_expert.analyzers.project.apps import installed_apps
 
-        return installed_apps(self, self.layout.settings_module)
+        return self._answer(("attr", "apps"), lambda: installed_apps(self, self.layout.settings_module))
 
     def apps(self) -> tuple[AppInfo, ...]:
         """INSTALLED_APPS of the project's settings, resolved to modules and labels."""
@@ -195,11 +283,11 @@ class ProjectModel:
         record(self.settings().keys)
         return apps
 
-    @cached_property
+    @property
     def _inferred_apps(self) -> tuple[AppInfo, ...]:
         from django_expert.analyzers.project.apps import inferred_apps
 
-        return inferred_apps(self)
+        return self._answer(("attr", "inferred_apps"), lambda: inferred_apps(self))
 
     def inferred_apps(self) -> tuple[AppInfo, ...]:
         """The apps the packages show (AppConfig, migrations, models), for code whose
@@ -218,11 +306,11 @@ class ProjectModel:
 
     # -- models ---------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def _models(self):
         from django_expert.analyzers.project.models import build_models
 
-        return build_models(self)
+        return self._answer(("attr", "models"), lambda: build_models(self))
 
     def models(self) -> tuple[ModelInfo, ...]:
         """Every model class (abstract ones included) with fields and relations resolved."""
@@ -239,8 +327,11 @@ class ProjectModel:
 
     # -- templates ------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def _template_dirs(self) -> tuple[Path, ...]:
+        return self._answer(("attr", "template_dirs"), self._find_template_dirs)
+
+    def _find_template_dirs(self) -> tuple[Path, ...]:
         """Folders Django would search, in its order as far as it can be known statically:
         `templates/` at the project root and source roots (TEMPLATES DIRS, by convention),
         then each installed app's `templates/`, then any other package's `templates/`."""

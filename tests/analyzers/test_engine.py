@@ -446,3 +446,42 @@ def test_a_deferred_edit_settles_to_its_dependants_and_not_again_to_the_edited_f
 
     assert stale == {project / "library/serializers.py"}
     assert engine.stats["check"] - before["check"] == 2  # the edited file once, its dependant once
+
+
+def test_a_body_edit_changing_a_summary_refreshes_the_model_and_keeps_the_answers_that_did_not_read_it(
+        helpers_engine):
+    """A body edit that changes only summaries builds no new model: the answers that read the
+    edited module's summaries are computed again (and change), every other one is kept."""
+    from django_expert.analyzers.project import apps, summaries, test_map
+
+    engine, root = helpers_engine
+    model = engine.project_for(root / "library/helpers.py")
+    described = summaries.reads_through(model, "library.helpers.describe", "book")
+    kept = {
+        "apps": apps.installed_apps(model, model.layout.settings_module),
+        "test map": test_map.test_modules(model),
+        "reads of another module's function": summaries.reads_through(model, "library.views.ping", "request"),
+        "models": model.models(),
+    }
+    before = engine.stats.copy()
+
+    stale = edit(engine, root / "library/helpers.py", "parts = [book.title]", "parts = [book.title, book.author.name]")
+    engine.all_findings()
+
+    assert engine.stats["model_build"] == before["model_build"] and engine.project_for(root / "library/helpers.py") is model
+    assert engine.stats["model_refresh"] == before["model_refresh"] + 1
+    assert stale == {root / "library/helpers.py", root / "library/reports.py"}
+    again = summaries.reads_through(model, "library.helpers.describe", "book")
+    assert again != described and ("author", "name") in [read[0] for read in again]
+    assert summaries.reads_through(model, "library.views.ping", "request") is kept["reads of another module's function"]
+    assert apps.installed_apps(model, model.layout.settings_module) is kept["apps"]
+    assert test_map.test_modules(model) is kept["test map"]
+    assert model.models() is kept["models"]
+    fresh = Engine([root], ALL_RULES, use_cache=False)
+    (root / "library/helpers.py").write_text((root / "library/helpers.py").read_text().replace(
+        "parts = [book.title]", "parts = [book.title, book.author.name]"))
+    fresh.index()
+    assert summaries.reads_through(fresh.project_for(root / "library/helpers.py"), "library.helpers.describe",
+                                   "book") == again
+    assert {p: [(f.code, f.span, f.message) for f in fs] for p, fs in fresh.all_findings().items()} == \
+        {p: [(f.code, f.span, f.message) for f in fs] for p, fs in engine.all_findings().items()}
