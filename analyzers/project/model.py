@@ -8,9 +8,10 @@ Fact keys: ("class", qualname) a class's facts; ("module", module) a module's im
 statements, calls and functions; ("summary", qualname) one function's body summary; ("classes",) the set of all classes (anything that
 scans every class, e.g. reverse relations); ("layout",) discovery's answers.
 
-A body edit that changes only a module's summaries does not build a new model: `refresh`
-takes the module's new facts and drops the answers computed from its summaries, which the
-model notes while it computes each answer (the facts it hands out are `_Watched`).
+An edit that changes only a module's summaries or classes (a body edit, a field renamed)
+does not build a new model: `refresh` takes the module's new facts and drops the answers
+computed from what changed, which the model notes while it computes each answer (the facts
+and the class index it hands out are `_Watched` and `_WatchedClasses`).
 """
 
 from __future__ import annotations
@@ -53,32 +54,50 @@ _MISSING = object()
 T = TypeVar("T")
 
 
-# The modules whose summaries (or locations) the answers being computed read, innermost last.
-_reading: ContextVar[tuple[set[str], ...]] = ContextVar("reading", default=())
+# What the answers being computed read of the parts an edit may change without a new model,
+# as (module, "summaries" | "classes" | "locations"), innermost answer last.
+_reading: ContextVar[tuple[set[tuple[str, str]], ...]] = ContextVar("reading", default=())
 
 
-def _note(modules: Iterable[str]) -> None:
+def _note(reads: Iterable[tuple[str, str]]) -> None:
     for frame in _reading.get():
-        frame.update(modules)
+        frame.update(reads)
+
+
+def _noting(compute: Callable[[], T]) -> tuple[T, frozenset[tuple[str, str]]]:
+    """`compute()` and what it read (noted for the enclosing answers too)."""
+    reads: set[tuple[str, str]] = set()
+    token = _reading.set((*_reading.get(), reads))
+    try:
+        return compute(), frozenset(reads)
+    finally:
+        _reading.reset(token)
 
 
 _FIELDS = tuple(f.name for f in fields(FileFacts))
 _SLOTS = tuple(FileFacts.__dict__[name] for name in _FIELDS)
-_SUMMARIES = FileFacts.__dict__["summaries"]
+_SUMMARIES, _CLASSES = FileFacts.__dict__["summaries"], FileFacts.__dict__["classes"]
 
 
 class _Watched(FileFacts):
     """A module's facts as the model hands them out: reading its summaries (`summaries`,
-    `summary()`) is noted for the answers being computed, so that `ProjectModel.refresh`
-    drops exactly the answers a body edit can change. Equal to the same facts unwatched."""
+    `summary()`) or its classes (`classes`, `class_()`) is noted for the answers being
+    computed, so that `ProjectModel.refresh` drops exactly the answers an edit of them can
+    change. Equal to the same facts unwatched."""
 
     __slots__ = ()
 
     @property
     def summaries(self) -> tuple:  # type: ignore[override]
         if _reading.get():
-            _note((self.module,))
+            _note(((self.module, "summaries"),))
         return _SUMMARIES.__get__(self, FileFacts)
+
+    @property
+    def classes(self) -> tuple:  # type: ignore[override]
+        if _reading.get():
+            _note(((self.module, "classes"),))
+        return _CLASSES.__get__(self, FileFacts)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FileFacts):
@@ -99,6 +118,36 @@ def _watched(facts: FileFacts | None) -> FileFacts | None:
     for slot in _SLOTS:
         slot.__set__(watched, slot.__get__(facts, FileFacts))
     return watched
+
+
+class _WatchedClasses(ClassIndex):
+    """The class index as the model hands it out: what each resolution and MRO read of the
+    modules' classes is kept, and noted again whenever the answer is reused (the index keeps
+    its answers, and a model answer computed later must still note what they read)."""
+
+    def __init__(self, facts: Mapping[str, FileFacts]) -> None:
+        super().__init__(facts)
+        self._reads: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
+        self._open: set[tuple[str, str]] = set()  # being computed (an inheritance cycle asks again)
+
+    def resolve(self, qualname: str) -> ClassRef | None:
+        return self._noted(("resolve", qualname), lambda: ClassIndex.resolve(self, qualname))
+
+    def mro(self, qualname: str) -> tuple[str, ...]:
+        return self._noted(("mro", qualname), lambda: ClassIndex.mro(self, qualname))
+
+    def _noted(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
+        reads = self._reads.get(key)
+        if reads is not None or key in self._open:
+            if reads and _reading.get():
+                _note(reads)
+            return compute()  # the index's own cached answer
+        self._open.add(key)
+        try:
+            found, self._reads[key] = _noting(compute)
+        finally:
+            self._open.discard(key)
+        return found
 
 
 class Recording:
@@ -157,7 +206,7 @@ class ProjectModel:
             self._locations = self.__dict__.pop("_locations_source")() or {}
             return self._locations
         if name == "classes" and ("facts" in self.__dict__ or "_facts_source" in self.__dict__):
-            self.classes = ClassIndex(with_stubs(self.facts))  # third-party model bases known by their stubs
+            self.classes = _WatchedClasses(with_stubs(self.facts))  # third-party model bases known by their stubs
             return self.classes
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -190,30 +239,33 @@ class ProjectModel:
         return self._answer(("derived", build), lambda: build(self))  # type: ignore[return-value]
 
     def _answer(self, key: tuple, compute: Callable[[], T]) -> T:
-        """`compute()` once per model, noting the modules whose summaries it reads (an answer
-        it takes from another one read what that one read)."""
+        """`compute()` once per model, noting what it read of the modules' summaries, classes
+        and locations (an answer it takes from another one read what that one read)."""
         found = self._answers.get(key, _MISSING)
         if found is _MISSING:
-            reads: set[str] = set()
-            token = _reading.set((*_reading.get(), reads))
-            try:
-                found = compute()
-            finally:
-                _reading.reset(token)
-            self._answers[key], self._reads[key] = found, frozenset(reads)
+            found, self._reads[key] = _noting(compute)
+            self._answers[key] = found
         elif self._reads[key] and _reading.get():
             _note(self._reads[key])
         return found  # type: ignore[return-value]
 
     def refresh(self, facts: Mapping[str, FileFacts], locations: Mapping[str, Locations]) -> list[tuple[str, ...]]:
-        """Take modules' new facts, which differ from their old ones in their summaries only
-        (a body edit), and the new locations of modules whose code moved: drop the answers that
-        read their summaries or locations, and every derived index (one may read more lazily
-        after it is built); keep the others (the class index, the models, the settings, the test
-        map read none). Returns the fact keys of the memos dropped: their answers may differ."""
-        self.facts.update((module, _watched(found)) for module, found in facts.items())
+        """Take modules' new facts, which differ from their old ones in their summaries or
+        classes only (a body edit, a field renamed), and the new locations of modules whose
+        code moved: drop the answers that read what changed, every derived index (one may read
+        more lazily after it is built) and, when classes changed, the class index; keep the
+        others (a body edit keeps the class index, the models and the settings; a field rename
+        the test map and the URL index, which read no model). Returns the fact keys of the
+        memos dropped: their answers may differ."""
+        changed = {(module, "locations") for module in locations}
+        for module, found in facts.items():
+            before = self.facts.get(module)
+            changed |= {(module, part) for part in ("summaries", "classes")
+                        if before is None or getattr(before, part) != getattr(found, part)}
+            self.facts[module] = _watched(found)
         self._locations.update(locations)
-        changed = {*facts, *locations}
+        if any(part == "classes" for _, part in changed):
+            self.__dict__.pop("classes", None)  # its answers hold the old classes: built again when asked
         dropped = []
         for key, reads in list(self._reads.items()):
             if key[0] == "derived" or not changed.isdisjoint(reads):
@@ -257,7 +309,7 @@ class ProjectModel:
 
     def locations_of(self, module: str) -> Locations:
         if _reading.get():  # positions move with a body edit (`refresh`)
-            _note((module,))
+            _note(((module, "locations"),))
         return self._locations.get(module) or Locations()
 
     # -- settings and apps ----------------------------------------------------------------

@@ -31,8 +31,9 @@ FIELD = "    name = models.CharField(max_length=200)\n"
 
 
 def _rebuild_many(tmp_path: Path, check: bool) -> tuple[Engine, list[weakref.ref[ProjectModel]]]:
-    """Index a copy of the shop, then add a different field to Product 50 times: each edit
-    changes the facts, so the engine builds a new ProjectModel, which is then used."""
+    """Index a copy of the shop, then add a different field to Product and a module-level
+    statement 50 times: each edit changes the module's statements, so the engine builds a
+    new ProjectModel (a field alone only refreshes it), which is then used."""
     root = tmp_path / "shop"
     shutil.copytree(WORKSPACES / "shop", root)
     engine = Engine([root], use_cache=False)
@@ -44,7 +45,8 @@ def _rebuild_many(tmp_path: Path, check: bool) -> tuple[Engine, list[weakref.ref
     built: list[weakref.ref[ProjectModel]] = []
     for i in range(REBUILDS):
         before = engine.project_for(models)
-        engine.update(models, base.replace(FIELD, f"{FIELD}    extra_{i} = models.IntegerField()\n", 1))
+        engine.update(models, base.replace(FIELD, f"{FIELD}    extra_{i} = models.IntegerField()\n", 1)
+                      + f"\nEXTRA_{i} = {i}\n")
         project = engine.project_for(models)
         assert project is not None and project is not before
         built.append(weakref.ref(project))
