@@ -131,20 +131,27 @@ class _WatchedClasses(ClassIndex):
         self._open: set[tuple[str, str]] = set()  # being computed (an inheritance cycle asks again)
 
     def resolve(self, qualname: str) -> ClassRef | None:
-        return self._noted(("resolve", qualname), lambda: ClassIndex.resolve(self, qualname))
+        found = lambda: ClassIndex.resolve(self, qualname)  # noqa: E731
+        return self._noted(("resolve", qualname), found, found)
 
     def mro(self, qualname: str) -> tuple[str, ...]:
-        return self._noted(("mro", qualname), lambda: ClassIndex.mro(self, qualname))
+        def read() -> tuple[str, ...]:
+            chain = ClassIndex.mro(self, qualname)
+            for ancestor in chain:  # the chain of a name the index met before under another
+                self.resolve(ancestor)  # (a re-export) is cached: read where it came from
+            return chain
 
-    def _noted(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
+        return self._noted(("mro", qualname), read, lambda: ClassIndex.mro(self, qualname))
+
+    def _noted(self, key: tuple[str, str], read: Callable[[], T], cached: Callable[[], T]) -> T:
         reads = self._reads.get(key)
         if reads is not None or key in self._open:
             if reads and _reading.get():
                 _note(reads)
-            return compute()  # the index's own cached answer
+            return cached()  # the index's own cached answer
         self._open.add(key)
         try:
-            found, self._reads[key] = _noting(compute)
+            found, self._reads[key] = _noting(read)
         finally:
             self._open.discard(key)
         return found

@@ -82,3 +82,28 @@ def test_a_checked_project_keeps_one_live_model_after_50_rebuilds(tmp_path):
     live = _live(built)
     assert len(live) == 1
     assert live[0] is engine.projects[0].model
+
+
+def test_the_class_index_notes_what_a_cached_answer_read_for_every_name_asking_it(tmp_path):
+    """An MRO asked again under a re-exported name comes from the index's cache: what it read
+    (the classes of the modules it resolved) is still noted for the answer being computed,
+    so that `refresh` drops that answer when those classes change."""
+    from django_expert.analyzers.project.model import _noting
+
+    root = tmp_path / "proj"
+    for name, text in {"manage.py": "", "app/__init__.py": "",
+                       "app/base.py": "from django.db import models\n\n\nclass Base(models.Model):\n    pass\n",
+                       "app/models.py": "from app.base import Base\n\n\nclass Item(Base):\n    pass\n",
+                       "app/api.py": "from app.models import Item\n"}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    engine = Engine([root], use_cache=False)
+    engine.index()
+    model = engine.projects[0].model
+
+    chain, first = _noting(lambda: model.classes.mro("app.models.Item"))
+    again, second = _noting(lambda: model.classes.mro("app.api.Item"))  # the same class, cached
+
+    assert chain == again and chain[:2] == ("app.models.Item", "app.base.Base")
+    assert {("app.models", "classes"), ("app.base", "classes")} <= first
+    assert {("app.models", "classes"), ("app.base", "classes")} <= second
