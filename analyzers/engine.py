@@ -200,10 +200,7 @@ class Engine:
         """Discover projects, read every Python file (facts from cache where unchanged)."""
         from django_expert.analyzers.project.discovery import discover
 
-        self.files.clear()
-        self.projects.clear()
-        self.problems.clear()
-        self._dependents = None
+        self.forget()
         for root in self.roots:
             base_config = self._config(root)
             layouts = discover(root, base_config.settings_module, base_config.exclude)
@@ -225,6 +222,20 @@ class Engine:
             self._rebuild(project)
             if cached.projects and cached.projects.get(str(project.layout.root)) == self._signature(project):
                 self._trust_cached(project)
+
+    def forget(self) -> None:
+        """Let go of the files and projects read (`index` reads them again): each file's state
+        and its project refer to each other, and each model to its answers; without those
+        references they are freed at once, not by a full collection."""
+        for project in self.projects:
+            if project.model is not None:
+                project.model.release()
+            project.files.clear()
+        self.files.clear()
+        self.projects.clear()
+        self.problems.clear()
+        self._dependents = None
+        self._fix_sources.clear()
 
     def _config(self, directory: Path, fallback: Config | None = None) -> Config:
         try:
@@ -385,6 +396,8 @@ class Engine:
         self.stats["model_build"] += 1
         project.as_cached = False
         project.moved.clear()
+        if project.model is not None:
+            project.model.release()
         # Facts and locations as the files hold them now, read from the cache when first asked.
         facts = {m: f.raw_facts for m, f in project.files.items() if f.raw_facts is not None}
         paths = {m: f.path for m, f in project.files.items()}

@@ -12,6 +12,7 @@ settings are kept.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import platform
 import re
@@ -140,7 +141,15 @@ async def index(ls: DjangoExpertServer, folder: Folder) -> None:
         engine = folder.engine
         engine.overrides = folder.overrides
         cached_before = engine.stats["facts_from_cache"]
+        # What an index holds (every file's state and facts) lives until the next index: frozen
+        # out of the collector's sight, a full collection no longer scans it (330 -> 55 ms on
+        # netbox, the stalls behind an edit's slowest diagnostics). The previous index is let go
+        # and collected first: garbage frozen with the new one would never be freed.
+        gc.unfreeze()
+        engine.forget()
+        gc.collect()
         engine.index(lambda done, total: report("reading", 0, done, total))
+        gc.freeze()
         paths = [path for path, state in engine.files.items() if not state.library]
         return paths, len(engine.files), engine.stats["facts_from_cache"] - cached_before
 

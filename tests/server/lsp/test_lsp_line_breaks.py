@@ -12,6 +12,7 @@ to `cost`, and the quick fix must not write `price` back.
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import re
 import threading
@@ -129,6 +130,7 @@ def in_process_server(tmp_path, monkeypatch):
     thread.join(timeout=5)
     server_out.close()  # the client's reader thread sees the end and lets go of its stream
     server_in.close()
+    gc.unfreeze()  # the server froze what its index held, in this process
 
 
 def test_the_server_text_equals_the_client_text_after_every_edit(in_process_server):
