@@ -14,7 +14,6 @@ project's own files or its installed packages (library roots) define wins over i
 from __future__ import annotations
 
 import functools
-from collections import ChainMap
 from collections.abc import Mapping
 
 from django_expert.analyzers.facts.types import FileFacts
@@ -236,5 +235,8 @@ def stub_facts() -> dict[str, FileFacts]:
 
 def with_stubs(facts: Mapping[str, FileFacts]) -> Mapping[str, FileFacts]:
     """`facts`, then the stubs of the modules it does not hold (a project's own or installed
-    copy of a package wins), for resolving classes and building models."""
-    return ChainMap(facts, stub_facts())  # type: ignore[arg-type]
+    copy of a package wins), for resolving classes and building models. A copy, not a
+    ChainMap: the class index and the models look modules up tens of thousands of times per
+    model, and ChainMap's `get` (a generator over its maps, twice) cost a netbox field rename
+    60 ms."""
+    return {**stub_facts(), **facts}

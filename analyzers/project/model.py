@@ -56,22 +56,46 @@ T = TypeVar("T")
 
 # What the answers being computed read of the parts an edit may change without a new model,
 # as (module, "summaries" | "classes" | "locations"), innermost answer last.
-_reading: ContextVar[tuple[set[tuple[str, str]], ...]] = ContextVar("reading", default=())
+class _Frame:
+    """What one answer being computed read, and the kept reads of other answers it took
+    (each merged once: the class index's MROs are asked tens of thousands of times)."""
+
+    __slots__ = ("reads", "taken")
+
+    def __init__(self) -> None:
+        self.reads: set[tuple[str, str]] = set()
+        self.taken: dict[int, frozenset] = {}  # by id, the set itself kept so no id is reused
+
+    def take(self, reads: frozenset[tuple[str, str]]) -> None:
+        if id(reads) not in self.taken:
+            self.taken[id(reads)] = reads
+            self.reads.update(reads)
 
 
-def _note(reads: Iterable[tuple[str, str]]) -> None:
+_reading: ContextVar[tuple[_Frame, ...]] = ContextVar("reading", default=())
+
+
+def _note(read: tuple[str, str]) -> None:
     for frame in _reading.get():
-        frame.update(reads)
+        frame.reads.add(read)
+
+
+def _take(reads: frozenset[tuple[str, str]]) -> None:
+    """Another answer's kept reads, into the answers being computed."""
+    if reads:
+        for frame in _reading.get():
+            frame.take(reads)
 
 
 def _noting(compute: Callable[[], T]) -> tuple[T, frozenset[tuple[str, str]]]:
-    """`compute()` and what it read (noted for the enclosing answers too)."""
-    reads: set[tuple[str, str]] = set()
-    token = _reading.set((*_reading.get(), reads))
+    """`compute()` and what it read (noted for the enclosing answers as well)."""
+    frame = _Frame()
+    token = _reading.set((*_reading.get(), frame))
     try:
-        return compute(), frozenset(reads)
+        found = compute()
     finally:
         _reading.reset(token)
+    return found, frozenset(frame.reads)  # (the enclosing answers were told each read as it came)
 
 
 _FIELDS = tuple(f.name for f in fields(FileFacts))
@@ -90,13 +114,13 @@ class _Watched(FileFacts):
     @property
     def summaries(self) -> tuple:  # type: ignore[override]
         if _reading.get():
-            _note(((self.module, "summaries"),))
+            _note((self.module, "summaries"))
         return _SUMMARIES.__get__(self, FileFacts)
 
     @property
     def classes(self) -> tuple:  # type: ignore[override]
         if _reading.get():
-            _note(((self.module, "classes"),))
+            _note((self.module, "classes"))
         return _CLASSES.__get__(self, FileFacts)
 
     def __eq__(self, other: object) -> bool:
@@ -136,18 +160,16 @@ class _WatchedClasses(ClassIndex):
         known = self._resolutions.get(qualname)
         if known is None:
             return self._first(self._resolutions, "resolve", qualname, lambda: ClassIndex.resolve(self, qualname))
-        if known[1] and (frames := _reading.get()):
-            for frame in frames:
-                frame.update(known[1])
+        if known[1] and _reading.get():
+            _take(known[1])
         return known[0]
 
     def mro(self, qualname: str) -> tuple[str, ...]:
         known = self._chains.get(qualname)
         if known is None:
             return self._first(self._chains, "mro", qualname, lambda: self._read_mro(qualname))
-        if known[1] and (frames := _reading.get()):
-            for frame in frames:
-                frame.update(known[1])
+        if known[1] and _reading.get():
+            _take(known[1])
         return known[0]
 
     def _read_mro(self, qualname: str) -> tuple[str, ...]:
@@ -264,7 +286,7 @@ class ProjectModel:
             found, self._reads[key] = _noting(compute)
             self._answers[key] = found
         elif self._reads[key] and _reading.get():
-            _note(self._reads[key])
+            _take(self._reads[key])
         return found  # type: ignore[return-value]
 
     def refresh(self, facts: Mapping[str, FileFacts], locations: Mapping[str, Locations]) -> list[tuple[str, ...]]:
@@ -336,7 +358,7 @@ class ProjectModel:
 
     def locations_of(self, module: str) -> Locations:
         if _reading.get():  # positions move with a body edit (`refresh`)
-            _note(((module, "locations"),))
+            _note((module, "locations"))
         return self._locations.get(module) or Locations()
 
     # -- settings and apps ----------------------------------------------------------------
