@@ -412,13 +412,11 @@ class Engine:
                                         and not (key[1] == edited or key[1].startswith(edited + ".")))
         return old
 
-    def _refresh(self, project: ProjectState, state: FileState, previous: FileFacts) -> dict[Key, str]:
-        """An edit changed only the module's summaries or classes (a body edit, a field renamed):
-        the model takes its new facts and drops the answers that read what changed
-        (`ProjectModel.refresh`) instead of being built anew (a view's body edit adding a query
-        cost netbox 600 ms, as a field rename did). Returns the fingerprints of the keys that
-        may have changed: the module's summaries or classes (and the project's class hierarchy
-        and relations), the memos dropped."""
+    def _refresh(self, project: ProjectState, state: FileState) -> dict[Key, str]:
+        """A body edit changed only the module's summaries: the model takes its new facts and
+        drops the answers that read them (`ProjectModel.refresh`) instead of being built anew
+        (a view's body edit adding a query cost netbox 600 ms, as a field rename does). Returns
+        the fingerprints of the keys that may have changed (its summaries, the memos dropped)."""
         self.stats["model_refresh"] += 1
         project.as_cached = False
         self._fix_sources.clear()
@@ -426,12 +424,9 @@ class Engine:
                  if module in project.files}
         project.moved.clear()
         memos = project.model.refresh({state.module: state.facts}, moved)
-        kinds = {"summary"} if previous.summaries != state.facts.summaries else set()
-        if previous.classes != state.facts.classes:
-            kinds.add("class")
-            memos += [("classes",), ("relations",), ("classes", state.module), ("relations", state.module)]
-        owned = [key for key in project.fingerprints if key[0] in kinds and _own_fact_of(key, project.files) == state.module]
-        return {key: project.fingerprints.pop(key) for key in (*owned, *memos) if key in project.fingerprints}
+        summaries = [key for key in project.fingerprints
+                     if key[0] == "summary" and _own_fact_of(key, project.files) == state.module]
+        return {key: project.fingerprints.pop(key) for key in (*summaries, *memos) if key in project.fingerprints}
 
     def _changed(self, project: ProjectState, old: dict[Key, str]) -> set[Key]:
         return {key for key, value in old.items() if self._fingerprint(project, key) != value}
@@ -642,7 +637,7 @@ class Engine:
         if facts_changed and state.project is not None:
             project = state.project
             if project.model is not None and state.module in project.files and _refreshable(previous, state.facts):
-                old = self._refresh(project, state, previous)
+                old = self._refresh(project, state)
             else:
                 old = self._new_model(project, state.module or None)
             if defer:
@@ -841,15 +836,12 @@ def _own_fact_of(key: Key, modules) -> str | None:
 _BY_MODULE = frozenset({("classes",), ("relations",)})
 
 
-# What an edit may change and still leave the model standing (`ProjectModel.refresh`): the
-# summaries (a body edit) and the classes (a field renamed); imports, statements, calls and
-# functions rebuild it.
-_REFRESHED = ("summaries", "classes")
-_FACT_FIELDS = tuple(f.name for f in fields(FileFacts) if f.name not in _REFRESHED)
+_FACT_FIELDS = tuple(f.name for f in fields(FileFacts) if f.name != "summaries")
 
 
 def _refreshable(old: FileFacts | None, new: FileFacts | None) -> bool:
-    """Whether two facts of a module differ in their summaries or classes only."""
+    """Whether two facts of a module differ in their function summaries only (a body edit):
+    the model is refreshed (`ProjectModel.refresh`), not built anew."""
     return old is not None and new is not None and all(getattr(old, name) == getattr(new, name)
                                                        for name in _FACT_FIELDS)
 

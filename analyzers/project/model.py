@@ -8,10 +8,9 @@ Fact keys: ("class", qualname) a class's facts; ("module", module) a module's im
 statements, calls and functions; ("summary", qualname) one function's body summary; ("classes",) the set of all classes (anything that
 scans every class, e.g. reverse relations); ("layout",) discovery's answers.
 
-An edit that changes only a module's summaries or classes (a body edit, a field renamed)
-does not build a new model: `refresh` takes the module's new facts and drops the answers
-computed from what changed, which the model notes while it computes each answer (the facts
-and the class index it hands out are `_Watched` and `_WatchedClasses`).
+A body edit that changes only a module's summaries does not build a new model: `refresh`
+takes the module's new facts and drops the answers computed from its summaries, which the
+model notes while it computes each answer (the facts it hands out are `_Watched`).
 """
 
 from __future__ import annotations
@@ -55,10 +54,10 @@ T = TypeVar("T")
 
 
 # What the answers being computed read of the parts an edit may change without a new model,
-# as (module, "summaries" | "classes" | "locations"), innermost answer last.
+# as (module, "summaries" | "locations"), innermost answer last.
 class _Frame:
     """What one answer being computed read, and the kept reads of other answers it took
-    (each merged once: the class index's MROs are asked tens of thousands of times)."""
+    (each merged once: one answer may take another thousands of times)."""
 
     __slots__ = ("reads", "taken")
 
@@ -100,14 +99,15 @@ def _noting(compute: Callable[[], T]) -> tuple[T, frozenset[tuple[str, str]]]:
 
 _FIELDS = tuple(f.name for f in fields(FileFacts))
 _SLOTS = tuple(FileFacts.__dict__[name] for name in _FIELDS)
-_SUMMARIES, _CLASSES = FileFacts.__dict__["summaries"], FileFacts.__dict__["classes"]
+_SUMMARIES = FileFacts.__dict__["summaries"]
 
 
 class _Watched(FileFacts):
     """A module's facts as the model hands them out: reading its summaries (`summaries`,
-    `summary()`) or its classes (`classes`, `class_()`) is noted for the answers being
-    computed, so that `ProjectModel.refresh` drops exactly the answers an edit of them can
-    change. Equal to the same facts unwatched."""
+    `summary()`) is noted for the answers being computed, so that `ProjectModel.refresh`
+    drops exactly the answers a body edit can change. Equal to the same facts unwatched.
+    (Watching classes as well, so that a field rename could refresh the model too, cost a
+    netbox rename 200 ms of noting, more than the answers it kept.)"""
 
     __slots__ = ()
 
@@ -116,12 +116,6 @@ class _Watched(FileFacts):
         if _reading.get():
             _note((self.module, "summaries"))
         return _SUMMARIES.__get__(self, FileFacts)
-
-    @property
-    def classes(self) -> tuple:  # type: ignore[override]
-        if _reading.get():
-            _note((self.module, "classes"))
-        return _CLASSES.__get__(self, FileFacts)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FileFacts):
@@ -142,52 +136,6 @@ def _watched(facts: FileFacts | None) -> FileFacts | None:
     for slot in _SLOTS:
         slot.__set__(watched, slot.__get__(facts, FileFacts))
     return watched
-
-
-class _WatchedClasses(ClassIndex):
-    """The class index as the model hands it out: each resolution and MRO is kept with what
-    it read of the modules' classes, noted again whenever it is reused (a model answer
-    computed later through it read them too). Asked again, it answers from its own table,
-    which costs less than the index's normalising of names."""
-
-    def __init__(self, facts: Mapping[str, FileFacts]) -> None:
-        super().__init__(facts)
-        self._resolutions: dict[str, tuple[ClassRef | None, frozenset[tuple[str, str]]]] = {}
-        self._chains: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
-        self._open: set[tuple[str, str]] = set()  # being computed (an import or inheritance cycle asks again)
-
-    def resolve(self, qualname: str) -> ClassRef | None:
-        known = self._resolutions.get(qualname)
-        if known is None:
-            return self._first(self._resolutions, "resolve", qualname, lambda: ClassIndex.resolve(self, qualname))
-        if known[1] and _reading.get():
-            _take(known[1])
-        return known[0]
-
-    def mro(self, qualname: str) -> tuple[str, ...]:
-        known = self._chains.get(qualname)
-        if known is None:
-            return self._first(self._chains, "mro", qualname, lambda: self._read_mro(qualname))
-        if known[1] and _reading.get():
-            _take(known[1])
-        return known[0]
-
-    def _read_mro(self, qualname: str) -> tuple[str, ...]:
-        chain = ClassIndex.mro(self, qualname)
-        for ancestor in chain:  # the chain of a name the index met before under another (a
-            self.resolve(ancestor)  # re-export) comes from its cache: read where it came from
-        return chain
-
-    def _first(self, table: dict, kind: str, qualname: str, read: Callable[[], T]) -> T:
-        if (kind, qualname) in self._open:
-            return ClassIndex.resolve(self, qualname) if kind == "resolve" else ClassIndex.mro(self, qualname)
-        self._open.add((kind, qualname))
-        try:
-            found, reads = _noting(read)
-        finally:
-            self._open.discard((kind, qualname))
-        table[qualname] = (found, reads)
-        return found
 
 
 class Recording:
@@ -246,7 +194,7 @@ class ProjectModel:
             self._locations = self.__dict__.pop("_locations_source")() or {}
             return self._locations
         if name == "classes" and ("facts" in self.__dict__ or "_facts_source" in self.__dict__):
-            self.classes = _WatchedClasses(with_stubs(self.facts))  # third-party model bases known by their stubs
+            self.classes = ClassIndex(with_stubs(self.facts))  # third-party model bases known by their stubs
             return self.classes
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -279,8 +227,8 @@ class ProjectModel:
         return self._answer(("derived", build), lambda: build(self))  # type: ignore[return-value]
 
     def _answer(self, key: tuple, compute: Callable[[], T]) -> T:
-        """`compute()` once per model, noting what it read of the modules' summaries, classes
-        and locations (an answer it takes from another one read what that one read)."""
+        """`compute()` once per model, noting what it read of the modules' summaries and
+        locations (an answer it takes from another one read what that one read)."""
         found = self._answers.get(key, _MISSING)
         if found is _MISSING:
             found, self._reads[key] = _noting(compute)
@@ -290,22 +238,14 @@ class ProjectModel:
         return found  # type: ignore[return-value]
 
     def refresh(self, facts: Mapping[str, FileFacts], locations: Mapping[str, Locations]) -> list[tuple[str, ...]]:
-        """Take modules' new facts, which differ from their old ones in their summaries or
-        classes only (a body edit, a field renamed), and the new locations of modules whose
-        code moved: drop the answers that read what changed, every derived index (one may read
-        more lazily after it is built) and, when classes changed, the class index; keep the
-        others (a body edit keeps the class index, the models and the settings; a field rename
-        the test map and the URL index, which read no model). Returns the fact keys of the
-        memos dropped: their answers may differ."""
-        changed = {(module, "locations") for module in locations}
-        for module, found in facts.items():
-            before = self.facts.get(module)
-            changed |= {(module, part) for part in ("summaries", "classes")
-                        if before is None or getattr(before, part) != getattr(found, part)}
-            self.facts[module] = _watched(found)
+        """Take modules' new facts, which differ from their old ones in their summaries only
+        (a body edit), and the new locations of modules whose code moved: drop the answers that
+        read their summaries or locations, and every derived index (one may read more lazily
+        after it is built); keep the others (the class index, the models, the settings, the test
+        map read none). Returns the fact keys of the memos dropped: their answers may differ."""
+        self.facts.update((module, _watched(found)) for module, found in facts.items())
         self._locations.update(locations)
-        if any(part == "classes" for _, part in changed):
-            self.__dict__.pop("classes", None)  # its answers hold the old classes: built again when asked
+        changed = {*((module, "summaries") for module in facts), *((module, "locations") for module in locations)}
         dropped = []
         for key, reads in list(self._reads.items()):
             if key[0] == "derived" or not changed.isdisjoint(reads):
